@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"jigsaw"
+)
+
+var _ jigsaw.OrganisationService = (*DB)(nil)
+
+const orgColumns = `id, slug, name, kind, ods_code, company_number, COALESCE(parent_id, 0), region, website, coalition_member, created_at, updated_at`
+
+func scanOrganisation(row interface{ Scan(...any) error }) (*jigsaw.Organisation, error) {
+	var o jigsaw.Organisation
+	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.ODSCode, &o.CompanyNumber, &o.ParentID,
+		&o.Region, &o.Website, &o.CoalitionMember, &o.CreatedAt, &o.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	return &o, nil
+}
+
+// CreateOrganisation implements jigsaw.OrganisationService.
+func (db *DB) CreateOrganisation(ctx context.Context, o *jigsaw.Organisation) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createOrganisation(ctx, tx, o) })
+}
+
+func (db *DB) createOrganisation(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {
+	o.Normalize()
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.ParentID != 0 {
+		if _, err := findOrganisation(ctx, tx, "id = $1", o.ParentID); err != nil {
+			return parentMissing(err)
+		}
+	}
+	now := db.now()
+	o.CreatedAt, o.UpdatedAt = now, now
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO organisations (slug, name, kind, ods_code, company_number, parent_id, region, website, coalition_member, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website, o.CoalitionMember, now, now,
+	).Scan(&o.ID)
+	return err
+}
+
+func parentMissing(err error) error {
+	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "The parent organisation does not exist.",
+			Fields: map[string]string{"parent_id": "No such organisation."}}
+	}
+	return err
+}
+
+// UpdateOrganisation implements jigsaw.OrganisationService.
+func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		o.Normalize()
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		old, err := findOrganisation(ctx, tx, "id = $1", o.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkParentCycle(ctx, tx, o.ID, o.ParentID); err != nil {
+			return err
+		}
+		o.CreatedAt, o.UpdatedAt = old.CreatedAt, db.now()
+		_, err = tx.ExecContext(ctx, `
+			UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
+				parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10
+			WHERE id = $11`,
+			o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website,
+			o.CoalitionMember, o.UpdatedAt, o.ID)
+		return err
+	})
+}
+
+// checkParentCycle refuses a parent that does not exist or that is id
+// itself or one of its descendants.
+func checkParentCycle(ctx context.Context, tx *sql.Tx, id, parent int64) error {
+	for seen := 0; parent != 0; seen++ {
+		if parent == id {
+			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "An organisation cannot be its own parent or ancestor.",
+				Fields: map[string]string{"parent_id": "This would make the organisation its own ancestor."}}
+		}
+		if seen > 100 {
+			return jigsaw.Errorf(jigsaw.EINVALID, "The chain of parents is too deep.")
+		}
+		p, err := findOrganisation(ctx, tx, "id = $1", parent)
+		if err != nil {
+			return parentMissing(err)
+		}
+		parent = p.ParentID
+	}
+	return nil
+}
+
+func findOrganisation(ctx context.Context, q querier, where string, args ...any) (*jigsaw.Organisation, error) {
+	o, err := scanOrganisation(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+where, args...))
+	if err == sql.ErrNoRows {
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
+	}
+	return o, err
+}
+
+// FindOrganisationByID implements jigsaw.OrganisationService.
+func (db *DB) FindOrganisationByID(ctx context.Context, id int64) (*jigsaw.Organisation, error) {
+	o, err := findOrganisation(ctx, db.read, "id = $1", id)
+	return o, db.mapError(err)
+}
+
+// FindOrganisationBySlug implements jigsaw.OrganisationService.
+func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.Organisation, error) {
+	o, err := findOrganisation(ctx, db.read, "slug = $1", slug)
+	return o, db.mapError(err)
+}
+
+// FindOrganisations implements jigsaw.OrganisationService.
+func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter) ([]*jigsaw.Organisation, int, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Region != "" {
+		add("region = ?", f.Region)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		add("lower(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q))+"%")
+	}
+	cond := "1 = 1"
+	if len(where) > 0 {
+		cond = strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
+	rows, err := db.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+
+		` ORDER BY lower(name), id LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []*jigsaw.Organisation
+	for rows.Next() {
+		o, err := scanOrganisation(rows)
+		if err != nil {
+			return nil, 0, db.mapError(err)
+		}
+		out = append(out, o)
+	}
+	return out, total, db.mapError(rows.Err())
+}
+
+// likeEscape escapes LIKE's wildcards so user text matches literally.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"jigsaw"
+)
+
+// openPostgres connects to the database at the postgres:// URL dsn.
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// pgx's message may quote the URL, password and all: say only what kind
+		// of mistake it is.
+		return nil, jigsaw.Errorf(jigsaw.EINVALID, "The PostgreSQL URL in --db is malformed.")
+	}
+	desc := fmt.Sprintf("PostgreSQL database %q on %s:%d", cfg.Database, cfg.Host, cfg.Port)
+	sqldb := stdlib.OpenDB(*cfg)
+	sqldb.SetMaxOpenConns(20)
+	sqldb.SetMaxIdleConns(20)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pctx); err != nil {
+		sqldb.Close()
+		return nil, &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("Cannot reach %s as user %q: %s", desc, cfg.User, pgReason(err))}
+	}
+	return &DB{Engine: Postgres, read: sqldb, write: sqldb, desc: desc}, nil
+}
+
+// pgReason shortens a connection error to its cause, without the connection
+// string pgx sometimes includes.
+func pgReason(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Message
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		if u := errors.Unwrap(ce); u != nil {
+			err = u
+		}
+	}
+	s := err.Error()
+	if i := strings.LastIndex(s, "): "); i >= 0 {
+		s = s[i+3:]
+	}
+	return s
+}
+
+func mapPostgresError(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		var ce *pgconn.ConnectError
+		if errors.As(err, &ce) {
+			return &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: "The database cannot be reached."}
+		}
+		return err
+	}
+	switch pe.Code {
+	case "23505":
+		var fields map[string]string
+		if col := constraintColumn(pe.ConstraintName, pe.TableName); col != "" {
+			fields = map[string]string{col: "This is already taken."}
+		}
+		return &jigsaw.Error{Code: jigsaw.ECONFLICT, Message: "That already exists.", Fields: fields}
+	case "23503":
+		return jigsaw.Errorf(jigsaw.EINVALID, "A referenced record does not exist.")
+	case "23502", "23514", "22001", "22003":
+		return jigsaw.Errorf(jigsaw.EINVALID, "A value is missing or out of range.")
+	case "40001", "40P01":
+		return jigsaw.Errorf(jigsaw.ECONFLICT, "The change clashed with another; try again.")
+	}
+	if strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") {
+		return &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: "The database cannot be reached."}
+	}
+	return err
+}
+
+// constraintColumn derives the column from index names of the form
+// table_column or table_column_key.
+func constraintColumn(constraint, table string) string {
+	c := strings.TrimPrefix(constraint, table+"_")
+	c = strings.TrimSuffix(c, "_key")
+	if c == constraint || c == "" {
+		return ""
+	}
+	return c
+}

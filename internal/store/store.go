@@ -1,0 +1,196 @@
+// Package store is the one SQL implementation of Jigsaw's services. It runs
+// on two engines, SQLite (embedded, the default) and PostgreSQL; the SQL is
+// shared and written to suit both, and the few differences live in
+// sqlite.go and postgres.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"jigsaw"
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open Jigsaw database.
+type DB struct {
+	// Engine is SQLite or Postgres.
+	Engine string
+
+	// read serves queries; write serves transactions that change data. On
+	// PostgreSQL they are the same pool. On SQLite the writer is a single
+	// connection, because SQLite admits one writer at a time and queuing in
+	// Go is fairer and cheaper than spinning on the busy timeout.
+	read  *sql.DB
+	write *sql.DB
+
+	path string // the SQLite file; "" on PostgreSQL
+	desc string // where the database is, safe to print (no password)
+
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+}
+
+// Open opens the database named by dsn: a file path for SQLite or a
+// postgres:// URL, and checks that it can be reached. It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
+		return nil, jigsaw.Errorf(jigsaw.EINVALID, "No database given: pass --db with a file path or a postgres:// URL.")
+	}
+	var db *DB
+	var err error
+	if isPostgresDSN(dsn) {
+		db, err = openPostgres(ctx, dsn)
+	} else {
+		db, err = openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.Now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	return db, nil
+}
+
+func isPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		if werr := db.write.Close(); err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// String says which database this is, without any password.
+func (db *DB) String() string { return db.desc }
+
+// Stats returns the statistics of the read pool and, on SQLite, the writer.
+func (db *DB) Stats() (read, write sql.DBStats) {
+	return db.read.Stats(), db.write.Stats()
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return db.mapError(err)
+	}
+	return nil
+}
+
+// now returns the store's clock reading.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// Tx runs fn in a write transaction, committing if fn returns nil and rolling
+// back otherwise. Exported service methods open transactions; unexported
+// helpers take the *sql.Tx.
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.mapError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return db.mapError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.mapError(err)
+	}
+	return nil
+}
+
+// mapError turns engine errors into jigsaw codes: constraint violations
+// become ECONFLICT or EINVALID, a vanished database EUNAVAILABLE. Errors
+// that already carry a code pass through.
+func (db *DB) mapError(err error) error {
+	var e *jigsaw.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &jigsaw.Error{Code: jigsaw.ENOTFOUND, Message: "Not found."}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if db.Engine == Postgres {
+		return mapPostgresError(err)
+	}
+	return mapSQLiteError(err, db.path)
+}
+
+// nullTime stores the zero time as NULL and reads NULL back as zero.
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(src any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(src); err != nil {
+		return err
+	}
+	if nt.Valid {
+		*n.t = nt.Time.UTC()
+	} else {
+		*n.t = time.Time{}
+	}
+	return nil
+}
+
+// timeOrNull returns nil for the zero time so it is stored as NULL.
+func timeOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// idOrNull returns nil for a zero ID so it is stored as NULL.
+func idOrNull(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// placeholders returns "$start, $start+1, …" for n arguments.
+func placeholders(start, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", start+i)
+	}
+	return b.String()
+}
+
+// clampLimit keeps list sizes sane whatever a caller asks for.
+func clampLimit(limit int) int {
+	if limit <= 0 {
+		return 50
+	}
+	if limit > 500 {
+		return 500
+	}
+	return limit
+}
+
+// ExecRaw runs one statement as given, outside the services. It exists for
+// maintenance commands and tests that must set up states the services refuse
+// to create.
+func (db *DB) ExecRaw(ctx context.Context, query string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, query, args...)
+	return db.mapError(err)
+}

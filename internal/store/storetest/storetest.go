@@ -1,0 +1,60 @@
+// Package storetest is the suite every database engine must pass. It is
+// called, unchanged, from the store's SQLite and PostgreSQL tests.
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"jigsaw/internal/store"
+)
+
+// Run runs the whole suite. newDSN returns the address of a new, empty
+// database each time it is called.
+func Run(t *testing.T, newDSN func(testing.TB) string) {
+	s := &suite{newDSN: newDSN}
+	for _, tt := range []struct {
+		name string
+		fn   func(t *testing.T)
+	}{
+		{"Migrate", s.testMigrate},
+		{"MigrateRefusesNewerSchema", s.testMigrateRefusesNewerSchema},
+		{"MigrateConcurrently", s.testMigrateConcurrently},
+		{"OrganisationCreateFind", s.testOrganisationCreateFind},
+		{"OrganisationValidation", s.testOrganisationValidation},
+		{"OrganisationConflicts", s.testOrganisationConflicts},
+		{"OrganisationParentCycle", s.testOrganisationParentCycle},
+		{"OrganisationFilter", s.testOrganisationFilter},
+		{"StoryPublicViews", s.testStoryPublicViews},
+		{"StoryFilters", s.testStoryFilters},
+		{"StoryCreateIsAtomic", s.testStoryCreateIsAtomic},
+		{"KeyIssues", s.testKeyIssues},
+		{"FullTextIndex", s.testFullTextIndex},
+	} {
+		t.Run(tt.name, tt.fn)
+	}
+}
+
+type suite struct {
+	newDSN func(testing.TB) string
+}
+
+// mustOpen returns a fresh migrated database.
+func (s *suite) mustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	db := s.mustOpenDSN(tb, s.newDSN(tb))
+	if _, err := db.Migrate(context.Background(), nil); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return db
+}
+
+func (s *suite) mustOpenDSN(tb testing.TB, dsn string) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}

@@ -1,0 +1,209 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/store"
+)
+
+// storyFixture is a story with a distinctive submitter, so tests can assert
+// the submitter's details appear in no public view.
+type storyFixture struct {
+	story  jigsaw.Story
+	person jigsaw.Person
+}
+
+func newStory(title string, status jigsaw.StoryStatus, published time.Time) storyFixture {
+	return storyFixture{
+		story: jigsaw.Story{
+			Title: title, Body: "Original text naming Zebedee Quistorp-Vane.", PublicBody: "The text of " + title + ".",
+			Kind: jigsaw.StoryPatient, District: "BD20", Area: "Keighley", HappenedOn: "2024-03",
+			Status: status, Byline: "A patient in Keighley", PublishedAt: published,
+		},
+		person: jigsaw.Person{Name: "Zebedee Quistorp-Vane", Email: "zebedee.qv@example.invalid", Phone: "07700 900123", Postcode: "BD20 6TD"},
+	}
+}
+
+func mustCreateStory(tb testing.TB, db *store.DB, f *storyFixture) {
+	tb.Helper()
+	if err := db.CreateStory(context.Background(), &f.story, &f.person); err != nil {
+		tb.Fatalf("create story %q: %v", f.story.Title, err)
+	}
+}
+
+func (s *suite) testStoryPublicViews(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	org := mustCreateOrg(t, db, &jigsaw.Organisation{Name: "Airedale NHS Foundation Trust", Kind: jigsaw.OrgFoundationTrust})
+	pub := newStory("Waiting eleven hours", jigsaw.StoryPublished, time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
+	pub.story.KeyIssues = []string{"safety", "cuts"}
+	pub.story.OrgIDs = []int64{org.ID}
+	mustCreateStory(t, db, &pub)
+	for _, st := range []jigsaw.StoryStatus{jigsaw.StoryAwaitingConfirmation, jigsaw.StoryAwaitingReview, jigsaw.StoryRejected, jigsaw.StoryWithdrawn} {
+		f := newStory("Hidden "+string(st), st, time.Time{})
+		mustCreateStory(t, db, &f)
+		if _, err := db.FindPublicStoryByID(ctx, f.story.ID); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+			t.Errorf("story in status %s: got %v, want ENOTFOUND", st, err)
+		}
+	}
+
+	got, err := db.FindPublicStoryByID(ctx, pub.story.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &jigsaw.PublicStory{
+		ID: pub.story.ID, Title: "Waiting eleven hours", Body: "The text of Waiting eleven hours.", Kind: jigsaw.StoryPatient,
+		KeyIssues: []string{"cuts", "safety"}, District: "BD20", Area: "Keighley", HappenedOn: "2024-03",
+		Byline: "A patient in Keighley", Organisations: []jigsaw.OrgRef{{ID: org.ID, Slug: org.Slug, Name: org.Name}},
+		PublishedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("FindPublicStoryByID:\n got %+v\nwant %+v", got, want)
+	}
+	list, total, err := db.FindPublicStories(ctx, jigsaw.StoryFilter{})
+	if err != nil || total != 1 || len(list) != 1 || !reflect.DeepEqual(list[0], want) {
+		t.Fatalf("FindPublicStories: got %d %+v %v; want only the published story", total, list, err)
+	}
+	// Whatever the public type holds, none of it is the submitter's.
+	dump := fmt.Sprintf("%+v %+v", got, list)
+	for _, secret := range []string{"Zebedee", "Quistorp", "example.invalid", "07700", "BD20 6TD", "Original text"} {
+		if strings.Contains(dump, secret) {
+			t.Errorf("public view carries private %q: %s", secret, dump)
+		}
+	}
+}
+
+func (s *suite) testStoryFilters(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	trust := mustCreateOrg(t, db, &jigsaw.Organisation{Name: "Dorset HealthCare", Kind: jigsaw.OrgFoundationTrust})
+	day := func(d int) time.Time { return time.Date(2025, 6, d, 12, 0, 0, 0, time.UTC) }
+	stories := []storyFixture{
+		newStory("one", jigsaw.StoryPublished, day(1)),
+		newStory("two", jigsaw.StoryPublished, day(2)),
+		newStory("three", jigsaw.StoryPublished, day(3)),
+		newStory("four", jigsaw.StoryPublished, day(4)),
+	}
+	stories[1].story.Kind = jigsaw.StoryStaff
+	stories[1].story.KeyIssues = []string{"outsourcing"}
+	stories[1].story.OrgIDs = []int64{trust.ID}
+	stories[2].story.District = "DT1"
+	stories[3].story.KeyIssues = []string{"outsourcing", "pay-and-conditions"}
+	for i := range stories {
+		mustCreateStory(t, db, &stories[i])
+	}
+	titles := func(l []*jigsaw.PublicStory) string {
+		var out []string
+		for _, s := range l {
+			out = append(out, s.Title)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tt := range []struct {
+		name  string
+		f     jigsaw.StoryFilter
+		want  string
+		total int
+	}{
+		{"newest first", jigsaw.StoryFilter{}, "four,three,two,one", 4},
+		{"kind", jigsaw.StoryFilter{Kind: jigsaw.StoryStaff}, "two", 1},
+		{"key issue", jigsaw.StoryFilter{KeyIssue: "outsourcing"}, "four,two", 2},
+		{"district, any case", jigsaw.StoryFilter{District: "dt1"}, "three", 1},
+		{"organisation", jigsaw.StoryFilter{OrgID: trust.ID}, "two", 1},
+		{"date range", jigsaw.StoryFilter{Since: day(2), Until: day(4)}, "three,two", 2},
+		{"page", jigsaw.StoryFilter{Limit: 2, Offset: 1}, "three,two", 4},
+		{"nothing", jigsaw.StoryFilter{KeyIssue: "no-such-issue"}, "", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := db.FindPublicStories(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if titles(got) != tt.want || total != tt.total {
+				t.Fatalf("got %q (total %d), want %q (total %d)", titles(got), total, tt.want, tt.total)
+			}
+		})
+	}
+}
+
+func (s *suite) testStoryCreateIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	f := newStory("half written", jigsaw.StoryPublished, time.Now())
+	f.story.KeyIssues = []string{"safety", "no-such-issue"}
+	if err := db.CreateStory(ctx, &f.story, &f.person); jigsaw.ErrorCode(err) != jigsaw.EINVALID {
+		t.Fatalf("story with an unknown key issue: got %v, want EINVALID", err)
+	}
+	// Neither the story nor the person was kept.
+	if _, n, _ := db.FindPublicStories(ctx, jigsaw.StoryFilter{}); n != 0 {
+		t.Fatalf("refused story was stored: %d public stories", n)
+	}
+	ok := newStory("whole", jigsaw.StoryPublished, time.Now())
+	mustCreateStory(t, db, &ok)
+	if ok.person.ID != 1 && db.Engine == store.SQLite {
+		t.Fatalf("person ID %d: the refused submission's person was kept", ok.person.ID)
+	}
+}
+
+func (s *suite) testKeyIssues(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	got, err := db.KeyIssues(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, jigsaw.DefaultKeyIssues) {
+		t.Fatalf("KeyIssues of a new instance:\n got %v\nwant %v", got, jigsaw.DefaultKeyIssues)
+	}
+	extra := append(append([]jigsaw.KeyIssue{}, jigsaw.DefaultKeyIssues...), jigsaw.KeyIssue{Slug: "mental-health", Name: "Mental health"})
+	extra[0].Name = "renamed by ensure"
+	if err := db.EnsureKeyIssues(ctx, extra); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.KeyIssues(ctx)
+	if len(got) != len(jigsaw.DefaultKeyIssues)+1 || got[0].Name != "Conflicts of interest" || got[len(got)-1].Slug != "mental-health" {
+		t.Fatalf("after EnsureKeyIssues: %v", got)
+	}
+}
+
+func (s *suite) testFullTextIndex(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	a := newStory("Porters outsourced to a subsidiary", jigsaw.StoryPublished, time.Now())
+	a.story.PublicBody = "The porters were transferred to a wholly owned subsidiary company."
+	b := newStory("Cancelled operations", jigsaw.StoryPublished, time.Now())
+	b.story.PublicBody = "My operation was cancelled three times."
+	hidden := newStory("Subsidiary plan leaked", jigsaw.StoryAwaitingReview, time.Time{})
+	for _, f := range []*storyFixture{&a, &b, &hidden} {
+		mustCreateStory(t, db, f)
+	}
+	for _, tt := range []struct {
+		q    string
+		want []int64
+	}{
+		{"subsidiary", []int64{a.story.ID}},
+		{"PORTERS transferred", []int64{a.story.ID}},
+		{"operations", []int64{b.story.ID}}, // stemmed: "operation" in the body
+		{`cancel" OR "porters`, nil},        // operators are plain words
+		{"Zebedee", nil},                    // the private body is not indexed
+		{"", nil},
+	} {
+		got, err := db.SearchPublicStories(ctx, tt.q, 10)
+		if err != nil {
+			t.Fatalf("search %q: %v", tt.q, err)
+		}
+		var ids []int64
+		for _, s := range got {
+			ids = append(ids, s.ID)
+		}
+		if !reflect.DeepEqual(ids, tt.want) {
+			t.Errorf("search %q: got %v, want %v", tt.q, ids, tt.want)
+		}
+	}
+}

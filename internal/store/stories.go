@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"jigsaw"
+)
+
+var _ jigsaw.PublicStoryService = (*DB)(nil)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// CreateStory stores a story and the person who told it in one transaction,
+// setting both IDs. The story's status, byline and public body are stored as
+// given: callers decide the workflow.
+func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		if p.CreatedAt.IsZero() {
+			p.CreatedAt = now
+		}
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO people (name, email, phone, postcode, email_confirmed_at, verified_at, verified_note, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			p.Name, p.Email, p.Phone, p.Postcode, timeOrNull(p.EmailConfirmedAt), timeOrNull(p.VerifiedAt), p.VerifiedNote, p.CreatedAt,
+		).Scan(&p.ID); err != nil {
+			return err
+		}
+		s.PersonID = p.ID
+		if s.SubmittedAt.IsZero() {
+			s.SubmittedAt = now
+		}
+		s.UpdatedAt = now
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO stories (title, body, public_body, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			s.Title, s.Body, s.PublicBody, s.Kind, s.District, s.Area, s.HappenedOn, s.Status, s.PersonID, s.Byline,
+			s.SubmittedAt, timeOrNull(s.PublishedAt), s.UpdatedAt,
+		).Scan(&s.ID); err != nil {
+			return err
+		}
+		for _, k := range s.KeyIssues {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO story_key_issues (story_id, key_issue) VALUES ($1, $2)`, s.ID, k); err != nil {
+				return err
+			}
+		}
+		for _, o := range s.OrgIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO story_organisations (story_id, organisation_id) VALUES ($1, $2)`, s.ID, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// publicStoryColumns are the only story columns a public query may read.
+// Keep person_id, body and anything private out of this list.
+const publicStoryColumns = `id, title, public_body, kind, district, area, happened_on, byline, published_at`
+
+func scanPublicStory(row interface{ Scan(...any) error }) (*jigsaw.PublicStory, error) {
+	var s jigsaw.PublicStory
+	if err := row.Scan(&s.ID, &s.Title, &s.Body, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Byline, nullTime{&s.PublishedAt}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// FindPublicStoryByID implements jigsaw.PublicStoryService.
+func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
+	s, err := scanPublicStory(db.read.QueryRowContext(ctx,
+		`SELECT `+publicStoryColumns+` FROM stories WHERE id = $1 AND status = 'published'`, id))
+	if err == sql.ErrNoRows {
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+	} else if err != nil {
+		return nil, db.mapError(err)
+	}
+	if err := db.attachStoryLinks(ctx, []*jigsaw.PublicStory{s}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// FindPublicStories implements jigsaw.PublicStoryService.
+func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*jigsaw.PublicStory, int, error) {
+	where := []string{"status = 'published'"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.KeyIssue != "" {
+		add("id IN (SELECT story_id FROM story_key_issues WHERE key_issue = ?)", f.KeyIssue)
+	}
+	if f.District != "" {
+		add("district = ?", strings.ToUpper(f.District))
+	}
+	if f.OrgID != 0 {
+		add("id IN (SELECT story_id FROM story_organisations WHERE organisation_id = ?)", f.OrgID)
+	}
+	if !f.Since.IsZero() {
+		add("published_at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		add("published_at < ?", f.Until.UTC())
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
+	rows, err := db.read.QueryContext(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+
+		` ORDER BY published_at DESC, id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []*jigsaw.PublicStory
+	for rows.Next() {
+		s, err := scanPublicStory(rows)
+		if err != nil {
+			return nil, 0, db.mapError(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	rows.Close()
+	return out, total, db.attachStoryLinks(ctx, out)
+}
+
+// attachStoryLinks loads the key issues and organisations of stories in two
+// queries, whatever the number of stories.
+func (db *DB) attachStoryLinks(ctx context.Context, stories []*jigsaw.PublicStory) error {
+	if len(stories) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*jigsaw.PublicStory, len(stories))
+	args := make([]any, len(stories))
+	for i, s := range stories {
+		byID[s.ID] = s
+		args[i] = s.ID
+	}
+	in := placeholders(1, len(args))
+	rows, err := db.read.QueryContext(ctx, `SELECT story_id, key_issue FROM story_key_issues WHERE story_id IN (`+in+`) ORDER BY key_issue`, args...)
+	if err != nil {
+		return db.mapError(err)
+	}
+	for rows.Next() {
+		var id int64
+		var k string
+		if err := rows.Scan(&id, &k); err != nil {
+			rows.Close()
+			return db.mapError(err)
+		}
+		byID[id].KeyIssues = append(byID[id].KeyIssues, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return db.mapError(err)
+	}
+	rows, err = db.read.QueryContext(ctx, `
+		SELECT so.story_id, o.id, o.slug, o.name FROM story_organisations so
+		JOIN organisations o ON o.id = so.organisation_id
+		WHERE so.story_id IN (`+in+`) ORDER BY o.name`, args...)
+	if err != nil {
+		return db.mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var o jigsaw.OrgRef
+		if err := rows.Scan(&id, &o.ID, &o.Slug, &o.Name); err != nil {
+			return db.mapError(err)
+		}
+		byID[id].Organisations = append(byID[id].Organisations, o)
+	}
+	return db.mapError(rows.Err())
+}
+
+// KeyIssues returns the instance's key issues in their order.
+func (db *DB) KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT slug, name FROM key_issues ORDER BY position, slug`)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []jigsaw.KeyIssue
+	for rows.Next() {
+		var k jigsaw.KeyIssue
+		if err := rows.Scan(&k.Slug, &k.Name); err != nil {
+			return nil, db.mapError(err)
+		}
+		out = append(out, k)
+	}
+	return out, db.mapError(rows.Err())
+}
+
+// EnsureKeyIssues adds the given key issues where missing, keeping any
+// names an admin has changed.
+func (db *DB) EnsureKeyIssues(ctx context.Context, issues []jigsaw.KeyIssue) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		for i, k := range issues {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO key_issues (slug, name, position) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING`,
+				k.Slug, k.Name, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,197 @@
+package jigsaw
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// OrgKind is the kind of an organisation.
+type OrgKind string
+
+// The kinds of organisation Jigsaw knows.
+const (
+	OrgNHSTrust        OrgKind = "nhs-trust"
+	OrgFoundationTrust OrgKind = "foundation-trust"
+	OrgICB             OrgKind = "icb"
+	OrgCCG             OrgKind = "ccg"
+	OrgGPPractice      OrgKind = "gp-practice"
+	OrgHealthWellbeing OrgKind = "health-wellbeing-board"
+	OrgHealthwatch     OrgKind = "healthwatch"
+	OrgNationalBody    OrgKind = "national-nhs-body"
+	OrgCompany         OrgKind = "company"
+	OrgSubsidiary      OrgKind = "subsidiary"
+	OrgUnion           OrgKind = "union"
+	OrgCampaignGroup   OrgKind = "campaign-group"
+	OrgParty           OrgKind = "party"
+	OrgCouncil         OrgKind = "council"
+	OrgGovernment      OrgKind = "government"
+)
+
+// OrgKinds lists every kind with the label people read.
+var OrgKinds = []Choice[OrgKind]{
+	{OrgNHSTrust, "NHS trust"},
+	{OrgFoundationTrust, "Foundation trust"},
+	{OrgICB, "Integrated care board"},
+	{OrgCCG, "Clinical commissioning group"},
+	{OrgGPPractice, "GP practice"},
+	{OrgHealthWellbeing, "Health and wellbeing board"},
+	{OrgHealthwatch, "Healthwatch"},
+	{OrgNationalBody, "National NHS body"},
+	{OrgCompany, "Company"},
+	{OrgSubsidiary, "Subsidiary company"},
+	{OrgUnion, "Trade union"},
+	{OrgCampaignGroup, "Campaign group"},
+	{OrgParty, "Political party"},
+	{OrgCouncil, "Council"},
+	{OrgGovernment, "Government"},
+}
+
+// Choice pairs a stored value with its label.
+type Choice[T ~string] struct {
+	Value T
+	Label string
+}
+
+// LabelOf returns the label of v in choices, or v itself.
+func LabelOf[T ~string](choices []Choice[T], v T) string {
+	for _, c := range choices {
+		if c.Value == v {
+			return c.Label
+		}
+	}
+	return string(v)
+}
+
+// Valid reports whether v is one of choices.
+func Valid[T ~string](choices []Choice[T], v T) bool {
+	for _, c := range choices {
+		if c.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Organisation is a body that appears in the record: an NHS trust, a
+// company, a union, a campaign group…
+type Organisation struct {
+	ID              int64
+	Slug            string // stable, readable key used in URLs
+	Name            string
+	Kind            OrgKind
+	ODSCode         string // NHS Organisation Data Service code, if any
+	CompanyNumber   string // Companies House number, if any
+	ParentID        int64  // 0 when the organisation has no parent
+	Region          string
+	Website         string
+	CoalitionMember bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+var (
+	odsCodeRE       = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
+	companyNumberRE = regexp.MustCompile(`^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})$`)
+)
+
+// Normalize trims and canonicalises the fields people type loosely.
+func (o *Organisation) Normalize() {
+	o.Name = strings.Join(strings.Fields(o.Name), " ")
+	o.ODSCode = strings.ToUpper(strings.TrimSpace(o.ODSCode))
+	o.CompanyNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(o.CompanyNumber), " ", ""))
+	o.Region = strings.TrimSpace(o.Region)
+	o.Website = strings.TrimSpace(o.Website)
+	if o.Slug == "" {
+		o.Slug = Slugify(o.Name)
+	}
+}
+
+// Validate reports every field that is wrong, as an EINVALID error.
+func (o *Organisation) Validate() error {
+	p := Problems{}
+	if o.Name == "" {
+		p.Add("name", "Name is required.")
+	} else if len(o.Name) > 300 {
+		p.Add("name", "Name must be at most 300 characters.")
+	}
+	if !Valid(OrgKinds, o.Kind) {
+		p.Add("kind", "Choose a kind of organisation.")
+	}
+	if o.ODSCode != "" && !odsCodeRE.MatchString(o.ODSCode) {
+		p.Add("ods_code", "An ODS code is 3 to 10 letters and digits.")
+	}
+	if o.CompanyNumber != "" && !companyNumberRE.MatchString(o.CompanyNumber) {
+		p.Add("company_number", "A Companies House number is 8 digits, or 2 letters and 6 digits.")
+	}
+	if o.Website != "" {
+		if u, err := url.Parse(o.Website); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.Add("website", "Website must be an http or https address.")
+		}
+	}
+	if o.ParentID != 0 && o.ParentID == o.ID {
+		p.Add("parent_id", "An organisation cannot be its own parent.")
+	}
+	if o.Slug == "" {
+		p.Add("name", "Name must contain letters or digits.")
+	}
+	return p.Err()
+}
+
+// OrganisationFilter selects organisations. Zero fields do not filter.
+type OrganisationFilter struct {
+	Kind   OrgKind
+	Region string
+	Query  string // matches the name
+	Limit  int
+	Offset int
+}
+
+// OrganisationService keeps organisations.
+type OrganisationService interface {
+	// CreateOrganisation stores o and sets its ID and timestamps. Returns
+	// EINVALID for bad fields and ECONFLICT when the slug or ODS code is taken.
+	CreateOrganisation(ctx context.Context, o *Organisation) error
+	// UpdateOrganisation replaces the stored fields of o. Returns ENOTFOUND
+	// if it does not exist, EINVALID and ECONFLICT as Create does, and
+	// EINVALID when the parent would make a cycle.
+	UpdateOrganisation(ctx context.Context, o *Organisation) error
+	// FindOrganisationByID returns ENOTFOUND if there is none.
+	FindOrganisationByID(ctx context.Context, id int64) (*Organisation, error)
+	// FindOrganisationBySlug returns ENOTFOUND if there is none.
+	FindOrganisationBySlug(ctx context.Context, slug string) (*Organisation, error)
+	// FindOrganisations returns the matching organisations by name and the
+	// total number that match before Limit and Offset.
+	FindOrganisations(ctx context.Context, f OrganisationFilter) ([]*Organisation, int, error)
+}
+
+// Slugify turns a name into a lower-case, hyphenated URL key.
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r == '&':
+			if b.Len() > 0 && !dash {
+				b.WriteByte('-')
+			}
+			b.WriteString("and-")
+			dash = true
+		default:
+			if b.Len() > 0 && !dash {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if len(out) > 80 {
+		out = strings.TrimSuffix(out[:80], "-")
+	}
+	return out
+}

@@ -59,7 +59,7 @@ pg_temp_start() {
 	PG_TEMP_BINDIR="$bindir"
 	PG_TEMP_URL="postgres://jigsaw@127.0.0.1:$port/postgres?sslmode=disable"
 	export PG_TEMP_URL
-	echo "pg-temp: PostgreSQL $("$bindir/postgres" --version | awk '{print $NF}') on 127.0.0.1:$port" >&2
+	echo "pg-temp: $("$bindir/postgres" --version) on 127.0.0.1:$port" >&2
 }
 
 pg_temp_stop() {

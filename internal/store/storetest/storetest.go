@@ -30,6 +30,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"StoryCreateIsAtomic", s.testStoryCreateIsAtomic},
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
+		{"Settings", s.testSettings},
 	} {
 		t.Run(tt.name, tt.fn)
 	}
@@ -57,4 +58,20 @@ func (s *suite) mustOpenDSN(tb testing.TB, dsn string) *store.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+func (s *suite) testSettings(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	if _, ok, err := db.GetSetting(ctx, "site.name"); ok || err != nil {
+		t.Fatalf("missing setting: ok %v err %v", ok, err)
+	}
+	for _, v := range []string{"Defend Our NHS", "Renamed"} {
+		if err := db.SetSetting(ctx, "site.name", v); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok, err := db.GetSetting(ctx, "site.name"); got != v || !ok || err != nil {
+			t.Fatalf("GetSetting: %q %v %v, want %q", got, ok, err, v)
+		}
+	}
 }

@@ -104,3 +104,21 @@ INSERT INTO key_issues (slug, name, position) VALUES
 	('outsourcing', 'Outsourcing', 5),
 	('cuts', 'Cuts', 6),
 	('pay-and-conditions', 'Pay and conditions', 7);
+
+-- Outgoing mail. Mail is queued in the same transaction as the change that
+-- causes it, so an acknowledged action never loses its email; a sender
+-- delivers it (over SMTP, or to the log) with retries. Private: admins only.
+CREATE TABLE outbox (
+	id              INTEGER PRIMARY KEY,
+	kind            TEXT NOT NULL,
+	to_addr         TEXT NOT NULL,
+	subject         TEXT NOT NULL,
+	body            TEXT NOT NULL,
+	created_at      TIMESTAMP NOT NULL,
+	next_attempt_at TIMESTAMP NOT NULL,
+	locked_until    TIMESTAMP,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT '',
+	sent_at         TIMESTAMP
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL;

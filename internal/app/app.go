@@ -1,0 +1,99 @@
+// Package app wires Jigsaw together: config → database → services → server.
+// `jigsaw serve` and the end-to-end tests build the same App.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"jigsaw/internal/config"
+	"jigsaw/internal/demo"
+	"jigsaw/internal/notify"
+	"jigsaw/internal/server"
+	"jigsaw/internal/store"
+)
+
+// Version is the version of this build, set at link time with
+// -ldflags "-X jigsaw/internal/app.Version=…".
+var Version = "dev"
+
+// App is a running Jigsaw.
+type App struct {
+	Config config.Config
+	Log    *slog.Logger
+	DB     *store.DB
+	Server *server.Server
+	Mail   *notify.Sender
+}
+
+// NewLogger returns the logger the config asks for, writing to w.
+func NewLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open opens and migrates the database, loads the demo data if asked, and
+// builds the server. cfg must have been validated.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: db}
+	if _, err := db.Migrate(ctx, log); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", db, err)
+	}
+	if cfg.Demo {
+		sum, err := demo.Load(ctx, db)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("load demo data: %w", err)
+		}
+		log.Info("demo data loaded", "summary", fmt.Sprintf("%+v", sum))
+	}
+	var transport notify.Transport = notify.LogTransport{Log: log}
+	if cfg.SMTP != "" {
+		if transport, err = notify.NewSMTPTransport(cfg.SMTP); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
+	a.Server, err = server.New(cfg, db, log, Version)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Server.Mail = a.Mail
+	return a, nil
+}
+
+// Serve answers on ln and sends queued mail until ctx is cancelled, then
+// drains requests in flight and returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.Log.Info("serving", "url", a.Config.BaseURL, "addr", ln.Addr().String(), "database", a.DB.String(), "version", Version)
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		a.Mail.Run(mailCtx)
+	}()
+	err := a.Server.Serve(ctx, ln)
+	// Mail queued by the last requests is sent on the next start if the
+	// sender stops before reaching it: the queue is in the database.
+	stopMail()
+	<-mailDone
+	return err
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

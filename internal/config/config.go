@@ -1,0 +1,135 @@
+// Package config reads Jigsaw's settings from command-line flags and from
+// JIGSAW_<FLAG> environment variables, and checks them once.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything `jigsaw serve` needs to know.
+type Config struct {
+	Addr      string // listen address
+	DB        string // SQLite file path or postgres:// URL
+	BaseURL   string // the public address, used in links sent by email and feeds
+	SMTP      string // smtp://user:pass@host:port; "" keeps mail in the outbox
+	MailFrom  string
+	Demo      bool
+	LogFormat string // text or json
+	LogLevel  string // debug, info, warn, error
+
+	MaxBodyBytes    int64         // upper limit of any request body
+	ShutdownTimeout time.Duration // how long in-flight requests may drain
+}
+
+// DefaultDB is the SQLite file used when --db is not given.
+const DefaultDB = "jigsaw.db"
+
+// DBFlag registers --db on fs.
+func DBFlag(fs *flag.FlagSet, dst *string) {
+	fs.StringVar(dst, "db", DefaultDB, "database: a SQLite file path or a postgres:// URL")
+}
+
+// LogFlags registers --log-format and --log-level on fs.
+func LogFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+}
+
+// ServeFlags registers every flag of `jigsaw serve` on fs.
+func ServeFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	DBFlag(fs, &c.DB)
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this instance (default http://ADDR)")
+	fs.StringVar(&c.SMTP, "smtp", "", "SMTP server, smtp://user:password@host:port; without it mail goes to the log and the outbox")
+	fs.StringVar(&c.MailFrom, "mail-from", "jigsaw@localhost", "sender address of outgoing mail")
+	fs.BoolVar(&c.Demo, "demo", false, "load the demo data before serving")
+	LogFlags(fs, c)
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted, in bytes")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
+}
+
+// Parse parses args into fs, then fills every flag not given on the command
+// line from JIGSAW_<FLAG> (upper case, dashes as underscores). Flags win over
+// the environment.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		name := EnvName(f.Name)
+		if v, ok := os.LookupEnv(name); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = &EnvError{Name: name, Value: v, Err: e}
+			}
+		}
+	})
+	return err
+}
+
+// EnvError is a bad value in a JIGSAW_* environment variable.
+type EnvError struct {
+	Name, Value string
+	Err         error
+}
+
+func (e *EnvError) Error() string {
+	return fmt.Sprintf("invalid value %q for %s: %v", e.Value, e.Name, e.Err)
+}
+
+// EnvName returns the environment variable read for the flag name.
+func EnvName(flagName string) string {
+	return "JIGSAW_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Validate checks the settings and fills in derived defaults.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: want host:port", c.Addr)
+	}
+	if c.DB == "" {
+		return fmt.Errorf("--db is empty: give a SQLite file path or a postgres:// URL")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url %q: want an http or https URL", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.SMTP != "" {
+		u, err := url.Parse(c.SMTP)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return fmt.Errorf("--smtp: want smtp://[user:password@]host:port or smtps://…")
+		}
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	if c.MaxBodyBytes < 1024 {
+		return fmt.Errorf("--max-body-bytes %d: want at least 1024", c.MaxBodyBytes)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/server/respond"
+)
+
+// routeInfo travels in the request context so the outer middleware learns
+// which route pattern answered (set by the route's own wrapper).
+type routeInfo struct{ pattern string }
+
+type routeInfoKey struct{}
+
+var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// withRequestID gives every request an ID: the caller's X-Request-ID when it
+// is sane (so IDs follow a request through a proxy), otherwise a new one.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !requestIDRE.MatchString(id) {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, respond.WithRequestID(r, id))
+	})
+}
+
+// statusWriter remembers the status and size of an answer.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe writes the access log line and the request metrics.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &routeInfo{}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeInfoKey{}, info)))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		s.Metrics.Observe(info.pattern, r.Method, sw.status, d)
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.Log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", info.pattern),
+			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes), slog.Duration("duration", d),
+			slog.String("request_id", respond.RequestID(r)), slog.String("remote", r.RemoteAddr))
+	})
+}
+
+// recoverPanics turns a panic into a plain 500 page and logs the detail.
+// The page is static text: the template engine may be what panicked.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.Log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path,
+				"request_id", w.Header().Get("X-Request-ID"), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprintf(w, "<!doctype html><title>Internal error</title><h1>Internal error</h1><p>Something went wrong on our side. It has been logged; reference <code>%s</code>.</p>",
+				strings.TrimSpace(w.Header().Get("X-Request-ID")))
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps every request body; reading past the cap fails with
+// *http.MaxBytesError, which respond maps to 413.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.Config.MaxBodyBytes {
+			s.fail(w, r, jigsaw.Errorf(jigsaw.ETOOLARGE, "The request body is larger than %d bytes.", s.Config.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.Config.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// contentSecurityPolicy allows nothing inline and nothing from elsewhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if strings.HasPrefix(s.Config.BaseURL, "https://") {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate puts the signed-in user, if any, in the request context.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.Authenticate(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if u != nil {
+			r = r.WithContext(jigsaw.NewContextWithUser(r.Context(), u))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// fail answers err as JSON for API and machine routes, as a page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if wantsJSON(r) {
+		respond.JSONError(w, r, s.Log, err)
+		return
+	}
+	s.Pages.Error(w, r, err)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.HasSuffix(r.URL.Path, ".json") ||
+		strings.Contains(r.Header.Get("Accept"), "application/json") && !strings.Contains(r.Header.Get("Accept"), "text/html")
+}

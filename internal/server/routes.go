@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"jigsaw"
+)
+
+// Access is who may use a route.
+type Access int
+
+// The access levels. Each grants what the ones before it grant.
+const (
+	Public    Access = iota // anyone, signed in or not
+	Editor                  // editors, moderators and admins
+	Moderator               // moderators and admins
+	Admin                   // admins only
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "editor", "moderator", "admin"}[a]
+}
+
+func (a Access) role() jigsaw.Role {
+	return [...]jigsaw.Role{"", jigsaw.RoleEditor, jigsaw.RoleModerator, jigsaw.RoleAdmin}[a]
+}
+
+// Route is one registered route. Routes() lists them so tests can check
+// every route against the authorisation matrix.
+type Route struct {
+	Pattern string // "GET /stories/{id}"
+	Access  Access
+}
+
+// Routes returns every registered route.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// registerRoutes is the one list of every route the server answers.
+func (s *Server) registerRoutes() {
+	p := s.Pages
+
+	// Operations.
+	s.handle("GET /healthz", Public, s.handleHealthz)
+	s.handle("GET /readyz", Public, s.handleReadyz)
+	s.handle("GET /metrics", Public, s.Metrics.Handler(s.DB, s.Version).ServeHTTP)
+	s.handle("GET /static/", Public, p.HandleStatic)
+
+	// Public pages.
+	s.handle("GET /{$}", Public, p.HandleHome)
+	s.handle("GET /stories", Public, p.HandleStoryList)
+	s.handle("GET /stories/{id}", Public, p.HandleStory)
+	s.handle("GET /organisations", Public, p.HandleOrganisationList)
+	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
+
+	// Everything else is a page that does not exist.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address."))
+	})
+}
+
+// handle registers h for pattern behind the access check. Every route goes
+// through here, so no handler can be reached without its check.
+func (s *Server) handle(pattern string, access Access, h http.HandlerFunc) {
+	s.routes = append(s.routes, Route{Pattern: pattern, Access: access})
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, ok := r.Context().Value(routeInfoKey{}).(*routeInfo); ok {
+			info.pattern = pattern
+		}
+		if access != Public {
+			u := jigsaw.UserFromContext(r.Context())
+			if u == nil {
+				s.fail(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Please sign in to see this page."))
+				return
+			}
+			if !u.Role.AtLeast(access.role()) {
+				s.fail(w, r, jigsaw.Errorf(jigsaw.EFORBIDDEN, "Your role does not allow this."))
+				return
+			}
+		}
+		h(w, r)
+	}))
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte("ok\n"))
+}
+
+// handleReadyz answers 200 when the database answers and its schema is
+// current, 503 with the reason otherwise, so a load balancer sends no
+// traffic to a process that cannot serve it.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	err := s.DB.Ping(ctx)
+	if err == nil {
+		err = s.DB.CheckSchema(ctx)
+	}
+	if err != nil {
+		s.Log.WarnContext(ctx, "not ready", "error", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("not ready: " + strings.TrimSpace(jigsaw.ErrorMessage(err)) + "\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}

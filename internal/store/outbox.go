@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"jigsaw"
+)
+
+// EnqueueMail queues m for sending and sets its ID.
+func (db *DB) EnqueueMail(ctx context.Context, m *jigsaw.Mail) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.enqueueMail(ctx, tx, m) })
+}
+
+// enqueueMail queues m inside tx, so the mail is sent if and only if the
+// change that caused it commits.
+func (db *DB) enqueueMail(ctx context.Context, tx *sql.Tx, m *jigsaw.Mail) error {
+	if strings.ContainsAny(m.To, "\r\n") || strings.ContainsAny(m.Subject, "\r\n") {
+		return jigsaw.Errorf(jigsaw.EINVALID, "Mail headers may not contain line breaks.")
+	}
+	now := db.now()
+	m.CreatedAt = now
+	return tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, to_addr, subject, body, created_at, next_attempt_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Kind, m.To, m.Subject, m.Body, now, now).Scan(&m.ID)
+}
+
+const mailColumns = `id, kind, to_addr, subject, body, created_at, attempts, last_error, sent_at`
+
+func scanMail(row interface{ Scan(...any) error }) (*jigsaw.Mail, error) {
+	var m jigsaw.Mail
+	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &m.Attempts, &m.LastError, nullTime{&m.SentAt}); err != nil {
+		return nil, err
+	}
+	m.CreatedAt = m.CreatedAt.UTC()
+	return &m, nil
+}
+
+// ClaimMail returns up to limit mails that are due, each locked for lease
+// so that another process sharing the database does not send it too. The
+// claim is a conditional UPDATE, which works the same on both engines.
+func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]*jigsaw.Mail, error) {
+	now := db.now()
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM outbox
+		WHERE sent_at IS NULL AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+		ORDER BY next_attempt_at, id LIMIT $2`, now, limit)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, db.mapError(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, db.mapError(err)
+	}
+	var out []*jigsaw.Mail
+	for _, id := range ids {
+		var m *jigsaw.Mail
+		err := db.Tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1
+				WHERE id = $2 AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $3)`, now.Add(lease), id, now)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil // another process took it
+			}
+			m, err = scanMail(tx.QueryRowContext(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = $1`, id))
+			return err
+		})
+		if err != nil {
+			return out, err
+		}
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// MarkMailSent records that mail id was delivered.
+func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = '' WHERE id = $2`, db.now(), id)
+		return err
+	})
+}
+
+// MarkMailFailed records a failed attempt and when to try again.
+func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
+	if len(reason) > 1000 {
+		reason = reason[:1000]
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET last_error = $1, next_attempt_at = $2, locked_until = NULL WHERE id = $3`,
+			reason, retryAt.UTC(), id)
+		return err
+	})
+}
+
+// FindMail lists the outbox, newest first, for admins; to filters by
+// recipient address when not empty.
+func (db *DB) FindMail(ctx context.Context, to string, limit, offset int) ([]*jigsaw.Mail, int, error) {
+	cond, args := "1 = 1", []any{}
+	if to != "" {
+		cond, args = "lower(to_addr) = $1", append(args, strings.ToLower(to))
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	args = append(args, clampLimit(limit), max(offset, 0))
+	rows, err := db.read.QueryContext(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+cond+
+		` ORDER BY id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []*jigsaw.Mail
+	for rows.Next() {
+		m, err := scanMail(rows)
+		if err != nil {
+			return nil, 0, db.mapError(err)
+		}
+		out = append(out, m)
+	}
+	return out, total, db.mapError(rows.Err())
+}

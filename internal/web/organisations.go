@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"jigsaw"
+)
+
+const organisationsPerPage = 50
+
+// OrganisationListView is the view of /organisations.
+type OrganisationListView struct {
+	Page
+	Organisations []*jigsaw.Organisation
+	Pager         Pager
+	Filter        jigsaw.OrganisationFilter
+	Query         url.Values
+	Kinds         []jigsaw.Choice[jigsaw.OrgKind]
+}
+
+// HandleOrganisationList serves /organisations.
+func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r.URL.Query())
+	f := jigsaw.OrganisationFilter{
+		Kind:   choice(q, "kind", jigsaw.OrgKinds),
+		Region: q.text("region", 100),
+		Query:  q.text("q", 200),
+		Limit:  organisationsPerPage,
+	}
+	page, offset := q.page(organisationsPerPage)
+	f.Offset = offset
+	if err := q.err(); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	orgs, total, err := p.Store.FindOrganisations(r.Context(), f)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "organisations", OrganisationListView{
+		Page:          p.page(r, "Organisations"),
+		Organisations: orgs, Filter: f, Query: r.URL.Query(), Kinds: jigsaw.OrgKinds,
+		Pager: Pager{Page: page, PerPage: organisationsPerPage, Total: total, Query: r.URL.Query()},
+	})
+}
+
+// OrganisationView is the view of /organisations/{id}.
+type OrganisationView struct {
+	Page
+	Organisation *jigsaw.Organisation
+	Parent       *jigsaw.Organisation
+	Stories      []*jigsaw.PublicStory
+}
+
+// HandleOrganisation serves /organisations/{id}, where id is the number or
+// the slug.
+func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o, err := p.findOrganisation(r, r.PathValue("id"))
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := OrganisationView{Page: p.page(r, o.Name), Organisation: o}
+	if o.ParentID != 0 {
+		if view.Parent, err = p.Store.FindOrganisationByID(ctx, o.ParentID); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+	}
+	if view.Stories, _, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{OrgID: o.ID, Limit: 20}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "organisation", view)
+}
+
+func (p *Pages) findOrganisation(r *http.Request, key string) (*jigsaw.Organisation, error) {
+	if id, err := strconv.ParseInt(key, 10, 64); err == nil {
+		return p.Store.FindOrganisationByID(r.Context(), id)
+	}
+	return p.Store.FindOrganisationBySlug(r.Context(), key)
+}

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"jigsaw"
+)
+
+const storiesPerPage = 20
+
+// StoryListView is the view of /stories.
+type StoryListView struct {
+	Page
+	Stories   []*jigsaw.PublicStory
+	Pager     Pager
+	Filter    jigsaw.StoryFilter
+	Query     url.Values
+	KeyIssues []jigsaw.KeyIssue
+	Kinds     []jigsaw.Choice[jigsaw.StoryKind]
+}
+
+// HandleStoryList serves /stories with its filters.
+func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	issues, err := p.Store.KeyIssues(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	q := newQuery(r.URL.Query())
+	f := jigsaw.StoryFilter{
+		Kind:     choice(q, "kind", jigsaw.StoryKinds),
+		KeyIssue: q.keyIssue("issue", issues),
+		District: q.district("district"),
+		Since:    q.date("since"),
+		Until:    q.date("until"),
+		Limit:    storiesPerPage,
+	}
+	if org := q.text("organisation", 100); org != "" {
+		o, err := p.findOrganisation(r, org)
+		if err != nil {
+			q.p.Add("organisation", "is not a known organisation.")
+		} else {
+			f.OrgID = o.ID
+		}
+	}
+	page, offset := q.page(storiesPerPage)
+	f.Offset = offset
+	if err := q.err(); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	stories, total, err := p.Store.FindPublicStories(ctx, f)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "stories", StoryListView{
+		Page:    p.page(r, "Stories"),
+		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds,
+		Pager: Pager{Page: page, PerPage: storiesPerPage, Total: total, Query: r.URL.Query()},
+	})
+}
+
+// StoryView is the view of /stories/{id}.
+type StoryView struct {
+	Page
+	Story     *jigsaw.PublicStory
+	KeyIssues map[string]string
+}
+
+// HandleStory serves /stories/{id}.
+func (p *Pages) HandleStory(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		p.NotFound(w, r)
+		return
+	}
+	s, err := p.Store.FindPublicStoryByID(r.Context(), id)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	names, err := p.keyIssueNames(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, KeyIssues: names})
+}
+
+func (p *Pages) keyIssueNames(r *http.Request) (map[string]string, error) {
+	issues, err := p.Store.KeyIssues(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(issues))
+	for _, k := range issues {
+		m[k.Slug] = k.Name
+	}
+	return m, nil
+}

@@ -1,0 +1,190 @@
+// Package web serves Jigsaw's HTML pages. Templates and static files are
+// embedded in the binary and parsed once at start; a template that does not
+// parse stops the server from starting. Every page works without JavaScript.
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"jigsaw"
+	"jigsaw/internal/markdown"
+	"jigsaw/internal/server/respond"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Store is what public pages may read. It deliberately offers no way to
+// reach people or private story fields: public pages are built from public
+// types only.
+type Store interface {
+	jigsaw.PublicStoryService
+	jigsaw.OrganisationService
+	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
+}
+
+// Site is what every page knows about the instance.
+type Site struct {
+	Name        string
+	Description string
+	BaseURL     string
+}
+
+// Pages renders and serves the web pages.
+type Pages struct {
+	Store Store
+	Site  Site
+	Log   *slog.Logger
+
+	md        *markdown.Renderer
+	templates map[string]*template.Template
+	static    map[string]staticFile
+}
+
+type staticFile struct {
+	body        []byte
+	etag        string
+	contentType string
+}
+
+// New parses every template and loads the static files.
+func New(st Store, site Site, log *slog.Logger) (*Pages, error) {
+	p := &Pages{Store: st, Site: site, Log: log, md: markdown.New()}
+	if err := p.parseTemplates(); err != nil {
+		return nil, err
+	}
+	if err := p.loadStatic(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Pages) parseTemplates() error {
+	pages, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	p.templates = map[string]*template.Template{}
+	for _, page := range pages {
+		name := strings.TrimSuffix(path.Base(page), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(p.funcs()).ParseFS(files, "templates/layout.html", "templates/partials/*.html", page)
+		if err != nil {
+			return fmt.Errorf("parse template %s: %w", name, err)
+		}
+		p.templates[name] = t
+	}
+	return nil
+}
+
+func (p *Pages) loadStatic() error {
+	p.static = map[string]staticFile{}
+	return fs.WalkDir(files, "static", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ct := mime.TypeByExtension(path.Ext(name))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		p.static["/"+name] = staticFile{body: b, etag: `"` + hex.EncodeToString(sum[:8]) + `"`, contentType: ct}
+		return nil
+	})
+}
+
+// Page is embedded in every page's view: what the layout needs.
+type Page struct {
+	Title     string
+	Site      Site
+	User      *jigsaw.User
+	Path      string
+	RequestID string
+}
+
+func (p *Pages) page(r *http.Request, title string) Page {
+	return Page{Title: title, Site: p.Site, User: jigsaw.UserFromContext(r.Context()), Path: r.URL.Path, RequestID: respond.RequestID(r)}
+}
+
+// Render executes the named page template with data and writes it with the
+// given status. The page is rendered into a buffer first, so a template
+// failure gives a clean error page rather than half a page.
+func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := p.templates[name]
+	if !ok {
+		p.Error(w, r, fmt.Errorf("no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		p.Error(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// ErrorView is the view of the error page.
+type ErrorView struct {
+	Page
+	Status  int
+	Message string
+}
+
+// Error renders the error page for err, with the status of its code. Internal
+// detail is logged, never shown.
+func (p *Pages) Error(w http.ResponseWriter, r *http.Request, err error) {
+	respond.LogError(r, p.Log, err)
+	status := respond.Status(err)
+	view := ErrorView{Page: p.page(r, http.StatusText(status)), Status: status, Message: respond.Message(err)}
+	t := p.templates["error"]
+	var buf bytes.Buffer
+	if t == nil || t.ExecuteTemplate(&buf, "layout", view) != nil {
+		http.Error(w, respond.Message(err), status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// NotFound renders the not-found page.
+func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
+	p.Error(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address."))
+}
+
+// HandleStatic serves the embedded static files with a content hash ETag.
+func (p *Pages) HandleStatic(w http.ResponseWriter, r *http.Request) {
+	f, ok := p.static[r.URL.Path]
+	if !ok {
+		p.NotFound(w, r)
+		return
+	}
+	w.Header().Set("ETag", f.etag)
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	if match := r.Header.Get("If-None-Match"); match == f.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	w.Write(f.body)
+}

@@ -31,6 +31,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
 		{"Settings", s.testSettings},
+		{"Users", s.testUsers},
+		{"Audit", s.testAudit},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

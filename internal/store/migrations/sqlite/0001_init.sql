@@ -122,3 +122,32 @@ CREATE TABLE outbox (
 	sent_at         TIMESTAMP
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL;
+
+-- People who sign in: editors, moderators, admins.
+CREATE TABLE users (
+	id            INTEGER PRIMARY KEY,
+	email         TEXT NOT NULL,
+	name          TEXT NOT NULL DEFAULT '',
+	role          TEXT NOT NULL,
+	password_hash TEXT NOT NULL DEFAULT '',
+	created_at    TIMESTAMP NOT NULL,
+	disabled_at   TIMESTAMP
+);
+CREATE UNIQUE INDEX users_email ON users(lower(email));
+
+-- The audit log: who did what, when, from where. Append-only: the
+-- application has no statement that updates or deletes it.
+CREATE TABLE audit_log (
+	id          INTEGER PRIMARY KEY,
+	at          TIMESTAMP NOT NULL,
+	user_id     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+	actor       TEXT NOT NULL DEFAULT '',
+	action      TEXT NOT NULL,
+	object_type TEXT NOT NULL DEFAULT '',
+	object_id   INTEGER,
+	detail      TEXT NOT NULL DEFAULT '',
+	ip          TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log(at DESC);
+CREATE INDEX audit_log_user ON audit_log(user_id, at DESC);
+CREATE INDEX audit_log_object ON audit_log(object_type, object_id, at DESC);

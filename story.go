@@ -114,6 +114,10 @@ type StoryFilter struct {
 	Offset   int
 }
 
+// CountCap is how far list totals are counted exactly; see
+// PublicStoryService.FindPublicStories.
+const CountCap = 1000
+
 // PublicStoryService reads published stories. Public pages, feeds, exports
 // and the API depend on this interface alone, so they cannot reach the
 // submitters' personal data.
@@ -122,7 +126,9 @@ type PublicStoryService interface {
 	// published.
 	FindPublicStoryByID(ctx context.Context, id int64) (*PublicStory, error)
 	// FindPublicStories returns published stories, newest first, and how
-	// many match in all.
+	// many match in all, counted exactly up to CountCap (or to the end of the
+	// requested page if that is further): a larger total is reported as
+	// that bound plus one, so counting never scans a million rows.
 	FindPublicStories(ctx context.Context, f StoryFilter) ([]*PublicStory, int, error)
 }
 

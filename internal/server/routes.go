@@ -43,10 +43,10 @@ func (s *Server) registerRoutes() {
 	p := s.Pages
 
 	// Operations.
-	s.handle("GET /healthz", Public, s.handleHealthz)
-	s.handle("GET /readyz", Public, s.handleReadyz)
-	s.handle("GET /metrics", Public, s.Metrics.Handler(s.DB, s.Version).ServeHTTP)
-	s.handle("GET /static/", Public, p.HandleStatic)
+	s.handleUncached("GET /healthz", Public, s.handleHealthz)
+	s.handleUncached("GET /readyz", Public, s.handleReadyz)
+	s.handleUncached("GET /metrics", Public, s.Metrics.Handler(s.DB, s.Version).ServeHTTP)
+	s.handleUncached("GET /static/", Public, p.HandleStatic)
 
 	// Public pages.
 	s.handle("GET /{$}", Public, p.HandleHome)
@@ -62,8 +62,19 @@ func (s *Server) registerRoutes() {
 }
 
 // handle registers h for pattern behind the access check. Every route goes
-// through here, so no handler can be reached without its check.
+// through here, so no handler can be reached without its check. Anonymous
+// GETs of public pages go through the page cache.
 func (s *Server) handle(pattern string, access Access, h http.HandlerFunc) {
+	s.handleRoute(pattern, access, h, access == Public && strings.HasPrefix(pattern, "GET /"))
+}
+
+// handleUncached registers a public route whose answer must always be
+// computed afresh (health checks, metrics).
+func (s *Server) handleUncached(pattern string, access Access, h http.HandlerFunc) {
+	s.handleRoute(pattern, access, h, false)
+}
+
+func (s *Server) handleRoute(pattern string, access Access, h http.HandlerFunc, cacheable bool) {
 	s.routes = append(s.routes, Route{Pattern: pattern, Access: access})
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if info, ok := r.Context().Value(routeInfoKey{}).(*routeInfo); ok {
@@ -79,6 +90,10 @@ func (s *Server) handle(pattern string, access Access, h http.HandlerFunc) {
 				s.fail(w, r, jigsaw.Errorf(jigsaw.EFORBIDDEN, "Your role does not allow this."))
 				return
 			}
+		}
+		if cacheable && r.Method == http.MethodGet && jigsaw.UserFromContext(r.Context()) == nil {
+			s.serveCached(w, r, h)
+			return
 		}
 		h(w, r)
 	}))

@@ -35,6 +35,7 @@ type Server struct {
 
 	mux    *http.ServeMux
 	routes []Route
+	cache  *pageCache
 	http   *http.Server
 }
 
@@ -52,6 +53,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		Config: cfg, DB: db, Log: log, Pages: pages, Metrics: NewMetrics(), Version: version,
 		Authenticate: func(*http.Request) (*jigsaw.User, error) { return nil, nil },
 		mux:          http.NewServeMux(),
+		cache:        newPageCache(16 << 20),
 	}
 	s.registerRoutes()
 	return s, nil

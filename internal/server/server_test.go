@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -257,5 +258,57 @@ func TestAccessChecks(t *testing.T) {
 		if resp.StatusCode != tt.status || ran != (tt.status == 200) {
 			t.Errorf("user %q: got %d (handler ran: %v), want %d", tt.user, resp.StatusCode, ran, tt.status)
 		}
+	}
+}
+
+// TestPageCache: anonymous public pages are served from the cache until any
+// write, after which every page is rendered afresh — a withdrawn story must
+// vanish at once.
+func TestPageCache(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			st := &jigsaw.Story{Title: "Cached story", Body: "b", PublicBody: "b", Kind: jigsaw.StoryPatient, Status: jigsaw.StoryPublished, PublishedAt: time.Now()}
+			if err := a.DB.CreateStory(ctx, st, &jigsaw.Person{Name: "P", Email: "p@example.invalid"}); err != nil {
+				t.Fatal(err)
+			}
+			path := "/stories/" + strconv.FormatInt(st.ID, 10)
+			fetch := func() (int, string, string) {
+				resp, err := a.Client.Get(a.URL + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, resp.Header.Get("X-Cache"), string(b)
+			}
+			code, hit, body := fetch()
+			if code != 200 || hit != "" || !strings.Contains(body, "Cached story") {
+				t.Fatalf("first fetch: %d %q", code, hit)
+			}
+			code, hit, body2 := fetch()
+			if code != 200 || hit != "hit" || body2 != body {
+				t.Fatalf("second fetch: %d cache %q, want a hit with the same body", code, hit)
+			}
+			if err := a.DB.ExecRaw(ctx, `UPDATE stories SET status = 'withdrawn' WHERE id = $1`, st.ID); err != nil {
+				t.Fatal(err)
+			}
+			if code, hit, _ := fetch(); code != 404 || hit != "" {
+				t.Fatalf("after withdrawal: %d cache %q, want 404 not from the cache", code, hit)
+			}
+			// Signed-in users are never served from the cache.
+			c, _ := a.AsUser(t, jigsaw.RoleEditor)
+			for i := 0; i < 2; i++ {
+				resp, err := c.Get(a.URL + "/stories")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.Header.Get("X-Cache") != "" {
+					t.Fatalf("signed-in request %d served from the cache", i)
+				}
+			}
+		})
 	}
 }

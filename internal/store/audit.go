@@ -10,7 +10,7 @@ import (
 
 // RecordAudit appends e to the audit log and sets its ID and time.
 func (db *DB) RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error { return db.recordAudit(ctx, tx, e) })
+	return db.QuietTx(ctx, func(tx *sql.Tx) error { return db.recordAudit(ctx, tx, e) })
 }
 
 // recordAudit appends e inside tx, so that an action and its audit entry

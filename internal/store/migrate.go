@@ -118,7 +118,7 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Tx(ctx, func(tx *sql.Tx) error {
+	if err := db.QuietTx(ctx, func(tx *sql.Tx) error {
 		if err := db.lockMigrations(ctx, tx); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
 
 	var applied []string
 	for _, m := range ms[cur:] {
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
+		err := db.QuietTx(ctx, func(tx *sql.Tx) error {
 			if err := db.lockMigrations(ctx, tx); err != nil {
 				return err
 			}

@@ -11,7 +11,7 @@ import (
 
 // EnqueueMail queues m for sending and sets its ID.
 func (db *DB) EnqueueMail(ctx context.Context, m *jigsaw.Mail) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error { return db.enqueueMail(ctx, tx, m) })
+	return db.QuietTx(ctx, func(tx *sql.Tx) error { return db.enqueueMail(ctx, tx, m) })
 }
 
 // enqueueMail queues m inside tx, so the mail is sent if and only if the
@@ -64,7 +64,7 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 	var out []*jigsaw.Mail
 	for _, id := range ids {
 		var m *jigsaw.Mail
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
+		err := db.QuietTx(ctx, func(tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1
 				WHERE id = $2 AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $3)`, now.Add(lease), id, now)
 			if err != nil {
@@ -88,7 +88,7 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 
 // MarkMailSent records that mail id was delivered.
 func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = '' WHERE id = $2`, db.now(), id)
 		return err
 	})
@@ -99,7 +99,7 @@ func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retry
 	if len(reason) > 1000 {
 		reason = reason[:1000]
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET last_error = $1, next_attempt_at = $2, locked_until = NULL WHERE id = $3`,
 			reason, retryAt.UTC(), id)
 		return err

@@ -97,7 +97,23 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // Tx runs fn in a write transaction, committing if fn returns nil and rolling
 // back otherwise. Exported service methods open transactions; unexported
 // helpers take the *sql.Tx.
+//
+// Tx also bumps the content version, which invalidates every cached public
+// page in every process: any write may change what the public sees, and a
+// page served stale after a withdrawal would be a privacy failure. Writes
+// that cannot change public content use QuietTx instead.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.tx(ctx, true, fn)
+}
+
+// QuietTx is Tx for writes that never change public content (sessions, rate
+// limit counters, the mail queue, the audit log): it leaves cached pages
+// valid. When in doubt, use Tx.
+func (db *DB) QuietTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.tx(ctx, false, fn)
+}
+
+func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return db.mapError(err)
@@ -106,10 +122,22 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return db.mapError(err)
 	}
+	if bump {
+		if _, err := tx.ExecContext(ctx, `UPDATE content_version SET version = version + 1 WHERE id = 1`); err != nil {
+			return db.mapError(err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return db.mapError(err)
 	}
 	return nil
+}
+
+// ContentVersion returns the current content version (see Tx).
+func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v)
+	return v, db.mapError(err)
 }
 
 // mapError turns engine errors into jigsaw codes: constraint violations
@@ -191,6 +219,8 @@ func clampLimit(limit int) int {
 // maintenance commands and tests that must set up states the services refuse
 // to create.
 func (db *DB) ExecRaw(ctx context.Context, query string, args ...any) error {
-	_, err := db.write.ExecContext(ctx, query, args...)
-	return db.mapError(err)
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
 }

@@ -94,14 +94,16 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)
 	}
+	// EXISTS lets the planner walk stories newest first and probe the
+	// link's primary key, instead of building the whole matching set.
 	if f.KeyIssue != "" {
-		add("id IN (SELECT story_id FROM story_key_issues WHERE key_issue = ?)", f.KeyIssue)
+		add("EXISTS (SELECT 1 FROM story_key_issues k WHERE k.story_id = stories.id AND k.key_issue = ?)", f.KeyIssue)
 	}
 	if f.District != "" {
 		add("district = ?", strings.ToUpper(f.District))
 	}
 	if f.OrgID != 0 {
-		add("id IN (SELECT story_id FROM story_organisations WHERE organisation_id = ?)", f.OrgID)
+		add("EXISTS (SELECT 1 FROM story_organisations o WHERE o.story_id = stories.id AND o.organisation_id = ?)", f.OrgID)
 	}
 	if !f.Since.IsZero() {
 		add("published_at >= ?", f.Since.UTC())
@@ -110,11 +112,12 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 		add("published_at < ?", f.Until.UTC())
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "stories", cond, args, max(offset+limit, jigsaw.CountCap)+1)
+	if err != nil {
+		return nil, 0, err
 	}
-	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
+	args = append(args, limit, offset)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+
 		` ORDER BY published_at DESC, id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
@@ -134,6 +137,14 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	}
 	rows.Close()
 	return out, total, db.attachStoryLinks(ctx, out)
+}
+
+// countCapped counts the rows of table matching cond, stopping at capAt.
+func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, capAt int) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+cond+
+		` LIMIT $`+itoa(len(args)+1)+`) capped`, append(args, capAt)...).Scan(&n)
+	return n, db.mapError(err)
 }
 
 // attachStoryLinks loads the key issues and organisations of stories in two

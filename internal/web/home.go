@@ -17,7 +17,7 @@ type HomeView struct {
 // HandleHome serves /.
 func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	stories, total, err := p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: 6})
+	stories, _, err := p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: 6})
 	if err != nil {
 		p.Error(w, r, err)
 		return
@@ -27,5 +27,5 @@ func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	p.Render(w, r, http.StatusOK, "home", HomeView{Page: p.page(r, ""), Stories: stories, StoryCount: total, KeyIssues: issues})
+	p.Render(w, r, http.StatusOK, "home", HomeView{Page: p.page(r, ""), Stories: stories, KeyIssues: issues})
 }

@@ -3,6 +3,7 @@
 package respond
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -11,8 +12,15 @@ import (
 	"jigsaw"
 )
 
+// StatusClientClosed is the status recorded when the caller went away
+// before the answer was ready (nginx's 499): not a fault of ours.
+const StatusClientClosed = 499
+
 // Status returns the HTTP status for err's jigsaw code.
 func Status(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return StatusClientClosed
+	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge

@@ -28,6 +28,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"StoryPublicViews", s.testStoryPublicViews},
 		{"StoryFilters", s.testStoryFilters},
 		{"StoryCreateIsAtomic", s.testStoryCreateIsAtomic},
+		{"StoryCountCap", s.testStoryCountCap},
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
 		{"Settings", s.testSettings},

@@ -207,3 +207,38 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 		}
 	}
 }
+
+func (s *suite) testStoryCountCap(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	one := newStory("seed", jigsaw.StoryPublished, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	mustCreateStory(t, db, &one)
+	n := jigsaw.CountCap + 10
+	// One statement inserts the rest: creating them one by one would make
+	// the test slow without testing anything more.
+	if err := db.ExecRaw(ctx, `INSERT INTO stories (title, body, public_body, kind, status, person_id, submitted_at, published_at, updated_at)
+		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+		SELECT 'bulk', 'b', 'b', 'patient', 'published', $2, $3, $3, $3 FROM seq`, n-1, one.person.ID, one.story.PublishedAt); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		f         jigsaw.StoryFilter
+		wantTotal int
+		wantLen   int
+	}{
+		{"first page stops at the cap", jigsaw.StoryFilter{Limit: 20}, jigsaw.CountCap + 1, 20},
+		{"a page inside the cap", jigsaw.StoryFilter{Limit: 20, Offset: 900}, jigsaw.CountCap + 1, 20},
+		{"a page reaching past the cap counts exactly", jigsaw.StoryFilter{Limit: 20, Offset: 990}, n, n - 990},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := db.FindPublicStories(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != tt.wantTotal || len(got) != tt.wantLen {
+				t.Fatalf("got total %d and %d stories, want %d and %d", total, len(got), tt.wantTotal, tt.wantLen)
+			}
+		})
+	}
+}

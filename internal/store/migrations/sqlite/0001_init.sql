@@ -151,3 +151,12 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log(at DESC);
 CREATE INDEX audit_log_user ON audit_log(user_id, at DESC);
 CREATE INDEX audit_log_object ON audit_log(object_type, object_id, at DESC);
+
+-- A counter bumped by every transaction that may change what the public
+-- sees; cached public pages are valid while it stays the same, in every
+-- process sharing the database.
+CREATE TABLE content_version (
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	version BIGINT NOT NULL
+);
+INSERT INTO content_version (id, version) VALUES (1, 0);

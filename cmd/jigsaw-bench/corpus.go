@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"jigsaw"
+)
+
+// The corpus is generated, not copied: words, places and organisations
+// drawn from the vocabulary of the campaign so that full-text search and
+// the indexes see realistic distributions, with a fixed seed so every run
+// builds the same database.
+
+var (
+	words = strings.Fields(`waiting list operation cancelled ward nurse porter cleaner caterer outsourced subsidiary
+		contract private company trust board ballot strike picket agenda change band pay pension sick holiday
+		closure downgrade maternity unit emergency department ambulance handover corridor bed shortage agency
+		staff rota shift overtime manager consultant patient carer mother father daughter son appointment
+		letter referral clinic pharmacy prescription GP surgery practice receptionist telephone queue hours
+		weeks months cuts savings efficiency budget deficit tender procurement laboratory pathology samples
+		results delay scan MRI X-ray cancer treatment chemotherapy dementia respite day centre community mental
+		health crisis team discharge social care home transport parking fees food meals cleaning infection
+		safety incident complaint union meeting lobby rally march council MP petition consultation decision`)
+	districts = func() []string {
+		var d []string
+		for _, area := range []string{"BD", "LS", "DT", "BH", "WR", "B", "M", "L", "SE", "N", "E", "SW", "NW", "W", "CR", "BR", "S", "NE", "CF", "EX", "PL", "TR", "OX", "CB", "NR", "IP", "YO", "HU", "DN", "NG"} {
+			for i := 1; i <= 20; i++ {
+				d = append(d, fmt.Sprintf("%s%d", area, i))
+			}
+		}
+		return d
+	}()
+	kinds  = []jigsaw.StoryKind{jigsaw.StoryPatient, jigsaw.StoryPatient, jigsaw.StoryStaff, jigsaw.StoryCarer, jigsaw.StoryBlog}
+	issues = []string{"conflicts-of-interest", "hospital-closures", "wasting-money", "safety", "private-patients", "outsourcing", "cuts", "pay-and-conditions"}
+)
+
+// vocabulary is the campaign's words followed by made-up ones, drawn with
+// a Zipf distribution as words in real text are: a few very common, most
+// rare. Searches then match realistic shares of the corpus.
+var vocabulary = func() []string {
+	v := append([]string(nil), words...)
+	syll := strings.Fields("ba ce di fo gu ha je ki lo mu na pe ri so tu va we xi yo zu")
+	for i := 0; len(v) < 8000; i++ {
+		v = append(v, syll[i%20]+syll[(i/20)%20]+syll[(i/400)%20]+"n")
+	}
+	return v
+}()
+
+func newZipf(r *rand.Rand) *rand.Zipf { return rand.NewZipf(r, 1.07, 2, uint64(len(vocabulary)-1)) }
+
+func sentence(r *rand.Rand, z *rand.Zipf, n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = vocabulary[z.Uint64()]
+	}
+	s := strings.Join(w, " ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// generate adds n published stories (each with its person, one or two key
+// issues and an organisation) and orgs organisations to the migrated
+// database at dsn, in large transactions. It returns the story IDs range.
+func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, lastID int64, err error) {
+	driver := "sqlite"
+	if engine == "postgres" {
+		driver = "pgx"
+	} else {
+		dsn = "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=foreign_keys(1)&_time_format=sqlite"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	r := rand.New(rand.NewPCG(uint64(n), 2))
+	z := newZipf(r)
+	now := time.Now().UTC().Truncate(time.Second)
+
+	var orgBase, storyBase, personBase int64
+	for table, dst := range map[string]*int64{"organisations": &orgBase, "stories": &storyBase, "people": &personBase} {
+		if err := db.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM `+table).Scan(dst); err != nil {
+			return 0, 0, err
+		}
+	}
+	ins := newBatcher(ctx, db, 200)
+	for i := 1; i <= orgs; i++ {
+		id := orgBase + int64(i)
+		name := fmt.Sprintf("%s %s NHS Trust %d", strings.Title(words[r.IntN(len(words))]), strings.Title(words[r.IntN(len(words))]), id)
+		ins.add("organisations", "id, slug, name, kind, region, coalition_member, created_at, updated_at",
+			id, jigsaw.Slugify(name), name, string(jigsaw.OrgNHSTrust), "Benchmark", false, now, now)
+	}
+	if err := ins.flush(); err != nil {
+		return 0, 0, err
+	}
+	for i := 1; i <= n; i++ {
+		id := storyBase + int64(i)
+		pid := personBase + int64(i)
+		title := sentence(r, z, 4+r.IntN(5))
+		var body strings.Builder
+		for p := 0; p < 3; p++ {
+			for s := 0; s < 3; s++ {
+				body.WriteString(sentence(r, z, 8+r.IntN(10)) + " ")
+			}
+			body.WriteString("\n\n")
+		}
+		district := districts[r.IntN(len(districts))]
+		published := now.Add(-time.Duration(r.IntN(3*365*24)) * time.Hour)
+		ins.add("people", "id, name, email, created_at", pid, fmt.Sprintf("Bench Person %d", pid), fmt.Sprintf("bench%d@example.invalid", pid), published)
+		ins.add("stories", "id, title, body, public_body, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at",
+			id, title, body.String(), body.String(), string(kinds[r.IntN(len(kinds))]), district, "Area "+district, published.Format("2006-01"),
+			string(jigsaw.StoryPublished), pid, "A person in "+district, published, published, published)
+		first := r.IntN(len(issues))
+		ins.add("story_key_issues", "story_id, key_issue", id, issues[first])
+		if r.IntN(2) == 0 {
+			ins.add("story_key_issues", "story_id, key_issue", id, issues[(first+1+r.IntN(len(issues)-1))%len(issues)])
+		}
+		if orgs > 0 {
+			ins.add("story_organisations", "story_id, organisation_id", id, orgBase+1+int64(r.IntN(orgs)))
+		}
+		if err := ins.err; err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := ins.flush(); err != nil {
+		return 0, 0, err
+	}
+	if engine == "postgres" {
+		for _, t := range []string{"organisations", "stories", "people"} {
+			if _, err := db.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))`, t, t)); err != nil {
+				return 0, 0, err
+			}
+		}
+		if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+			return 0, 0, err
+		}
+	} else if _, err := db.ExecContext(ctx, `PRAGMA optimize`); err != nil {
+		return 0, 0, err
+	}
+	return storyBase + 1, storyBase + int64(n), nil
+}
+
+// batcher groups rows per table into multi-row INSERTs inside transactions
+// of many rows each, which both engines load far faster than row by row.
+type batcher struct {
+	ctx   context.Context
+	db    *sql.DB
+	size  int
+	rows  map[string][][]any
+	cols  map[string]string
+	order []string
+	tx    *sql.Tx
+	count int
+	err   error
+}
+
+func newBatcher(ctx context.Context, db *sql.DB, size int) *batcher {
+	return &batcher{ctx: ctx, db: db, size: size, rows: map[string][][]any{}, cols: map[string]string{}}
+}
+
+func (b *batcher) add(table, cols string, vals ...any) {
+	if b.err != nil {
+		return
+	}
+	if _, ok := b.cols[table]; !ok {
+		b.order = append(b.order, table)
+	}
+	b.cols[table] = cols
+	b.rows[table] = append(b.rows[table], vals)
+	if len(b.rows[table]) >= b.size {
+		// Parents first: flush every table in the order first seen, so
+		// foreign keys always find their rows.
+		b.err = b.flushTables(false)
+	}
+}
+
+func (b *batcher) flush() error {
+	if b.err != nil {
+		return b.err
+	}
+	return b.flushTables(true)
+}
+
+func (b *batcher) flushTables(commit bool) error {
+	if b.tx == nil {
+		tx, err := b.db.BeginTx(b.ctx, nil)
+		if err != nil {
+			return err
+		}
+		b.tx = tx
+	}
+	for _, table := range b.order {
+		rows := b.rows[table]
+		if len(rows) == 0 {
+			continue
+		}
+		var sb strings.Builder
+		var args []any
+		fmt.Fprintf(&sb, "INSERT INTO %s (%s) VALUES ", table, b.cols[table])
+		for i, row := range rows {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(")
+			for j := range row {
+				if j > 0 {
+					sb.WriteString(", ")
+				}
+				fmt.Fprintf(&sb, "$%d", len(args)+j+1)
+			}
+			sb.WriteString(")")
+			args = append(args, row...)
+		}
+		if _, err := b.tx.ExecContext(b.ctx, sb.String(), args...); err != nil {
+			b.tx.Rollback()
+			b.tx = nil
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+		b.count += len(rows)
+		b.rows[table] = rows[:0]
+	}
+	if commit || b.count >= 50000 {
+		b.count = 0
+		err := b.tx.Commit()
+		b.tx = nil
+		return err
+	}
+	return nil
+}

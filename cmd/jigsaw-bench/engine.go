@@ -1,0 +1,376 @@
+package main
+
+import (
+	"context"
+	crand "crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"jigsaw/internal/store"
+)
+
+// benchEngine grows one database through the sizes and measures each.
+func benchEngine(ctx context.Context, o options, engine string, rep *report) error {
+	dsn, cleanup, err := newDatabase(ctx, o, engine)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if out, err := exec.CommandContext(ctx, o.bin, "migrate", "--db", dsn, "--log-level", "warn").CombinedOutput(); err != nil {
+		return fmt.Errorf("migrate: %v: %s", err, out)
+	}
+	have := 0
+	var first int64
+	for _, size := range o.sizes {
+		t0 := time.Now()
+		f, _, err := generate(ctx, engine, dsn, size-have, max(100, (size-have)/500))
+		if err != nil {
+			return fmt.Errorf("generate corpus: %w", err)
+		}
+		if first == 0 {
+			first = f
+		}
+		logf("%s: corpus grown to %d stories in %s", engine, size, time.Since(t0).Round(time.Second))
+		have = size
+		res, err := measure(ctx, o, engine, dsn, first, first+int64(size)-1, size == o.sizes[len(o.sizes)-1])
+		if err != nil {
+			return err
+		}
+		res.Engine, res.Size = engine, size
+		rep.results = append(rep.results, res)
+	}
+	return nil
+}
+
+// newDatabase returns an empty database: a file, or a fresh schema in the
+// benchmark PostgreSQL server.
+func newDatabase(ctx context.Context, o options, engine string) (string, func(), error) {
+	if engine == "sqlite" {
+		return filepath.Join(o.workdir, "bench.db"), func() {}, nil
+	}
+	b := make([]byte, 6)
+	crand.Read(b)
+	schema := "bench_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", o.pgURL)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		return "", nil, err
+	}
+	u, _ := url.Parse(o.pgURL)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), func() {
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		admin.Close()
+	}, nil
+}
+
+// proc is a server process under test.
+type proc struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startProc(ctx context.Context, name string, args ...string) (*proc, error) {
+	addr := freeAddr()
+	cmd := exec.CommandContext(ctx, name, append(args, "--addr", addr)...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &proc{cmd: cmd, addr: addr}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 || resp.StatusCode == 404 {
+				return p, nil
+			}
+		}
+	}
+	p.stop()
+	return nil, fmt.Errorf("%s did not become ready on %s", name, addr)
+}
+
+func (p *proc) stop() {
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rssMB reads the process's resident set size from /proc.
+func (p *proc) rssMB() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func (p *proc) url(path string) string { return "http://" + p.addr + path }
+
+func get(u string) ([]byte, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET %s: %d", u, resp.StatusCode)
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// sizeResult holds the figures for one engine at one corpus size.
+type sizeResult struct {
+	Engine string
+	Size   int
+
+	IdleRSS, LoadedRSS float64
+	StoryPage          loadResult
+	StoryBaseline      loadResult
+	List               loadResult
+	ListBaseline       loadResult
+	Home               loadResult
+	SearchJigsaw       latencies
+	SearchRaw          latencies
+	Soak               *loadResult
+	OneProc, TwoProcs  *loadResult
+}
+
+type latencies struct{ P50, P99 time.Duration }
+
+func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID int64, last bool) (sizeResult, error) {
+	var res sizeResult
+	srv, err := startProc(ctx, o.bin, "serve", "--db", dsn, "--log-level", "warn")
+	if err != nil {
+		return res, err
+	}
+	defer srv.stop()
+	storyPath := func(r *rand.Rand) string {
+		return "/stories/" + strconv.FormatInt(firstID+r.Int64N(lastID-firstID+1), 10)
+	}
+
+	// Warm up, then idle RSS.
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < 200; i++ {
+		get(srv.url(storyPath(rng)))
+	}
+	time.Sleep(2 * time.Second)
+	res.IdleRSS = srv.rssMB()
+
+	// Story page against a plain server returning the same bytes.
+	sample, err := get(srv.url(storyPath(rng)))
+	if err != nil {
+		return res, err
+	}
+	rngs := make([]*rand.Rand, o.concurrency)
+	for i := range rngs {
+		rngs[i] = rand.New(rand.NewPCG(uint64(i), 99))
+	}
+	stopSampling := sampleRSS(srv, &res.LoadedRSS)
+	res.StoryPage = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", srv.url(storyPath(rngs[w])), nil)
+		return req
+	})
+	logf("%s %d: story page %s", engine, lastID-firstID+1, res.StoryPage)
+	list, err := get(srv.url("/stories?page=3"))
+	if err != nil {
+		return res, err
+	}
+	res.List = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", srv.url(fmt.Sprintf("/stories?issue=%s&page=%d", issues[i%len(issues)], 1+rngs[w].IntN(20))), nil)
+		return req
+	})
+	logf("%s: list %s", engine, res.List)
+	res.Home = load(ctx, o.concurrency, o.duration/2, 0, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", srv.url("/"), nil)
+		return req
+	})
+	stopSampling()
+	for _, b := range []struct {
+		body []byte
+		dst  *loadResult
+	}{{sample, &res.StoryBaseline}, {list, &res.ListBaseline}} {
+		f := filepath.Join(o.workdir, "baseline.html")
+		os.WriteFile(f, b.body, 0o644)
+		self, _ := os.Executable()
+		base, err := startProc(ctx, self, "baseline", "--file", f)
+		if err != nil {
+			return res, err
+		}
+		*b.dst = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+			req, _ := http.NewRequest("GET", base.url("/stories/1"), nil)
+			return req
+		})
+		base.stop()
+	}
+	logf("%s: baseline %s", engine, res.StoryBaseline)
+
+	if res.SearchJigsaw, res.SearchRaw, err = benchSearch(ctx, engine, dsn); err != nil {
+		return res, err
+	}
+	logf("%s: search p99 jigsaw %s raw %s", engine, res.SearchJigsaw.P99, res.SearchRaw.P99)
+
+	if last {
+		soak := load(ctx, o.soakClients, o.soak, 0, func(w, i int) *http.Request {
+			r := rand.New(rand.NewPCG(uint64(w), uint64(i)))
+			path := storyPath(r)
+			if i%4 == 3 {
+				path = "/stories?page=" + strconv.Itoa(1+r.IntN(50))
+			}
+			req, _ := http.NewRequest("GET", srv.url(path), nil)
+			return req
+		})
+		res.Soak = &soak
+		logf("%s: soak %s", engine, soak)
+		if engine == "postgres" {
+			one, two, err := scaleOut(ctx, o, dsn, srv, storyPath)
+			if err != nil {
+				return res, err
+			}
+			res.OneProc, res.TwoProcs = &one, &two
+		}
+	}
+	return res, nil
+}
+
+// sampleRSS records the highest RSS of p until the returned func is called.
+func sampleRSS(p *proc, dst *float64) func() {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if r := p.rssMB(); r > *dst {
+				*dst = r
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// scaleOut compares the read throughput of one serve process with two
+// sharing the same PostgreSQL database.
+func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath func(*rand.Rand) string) (one, two loadResult, err error) {
+	second, err := startProc(ctx, o.bin, "serve", "--db", dsn, "--log-level", "warn")
+	if err != nil {
+		return one, two, err
+	}
+	defer second.stop()
+	mk := func(procs []*proc) func(w, i int) *http.Request {
+		rngs := make([]*rand.Rand, o.concurrency)
+		for i := range rngs {
+			rngs[i] = rand.New(rand.NewPCG(uint64(i), 5))
+		}
+		return func(w, i int) *http.Request {
+			req, _ := http.NewRequest("GET", procs[(w+i)%len(procs)].url(storyPath(rngs[w])), nil)
+			return req
+		}
+	}
+	one = load(ctx, o.concurrency, o.duration, 0, mk([]*proc{first}))
+	two = load(ctx, o.concurrency, o.duration, 0, mk([]*proc{first, second}))
+	logf("postgres: one process %s; two %s", one, two)
+	return one, two, nil
+}
+
+// benchSearch times Jigsaw's story search against the raw full-text query
+// of the same engine, on the same queries, one at a time.
+func benchSearch(ctx context.Context, engine, dsn string) (jig, raw latencies, err error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return jig, raw, err
+	}
+	defer db.Close()
+	rq := `SELECT rowid FROM story_search WHERE story_search MATCH $1 ORDER BY bm25(story_search, 2.0, 1.0) LIMIT 20`
+	if engine == "postgres" {
+		rq = `SELECT id FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
+			ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
+	}
+	rawDB, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine], map[string]string{"sqlite": "file:" + dsn + "?_pragma=query_only(1)", "postgres": dsn}[engine])
+	if err != nil {
+		return jig, raw, err
+	}
+	defer rawDB.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	z := newZipf(r)
+	var queries []string
+	for i := 0; i < 300; i++ {
+		// Two words of middling frequency, as people search.
+		a, b := vocabulary[20+z.Uint64()%500], vocabulary[20+z.Uint64()%2000]
+		queries = append(queries, a+" "+b)
+	}
+	var tj, tr []time.Duration
+	for _, q := range queries {
+		t0 := time.Now()
+		if _, err := db.SearchPublicStories(ctx, q, 20); err != nil {
+			return jig, raw, err
+		}
+		tj = append(tj, time.Since(t0))
+		words := strings.Fields(q)
+		arg := q
+		if engine == "sqlite" {
+			arg = `"` + words[0] + `" "` + words[1] + `"`
+		}
+		t0 = time.Now()
+		rows, err := rawDB.QueryContext(ctx, rq, arg)
+		if err != nil {
+			return jig, raw, err
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		tr = append(tr, time.Since(t0))
+	}
+	return pcts(tj), pcts(tr), nil
+}
+
+func pcts(d []time.Duration) latencies {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return latencies{P50: d[len(d)/2], P99: d[min(len(d)-1, len(d)*99/100)]}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// loadResult is what one load run measured.
+type loadResult struct {
+	Requests int
+	Errors   int // transport errors and non-2xx answers
+	Duration time.Duration
+	P50, P90 time.Duration
+	P99, Max time.Duration
+	FirstErr string
+}
+
+// RPS is requests per second.
+func (r loadResult) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
+
+func (r loadResult) String() string {
+	return fmt.Sprintf("%d req in %.1fs = %.0f req/s, p50 %s p99 %s max %s, %d errors", r.Requests, r.Duration.Seconds(), r.RPS(),
+		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Errors)
+}
+
+// load runs concurrency clients for duration (and at most maxRequests in
+// all, if positive), each sending the requests next makes, and records
+// every latency. Bounded in time and count, aimed at loopback only.
+func load(ctx context.Context, concurrency int, duration time.Duration, maxRequests int, next func(worker, i int) *http.Request) loadResult {
+	client := &http.Client{
+		Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency, DisableCompression: true},
+		Timeout:   30 * time.Second,
+	}
+	defer client.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(ctx, duration)
+	defer cancel()
+	var issued atomic.Int64
+	var errs atomic.Int64
+	var firstErr atomic.Value
+	lat := make([][]time.Duration, concurrency)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				if maxRequests > 0 && issued.Add(1) > int64(maxRequests) {
+					return
+				}
+				req := next(w, i).WithContext(ctx)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode >= 300 {
+						err = fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, resp.StatusCode)
+					}
+				}
+				if ctx.Err() != nil {
+					return // the run ended mid-request: not an error of the server
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+				if err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Duration: elapsed}
+	if s, ok := firstErr.Load().(string); ok {
+		r.FirstErr = s
+	}
+	if n := len(all); n > 0 {
+		pct := func(p float64) time.Duration { return all[min(n-1, int(float64(n)*p))] }
+		r.P50, r.P90, r.P99, r.Max = pct(0.50), pct(0.90), pct(0.99), all[n-1]
+	}
+	return r
+}

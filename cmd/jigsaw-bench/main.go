@@ -1,0 +1,133 @@
+// Command jigsaw-bench is Jigsaw's benchmark harness. It builds the jigsaw
+// binary, generates a large corpus, starts servers on loopback and measures
+// them against baselines taken in the same run (a plain net/http server
+// returning the same bytes; raw full-text queries), then writes the figures
+// into docs/benchmarks.md between the harness markers.
+//
+//	go run ./cmd/jigsaw-bench                       # the full run (make bench)
+//	go run ./cmd/jigsaw-bench -sizes 2000 -duration 2s -soak 3s   # a quick look
+//
+// PostgreSQL figures need JIGSAW_BENCH_POSTGRES (make bench starts a
+// throwaway server and sets it). All traffic goes to 127.0.0.1 and every
+// load run is bounded in time.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type options struct {
+	sizes       []int
+	engines     []string
+	duration    time.Duration
+	soak        time.Duration
+	concurrency int
+	soakClients int
+	out         string
+	pgURL       string
+	workdir     string
+	bin         string
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "baseline" {
+		runBaseline(os.Args[2:])
+		return
+	}
+	var o options
+	var sizes, engines string
+	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "corpus sizes to measure, growing the same database")
+	flag.StringVar(&engines, "engines", "sqlite,postgres", "engines to measure (postgres needs JIGSAW_BENCH_POSTGRES)")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each throughput run")
+	flag.DurationVar(&o.soak, "soak", 60*time.Second, "length of the 200-client soak run")
+	flag.IntVar(&o.concurrency, "c", 32, "concurrent clients in throughput runs")
+	flag.IntVar(&o.soakClients, "soak-clients", 200, "concurrent clients in the soak run")
+	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "file to write the figures into ('-' for standard output)")
+	flag.Parse()
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "jigsaw-bench: bad -sizes entry %q\n", s)
+			os.Exit(2)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	o.pgURL = os.Getenv("JIGSAW_BENCH_POSTGRES")
+	for _, e := range strings.Split(engines, ",") {
+		switch e = strings.TrimSpace(e); e {
+		case "sqlite":
+			o.engines = append(o.engines, e)
+		case "postgres":
+			if o.pgURL == "" {
+				fmt.Fprintln(os.Stderr, "jigsaw-bench: JIGSAW_BENCH_POSTGRES not set; skipping postgres (make bench sets it)")
+				continue
+			}
+			o.engines = append(o.engines, e)
+		default:
+			fmt.Fprintf(os.Stderr, "jigsaw-bench: unknown engine %q\n", e)
+			os.Exit(2)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintf(os.Stderr, "jigsaw-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	var err error
+	if o.workdir, err = os.MkdirTemp("", "jigsaw-bench-"); err != nil {
+		return err
+	}
+	defer os.RemoveAll(o.workdir)
+	o.bin = filepath.Join(o.workdir, "jigsaw")
+	logf("building %s", o.bin)
+	build := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "./cmd/jigsaw")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build jigsaw: %w", err)
+	}
+	rep := &report{started: time.Now(), opts: o}
+	for _, engine := range o.engines {
+		if err := benchEngine(ctx, o, engine, rep); err != nil {
+			return fmt.Errorf("%s: %w", engine, err)
+		}
+	}
+	rep.finished = time.Now()
+	return rep.write(o.out)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+// runBaseline serves one file's bytes for every path: the plain net/http
+// server Jigsaw's pages are compared with.
+func runBaseline(args []string) {
+	fs := flag.NewFlagSet("baseline", flag.ExitOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	file := fs.String("file", "", "file whose bytes to serve")
+	fs.Parse(args)
+	body, err := os.ReadFile(*file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(body)
+	}))
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+const (
+	markerStart = "<!-- harness:start (written by cmd/jigsaw-bench; edit outside the markers) -->"
+	markerEnd   = "<!-- harness:end -->"
+)
+
+type report struct {
+	started, finished time.Time
+	opts              options
+	results           []sizeResult
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}
+
+func check(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	o := r.opts
+	fmt.Fprintf(&b, "%s\n## Harness\n\n", markerStart)
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `make bench` (or `go run ./cmd/jigsaw-bench -sizes %s`).\n",
+		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
+		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes))
+	fmt.Fprintf(&b, "Every throughput run is %s with %d concurrent keep-alive clients from the same machine (the load generator shares the 2 cores with the server, so ratios matter more than absolute figures). ", o.duration, o.concurrency)
+	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very bytes Jigsaw returned, and the engine's raw full-text query.\n\n")
+
+	fmt.Fprintf(&b, "| engine | stories | story page req/s | plain server req/s | ratio (goal ≥ 0.5×) | story p99 | list req/s | list vs plain | home req/s | search p99 Jigsaw | search p99 raw | idle RSS | loaded RSS |\n")
+	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, s := range r.results {
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %.0f | %s | %s | %.0f | %s | %.0f | %s | %s | %.1f MB | %.1f MB |\n",
+			s.Engine, s.Size, s.StoryPage.RPS(), s.StoryBaseline.RPS(), ratio(s.StoryPage.RPS(), s.StoryBaseline.RPS()), ms(s.StoryPage.P99),
+			s.List.RPS(), ratio(s.List.RPS(), s.ListBaseline.RPS()), s.Home.RPS(), ms(s.SearchJigsaw.P99), ms(s.SearchRaw.P99), s.IdleRSS, s.LoadedRSS)
+	}
+	b.WriteString("\nGoals:\n\n")
+	for _, s := range r.results {
+		if s.Size != o.sizes[len(o.sizes)-1] {
+			continue
+		}
+		fmt.Fprintf(&b, "- %s, %d stories: story page %s of the plain server (goal ≥ 0.5×: %s); search p99 %s (goal ≤ 30 ms: %s); idle RSS %.1f MB (goal ≤ 40 MB: %s).\n",
+			s.Engine, s.Size, ratio(s.StoryPage.RPS(), s.StoryBaseline.RPS()), check(s.StoryPage.RPS() >= 0.5*s.StoryBaseline.RPS()),
+			ms(s.SearchJigsaw.P99), check(s.SearchJigsaw.P99 <= 30*time.Millisecond), s.IdleRSS, check(s.IdleRSS <= 40))
+		if s.Soak != nil {
+			fmt.Fprintf(&b, "- %s soak: %d clients for %s: %s (goal 0 errors, p99 < 200 ms: %s).\n", s.Engine, o.soakClients, o.soak, s.Soak,
+				check(s.Soak.Errors == 0 && s.Soak.P99 < 200*time.Millisecond))
+		}
+		if s.OneProc != nil {
+			fmt.Fprintf(&b, "- postgres scale-out: one serve process %.0f req/s, two %.0f req/s = %s (goal ≥ 1.7×: %s). Both processes, PostgreSQL and the load generator share the same 2 cores here.\n",
+				s.OneProc.RPS(), s.TwoProcs.RPS(), ratio(s.TwoProcs.RPS(), s.OneProc.RPS()), check(s.TwoProcs.RPS() >= 1.7*s.OneProc.RPS()))
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", markerEnd)
+	return b.String()
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// write puts the report between the markers in path, keeping the rest of
+// the file (other sections are written by hand or by other benchmarks).
+func (r *report) write(path string) error {
+	md := r.markdown()
+	if path == "-" {
+		_, err := os.Stdout.WriteString(md)
+		return err
+	}
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	doc := string(old)
+	if i, j := strings.Index(doc, markerStart), strings.Index(doc, markerEnd); i >= 0 && j > i {
+		doc = doc[:i] + strings.TrimSuffix(md, "\n") + doc[j+len(markerEnd):]
+	} else {
+		if doc == "" {
+			doc = "# Benchmarks\n\n"
+		}
+		doc = strings.TrimRight(doc, "\n") + "\n\n" + md
+	}
+	logf("writing %s", path)
+	return os.WriteFile(path, []byte(doc), 0o644)
+}

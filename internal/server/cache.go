@@ -1,0 +1,131 @@
+package server
+
+import (
+	"bytes"
+	"container/list"
+	"net/http"
+	"sync"
+)
+
+// pageCache keeps the answers to anonymous GET requests of public routes.
+// An entry is served only while the database's content version is the one
+// it was rendered under; any write that may change public content bumps the
+// version (store.DB.Tx), so a withdrawn story leaves every cached page of
+// every process at once. Checking costs one tiny query per request, far less
+// than rendering a page.
+type pageCache struct {
+	mu       sync.Mutex
+	maxBytes int
+	bytes    int
+	lru      *list.List // of *cacheEntry, most recent first
+	byKey    map[string]*list.Element
+}
+
+type cacheEntry struct {
+	key     string
+	version int64
+	header  http.Header
+	body    []byte
+}
+
+// maxEntryBytes keeps one huge answer (an export) from flushing the rest.
+const maxEntryBytes = 512 << 10
+
+func newPageCache(maxBytes int) *pageCache {
+	return &pageCache{maxBytes: maxBytes, lru: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func (c *pageCache) get(key string, version int64) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*cacheEntry)
+	if e.version != version {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+func (c *pageCache) put(e *cacheEntry) {
+	if len(e.body) > maxEntryBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[e.key]; ok {
+		c.remove(el)
+	}
+	c.byKey[e.key] = c.lru.PushFront(e)
+	c.bytes += len(e.body) + len(e.key)
+	for c.bytes > c.maxBytes && c.lru.Len() > 0 {
+		c.remove(c.lru.Back())
+	}
+}
+
+func (c *pageCache) remove(el *list.Element) {
+	e := el.Value.(*cacheEntry)
+	c.lru.Remove(el)
+	delete(c.byKey, e.key)
+	c.bytes -= len(e.body) + len(e.key)
+}
+
+// recorder captures an answer while passing it through.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.body.Len() <= maxEntryBytes {
+		r.body.Write(b)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// serveCached answers r from the cache or from h, storing a fresh 200
+// answer that sets no cookie.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+	version, err := s.DB.ContentVersion(r.Context())
+	if err != nil {
+		h(w, r) // the handler will meet the same database trouble and say so
+		return
+	}
+	key := r.URL.RequestURI()
+	if e := s.cache.get(key, version); e != nil {
+		for k, v := range e.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("X-Cache", "hit")
+		w.WriteHeader(http.StatusOK)
+		w.Write(e.body)
+		return
+	}
+	rec := &recorder{ResponseWriter: w}
+	h(rec, r)
+	if rec.status != http.StatusOK || rec.body.Len() > maxEntryBytes || w.Header().Get("Set-Cookie") != "" {
+		return
+	}
+	header := http.Header{}
+	for _, k := range []string{"Content-Type", "Cache-Control", "Last-Modified", "Content-Disposition", "Link"} {
+		if v, ok := w.Header()[k]; ok {
+			header[k] = v
+		}
+	}
+	s.cache.put(&cacheEntry{key: key, version: version, header: header, body: bytes.Clone(rec.body.Bytes())})
+}

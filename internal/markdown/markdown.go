@@ -6,6 +6,7 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -16,7 +17,18 @@ import (
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+
+	// Rendering and sanitising take most of a story page's time, and the
+	// same texts are shown again and again: keep recent results.
+	mu    sync.Mutex
+	cache map[string]template.HTML
+	size  int
 }
+
+// cacheBytes bounds the memory the render cache may hold; when full it is
+// emptied and starts again, which is cheaper than tracking recency and
+// good enough for a cache that refills in one render per text.
+const cacheBytes = 8 << 20
 
 // New returns a Renderer. Links get rel="nofollow ugc noopener" and open in
 // the same tab; images are not allowed (they would let a story load
@@ -40,6 +52,24 @@ func New() *Renderer {
 
 // HTML renders src to sanitised HTML.
 func (r *Renderer) HTML(src string) template.HTML {
+	r.mu.Lock()
+	out, ok := r.cache[src]
+	r.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = r.render(src)
+	r.mu.Lock()
+	if r.size+len(src)+len(out) > cacheBytes || r.cache == nil {
+		r.cache, r.size = map[string]template.HTML{}, 0
+	}
+	r.cache[src] = out
+	r.size += len(src) + len(out)
+	r.mu.Unlock()
+	return out
+}
+
+func (r *Renderer) render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
 		// goldmark fails only on writer errors, which a bytes.Buffer never

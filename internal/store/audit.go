@@ -56,11 +56,11 @@ func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.Au
 		cond = strings.Join(where, " AND ")
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, db.mapError(err)
 	}
 	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), actor, action, object_type, COALESCE(object_id, 0), detail, ip
+	rows, err := db.query(ctx, `SELECT id, at, COALESCE(user_id, 0), actor, action, object_type, COALESCE(object_id, 0), detail, ip
 		FROM audit_log WHERE `+cond+` ORDER BY at DESC, id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)

@@ -111,13 +111,13 @@ func findOrganisation(ctx context.Context, q querier, where string, args ...any)
 
 // FindOrganisationByID implements jigsaw.OrganisationService.
 func (db *DB) FindOrganisationByID(ctx context.Context, id int64) (*jigsaw.Organisation, error) {
-	o, err := findOrganisation(ctx, db.read, "id = $1", id)
+	o, err := findOrganisation(ctx, readQuerier{db}, "id = $1", id)
 	return o, db.mapError(err)
 }
 
 // FindOrganisationBySlug implements jigsaw.OrganisationService.
 func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.Organisation, error) {
-	o, err := findOrganisation(ctx, db.read, "slug = $1", slug)
+	o, err := findOrganisation(ctx, readQuerier{db}, "slug = $1", slug)
 	return o, db.mapError(err)
 }
 
@@ -143,11 +143,11 @@ func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter
 		cond = strings.Join(where, " AND ")
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM organisations WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, db.mapError(err)
 	}
 	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
-	rows, err := db.read.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+
+	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+
 		` ORDER BY lower(name), id LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)

@@ -42,7 +42,7 @@ func scanMail(row interface{ Scan(...any) error }) (*jigsaw.Mail, error) {
 // claim is a conditional UPDATE, which works the same on both engines.
 func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]*jigsaw.Mail, error) {
 	now := db.now()
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM outbox
+	rows, err := db.query(ctx, `SELECT id FROM outbox
 		WHERE sent_at IS NULL AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
 		ORDER BY next_attempt_at, id LIMIT $2`, now, limit)
 	if err != nil {
@@ -114,11 +114,11 @@ func (db *DB) FindMail(ctx context.Context, to string, limit, offset int) ([]*ji
 		cond, args = "lower(to_addr) = $1", append(args, strings.ToLower(to))
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM outbox WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, db.mapError(err)
 	}
 	args = append(args, clampLimit(limit), max(offset, 0))
-	rows, err := db.read.QueryContext(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+cond+
+	rows, err := db.query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+cond+
 		` ORDER BY id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)

@@ -35,7 +35,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 			ORDER BY bm25(story_search, 2.0, 1.0), s.id DESC LIMIT $2`
 		arg = strings.Join(quoted, " ")
 	}
-	rows, err := db.read.QueryContext(ctx, query, arg, clampLimit(limit))
+	rows, err := db.query(ctx, query, arg, clampLimit(limit))
 	if err != nil {
 		return nil, db.mapError(err)
 	}

@@ -8,7 +8,7 @@ import (
 // GetSetting returns the value stored under key and whether there is one.
 func (db *DB) GetSetting(ctx context.Context, key string) (string, bool, error) {
 	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err := db.queryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}

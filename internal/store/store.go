@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"jigsaw"
@@ -32,6 +33,13 @@ type DB struct {
 	// Go is fairer and cheaper than spinning on the busy timeout.
 	read  *sql.DB
 	write *sql.DB
+
+	stmts     stmtCache
+	keyIssues struct {
+		mu   sync.Mutex
+		list []jigsaw.KeyIssue
+		at   time.Time
+	}
 
 	path string // the SQLite file; "" on PostgreSQL
 	desc string // where the database is, safe to print (no password)
@@ -66,6 +74,7 @@ func isPostgresDSN(dsn string) bool {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.read.Close()
 	if db.write != db.read {
 		if werr := db.write.Close(); err == nil {
@@ -136,7 +145,7 @@ func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) erro
 // ContentVersion returns the current content version (see Tx).
 func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := db.read.QueryRowContext(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v)
+	err := db.queryRow(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v)
 	return v, db.mapError(err)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"jigsaw"
 )
@@ -70,7 +71,7 @@ func scanPublicStory(row interface{ Scan(...any) error }) (*jigsaw.PublicStory, 
 
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
-	s, err := scanPublicStory(db.read.QueryRowContext(ctx,
+	s, err := scanPublicStory(db.queryRow(ctx,
 		`SELECT `+publicStoryColumns+` FROM stories WHERE id = $1 AND status = 'published'`, id))
 	if err == sql.ErrNoRows {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
@@ -118,7 +119,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 		return nil, 0, err
 	}
 	args = append(args, limit, offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+
+	rows, err := db.query(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+
 		` ORDER BY published_at DESC, id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
@@ -142,7 +143,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 // countCapped counts the rows of table matching cond, stopping at capAt.
 func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, capAt int) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+cond+
+	err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+cond+
 		` LIMIT $`+itoa(len(args)+1)+`) capped`, append(args, capAt)...).Scan(&n)
 	return n, db.mapError(err)
 }
@@ -160,7 +161,7 @@ func (db *DB) attachStoryLinks(ctx context.Context, stories []*jigsaw.PublicStor
 		args[i] = s.ID
 	}
 	in := placeholders(1, len(args))
-	rows, err := db.read.QueryContext(ctx, `SELECT story_id, key_issue FROM story_key_issues WHERE story_id IN (`+in+`) ORDER BY key_issue`, args...)
+	rows, err := db.query(ctx, `SELECT story_id, key_issue FROM story_key_issues WHERE story_id IN (`+in+`) ORDER BY key_issue`, args...)
 	if err != nil {
 		return db.mapError(err)
 	}
@@ -177,7 +178,7 @@ func (db *DB) attachStoryLinks(ctx context.Context, stories []*jigsaw.PublicStor
 	if err := rows.Err(); err != nil {
 		return db.mapError(err)
 	}
-	rows, err = db.read.QueryContext(ctx, `
+	rows, err = db.query(ctx, `
 		SELECT so.story_id, o.id, o.slug, o.name FROM story_organisations so
 		JOIN organisations o ON o.id = so.organisation_id
 		WHERE so.story_id IN (`+in+`) ORDER BY o.name`, args...)
@@ -196,9 +197,40 @@ func (db *DB) attachStoryLinks(ctx context.Context, stories []*jigsaw.PublicStor
 	return db.mapError(rows.Err())
 }
 
-// KeyIssues returns the instance's key issues in their order.
+// KeyIssues returns the instance's key issues in their order. Every page
+// asks for them, and they change only when an admin edits them, so they are
+// kept for a few seconds (at once forgotten when this process changes them).
 func (db *DB) KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT slug, name FROM key_issues ORDER BY position, slug`)
+	db.keyIssues.mu.Lock()
+	if time.Since(db.keyIssues.at) < keyIssuesTTL {
+		out := db.keyIssues.list
+		db.keyIssues.mu.Unlock()
+		return out, nil
+	}
+	db.keyIssues.mu.Unlock()
+	out, err := db.loadKeyIssues(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db.keyIssues.mu.Lock()
+	db.keyIssues.list, db.keyIssues.at = out, time.Now()
+	db.keyIssues.mu.Unlock()
+	return out, nil
+}
+
+// keyIssuesTTL is how long another process's edit of the key issues may
+// take to show here.
+const keyIssuesTTL = 5 * time.Second
+
+// forgetKeyIssues makes the next KeyIssues call read the database.
+func (db *DB) forgetKeyIssues() {
+	db.keyIssues.mu.Lock()
+	db.keyIssues.at = time.Time{}
+	db.keyIssues.mu.Unlock()
+}
+
+func (db *DB) loadKeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
+	rows, err := db.query(ctx, `SELECT slug, name FROM key_issues ORDER BY position, slug`)
 	if err != nil {
 		return nil, db.mapError(err)
 	}
@@ -217,6 +249,7 @@ func (db *DB) KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
 // EnsureKeyIssues adds the given key issues where missing, keeping any
 // names an admin has changed.
 func (db *DB) EnsureKeyIssues(ctx context.Context, issues []jigsaw.KeyIssue) error {
+	defer db.forgetKeyIssues()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		for i, k := range issues {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO key_issues (slug, name, position) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING`,

@@ -57,7 +57,7 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (*jigsaw.User, 
 }
 
 func (db *DB) findUser(ctx context.Context, where string, arg any) (*jigsaw.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
 	if err == sql.ErrNoRows {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "User not found.")
 	}

@@ -25,6 +25,7 @@ import (
 
 // benchEngine grows one database through the sizes and measures each.
 func benchEngine(ctx context.Context, o options, engine string, rep *report) error {
+	logf("%s: sizes %v", engine, o.sizes)
 	dsn, cleanup, err := newDatabase(ctx, o, engine)
 	if err != nil {
 		return err
@@ -327,10 +328,13 @@ func benchSearch(ctx context.Context, engine, dsn string) (jig, raw latencies, e
 		return jig, raw, err
 	}
 	defer db.Close()
-	rq := `SELECT rowid FROM story_search WHERE story_search MATCH $1 ORDER BY bm25(story_search, 2.0, 1.0) LIMIT 20`
+	// The raw queries rank the same window of newest matches as Jigsaw
+	// does (store.SearchPublicStories), without Jigsaw's joins and links.
+	rq := `SELECT id FROM (SELECT rowid AS id, bm25(story_search, 2.0, 1.0) AS score FROM story_search
+		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT 300) ORDER BY score LIMIT 20`
 	if engine == "postgres" {
-		rq = `SELECT id FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
-			ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
+		rq = `SELECT id FROM (SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
+			ORDER BY id DESC LIMIT 300) recent ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
 	}
 	rawDB, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine], map[string]string{"sqlite": "file:" + dsn + "?_pragma=query_only(1)", "postgres": dsn}[engine])
 	if err != nil {

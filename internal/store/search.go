@@ -12,6 +12,11 @@ import (
 // best match first. Each engine uses its own full-text index: FTS5 on
 // SQLite, a tsvector with a GIN index on PostgreSQL. Every word must match;
 // punctuation and search operators in q are treated as plain text.
+//
+// Relevance is ranked among the searchWindow newest matches rather than all
+// of them: ranking every match of a common word in a million stories takes
+// hundreds of milliseconds, while the newest few hundred can be found by
+// walking the index backwards and stopping early.
 func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*jigsaw.PublicStory, error) {
 	words := searchWords(q)
 	if len(words) == 0 {
@@ -20,8 +25,9 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	var query string
 	var arg any
 	if db.Engine == Postgres {
-		query = `SELECT ` + publicStoryColumns + ` FROM stories
-			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
+		query = `SELECT ` + publicStoryColumns + ` FROM (
+				SELECT * FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
+				ORDER BY id DESC LIMIT ` + itoa(searchWindow) + `) recent
 			ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC, id DESC LIMIT $2`
 		arg = strings.Join(words, " ")
 	} else {
@@ -29,10 +35,14 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 		for i, w := range words {
 			quoted[i] = `"` + w + `"`
 		}
-		query = `SELECT ` + prefixed("s.", publicStoryColumns) + ` FROM story_search
-			JOIN stories s ON s.id = story_search.rowid
-			WHERE story_search MATCH $1 AND s.status = 'published'
-			ORDER BY bm25(story_search, 2.0, 1.0), s.id DESC LIMIT $2`
+		// story_search holds published stories only (see the triggers), so
+		// the status check is a second wall, not a filter that thins results.
+		query = `SELECT ` + prefixed("s.", publicStoryColumns) + ` FROM (
+				SELECT rowid AS id, bm25(story_search, 2.0, 1.0) AS score FROM story_search
+				WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + itoa(searchWindow) + `) m
+			JOIN stories s ON s.id = m.id
+			WHERE s.status = 'published'
+			ORDER BY m.score, s.id DESC LIMIT $2`
 		arg = strings.Join(quoted, " ")
 	}
 	rows, err := db.query(ctx, query, arg, clampLimit(limit))
@@ -54,6 +64,9 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	rows.Close()
 	return out, db.attachStoryLinks(ctx, out)
 }
+
+// searchWindow is how many of the newest matches are ranked.
+const searchWindow = 300
 
 // searchWords splits q into words of letters and digits, so that no input
 // can be read as query syntax by either engine.

@@ -168,7 +168,8 @@ type sizeResult struct {
 	Size   int
 
 	IdleRSS, LoadedRSS float64
-	StoryPage          loadResult
+	StoryPage          loadResult // ids drawn as real traffic is: a few stories read most
+	StoryPageCold      loadResult // ids drawn uniformly: nearly every page rendered afresh
 	StoryBaseline      loadResult
 	List               loadResult
 	ListBaseline       loadResult
@@ -210,11 +211,22 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		rngs[i] = rand.New(rand.NewPCG(uint64(i), 99))
 	}
 	stopSampling := sampleRSS(srv, &res.LoadedRSS)
+	zipfs := make([]*rand.Zipf, o.concurrency)
+	for i := range zipfs {
+		zipfs[i] = rand.NewZipf(rngs[i], 1.1, 1, uint64(lastID-firstID))
+	}
 	res.StoryPage = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+		// Newest stories are the most read: id rank 0 is the newest.
+		id := lastID - int64(zipfs[w].Uint64())
+		req, _ := http.NewRequest("GET", srv.url("/stories/"+strconv.FormatInt(id, 10)), nil)
+		return req
+	})
+	logf("%s %d: story page (real-world mix) %s", engine, lastID-firstID+1, res.StoryPage)
+	res.StoryPageCold = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
 		req, _ := http.NewRequest("GET", srv.url(storyPath(rngs[w])), nil)
 		return req
 	})
-	logf("%s %d: story page %s", engine, lastID-firstID+1, res.StoryPage)
+	logf("%s: story page (uniform, uncached) %s", engine, res.StoryPageCold)
 	list, err := get(srv.url("/stories?page=3"))
 	if err != nil {
 		return res, err

@@ -297,6 +297,27 @@ func TestPageCache(t *testing.T) {
 			if code, hit, _ := fetch(); code != 404 || hit != "" {
 				t.Fatalf("after withdrawal: %d cache %q, want 404 not from the cache", code, hit)
 			}
+			// A change made by another process sharing the database reaches
+			// the cache within its bound.
+			if err := a.DB.ExecRaw(ctx, `UPDATE stories SET status = 'published' WHERE id = $1`, st.ID); err != nil {
+				t.Fatal(err)
+			}
+			fetch()
+			if _, hit, _ := fetch(); hit != "hit" {
+				t.Fatalf("republished page not cached")
+			}
+			other, err := store.Open(ctx, a.Config.DB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			if err := other.ExecRaw(ctx, `UPDATE stories SET status = 'withdrawn' WHERE id = $1`, st.ID); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(150 * time.Millisecond)
+			if code, _, _ := fetch(); code != 404 {
+				t.Fatalf("withdrawn by another process: got %d after 150 ms, want 404", code)
+			}
 			// Signed-in users are never served from the cache.
 			c, _ := a.AsUser(t, jigsaw.RoleEditor)
 			for i := 0; i < 2; i++ {

@@ -34,7 +34,12 @@ type DB struct {
 	read  *sql.DB
 	write *sql.DB
 
-	stmts     stmtCache
+	stmts   stmtCache
+	version struct {
+		mu sync.Mutex
+		v  int64
+		at time.Time
+	}
 	keyIssues struct {
 		mu   sync.Mutex
 		list []jigsaw.KeyIssue
@@ -139,6 +144,11 @@ func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) erro
 	if err := tx.Commit(); err != nil {
 		return db.mapError(err)
 	}
+	if bump {
+		db.version.mu.Lock()
+		db.version.at = time.Time{} // this process's own change shows at once
+		db.version.mu.Unlock()
+	}
 	return nil
 }
 
@@ -147,6 +157,28 @@ func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
 	var v int64
 	err := db.queryRow(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v)
 	return v, db.mapError(err)
+}
+
+// RecentContentVersion is ContentVersion read at most once per maxAge: the
+// page cache asks on every request, and a changed version written by this
+// process is seen at once, one written by another process sharing the
+// database within maxAge — as if the request had come that much earlier.
+func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (int64, error) {
+	db.version.mu.Lock()
+	if time.Since(db.version.at) < maxAge {
+		v := db.version.v
+		db.version.mu.Unlock()
+		return v, nil
+	}
+	db.version.mu.Unlock()
+	v, err := db.ContentVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	db.version.mu.Lock()
+	db.version.v, db.version.at = v, time.Now()
+	db.version.mu.Unlock()
+	return v, nil
 }
 
 // mapError turns engine errors into jigsaw codes: constraint violations

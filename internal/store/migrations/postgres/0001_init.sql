@@ -65,7 +65,8 @@ CREATE TABLE stories (
 		setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', public_body), 'B')
 	) STORED
 );
-CREATE INDEX stories_status_published ON stories(status, published_at DESC);
+-- Lists order by (published_at DESC, id DESC): with id in the index no sort is needed.
+CREATE INDEX stories_status_published ON stories(status, published_at DESC, id DESC);
 CREATE INDEX stories_person ON stories(person_id);
 CREATE INDEX stories_district ON stories(district);
 CREATE INDEX stories_search ON stories USING GIN (search);

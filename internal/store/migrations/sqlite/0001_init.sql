@@ -62,7 +62,8 @@ CREATE TABLE stories (
 	published_at TIMESTAMP,
 	updated_at   TIMESTAMP NOT NULL
 );
-CREATE INDEX stories_status_published ON stories(status, published_at DESC);
+-- Lists order by (published_at DESC, id DESC): with id in the index no sort is needed.
+CREATE INDEX stories_status_published ON stories(status, published_at DESC, id DESC);
 CREATE INDEX stories_person ON stories(person_id);
 CREATE INDEX stories_district ON stories(district);
 

@@ -22,6 +22,8 @@ Commands:
   serve     run the web server (runs migrations first)
   migrate   bring the database schema up to date
   demo      load the demo data (loading it twice changes nothing)
+  user      user add EMAIL --role admin|moderator|editor [--password-stdin];
+            user token EMAIL (prints a new API bearer token)
   version   print the version
 
 Every flag can also be set in the environment as JIGSAW_<FLAG>, e.g. JIGSAW_DB.
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runMigrate(ctx, rest, stdout, stderr)
 	case "demo":
 		err = runDemo(ctx, rest, stdout, stderr)
+	case "user":
+		err = runUser(ctx, rest, stdin, stdout, stderr)
 	case "version", "-version", "--version":
 		err = runVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,6 +56,18 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations", Public, p.HandleOrganisationList)
 	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
 
+	// Signing in, and what signed-in staff manage.
+	s.handleUncached("GET /login", Public, p.HandleLogin)
+	s.handle("POST /login", Public, p.HandleLoginPost)
+	s.handle("POST /logout", Public, p.HandleLogout)
+	s.handle("GET /account/tokens", Editor, p.HandleTokens)
+	s.handle("POST /account/tokens", Editor, p.HandleTokenCreate)
+	s.handle("POST /account/tokens/{id}/revoke", Editor, p.HandleTokenRevoke)
+	s.handle("GET /admin/users", Admin, p.HandleUsers)
+	s.handle("POST /admin/users", Admin, p.HandleUserCreate)
+	s.handle("POST /admin/users/{id}/role", Admin, p.HandleUserRole)
+	s.handle("GET /admin/audit", Admin, p.HandleAudit)
+
 	// Everything else is a page that does not exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address."))
@@ -83,7 +96,11 @@ func (s *Server) handleRoute(pattern string, access Access, h http.HandlerFunc, 
 		if access != Public {
 			u := jigsaw.UserFromContext(r.Context())
 			if u == nil {
-				s.fail(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Please sign in to see this page."))
+				if r.Method == http.MethodGet && !wantsJSON(r) {
+					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+					return
+				}
+				s.fail(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Please sign in first."))
 				return
 			}
 			if !u.Role.AtLeast(access.role()) {

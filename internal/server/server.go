@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/store"
@@ -25,6 +27,7 @@ type Server struct {
 	Pages   *web.Pages
 	Metrics *Metrics
 	Version string
+	Auth    *auth.Service
 	// Mail is woken by handlers that queue mail, so it goes out at once.
 	Mail *notify.Sender
 
@@ -41,7 +44,8 @@ type Server struct {
 
 // New builds a Server with every route registered.
 func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Server, error) {
-	pages, err := web.New(db, web.Site{
+	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	pages, err := web.New(db, db, authn, web.Site{
 		Name:        "Jigsaw",
 		Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
 		BaseURL:     cfg.BaseURL,
@@ -51,7 +55,8 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 	}
 	s := &Server{
 		Config: cfg, DB: db, Log: log, Pages: pages, Metrics: NewMetrics(), Version: version,
-		Authenticate: func(*http.Request) (*jigsaw.User, error) { return nil, nil },
+		Auth:         authn,
+		Authenticate: authn.Authenticate,
 		mux:          http.NewServeMux(),
 		cache:        newPageCache(16 << 20),
 	}
@@ -61,7 +66,19 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 
 // Handler returns the server's handler with every middleware applied.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.withRequestID(s.observe(s.limitBody(s.securityHeaders(s.authenticate(s.mux))))))
+	return s.recoverPanics(s.withRequestID(s.observe(s.limitBody(s.securityHeaders(s.crossOrigin(s.authenticate(s.mux)))))))
+}
+
+// crossOrigin refuses state-changing requests that a browser sent from
+// another site (CSRF), using the browser's Sec-Fetch-Site and Origin headers;
+// requests from programs (API clients with bearer tokens) carry neither and
+// pass, as do safe methods.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, jigsaw.Errorf(jigsaw.EFORBIDDEN, "This form was sent from another site, so it was refused."))
+	}))
+	return cop.Handler(next)
 }
 
 // Serve answers requests on ln until ctx is cancelled, then stops accepting

@@ -233,7 +233,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
-// TestAccessChecks: routes above Public refuse anonymous callers with 401
+// TestAccessChecks: routes above Public send anonymous callers to sign in
 // and too-low roles with 403, before the handler runs.
 func TestAccessChecks(t *testing.T) {
 	a := testrig.StartApp(t, store.SQLite, nil)
@@ -246,7 +246,7 @@ func TestAccessChecks(t *testing.T) {
 	for _, tt := range []struct {
 		user   string
 		status int
-	}{{"", 401}, {"editor", 403}, {"moderator", 200}, {"admin", 200}} {
+	}{{"", 303}, {"editor", 403}, {"moderator", 200}, {"admin", 200}} {
 		ran = false
 		req, _ := http.NewRequest("GET", a.URL+"/test/moderate", nil)
 		req.Header.Set("X-Test-User", tt.user)

@@ -3,48 +3,47 @@ package testrig
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"sync"
+	"net/http/cookiejar"
+	"net/url"
 	"testing"
 
 	"jigsaw"
+	"jigsaw/internal/auth"
 )
 
-// testUserHeader carries the ID of the user a test client acts as.
-const testUserHeader = "X-Testrig-User"
-
-var installOnce sync.Map // *TestApp → struct{}
-
-// AsUser creates a user with the given role and returns a client whose
-// requests are signed in as that user, and the user.
-//
-// The client names its user in a header that only a TestApp understands:
-// AsUser wraps the app's Authenticate so that the header is honoured and
-// every other request is authenticated as usual.
+// AsUser creates a user with the given role and returns a client signed in
+// as that user through a real server-side session (the login form itself
+// is tested on its own, and going through it here would spend the login
+// rate limit), and the user.
 func (a *TestApp) AsUser(tb testing.TB, role jigsaw.Role) (*http.Client, *jigsaw.User) {
 	tb.Helper()
+	ctx := context.Background()
 	u := &jigsaw.User{Email: string(role) + "-" + randomHex(4) + "@test.invalid", Name: "Test " + string(role), Role: role}
-	if err := a.DB.CreateUser(context.Background(), u); err != nil {
+	if err := a.DB.CreateUser(ctx, u); err != nil {
 		tb.Fatal(err)
 	}
-	if _, loaded := installOnce.LoadOrStore(a, struct{}{}); !loaded {
-		next := a.Server.Authenticate
-		a.Server.Authenticate = func(r *http.Request) (*jigsaw.User, error) {
-			if id, err := strconv.ParseInt(r.Header.Get(testUserHeader), 10, 64); err == nil {
-				return a.DB.FindUserByID(r.Context(), id)
-			}
-			return next(r)
-		}
+	token, hash := auth.NewToken()
+	if err := a.DB.CreateSession(ctx, hash, u.ID, "127.0.0.1", "testrig"); err != nil {
+		tb.Fatal(err)
 	}
+	jar, _ := cookiejar.New(nil)
+	base, _ := url.Parse(a.URL)
+	jar.SetCookies(base, []*http.Cookie{{Name: a.Server.Auth.CookieName(), Value: token, Path: "/"}})
 	c := *a.Client
-	c.Transport = headerTransport{header: testUserHeader, value: strconv.FormatInt(u.ID, 10)}
+	c.Jar = jar
 	return &c, u
 }
 
-type headerTransport struct{ header, value string }
-
-func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set(t.header, t.value)
-	return http.DefaultTransport.RoundTrip(r)
+// SessionCookie returns the cookie a browser needs to act as the user of
+// client (made by AsUser).
+func (a *TestApp) SessionCookie(tb testing.TB, client *http.Client) *http.Cookie {
+	tb.Helper()
+	base, _ := url.Parse(a.URL)
+	for _, c := range client.Jar.Cookies(base) {
+		if c.Name == a.Server.Auth.CookieName() {
+			return c
+		}
+	}
+	tb.Fatal("client has no session cookie")
+	return nil
 }

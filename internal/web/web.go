@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/auth"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/server/respond"
 )
@@ -44,9 +45,11 @@ type Site struct {
 
 // Pages renders and serves the web pages.
 type Pages struct {
-	Store Store
-	Site  Site
-	Log   *slog.Logger
+	Store   Store        // what public pages read
+	Private PrivateStore // what signed-in pages for staff read and change
+	Auth    *auth.Service
+	Site    Site
+	Log     *slog.Logger
 
 	md        *markdown.Renderer
 	templates map[string]*template.Template
@@ -60,8 +63,8 @@ type staticFile struct {
 }
 
 // New parses every template and loads the static files.
-func New(st Store, site Site, log *slog.Logger) (*Pages, error) {
-	p := &Pages{Store: st, Site: site, Log: log, md: markdown.New()}
+func New(st Store, private PrivateStore, a *auth.Service, site Site, log *slog.Logger) (*Pages, error) {
+	p := &Pages{Store: st, Private: private, Auth: a, Site: site, Log: log, md: markdown.New()}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -154,6 +157,7 @@ type ErrorView struct {
 // detail is logged, never shown.
 func (p *Pages) Error(w http.ResponseWriter, r *http.Request, err error) {
 	respond.LogError(r, p.Log, err)
+	respond.SetErrorHeaders(w, err)
 	status := respond.Status(err)
 	view := ErrorView{Page: p.page(r, http.StatusText(status)), Status: status, Message: respond.Message(err)}
 	t := p.templates["error"]

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"jigsaw"
 )
@@ -74,9 +75,19 @@ type ErrorBody struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
+// SetErrorHeaders adds the headers an error calls for, such as Retry-After
+// on a rate limit.
+func SetErrorHeaders(w http.ResponseWriter, err error) {
+	var ra interface{ RetryAfterSeconds() int }
+	if errors.As(err, &ra) {
+		w.Header().Set("Retry-After", strconv.Itoa(ra.RetryAfterSeconds()))
+	}
+}
+
 // JSONError writes err as an ErrorBody with the status of its code.
 func JSONError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	LogError(r, log, err)
+	SetErrorHeaders(w, err)
 	var body ErrorBody
 	body.Error.Code = jigsaw.ErrorCode(err)
 	if Status(err) == http.StatusRequestEntityTooLarge {

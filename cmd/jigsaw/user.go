@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"jigsaw"
+	"jigsaw/internal/auth"
+	"jigsaw/internal/config"
+)
+
+func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "Usage: jigsaw user add EMAIL --role admin|moderator|editor [--password-stdin]\n       jigsaw user token EMAIL\n")
+		return errUsage
+	}
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, args[1:], stdin, stdout, stderr)
+	case "token":
+		return runUserToken(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "jigsaw user: unknown subcommand %q (want add or token)\n", args[0])
+	return errUsage
+}
+
+// splitEmail takes the EMAIL argument, which may come before or after the
+// flags.
+func splitEmail(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var cfg config.Config
+	var role string
+	var fromStdin bool
+	fs := newFlagSet("user add", stderr, "user add EMAIL --role admin|moderator|editor [--password-stdin] [--db …]")
+	config.DBFlag(fs, &cfg.DB)
+	fs.StringVar(&role, "role", "", "admin, moderator or editor")
+	fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	email, rest := splitEmail(args)
+	if err := config.Parse(fs, rest); err != nil {
+		return errUsage
+	}
+	if email == "" && fs.NArg() == 1 {
+		email = fs.Arg(0)
+	} else if fs.NArg() > 0 || email == "" {
+		fmt.Fprintln(stderr, "jigsaw user add: give exactly one EMAIL")
+		fs.Usage()
+		return errUsage
+	}
+	var password string
+	if fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %w", err)
+		}
+		password = strings.TrimRight(line, "\r\n")
+		if len([]rune(password)) < auth.MinPasswordLength {
+			return fmt.Errorf("the password must be at least %d characters", auth.MinPasswordLength)
+		}
+	}
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, nil); err != nil {
+		return err
+	}
+	u := &jigsaw.User{Email: email, Role: jigsaw.Role(role)}
+	if err := db.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	db.RecordAudit(ctx, &jigsaw.AuditEntry{Actor: "command line", Action: "user-create", ObjectType: "user", ObjectID: u.ID, Detail: u.Email + " as " + role})
+	if fromStdin {
+		hash, err := auth.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		if err := db.SetPasswordHash(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Added %s as %s.\n", u.Email, u.Role)
+		return nil
+	}
+	fmt.Fprintf(stdout, "Added %s as %s, without a password: give them a password with --password-stdin, or an API token with `jigsaw user token %s`.\n", u.Email, u.Role, u.Email)
+	return nil
+}
+
+func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config.Config
+	var name string
+	fs := newFlagSet("user token", stderr, "user token EMAIL [--name TEXT] [--db …]")
+	config.DBFlag(fs, &cfg.DB)
+	fs.StringVar(&name, "name", "command line", "what the token is for")
+	email, rest := splitEmail(args)
+	if err := config.Parse(fs, rest); err != nil {
+		return errUsage
+	}
+	if email == "" && fs.NArg() == 1 {
+		email = fs.Arg(0)
+	} else if fs.NArg() > 0 || email == "" {
+		fmt.Fprintln(stderr, "jigsaw user token: give exactly one EMAIL")
+		fs.Usage()
+		return errUsage
+	}
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	u, err := db.FindUserByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("no user %s", email)
+	}
+	token, err := (&auth.Service{DB: db}).CreateAPIToken(ctx, u, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}

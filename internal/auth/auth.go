@@ -1,0 +1,217 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/store"
+)
+
+// Session lifetimes (OWASP ASVS 3.3: idle and absolute timeouts).
+const (
+	IdleTimeout     = 30 * time.Minute
+	AbsoluteTimeout = 12 * time.Hour
+	// touchEvery limits writes: last-seen is refreshed at most this often.
+	touchEvery = time.Minute
+)
+
+// Service signs users in and out and recognises their requests.
+type Service struct {
+	DB *store.DB
+	// Secure marks cookies Secure and gives them the __Host- prefix; set
+	// when the instance is served over https.
+	Secure bool
+}
+
+// CookieName is the session cookie's name.
+func (s *Service) CookieName() string {
+	if s.Secure {
+		return "__Host-jigsaw_session"
+	}
+	return "jigsaw_session"
+}
+
+// NewToken returns a random 256-bit token and the hash stored for it.
+func NewToken() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
+}
+
+// HashToken returns the hex SHA-256 of a token. Tokens carry 256 random
+// bits, so a fast hash is enough: there is nothing to brute-force.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ClientIP returns the address of the client (the connection's peer; a
+// deployment behind a proxy should pass the real address through).
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// ErrBadCredentials is the one answer to a wrong password and to an unknown
+// account alike.
+var ErrBadCredentials = jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "The email address or password is not right.")
+
+// Login checks the credentials and, if they are right, starts a new
+// session (a fresh token on every sign-in, so a token planted before
+// sign-in is worthless) and returns its token. Every attempt is audited.
+func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (string, *jigsaw.User, error) {
+	u, hash, err := s.DB.PasswordHash(ctx, email)
+	if err != nil && jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+		return "", nil, err
+	}
+	// CheckPassword does the full work even for an unknown user, so both
+	// failures take the same time.
+	if !CheckPassword(hash, password) || u == nil || !u.DisabledAt.IsZero() {
+		e := &jigsaw.AuditEntry{Actor: "public", Action: "sign-in-failed", Detail: "email: " + truncate(email, 200), IP: ip}
+		if u != nil {
+			e.UserID, e.ObjectType, e.ObjectID = u.ID, "user", u.ID
+		}
+		s.DB.RecordAudit(ctx, e)
+		return "", nil, ErrBadCredentials
+	}
+	token, tokenHash := NewToken()
+	if err := s.DB.CreateSession(ctx, tokenHash, u.ID, ip, userAgent); err != nil {
+		return "", nil, err
+	}
+	s.DB.RecordAudit(ctx, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "sign-in", ObjectType: "user", ObjectID: u.ID, IP: ip})
+	return token, u, nil
+}
+
+// SetCookie sends the session cookie.
+func (s *Service) SetCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.CookieName(), Value: token, Path: "/", HttpOnly: true, Secure: s.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(AbsoluteTimeout.Seconds())})
+}
+
+// ClearCookie removes the session cookie.
+func (s *Service) ClearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.CookieName(), Value: "", Path: "/", HttpOnly: true, Secure: s.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// Logout ends the session the request carries.
+func (s *Service) Logout(w http.ResponseWriter, r *http.Request) error {
+	s.ClearCookie(w)
+	if c, err := r.Cookie(s.CookieName()); err == nil && c.Value != "" {
+		return s.DB.DeleteSession(r.Context(), HashToken(c.Value))
+	}
+	return nil
+}
+
+// Authenticate returns the user of a request: from an "Authorization:
+// Bearer" API token, or from the session cookie. A request without either
+// is anonymous (nil, nil); a bad bearer token is an error, while an expired
+// or unknown cookie only makes the request anonymous.
+func (s *Service) Authenticate(r *http.Request) (*jigsaw.User, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			return nil, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Authorization must be \"Bearer TOKEN\".")
+		}
+		return s.DB.APITokenUser(ctx, HashToken(strings.TrimSpace(token)))
+	}
+	c, err := r.Cookie(s.CookieName())
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	hash := HashToken(c.Value)
+	u, created, lastSeen, err := s.DB.Session(ctx, hash)
+	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if now.Sub(lastSeen) > IdleTimeout || now.Sub(created) > AbsoluteTimeout {
+		s.DB.DeleteSession(ctx, hash)
+		return nil, nil
+	}
+	if now.Sub(lastSeen) > touchEvery {
+		if err := s.DB.TouchSession(ctx, hash); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// CreateAPIToken makes a new bearer token for the user and returns it; only
+// its hash is kept, so it can be shown once.
+func (s *Service) CreateAPIToken(ctx context.Context, u *jigsaw.User, name string) (string, error) {
+	raw, _ := NewToken()
+	// The prefix lets secret scanners recognise a leaked token.
+	token := "jgs_" + raw
+	id, err := s.DB.CreateAPIToken(ctx, u.ID, name, HashToken(token))
+	if err != nil {
+		return "", err
+	}
+	s.DB.RecordAudit(ctx, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "token-create", ObjectType: "api-token", ObjectID: id, Detail: name})
+	return token, nil
+}
+
+// Limit is a rate limit: at most Max events per Window.
+type Limit struct {
+	Max    int
+	Window time.Duration
+}
+
+// The limits on the actions that invite abuse.
+var (
+	LoginPerIP      = Limit{Max: 20, Window: 15 * time.Minute}
+	LoginPerAccount = Limit{Max: 10, Window: 15 * time.Minute}
+	SubmitPerIP     = Limit{Max: 10, Window: time.Hour}
+	ResetPerIP      = Limit{Max: 5, Window: time.Hour}
+	ResetPerAccount = Limit{Max: 3, Window: time.Hour}
+)
+
+// Allow counts one event for key under limit and returns ETOOMANY, carrying
+// how long to wait, once the limit is passed.
+func (s *Service) Allow(ctx context.Context, key string, l Limit) error {
+	n, end, err := s.DB.Hit(ctx, key, l.Window)
+	if err != nil {
+		return err
+	}
+	if n > l.Max {
+		wait := time.Until(end).Round(time.Second)
+		return &RateLimitError{RetryAfter: max(wait, time.Second)}
+	}
+	return nil
+}
+
+// RateLimitError says a limit was reached and when to try again.
+type RateLimitError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitError) Error() string {
+	return "Too many attempts. Try again in " + strconv.Itoa(int(e.RetryAfter.Minutes())+1) + " minutes."
+}
+
+// RetryAfterSeconds is sent as the Retry-After header.
+func (e *RateLimitError) RetryAfterSeconds() int { return int(e.RetryAfter.Seconds()) }
+
+// Unwrap gives the error its jigsaw code.
+func (e *RateLimitError) Unwrap() error { return jigsaw.Errorf(jigsaw.ETOOMANY, "%s", e.Error()) }
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,121 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jigsaw"
+	"jigsaw/internal/demo"
+	"jigsaw/internal/testrig"
+)
+
+// authzCase is one route of the authorisation matrix: a concrete request
+// and the status each kind of caller must get.
+type authzCase struct {
+	path string     // with sample IDs filled in; "" means the pattern's own path
+	form url.Values // body for POST routes
+	// want is the status for anonymous, editor, moderator, admin.
+	want [4]int
+	// fresh gives the row its own signed-in users, for routes that end the
+	// session they are called with.
+	fresh bool
+}
+
+// authzMatrix lists every route the server registers. A route added without
+// a row here fails TestAuthzMatrix, so nobody can add a route without
+// deciding who may use it. {story}, {org}, {token} and {user} in paths are
+// replaced by sample IDs.
+var authzMatrix = map[string]authzCase{
+	"GET /healthz":                     {want: [4]int{200, 200, 200, 200}},
+	"GET /readyz":                      {want: [4]int{200, 200, 200, 200}},
+	"GET /metrics":                     {want: [4]int{200, 200, 200, 200}},
+	"GET /static/":                     {path: "/static/style.css", want: [4]int{200, 200, 200, 200}},
+	"GET /{$}":                         {path: "/", want: [4]int{200, 200, 200, 200}},
+	"GET /stories":                     {want: [4]int{200, 200, 200, 200}},
+	"GET /stories/{id}":                {path: "/stories/{story}", want: [4]int{200, 200, 200, 200}},
+	"GET /organisations":               {want: [4]int{200, 200, 200, 200}},
+	"GET /organisations/{id}":          {path: "/organisations/{org}", want: [4]int{200, 200, 200, 200}},
+	"GET /login":                       {want: [4]int{200, 200, 200, 200}},
+	"POST /login":                      {form: url.Values{"email": {"nobody@example.invalid"}, "password": {"wrong"}}, want: [4]int{401, 401, 401, 401}},
+	"POST /logout":                     {want: [4]int{303, 303, 303, 303}, fresh: true},
+	"GET /account/tokens":              {want: [4]int{303, 200, 200, 200}},
+	"POST /account/tokens":             {form: url.Values{"name": {"matrix"}}, want: [4]int{401, 200, 200, 200}},
+	"POST /account/tokens/{id}/revoke": {path: "/account/tokens/999999/revoke", want: [4]int{401, 404, 404, 404}},
+	"GET /admin/users":                 {want: [4]int{303, 403, 403, 200}},
+	"POST /admin/users":                {form: url.Values{"email": {"bad"}, "role": {"editor"}}, want: [4]int{401, 403, 403, 422}},
+	"POST /admin/users/{id}/role":      {path: "/admin/users/{user}/role", form: url.Values{"role": {"owner"}}, want: [4]int{401, 403, 403, 422}},
+	"GET /admin/audit":                 {want: [4]int{303, 403, 403, 200}},
+}
+
+func TestAuthzMatrix(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			ctx := t.Context()
+			if _, err := demo.Load(ctx, a.DB); err != nil {
+				t.Fatal(err)
+			}
+			stories, _, _ := a.DB.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: 1})
+			orgs, _, _ := a.DB.FindOrganisations(ctx, jigsaw.OrganisationFilter{Limit: 1})
+			signIn := func() [4]*http.Client {
+				clients := [4]*http.Client{a.Client}
+				for i, role := range []jigsaw.Role{jigsaw.RoleEditor, jigsaw.RoleModerator, jigsaw.RoleAdmin} {
+					clients[i+1], _ = a.AsUser(t, role)
+				}
+				return clients
+			}
+			shared := signIn()
+			_, victim := a.AsUser(t, jigsaw.RoleEditor)
+			fill := strings.NewReplacer("{story}", strconv.FormatInt(stories[0].ID, 10), "{org}", orgs[0].Slug,
+				"{user}", strconv.FormatInt(victim.ID, 10))
+
+			seen := map[string]bool{}
+			for _, route := range a.Server.Routes() {
+				seen[route.Pattern] = true
+				tc, ok := authzMatrix[route.Pattern]
+				if !ok {
+					t.Errorf("route %q (%s) has no row in authzMatrix: decide who may use it", route.Pattern, route.Access)
+					continue
+				}
+				method, pattern, _ := strings.Cut(route.Pattern, " ")
+				path := tc.path
+				if path == "" {
+					path = pattern
+				}
+				path = fill.Replace(path)
+				clients := shared
+				if tc.fresh {
+					clients = signIn()
+				}
+				for i, who := range []string{"anonymous", "editor", "moderator", "admin"} {
+					var body *strings.Reader
+					if tc.form != nil {
+						body = strings.NewReader(tc.form.Encode())
+					} else {
+						body = strings.NewReader("")
+					}
+					req, _ := http.NewRequestWithContext(ctx, method, a.URL+path, body)
+					if method == "POST" {
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					}
+					resp, err := clients[i].Do(req)
+					if err != nil {
+						t.Fatalf("%s %s as %s: %v", method, path, who, err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != tc.want[i] {
+						t.Errorf("%s %s as %s: got %d, want %d", method, path, who, resp.StatusCode, tc.want[i])
+					}
+				}
+			}
+			for p := range authzMatrix {
+				if !seen[p] {
+					t.Errorf("authzMatrix row %q matches no registered route", p)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"jigsaw"
+)
+
+// SetPasswordHash stores the encoded hash of a user's password.
+func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return jigsaw.Errorf(jigsaw.ENOTFOUND, "User not found.")
+		}
+		return nil
+	})
+}
+
+// PasswordHash returns the user with the given email and their password
+// hash. ENOTFOUND if there is no such user.
+func (db *DB) PasswordHash(ctx context.Context, email string) (*jigsaw.User, string, error) {
+	u, err := db.FindUserByEmail(ctx, email)
+	if err != nil {
+		return nil, "", err
+	}
+	var hash string
+	if err := db.queryRow(ctx, `SELECT password_hash FROM users WHERE id = $1`, u.ID).Scan(&hash); err != nil {
+		return nil, "", db.mapError(err)
+	}
+	return u, hash, nil
+}
+
+// SetUserRole changes a user's role and records who did it, together.
+func (db *DB) SetUserRole(ctx context.Context, userID int64, role jigsaw.Role, audit *jigsaw.AuditEntry) error {
+	if !jigsaw.Valid(jigsaw.Roles, role) {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Role must be admin, moderator or editor.", Fields: map[string]string{"role": "Choose a role."}}
+	}
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $1 WHERE id = $2`, role, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return jigsaw.Errorf(jigsaw.ENOTFOUND, "User not found.")
+		}
+		return db.recordAudit(ctx, tx, audit)
+	})
+}
+
+// FindUsers lists every user by email.
+func (db *DB) FindUsers(ctx context.Context) ([]*jigsaw.User, error) {
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY lower(email)`)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []*jigsaw.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, db.mapError(err)
+		}
+		out = append(out, u)
+	}
+	return out, db.mapError(rows.Err())
+}
+
+// CreateSession stores a session under the hash of its token.
+func (db *DB) CreateSession(ctx context.Context, idHash string, userID int64, ip, userAgent string) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5)`,
+			idHash, userID, now, ip, truncate(userAgent, 300))
+		return err
+	})
+}
+
+// Session returns the user of the session with the given token hash and
+// when the session started and was last used. ENOTFOUND if there is none
+// or the user is disabled.
+func (db *DB) Session(ctx context.Context, idHash string) (u *jigsaw.User, created, lastSeen time.Time, err error) {
+	row := db.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, s.created_at, s.last_seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND u.disabled_at IS NULL`, idHash)
+	var user jigsaw.User
+	err = row.Scan(&user.ID, &user.Email, &user.Name, &user.Role, &user.CreatedAt, nullTime{&user.DisabledAt}, &created, &lastSeen)
+	if err == sql.ErrNoRows {
+		return nil, created, lastSeen, jigsaw.Errorf(jigsaw.ENOTFOUND, "No such session.")
+	}
+	if err != nil {
+		return nil, created, lastSeen, db.mapError(err)
+	}
+	return &user, created.UTC(), lastSeen.UTC(), nil
+}
+
+// TouchSession records that the session was used now.
+func (db *DB) TouchSession(ctx context.Context, idHash string) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, db.now(), idHash)
+		return err
+	})
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash)
+		return err
+	})
+}
+
+// DeleteUserSessions ends every session of a user (after a password or role
+// change).
+func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		return err
+	})
+}
+
+// CreateAPIToken stores the hash of a new bearer token for a user.
+func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (int64, error) {
+	var id int64
+	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			userID, name, tokenHash, db.now()).Scan(&id)
+	})
+	return id, err
+}
+
+// APITokenUser returns the user owning the unrevoked token with this hash.
+func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (*jigsaw.User, error) {
+	var id int64
+	err := db.queryRow(ctx, `SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, tokenHash).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "The API token is not valid.")
+	}
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	return db.FindUserByID(ctx, id)
+}
+
+// APIToken describes a token without its secret.
+type APIToken struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// APITokens lists a user's tokens (all users' when userID is 0).
+func (db *DB) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	rows, err := db.query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+		WHERE $1 = 0 OR user_id = $1 ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, nullTime{&t.LastUsedAt}, nullTime{&t.RevokedAt}); err != nil {
+			return nil, db.mapError(err)
+		}
+		out = append(out, t)
+	}
+	return out, db.mapError(rows.Err())
+}
+
+// RevokeAPIToken revokes a token; ENOTFOUND if it does not exist.
+func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, db.now(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return jigsaw.Errorf(jigsaw.ENOTFOUND, "Token not found or already revoked.")
+		}
+		return nil
+	})
+}
+
+// Hit counts one event against key in the fixed window of the given length
+// containing now, and returns the count including this one. The counters
+// live in the database, so every process sharing it enforces one limit.
+func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
+	now := db.now()
+	start := now.Truncate(window)
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+			ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, start).Scan(&count); err != nil {
+			return err
+		}
+		// Old windows are of no further use; clearing them here keeps the
+		// table small without a separate job.
+		_, err := tx.ExecContext(ctx, `DELETE FROM rate_limits WHERE key = $1 AND window_start < $2`, key, start)
+		return err
+	})
+	return count, start.Add(window), err
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

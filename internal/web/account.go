@@ -1,0 +1,268 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"jigsaw"
+	"jigsaw/internal/auth"
+	"jigsaw/internal/server/respond"
+	"jigsaw/internal/store"
+)
+
+// PrivateStore is what the signed-in pages for admins may read and change.
+// It is kept apart from Store, which public pages use.
+type PrivateStore interface {
+	FindUsers(ctx context.Context) ([]*jigsaw.User, error)
+	FindUserByID(ctx context.Context, id int64) (*jigsaw.User, error)
+	CreateUser(ctx context.Context, u *jigsaw.User) error
+	SetUserRole(ctx context.Context, userID int64, role jigsaw.Role, audit *jigsaw.AuditEntry) error
+	DeleteUserSessions(ctx context.Context, userID int64) error
+	RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error
+	FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.AuditEntry, int, error)
+	APITokens(ctx context.Context, userID int64) ([]store.APIToken, error)
+	RevokeAPIToken(ctx context.Context, id int64) error
+}
+
+// LoginView is the view of the sign-in page.
+type LoginView struct {
+	Page
+	Form Form
+	Next string
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// HandleLogin serves the sign-in form.
+func (p *Pages) HandleLogin(w http.ResponseWriter, r *http.Request) {
+	p.Render(w, r, http.StatusOK, "login", LoginView{Page: p.page(r, "Sign in"), Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// HandleLoginPost signs in, rate-limited per address and per account.
+func (p *Pages) HandleLoginPost(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	next := safeNext(r.PostForm.Get("next"))
+	view := LoginView{Page: p.page(r, "Sign in"), Next: next, Form: Form{Values: url.Values{"email": {email}}}}
+	ip := auth.ClientIP(r)
+	err := p.Auth.Allow(r.Context(), "login-ip:"+ip, auth.LoginPerIP)
+	if err == nil {
+		err = p.Auth.Allow(r.Context(), "login-account:"+strings.ToLower(email), auth.LoginPerAccount)
+	}
+	var token string
+	if err == nil {
+		token, _, err = p.Auth.Login(r.Context(), email, r.PostForm.Get("password"), ip, r.UserAgent())
+	}
+	if err != nil {
+		respond.LogError(r, p.Log, err)
+		respond.SetErrorHeaders(w, err)
+		view.Form.Message = respond.Message(err)
+		p.Render(w, r, respond.Status(err), "login", view)
+		return
+	}
+	p.Auth.SetCookie(w, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// HandleLogout ends the session.
+func (p *Pages) HandleLogout(w http.ResponseWriter, r *http.Request) {
+	if err := p.Auth.Logout(w, r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// UsersView is the view of the admin users page.
+type UsersView struct {
+	Page
+	Users []*jigsaw.User
+	Roles []jigsaw.Choice[jigsaw.Role]
+	Form  Form
+	Done  string
+}
+
+// HandleUsers lists users and offers to add one.
+func (p *Pages) HandleUsers(w http.ResponseWriter, r *http.Request) {
+	p.renderUsers(w, r, http.StatusOK, Form{}, r.URL.Query().Get("done"))
+}
+
+func (p *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, f Form, done string) {
+	users, err := p.Private.FindUsers(r.Context())
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, status, "admin_users", UsersView{Page: p.page(r, "Users"), Users: users, Roles: jigsaw.Roles, Form: f, Done: done})
+}
+
+// HandleUserCreate adds a user (who then sets a password through
+// `jigsaw user` or a reset link) and audits it.
+func (p *Pages) HandleUserCreate(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	admin := jigsaw.UserFromContext(r.Context())
+	u := &jigsaw.User{Email: r.PostForm.Get("email"), Name: strings.TrimSpace(r.PostForm.Get("name")), Role: jigsaw.Role(r.PostForm.Get("role"))}
+	if err := p.Private.CreateUser(r.Context(), u); err != nil {
+		p.renderUsers(w, r, formStatus(err), formFromError(r.PostForm, err), "")
+		return
+	}
+	p.Private.RecordAudit(r.Context(), &jigsaw.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "user-create",
+		ObjectType: "user", ObjectID: u.ID, Detail: u.Email + " as " + string(u.Role), IP: auth.ClientIP(r)})
+	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(u.Email), http.StatusSeeOther)
+}
+
+// HandleUserRole changes a user's role; their sessions end so the new role
+// applies at once.
+func (p *Pages) HandleUserRole(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		p.NotFound(w, r)
+		return
+	}
+	admin := jigsaw.UserFromContext(r.Context())
+	u, err := p.Private.FindUserByID(r.Context(), id)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	role := jigsaw.Role(r.PostForm.Get("role"))
+	if err := p.Private.SetUserRole(r.Context(), id, role, &jigsaw.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "role-change",
+		ObjectType: "user", ObjectID: id, Detail: u.Email + ": " + string(u.Role) + " → " + string(role), IP: auth.ClientIP(r)}); err != nil {
+		p.renderUsers(w, r, formStatus(err), formFromError(r.PostForm, err), "")
+		return
+	}
+	if err := p.Private.DeleteUserSessions(r.Context(), id); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users?done="+url.QueryEscape(u.Email), http.StatusSeeOther)
+}
+
+// AuditView is the view of the audit log page.
+type AuditView struct {
+	Page
+	Entries []*jigsaw.AuditEntry
+	Filter  jigsaw.AuditFilter
+	Pager   Pager
+}
+
+const auditPerPage = 100
+
+// HandleAudit shows the audit log, filtered by action, user or object.
+func (p *Pages) HandleAudit(w http.ResponseWriter, r *http.Request) {
+	q := newQuery(r.URL.Query())
+	f := jigsaw.AuditFilter{
+		Action:     q.text("action", 50),
+		ObjectType: q.text("object", 50),
+		UserID:     int64(q.int("user", 0, 0, 1<<30)),
+		Since:      q.date("since"),
+		Until:      q.date("until"),
+		Limit:      auditPerPage,
+	}
+	page, offset := q.page(auditPerPage)
+	f.Offset = offset
+	if err := q.err(); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	entries, total, err := p.Private.FindAudit(r.Context(), f)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "admin_audit", AuditView{Page: p.page(r, "Audit log"), Entries: entries, Filter: f,
+		Pager: Pager{Page: page, PerPage: auditPerPage, Total: total, Query: r.URL.Query()}})
+}
+
+// TokensView is the view of the API tokens page.
+type TokensView struct {
+	Page
+	Tokens   []store.APIToken
+	NewToken string
+}
+
+// HandleTokens lists the signed-in user's API tokens (every token, for
+// admins).
+func (p *Pages) HandleTokens(w http.ResponseWriter, r *http.Request) {
+	p.renderTokens(w, r, "")
+}
+
+func (p *Pages) renderTokens(w http.ResponseWriter, r *http.Request, fresh string) {
+	u := jigsaw.UserFromContext(r.Context())
+	owner := u.ID
+	if u.Role == jigsaw.RoleAdmin {
+		owner = 0
+	}
+	tokens, err := p.Private.APITokens(r.Context(), owner)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	p.Render(w, r, http.StatusOK, "tokens", TokensView{Page: p.page(r, "API tokens"), Tokens: tokens, NewToken: fresh})
+}
+
+// HandleTokenCreate makes a token and shows it once.
+func (p *Pages) HandleTokenCreate(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	if len(name) > 100 {
+		p.Error(w, r, &jigsaw.Error{Code: jigsaw.EINVALID, Message: "The name must be at most 100 characters.", Fields: map[string]string{"name": "Too long."}})
+		return
+	}
+	token, err := p.Auth.CreateAPIToken(r.Context(), jigsaw.UserFromContext(r.Context()), name)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.renderTokens(w, r, token)
+}
+
+// HandleTokenRevoke revokes a token: one's own, or any for admins.
+func (p *Pages) HandleTokenRevoke(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		p.NotFound(w, r)
+		return
+	}
+	u := jigsaw.UserFromContext(r.Context())
+	tokens, err := p.Private.APITokens(r.Context(), 0)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	for _, t := range tokens {
+		if t.ID == id && (t.UserID == u.ID || u.Role == jigsaw.RoleAdmin) {
+			if err := p.Private.RevokeAPIToken(r.Context(), id); err != nil {
+				p.Error(w, r, err)
+				return
+			}
+			p.Private.RecordAudit(r.Context(), &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "token-revoke", ObjectType: "api-token", ObjectID: id, IP: auth.ClientIP(r)})
+			http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)
+			return
+		}
+	}
+	p.NotFound(w, r)
+}

@@ -1,0 +1,232 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/auth"
+	"jigsaw/internal/testrig"
+)
+
+// addUser creates a user with a password.
+func addUser(t *testing.T, a *testrig.TestApp, email string, role jigsaw.Role, password string) *jigsaw.User {
+	t.Helper()
+	u := &jigsaw.User{Email: email, Role: role}
+	if err := a.DB.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := auth.HashPassword(password)
+	if err := a.DB.SetPasswordHash(context.Background(), u.ID, h); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func postForm(t *testing.T, c *http.Client, u string, form url.Values, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestLogin(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			addUser(t, a, "mod@example.org", jigsaw.RoleModerator, "a long enough password")
+
+			// Wrong password and unknown account answer alike.
+			var bodies []string
+			for _, email := range []string{"mod@example.org", "nobody@example.org"} {
+				resp, body := postForm(t, a.Client, a.URL+"/login", url.Values{"email": {email}, "password": {"wrong password!"}}, nil)
+				if resp.StatusCode != 401 || resp.Header.Get("Set-Cookie") != "" {
+					t.Fatalf("bad credentials for %s: %d, cookie %q", email, resp.StatusCode, resp.Header.Get("Set-Cookie"))
+				}
+				bodies = append(bodies, strings.ReplaceAll(body, email, "EMAIL"))
+			}
+			if !strings.Contains(bodies[0], "The email address or password is not right.") || stripRequestID(bodies[0]) != stripRequestID(bodies[1]) {
+				t.Fatalf("wrong password and unknown user answer differently")
+			}
+
+			// A planted cookie is replaced by a fresh session on sign-in.
+			base, _ := url.Parse(a.URL)
+			a.Client.Jar.SetCookies(base, []*http.Cookie{{Name: "jigsaw_session", Value: "planted-by-attacker"}})
+			resp, _ := postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"MOD@example.org"}, "password": {"a long enough password"}, "next": {"/admin/audit"}}, nil)
+			if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/audit" {
+				t.Fatalf("sign-in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			set := resp.Header.Get("Set-Cookie")
+			for _, want := range []string{"jigsaw_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
+				if !strings.Contains(set, want) {
+					t.Errorf("session cookie %q lacks %s", set, want)
+				}
+			}
+			if strings.Contains(set, "planted-by-attacker") {
+				t.Fatal("sign-in kept the planted session ID")
+			}
+			code, body := a.Get(t, "/account/tokens")
+			if code != 200 || !strings.Contains(body, "mod@example.org") {
+				t.Fatalf("signed-in page: %d", code)
+			}
+			entries, _, _ := a.DB.FindAudit(context.Background(), jigsaw.AuditFilter{})
+			var actions []string
+			for _, e := range entries {
+				actions = append(actions, e.Action+"@"+e.IP)
+			}
+			if got := strings.Join(actions, ","); got != "sign-in@127.0.0.1,sign-in-failed@127.0.0.1,sign-in-failed@127.0.0.1" {
+				t.Fatalf("audit log: %s", got)
+			}
+
+			// Open redirects are refused.
+			resp, _ = postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"mod@example.org"}, "password": {"a long enough password"}, "next": {"//evil.example/"}}, nil)
+			if resp.Header.Get("Location") != "/" {
+				t.Fatalf("next=//evil.example/ redirected to %q", resp.Header.Get("Location"))
+			}
+
+			// Sign out ends the session on the server, not just the cookie.
+			cookie := a.SessionCookie(t, a.Client)
+			postForm(t, a.Client, a.URL+"/logout", nil, nil)
+			req, _ := http.NewRequest("GET", a.URL+"/account/tokens", nil)
+			req.AddCookie(cookie)
+			resp2, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp2.Body.Close()
+			if resp2.StatusCode != 303 {
+				t.Fatalf("old session after sign-out: %d, want a redirect to sign in", resp2.StatusCode)
+			}
+		})
+	}
+}
+
+func stripRequestID(s string) string {
+	if i := strings.Index(s, "Reference:"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			addUser(t, a, "target@example.org", jigsaw.RoleAdmin, "a long enough password")
+			var last *http.Response
+			for i := 0; i <= auth.LoginPerAccount.Max; i++ {
+				last, _ = postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"target@example.org"}, "password": {"guess " + strconv.Itoa(i)}}, nil)
+			}
+			if last.StatusCode != 429 {
+				t.Fatalf("attempt %d on one account: %d, want 429", auth.LoginPerAccount.Max+1, last.StatusCode)
+			}
+			ra, err := strconv.Atoi(last.Header.Get("Retry-After"))
+			if err != nil || ra < 1 || ra > int(auth.LoginPerAccount.Window.Seconds()) {
+				t.Fatalf("Retry-After %q", last.Header.Get("Retry-After"))
+			}
+			// Even the right password is refused while the account is limited.
+			resp, _ := postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"target@example.org"}, "password": {"a long enough password"}}, nil)
+			if resp.StatusCode != 429 {
+				t.Fatalf("right password during the limit: %d", resp.StatusCode)
+			}
+			// Per address: other accounts from the same address run into the
+			// address limit too.
+			for i := 0; i < auth.LoginPerIP.Max; i++ {
+				resp, _ = postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"other" + strconv.Itoa(i) + "@example.org"}, "password": {"x"}}, nil)
+			}
+			if resp.StatusCode != 429 {
+				t.Fatalf("address limit: %d", resp.StatusCode)
+			}
+			// The window passes.
+			a.DB.Now = func() time.Time { return time.Now().Add(auth.LoginPerIP.Window + time.Minute) }
+			resp, _ = postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"target@example.org"}, "password": {"a long enough password"}}, nil)
+			if resp.StatusCode != 303 {
+				t.Fatalf("after the window: %d", resp.StatusCode)
+			}
+		})
+	}
+}
+
+func TestCrossSiteForms(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			admin, _ := a.AsUser(t, jigsaw.RoleAdmin)
+			form := url.Values{"email": {"new@example.org"}, "role": {"editor"}}
+			for _, tt := range []struct {
+				name   string
+				header map[string]string
+				want   int
+			}{
+				{"from another site", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, 403},
+				{"old browser, foreign Origin", map[string]string{"Origin": "https://evil.example"}, 403},
+				{"same origin", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": a.URL}, 303},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					resp, _ := postForm(t, admin, a.URL+"/admin/users", form, tt.header)
+					if resp.StatusCode != tt.want {
+						t.Fatalf("got %d, want %d", resp.StatusCode, tt.want)
+					}
+				})
+			}
+			users, _ := a.DB.FindUsers(context.Background())
+			if len(users) != 2 {
+				t.Fatalf("%d users: a refused request created one", len(users))
+			}
+		})
+	}
+}
+
+func TestAPIToken(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			c, u := a.AsUser(t, jigsaw.RoleEditor)
+			_, body := postForm(t, c, a.URL+"/account/tokens", url.Values{"name": {"newsroom"}}, nil)
+			i := strings.Index(body, "jgs_")
+			if i < 0 {
+				t.Fatal("new token not shown")
+			}
+			token := body[i : i+4+43]
+			call := func(tok string) int {
+				req, _ := http.NewRequest("GET", a.URL+"/account/tokens", nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if got := call(token); got != 200 {
+				t.Fatalf("with the token: %d", got)
+			}
+			if got := call("jgs_not-a-token"); got != 401 {
+				t.Fatalf("with a bad token: %d, want 401", got)
+			}
+			tokens, _ := a.DB.APITokens(context.Background(), u.ID)
+			if len(tokens) != 1 || tokens[0].Name != "newsroom" {
+				t.Fatalf("tokens: %+v", tokens)
+			}
+			postForm(t, c, a.URL+"/account/tokens/"+strconv.FormatInt(tokens[0].ID, 10)+"/revoke", nil, nil)
+			if got := call(token); got != 401 {
+				t.Fatalf("revoked token: %d, want 401", got)
+			}
+		})
+	}
+}

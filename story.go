@@ -92,6 +92,7 @@ type PublicStory struct {
 	HappenedOn    string
 	Byline        string
 	Organisations []OrgRef
+	Replies       []Reply
 	PublishedAt   time.Time
 }
 

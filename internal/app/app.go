@@ -74,6 +74,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a.Server.Mail = a.Mail
+	a.Server.Pages.WakeMail = a.Mail.Wake
 	return a, nil
 }
 

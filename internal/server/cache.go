@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -122,7 +123,8 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	}
 	rec := &recorder{ResponseWriter: w}
 	h(rec, r)
-	if rec.status != http.StatusOK || rec.body.Len() > maxEntryBytes || w.Header().Get("Set-Cookie") != "" {
+	if rec.status != http.StatusOK || rec.body.Len() > maxEntryBytes || w.Header().Get("Set-Cookie") != "" ||
+		strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return
 	}
 	header := http.Header{}

@@ -53,6 +53,22 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /{$}", Public, p.HandleHome)
 	s.handle("GET /stories", Public, p.HandleStoryList)
 	s.handle("GET /stories/{id}", Public, p.HandleStory)
+
+	// The story teller's journey: submit, confirm, withdraw. The forms carry
+	// one-time tokens and signed links, so none of these pages is cached.
+	s.handleUncached("GET /stories/new", Public, p.HandleStoryNew)
+	s.handle("POST /stories/new", Public, p.HandleStoryCreate)
+	s.handle("GET /stories/thanks", Public, p.HandleStoryThanks)
+	s.handleUncached("GET /stories/confirm", Public, p.HandleConfirmPage)
+	s.handle("POST /stories/confirm", Public, p.HandleConfirm)
+	s.handleUncached("GET /stories/withdraw", Public, p.HandleWithdrawPage)
+	s.handle("POST /stories/withdraw", Public, p.HandleWithdraw)
+	s.handle("POST /stories/{id}/replies", Editor, p.HandleReply)
+
+	// Moderation.
+	s.handle("GET /moderation", Moderator, p.HandleQueue)
+	s.handle("GET /moderation/stories/{id}", Moderator, p.HandleModerate)
+	s.handle("POST /moderation/stories/{id}/{action}", Moderator, p.HandleModerationAction)
 	s.handle("GET /organisations", Public, p.HandleOrganisationList)
 	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
 

@@ -16,6 +16,7 @@ import (
 	"jigsaw/internal/config"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/store"
+	"jigsaw/internal/submit"
 	"jigsaw/internal/web"
 )
 
@@ -45,7 +46,11 @@ type Server struct {
 // New builds a Server with every route registered.
 func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Server, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	pages, err := web.New(db, db, authn, web.Site{
+	links, err := submit.NewSigner(context.Background(), db, cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.New(db, db, db, db, authn, links, web.Site{
 		Name:        "Jigsaw",
 		Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
 		BaseURL:     cfg.BaseURL,

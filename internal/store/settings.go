@@ -26,3 +26,12 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		return err
 	})
 }
+
+// SetSettingIfAbsent stores value under key unless the key has a value;
+// of several processes racing, the first wins and all read its value.
+func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, value)
+		return err
+	})
+}

@@ -194,6 +194,27 @@ func (db *DB) attachStoryLinks(ctx context.Context, stories []*jigsaw.PublicStor
 		}
 		byID[id].Organisations = append(byID[id].Organisations, o)
 	}
+	if err := rows.Err(); err != nil {
+		return db.mapError(err)
+	}
+	rows.Close()
+	rows, err = db.query(ctx, `
+		SELECT r.story_id, r.id, o.id, o.slug, o.name, r.body, r.at FROM story_replies r
+		JOIN organisations o ON o.id = r.organisation_id
+		WHERE r.story_id IN (`+in+`) ORDER BY r.at, r.id`, args...)
+	if err != nil {
+		return db.mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var rp jigsaw.Reply
+		if err := rows.Scan(&id, &rp.ID, &rp.Organisation.ID, &rp.Organisation.Slug, &rp.Organisation.Name, &rp.Body, &rp.At); err != nil {
+			return db.mapError(err)
+		}
+		rp.At = rp.At.UTC()
+		byID[id].Replies = append(byID[id].Replies, rp)
+	}
 	return db.mapError(rows.Err())
 }
 

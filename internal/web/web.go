@@ -22,6 +22,7 @@ import (
 	"jigsaw/internal/auth"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/server/respond"
+	"jigsaw/internal/submit"
 )
 
 //go:embed templates static
@@ -48,8 +49,13 @@ type Pages struct {
 	Store   Store        // what public pages read
 	Private PrivateStore // what signed-in pages for staff read and change
 	Auth    *auth.Service
-	Site    Site
-	Log     *slog.Logger
+	Flow    StoryFlow       // the story teller's own journey
+	Mod     ModerationStore // the moderation queue
+	Links   *submit.Signer  // signed links in mails to tellers
+	// WakeMail, if set, asks the mail sender to send queued mail now.
+	WakeMail func()
+	Site     Site
+	Log      *slog.Logger
 
 	md        *markdown.Renderer
 	templates map[string]*template.Template
@@ -63,8 +69,8 @@ type staticFile struct {
 }
 
 // New parses every template and loads the static files.
-func New(st Store, private PrivateStore, a *auth.Service, site Site, log *slog.Logger) (*Pages, error) {
-	p := &Pages{Store: st, Private: private, Auth: a, Site: site, Log: log, md: markdown.New()}
+func New(st Store, private PrivateStore, flow StoryFlow, mod ModerationStore, a *auth.Service, links *submit.Signer, site Site, log *slog.Logger) (*Pages, error) {
+	p := &Pages{Store: st, Private: private, Flow: flow, Mod: mod, Auth: a, Links: links, Site: site, Log: log, md: markdown.New()}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}

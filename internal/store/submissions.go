@@ -1,0 +1,380 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"jigsaw"
+)
+
+// SubmitStory stores a submission — person, story, consents, links — and
+// the mails it causes, in one transaction: once it returns, the story is on
+// disk and its confirmation mail will be sent. mails is called with the new
+// story's ID to build the mails (their links name the story). A second
+// submit of the same form (same Token) stores nothing and returns the first
+// story's ID with existing set.
+func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(storyID int64) []*jigsaw.Mail) (id int64, existing bool, err error) {
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		if s.Token != "" {
+			err := tx.QueryRowContext(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
+			if err == nil {
+				existing = true
+				return nil
+			} else if err != sql.ErrNoRows {
+				return err
+			}
+		}
+		for _, o := range s.OrgIDs {
+			if _, err := findOrganisation(ctx, tx, "id = $1", o); err != nil {
+				return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Choose organisations from the list.",
+					Fields: map[string]string{"organisations": "One of the organisations does not exist."}}
+			}
+		}
+		now := db.now()
+		var personID int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO people (name, email, phone, postcode, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			s.Name, s.Email, s.Phone, s.Postcode, now).Scan(&personID); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO stories (title, body, public_body, kind, district, area, happened_on, status, person_id, publish_as, submitted_at, updated_at)
+			VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now,
+		).Scan(&id); err != nil {
+			return err
+		}
+		for _, k := range s.KeyIssues {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO story_key_issues (story_id, key_issue) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, k); err != nil {
+				return err
+			}
+		}
+		for _, o := range s.OrgIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO story_organisations (story_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, o); err != nil {
+				return err
+			}
+		}
+		yesNo := map[bool]string{true: "yes", false: "no"}
+		for _, c := range []jigsaw.Consent{
+			{Kind: "publish-as", Value: string(s.PublishAs), Wording: jigsaw.ConsentWording["publish-as:"+string(s.PublishAs)]},
+			{Kind: "contact-coalition", Value: yesNo[s.ContactCoalition], Wording: jigsaw.ConsentWording["contact-coalition"]},
+			{Kind: "contact-media", Value: yesNo[s.ContactMedia], Wording: jigsaw.ConsentWording["contact-media"]},
+			{Kind: "agree", Value: yesNo[s.Agree], Wording: jigsaw.ConsentWording["agree"]},
+		} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (person_id, story_id, kind, value, wording, given_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				personID, id, c.Kind, c.Value, c.Wording, now); err != nil {
+				return err
+			}
+		}
+		if s.Token != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (token, story_id, created_at) VALUES ($1, $2, $3)`, s.Token, id, now); err != nil {
+				return err
+			}
+		}
+		if err := addRevision(ctx, tx, id, 0, "submitted", now); err != nil {
+			return err
+		}
+		for _, m := range mails(id) {
+			if err := db.enqueueMail(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, existing, err
+}
+
+// addRevision records the story as it now stands.
+func addRevision(ctx context.Context, tx *sql.Tx, storyID, userID int64, action string, now any) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO story_revisions (story_id, user_id, at, action, title, body, public_body)
+		SELECT id, $2, $3, $4, title, body, public_body FROM stories WHERE id = $1`, storyID, idOrNull(userID), now, action)
+	return err
+}
+
+// StoryStatus returns a story's status and the email of its teller, for
+// the person-facing pages reached through signed links.
+func (db *DB) StoryStatus(ctx context.Context, id int64) (jigsaw.StoryStatus, string, error) {
+	var st jigsaw.StoryStatus
+	var title string
+	err := db.queryRow(ctx, `SELECT status, title FROM stories WHERE id = $1`, id).Scan(&st, &title)
+	if err == sql.ErrNoRows {
+		return "", "", jigsaw.Errorf(jigsaw.ENOTFOUND, "This story no longer exists.")
+	}
+	return st, title, db.mapError(err)
+}
+
+// ConfirmStory records that the teller confirmed their email: the story
+// moves from awaiting-confirmation to awaiting-review. Confirming again
+// changes nothing.
+func (db *DB) ConfirmStory(ctx context.Context, id int64) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var st jigsaw.StoryStatus
+		var personID int64
+		if err := tx.QueryRowContext(ctx, `SELECT status, person_id FROM stories WHERE id = $1`, id).Scan(&st, &personID); err == sql.ErrNoRows {
+			return jigsaw.Errorf(jigsaw.ENOTFOUND, "This story no longer exists.")
+		} else if err != nil {
+			return err
+		}
+		if st != jigsaw.StoryAwaitingConfirmation {
+			return nil
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE people SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL`, now, personID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, confirmed_at = $2, updated_at = $2 WHERE id = $3`, jigsaw.StoryAwaitingReview, now, id)
+		return err
+	})
+}
+
+// WithdrawStory takes a story off every public surface at once, at its
+// teller's request. ip is recorded in the audit log.
+func (db *DB) WithdrawStory(ctx context.Context, id int64, ip string) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		res, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, withdrawn_at = $2, updated_at = $2 WHERE id = $3 AND status <> $1`,
+			jigsaw.StoryWithdrawn, now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{Actor: "story teller", Action: "story-withdraw", ObjectType: "story", ObjectID: id, IP: ip})
+	})
+}
+
+// RequestErasure records the teller's request that their personal data be
+// erased; a moderator carries it out (ErasePerson).
+func (db *DB) RequestErasure(ctx context.Context, id int64, ip string) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE people SET erasure_requested_at = $1
+			WHERE id = (SELECT person_id FROM stories WHERE id = $2) AND erasure_requested_at IS NULL`, db.now(), id); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{Actor: "story teller", Action: "erasure-request", ObjectType: "story", ObjectID: id, IP: ip})
+	})
+}
+
+// ModerationQueue lists stories in the given status (all when ""), oldest
+// first, with the total.
+func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int) ([]jigsaw.QueueItem, int, error) {
+	cond, args := "1 = 1", []any{}
+	if status != "" {
+		cond, args = "s.status = $1", append(args, status)
+	}
+	var total int
+	if err := db.queryRow(ctx, `SELECT count(*) FROM stories s WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	args = append(args, clampLimit(limit), max(offset, 0))
+	rows, err := db.query(ctx, `SELECT s.id, s.title, s.kind, s.status, s.area, s.submitted_at, p.erasure_requested_at IS NOT NULL AND p.erased_at IS NULL
+		FROM stories s JOIN people p ON p.id = s.person_id WHERE `+cond+`
+		ORDER BY s.submitted_at, s.id LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []jigsaw.QueueItem
+	for rows.Next() {
+		var q jigsaw.QueueItem
+		if err := rows.Scan(&q.ID, &q.Title, &q.Kind, &q.Status, &q.Area, &q.SubmittedAt, &q.ErasureRequested); err != nil {
+			return nil, 0, db.mapError(err)
+		}
+		out = append(out, q)
+	}
+	return out, total, db.mapError(rows.Err())
+}
+
+// WaitingCount returns how many stories await review.
+func (db *DB) WaitingCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM stories WHERE status = $1`, jigsaw.StoryAwaitingReview).Scan(&n)
+	return n, db.mapError(err)
+}
+
+// redactionMark replaces a redacted passage on every public surface.
+const redactionMark = "[redacted]"
+
+// moderate runs fn on a story inside a transaction and records the audit
+// entry: every moderation decision is logged with the change itself.
+func (db *DB) moderate(ctx context.Context, id int64, audit *jigsaw.AuditEntry, fn func(tx *sql.Tx, st jigsaw.StoryStatus) error) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var st jigsaw.StoryStatus
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM stories WHERE id = $1`, id).Scan(&st); err == sql.ErrNoRows {
+			return jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+		} else if err != nil {
+			return err
+		}
+		if err := fn(tx, st); err != nil {
+			return err
+		}
+		audit.ObjectType, audit.ObjectID = "story", id
+		return db.recordAudit(ctx, tx, audit)
+	})
+}
+
+// PublishStory publishes a story that awaits review (or was rejected), with
+// the byline its teller consented to.
+func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip string) error {
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-publish", IP: ip}, func(tx *sql.Tx, st jigsaw.StoryStatus) error {
+		if st != jigsaw.StoryAwaitingReview && st != jigsaw.StoryRejected {
+			return jigsaw.Errorf(jigsaw.ECONFLICT, "Only a story awaiting review can be published; this one is %s.", st)
+		}
+		var name, area, publishAs string
+		var kind jigsaw.StoryKind
+		if err := tx.QueryRowContext(ctx, `SELECT p.name, s.area, s.publish_as, s.kind FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
+			Scan(&name, &area, &publishAs, &kind); err != nil {
+			return err
+		}
+		now := db.now()
+		byline := jigsaw.Byline(jigsaw.PublishAs(publishAs), name, kind, area)
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, byline = $2, published_at = $3, updated_at = $3, reject_reason = '' WHERE id = $4`,
+			jigsaw.StoryPublished, byline, now, id); err != nil {
+			return err
+		}
+		return addRevision(ctx, tx, id, by.ID, "publish", now)
+	})
+}
+
+// RejectStory rejects a story with a reason, queueing mail to its teller.
+func (db *DB) RejectStory(ctx context.Context, id int64, reason string, by *jigsaw.User, ip string, mail func(email, title string) *jigsaw.Mail) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 2000 {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Give the reason the teller will be sent (at most 2,000 characters).", Fields: map[string]string{"reason": "Required."}}
+	}
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-reject", IP: ip, Detail: reason}, func(tx *sql.Tx, st jigsaw.StoryStatus) error {
+		if st == jigsaw.StoryWithdrawn {
+			return jigsaw.Errorf(jigsaw.ECONFLICT, "The teller withdrew this story.")
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, reject_reason = $2, updated_at = $3 WHERE id = $4`, jigsaw.StoryRejected, reason, now, id); err != nil {
+			return err
+		}
+		var email, title string
+		if err := tx.QueryRowContext(ctx, `SELECT p.email, s.title FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).Scan(&email, &title); err != nil {
+			return err
+		}
+		if email == "" { // erased
+			return nil
+		}
+		return db.enqueueMail(ctx, tx, mail(email, title))
+	})
+}
+
+// RedactStory replaces every occurrence of passage in the public text with
+// a redaction mark. The submitted text keeps it, for moderators only.
+func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jigsaw.User, ip string) error {
+	passage = strings.TrimSpace(strings.ReplaceAll(passage, "\r\n", "\n"))
+	if passage == "" || passage == redactionMark {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Paste the passage to redact.", Fields: map[string]string{"passage": "Required."}}
+	}
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-redact", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
+		var public, title string
+		if err := tx.QueryRowContext(ctx, `SELECT public_body, title FROM stories WHERE id = $1`, id).Scan(&public, &title); err != nil {
+			return err
+		}
+		if !strings.Contains(public, passage) && !strings.Contains(title, passage) {
+			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "That passage is not in the public text.", Fields: map[string]string{"passage": "Not found in the story; copy it exactly."}}
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET public_body = $1, title = $2, updated_at = $3 WHERE id = $4`,
+			strings.ReplaceAll(public, passage, redactionMark), strings.ReplaceAll(title, passage, redactionMark), now, id); err != nil {
+			return err
+		}
+		return addRevision(ctx, tx, id, by.ID, "redact", now)
+	})
+}
+
+// EditStory changes the title and the public text (the submitted text is
+// kept as it came), recording a revision.
+func (db *DB) EditStory(ctx context.Context, id int64, title, publicBody string, by *jigsaw.User, ip string) error {
+	title = strings.Join(strings.Fields(title), " ")
+	publicBody = strings.TrimSpace(strings.ReplaceAll(publicBody, "\r\n", "\n"))
+	p := jigsaw.Problems{}
+	if title == "" || len([]rune(title)) > jigsaw.MaxTitleLen {
+		p.Add("title", "A title of 1 to 200 characters is needed.")
+	}
+	if len([]rune(publicBody)) < jigsaw.MinBodyLen || len([]rune(publicBody)) > jigsaw.MaxBodyLen {
+		p.Add("public_body", "The public text must be 20 to 20,000 characters.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-edit", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET title = $1, public_body = $2, updated_at = $3 WHERE id = $4`, title, publicBody, now, id); err != nil {
+			return err
+		}
+		return addRevision(ctx, tx, id, by.ID, "edit", now)
+	})
+}
+
+// AddNote adds a moderator's private note.
+func (db *DB) AddNote(ctx context.Context, id int64, body string, by *jigsaw.User, ip string) error {
+	body = strings.TrimSpace(body)
+	if body == "" || len(body) > 5000 {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "A note is 1 to 5,000 characters.", Fields: map[string]string{"note": "Required."}}
+	}
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-note", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO story_notes (story_id, user_id, at, body) VALUES ($1, $2, $3, $4)`, id, by.ID, db.now(), body)
+		return err
+	})
+}
+
+// VerifyPerson records that a moderator verified the teller by other means
+// (a phone call, meeting them).
+func (db *DB) VerifyPerson(ctx context.Context, id int64, note string, by *jigsaw.User, ip string) error {
+	note = strings.TrimSpace(note)
+	if note == "" || len(note) > 1000 {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Say how the person was verified.", Fields: map[string]string{"verified_note": "Required."}}
+	}
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "person-verify", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
+		_, err := tx.ExecContext(ctx, `UPDATE people SET verified_at = $1, verified_note = $2 WHERE id = (SELECT person_id FROM stories WHERE id = $3)`, db.now(), note, id)
+		return err
+	})
+}
+
+// ErasePerson erases the teller's personal data and withdraws the story
+// (its text may identify them too). The fact of the erasure is kept.
+func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip string) error {
+	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "person-erase", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE people SET name = 'Erased', email = '', phone = '', postcode = '', verified_note = '', erased_at = $1
+			WHERE id = (SELECT person_id FROM stories WHERE id = $2)`, now, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2, byline = '' WHERE id = $3`,
+			jigsaw.StoryWithdrawn, now, id)
+		return err
+	})
+}
+
+// AddReply gives an organisation named in a published story its reply.
+func (db *DB) AddReply(ctx context.Context, storyID, orgID int64, body string, by *jigsaw.User, ip string) error {
+	body = strings.TrimSpace(body)
+	p := jigsaw.Problems{}
+	if body == "" || len([]rune(body)) > 5000 {
+		p.Add("body", "A reply is 1 to 5,000 characters.")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM stories s JOIN story_organisations so ON so.story_id = s.id
+			WHERE s.id = $1 AND s.status = 'published' AND so.organisation_id = $2`, storyID, orgID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Only an organisation named in a published story can reply to it.",
+				Fields: map[string]string{"organisation_id": "Not named in this story."}}
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO story_replies (story_id, organisation_id, body, user_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			storyID, orgID, body, by.ID, db.now()).Scan(&id); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "reply-add", ObjectType: "story", ObjectID: storyID, IP: ip})
+	})
+}

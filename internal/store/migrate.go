@@ -114,9 +114,18 @@ func newerSchemaError(cur, latest int) error {
 // can always be undone. A database newer than this binary is refused.
 // It returns the names of the steps applied.
 func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
+	return db.MigrateTo(ctx, log, 0)
+}
+
+// MigrateTo is Migrate stopping at version target (0: the newest). Tests
+// use it to make a database as an older release left it.
+func (db *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) ([]string, error) {
 	ms, err := loadMigrations(db.Engine)
 	if err != nil {
 		return nil, err
+	}
+	if target > 0 && target < len(ms) {
+		ms = ms[:target]
 	}
 	if err := db.QuietTx(ctx, func(tx *sql.Tx) error {
 		if err := db.lockMigrations(ctx, tx); err != nil {

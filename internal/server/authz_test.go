@@ -17,6 +17,7 @@ import (
 type authzCase struct {
 	path string     // with sample IDs filled in; "" means the pattern's own path
 	form url.Values // body for POST routes
+	json string     // JSON body for POST API routes
 	// want is the status for anonymous, editor, moderator, admin.
 	want [4]int
 	// fresh gives the row its own signed-in users, for routes that end the
@@ -49,6 +50,10 @@ var authzMatrix = map[string]authzCase{
 	"GET /moderation":                        {want: [4]int{303, 403, 200, 200}},
 	"GET /moderation/stories/{id}":           {path: "/moderation/stories/{story}", want: [4]int{303, 403, 200, 200}},
 	"POST /moderation/stories/{id}/{action}": {path: "/moderation/stories/{story}/notes", form: url.Values{"note": {""}}, want: [4]int{401, 403, 422, 422}},
+	"GET /api/v1/stories":                    {want: [4]int{200, 200, 200, 200}},
+	"GET /api/v1/stories/{id}":               {path: "/api/v1/stories/{story}", want: [4]int{200, 200, 200, 200}},
+	"POST /api/v1/stories":                   {json: `{"title": "x"}`, want: [4]int{400, 400, 400, 400}},
+	"POST /api/v1/stories/{id}/{action}":     {path: "/api/v1/stories/{story}/reject", json: `{"reason": ""}`, want: [4]int{401, 403, 400, 400}},
 	"GET /login":                             {want: [4]int{200, 200, 200, 200}},
 	"POST /login":                            {form: url.Values{"email": {"nobody@example.invalid"}, "password": {"wrong"}}, want: [4]int{401, 401, 401, 401}},
 	"POST /logout":                           {want: [4]int{303, 303, 303, 303}, fresh: true},
@@ -103,13 +108,16 @@ func TestAuthzMatrix(t *testing.T) {
 				}
 				for i, who := range []string{"anonymous", "editor", "moderator", "admin"} {
 					var body *strings.Reader
-					if tc.form != nil {
+					switch {
+					case tc.form != nil:
 						body = strings.NewReader(tc.form.Encode())
-					} else {
-						body = strings.NewReader("")
+					default:
+						body = strings.NewReader(tc.json)
 					}
 					req, _ := http.NewRequestWithContext(ctx, method, a.URL+path, body)
-					if method == "POST" {
+					if method == "POST" && tc.json != "" {
+						req.Header.Set("Content-Type", "application/json")
+					} else if method == "POST" {
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					}
 					resp, err := clients[i].Do(req)

@@ -84,6 +84,12 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/users/{id}/role", Admin, p.HandleUserRole)
 	s.handle("GET /admin/audit", Admin, p.HandleAudit)
 
+	// The JSON API.
+	s.handle("GET /api/v1/stories", Public, s.API.HandleStories)
+	s.handle("GET /api/v1/stories/{id}", Public, s.API.HandleStory)
+	s.handle("POST /api/v1/stories", Public, s.API.HandleStoryCreate)
+	s.handle("POST /api/v1/stories/{id}/{action}", Moderator, s.API.HandleModerate)
+
 	// Everything else is a page that does not exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address."))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
 	"jigsaw/internal/notify"
@@ -29,6 +30,7 @@ type Server struct {
 	Metrics *Metrics
 	Version string
 	Auth    *auth.Service
+	API     *api.API
 	// Mail is woken by handlers that queue mail, so it goes out at once.
 	Mail *notify.Sender
 
@@ -65,6 +67,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		mux:          http.NewServeMux(),
 		cache:        newPageCache(16 << 20),
 	}
+	s.API = &api.API{Pages: pages, Log: log}
 	s.registerRoutes()
 	return s, nil
 }

@@ -1,0 +1,124 @@
+package server_test
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/demo"
+	"jigsaw/internal/server"
+	"jigsaw/internal/testrig"
+)
+
+// secrets is personal data planted in stories in every state; none of it
+// may appear on any public route in any format.
+var secrets = []string{"Ophelia Marchbanks-Leakcheck", "Marchbanks", "ophelia.leakcheck@example.invalid", "07700 900777", "LS6 9ZZ",
+	"MODNOTE-7f3a", "REDACTED-PASSAGE-9b1c", "VERIFIED-BY-PHONE-44d2", "REJECT-REASON-e5e5"}
+
+// privacySamples gives each public GET route the requests that exercise
+// it; {story} and {org} are replaced by IDs of stories holding the secrets.
+// A public route without an entry fails the test.
+var privacySamples = map[string][]string{
+	"GET /healthz":             {"/healthz"},
+	"GET /readyz":              {"/readyz"},
+	"GET /metrics":             {"/metrics"},
+	"GET /static/":             {"/static/style.css"},
+	"GET /{$}":                 {"/"},
+	"GET /stories":             {"/stories", "/stories?issue=safety", "/stories?district=LS6", "/stories?kind=patient&page=1"},
+	"GET /stories/{id}":        {"/stories/{story}", "/stories/{pending}", "/stories/{rejected}", "/stories/{withdrawn}"},
+	"GET /stories/new":         {"/stories/new"},
+	"GET /stories/thanks":      {"/stories/thanks"},
+	"GET /stories/confirm":     {"/stories/confirm?t=x"},
+	"GET /stories/withdraw":    {"/stories/withdraw?t=x"},
+	"GET /organisations":       {"/organisations", "/organisations?q=trust"},
+	"GET /organisations/{id}":  {"/organisations/{org}"},
+	"GET /login":               {"/login"},
+	"GET /api/v1/stories":      {"/api/v1/stories", "/api/v1/stories?issue=safety"},
+	"GET /api/v1/stories/{id}": {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
+}
+
+func TestPrivacySweep(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			if _, err := demo.Load(ctx, a.DB); err != nil {
+				t.Fatal(err)
+			}
+			org, err := a.DB.FindOrganisationBySlug(ctx, "airedale-nhs-foundation-trust")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, mod := a.AsUser(t, jigsaw.RoleModerator)
+			submitOne := func(title string, publishAs jigsaw.PublishAs) int64 {
+				s := &jigsaw.Submission{Title: title, Body: "A story with a passage REDACTED-PASSAGE-9b1c that names someone.",
+					Kind: jigsaw.StoryPatient, KeyIssues: []string{"safety"}, Area: "Leeds", Postcode: "LS6 9ZZ", OrgIDs: []int64{org.ID},
+					Name: "Ophelia Marchbanks-Leakcheck", Email: "ophelia.leakcheck@example.invalid", Phone: "07700 900777",
+					PublishAs: publishAs, Agree: true}
+				s.Normalize()
+				id, _, err := a.DB.SubmitStory(ctx, s, func(int64) []*jigsaw.Mail { return nil })
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.DB.AddNote(ctx, id, "MODNOTE-7f3a", mod, "127.0.0.1")
+				a.DB.VerifyPerson(ctx, id, "VERIFIED-BY-PHONE-44d2", mod, "127.0.0.1")
+				return id
+			}
+			ids := map[string]int64{}
+			ids["pending"] = submitOne("Pending story", jigsaw.PublishFullName)
+			ids["story"] = submitOne("Published story", jigsaw.PublishWithoutName)
+			ids["rejected"] = submitOne("Rejected story", jigsaw.PublishFullName)
+			ids["withdrawn"] = submitOne("Withdrawn story", jigsaw.PublishFullName)
+			for _, k := range []string{"story", "rejected", "withdrawn"} {
+				a.DB.ConfirmStory(ctx, ids[k])
+			}
+			if err := a.DB.RedactStory(ctx, ids["story"], "REDACTED-PASSAGE-9b1c", mod, ""); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.DB.PublishStory(ctx, ids["story"], mod, ""); err != nil {
+				t.Fatal(err)
+			}
+			a.DB.RejectStory(ctx, ids["rejected"], "REJECT-REASON-e5e5", mod, "", func(e, t string) *jigsaw.Mail {
+				return &jigsaw.Mail{Kind: "t", To: e, Subject: "s", Body: "b"}
+			})
+			a.DB.PublishStory(ctx, ids["withdrawn"], mod, "")
+			a.DB.WithdrawStory(ctx, ids["withdrawn"], "")
+			time.Sleep(10 * time.Millisecond)
+
+			fill := strings.NewReplacer("{org}", org.Slug, "{story}", itoa(ids["story"]), "{pending}", itoa(ids["pending"]),
+				"{rejected}", itoa(ids["rejected"]), "{withdrawn}", itoa(ids["withdrawn"]))
+			fetched := 0
+			for _, route := range a.Server.Routes() {
+				if route.Access != server.Public || !strings.HasPrefix(route.Pattern, "GET ") {
+					continue
+				}
+				samples, ok := privacySamples[route.Pattern]
+				if !ok {
+					t.Errorf("public route %q has no sample in privacySamples: add the requests that show what it serves", route.Pattern)
+					continue
+				}
+				for _, s := range samples {
+					path := fill.Replace(s)
+					code, body := a.Get(t, path)
+					fetched++
+					for _, secret := range secrets {
+						if strings.Contains(body, secret) || strings.Contains(body, url.QueryEscape(secret)) {
+							t.Errorf("%s (%d) shows private %q", path, code, secret)
+						}
+					}
+				}
+			}
+			// The published story really is on the public pages checked.
+			if code, body := a.Get(t, "/stories/"+itoa(ids["story"])); code != 200 || !strings.Contains(body, "A patient in Leeds") {
+				t.Fatalf("published story page: %d", code)
+			}
+			t.Logf("%d public requests checked", fetched)
+		})
+	}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,214 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/config"
+	"jigsaw/internal/testrig"
+)
+
+// planted is personal data distinctive enough to find anywhere it leaks.
+var planted = struct{ name, email, phone, postcode, note, secret string }{
+	name: "Quentin Zabriskie-Plantwell", email: "quentin.zp.planted@example.invalid", phone: "07700 900555",
+	postcode: "BD20 6QZ", note: "PRIVATE-NOTE-zx81", secret: "Ward manager Hortensia Vellacott-Secret",
+}
+
+func storyForm(token string) url.Values {
+	return url.Values{
+		"token": {token}, "title": {"Eleven hours on a trolley"},
+		"body": {"I waited eleven hours on a trolley in the corridor. " + planted.secret + " told me there were no beds.\n\nThe ward was short of staff."},
+		"kind": {"patient"}, "key_issues": {"safety", "cuts"}, "area": {"Keighley"}, "district": {"bd20"}, "happened_on": {"2025-02"},
+		"name": {planted.name}, "email": {planted.email}, "phone": {planted.phone}, "postcode": {planted.postcode},
+		"publish_as": {"first-name-area"}, "contact_coalition": {"yes"}, "agree": {"yes"},
+	}
+}
+
+var linkRE = regexp.MustCompile(`http://[^\s]+/stories/(confirm|withdraw)\?t=[^\s]+`)
+
+// links returns the confirm and withdraw links in a mail body.
+func links(t *testing.T, body string) (confirm, withdraw string) {
+	t.Helper()
+	for _, m := range linkRE.FindAllStringSubmatch(body, -1) {
+		if m[1] == "confirm" {
+			confirm = m[0]
+		} else {
+			withdraw = m[0]
+		}
+	}
+	if withdraw == "" {
+		t.Fatalf("mail has no withdrawal link:\n%s", body)
+	}
+	return confirm, withdraw
+}
+
+func TestStoryJourney(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			smtpd := testrig.StartSMTP(t)
+			a := testrig.StartApp(t, engine, func(c *config.Config) { c.SMTP = smtpd.URL() })
+
+			// Submit. The thank-you page comes only after the commit.
+			resp, _ := postForm(t, a.Client, a.URL+"/stories/new", storyForm("form-1"), nil)
+			if resp.StatusCode != 303 || resp.Header.Get("Location") != "/stories/thanks" {
+				t.Fatalf("submit: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			// A double submit of the same form creates nothing new.
+			resp, _ = postForm(t, a.Client, a.URL+"/stories/new", storyForm("form-1"), nil)
+			if resp.StatusCode != 303 {
+				t.Fatalf("second submit: %d", resp.StatusCode)
+			}
+			queue, total, _ := a.DB.ModerationQueue(ctx, "", 10, 0)
+			if total != 1 || queue[0].Status != jigsaw.StoryAwaitingConfirmation {
+				t.Fatalf("after a double submit: %d stories %+v", total, queue)
+			}
+			id := queue[0].ID
+
+			msgs := smtpd.WaitFor(t, 1, 10*time.Second)
+			if msgs[0].To != planted.email || !strings.Contains(msgs[0].Subject, "Eleven hours") {
+				t.Fatalf("confirmation mail: %+v", msgs[0])
+			}
+			confirm, withdraw := links(t, msgs[0].Body)
+
+			// Opening the link alone (as a mail scanner would) confirms nothing.
+			code, body := a.Get(t, strings.TrimPrefix(confirm, a.URL))
+			if code != 200 || !strings.Contains(body, "confirm my email") {
+				t.Fatalf("confirm page: %d", code)
+			}
+			if q, _, _ := a.DB.ModerationQueue(ctx, jigsaw.StoryAwaitingConfirmation, 10, 0); len(q) != 1 {
+				t.Fatal("GET of the confirmation link changed the story")
+			}
+			u, _ := url.Parse(confirm)
+			resp, body = postForm(t, a.Client, a.URL+"/stories/confirm", url.Values{"t": {u.Query().Get("t")}}, nil)
+			if resp.StatusCode != 200 || !strings.Contains(body, "Thank you for confirming") {
+				t.Fatalf("confirm: %d", resp.StatusCode)
+			}
+			// A forged or tampered link is refused.
+			resp, _ = postForm(t, a.Client, a.URL+"/stories/confirm", url.Values{"t": {u.Query().Get("t") + "x"}}, nil)
+			if resp.StatusCode != 400 {
+				t.Fatalf("tampered link: %d", resp.StatusCode)
+			}
+
+			// Moderate: the queue, the story with its teller, a redaction, publish.
+			mod, moderator := a.AsUser(t, jigsaw.RoleModerator)
+			resp, err := mod.Get(a.URL + "/moderation")
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("queue: %v %v", resp, err)
+			}
+			resp.Body.Close()
+			modPath := "/moderation/stories/" + strconv.FormatInt(id, 10)
+			resp, err = mod.Get(a.URL + modPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			views, _, _ := a.DB.FindAudit(ctx, jigsaw.AuditFilter{Action: "person-view", UserID: moderator.ID})
+			if len(views) != 1 || views[0].ObjectType != "person" {
+				t.Fatalf("the moderator's view of personal data was not audited: %+v", views)
+			}
+			for _, step := range []struct {
+				action string
+				form   url.Values
+			}{
+				{"redact", url.Values{"passage": {planted.secret}}},
+				{"notes", url.Values{"note": {planted.note}}},
+				{"publish", nil},
+			} {
+				resp, _ := postForm(t, mod, a.URL+modPath+"/"+step.action, step.form, nil)
+				if resp.StatusCode != 303 {
+					t.Fatalf("%s: %d", step.action, resp.StatusCode)
+				}
+			}
+
+			// Published, with the consented byline and the redaction mark.
+			code, body = a.Get(t, "/stories/"+strconv.FormatInt(id, 10))
+			if code != 200 {
+				t.Fatalf("published story: %d", code)
+			}
+			for _, want := range []string{"Quentin, Keighley", "[redacted]", "told me there were no beds"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("published page lacks %q", want)
+				}
+			}
+			for _, bad := range []string{"Zabriskie", planted.email, planted.phone, planted.postcode, planted.note, "Hortensia"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("published page shows %q", bad)
+				}
+			}
+
+			// Withdraw from the link in the mail: gone from every page at once.
+			wu, _ := url.Parse(withdraw)
+			resp, body = postForm(t, a.Client, a.URL+"/stories/withdraw", url.Values{"t": {wu.Query().Get("t")}, "erase": {"yes"}}, nil)
+			if resp.StatusCode != 200 || !strings.Contains(body, "Your story is withdrawn") {
+				t.Fatalf("withdraw: %d", resp.StatusCode)
+			}
+			if code, _ := a.Get(t, "/stories/"+strconv.FormatInt(id, 10)); code != 404 {
+				t.Fatalf("withdrawn story: %d, want 404", code)
+			}
+			if _, body := a.Get(t, "/stories"); strings.Contains(body, "Eleven hours") {
+				t.Fatal("withdrawn story still listed")
+			}
+			if _, body := a.Get(t, "/"); strings.Contains(body, "Eleven hours") {
+				t.Fatal("withdrawn story still on the home page")
+			}
+			// The moderator carries out the erasure.
+			if resp, _ := postForm(t, mod, a.URL+modPath+"/erase", nil, nil); resp.StatusCode != 303 {
+				t.Fatalf("erase: %d", resp.StatusCode)
+			}
+			v, err := a.DB.ModerationView(ctx, id, moderator, "127.0.0.1")
+			if err != nil || v.Person.Email != "" || v.Person.Name != "Erased" || v.Person.ErasedAt.IsZero() {
+				t.Fatalf("after erasure: %+v %v", v.Person, err)
+			}
+		})
+	}
+}
+
+func TestStoryFormErrors(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			for _, tt := range []struct {
+				name   string
+				change func(url.Values)
+				field  string
+				msg    string
+			}{
+				{"missing consent", func(v url.Values) { v.Del("agree") }, "agree", "Please confirm the story is true"},
+				{"bad email", func(v url.Values) { v.Set("email", "quentin at example") }, "email", "Give an email address"},
+				{"oversized story", func(v url.Values) { v.Set("body", strings.Repeat("word ", 4001)) }, "body", "too long"},
+				{"future date", func(v url.Values) { v.Set("happened_on", "2999-01") }, "happened_on", "in the future"},
+				{"unknown organisation", func(v url.Values) { v.Add("organisations", "999999") }, "organisations", "does not exist"},
+				{"no way to publish", func(v url.Values) { v.Set("publish_as", "shout-it") }, "publish_as", "Choose how"},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					form := storyForm("t-" + tt.name)
+					tt.change(form)
+					resp, body := postForm(t, a.Client, a.URL+"/stories/new", form, nil)
+					if resp.StatusCode != http.StatusUnprocessableEntity {
+						t.Fatalf("status %d, want 422", resp.StatusCode)
+					}
+					if !strings.Contains(body, tt.msg) {
+						t.Errorf("page lacks the message %q", tt.msg)
+					}
+					// What the person typed is kept.
+					for _, kept := range []string{"Eleven hours on a trolley", planted.name, "Keighley"} {
+						if !strings.Contains(body, kept) {
+							t.Errorf("the form lost %q", kept)
+						}
+					}
+				})
+			}
+			if _, n, _ := a.DB.ModerationQueue(context.Background(), "", 10, 0); n != 0 {
+				t.Fatalf("refused submissions stored %d stories", n)
+			}
+		})
+	}
+}

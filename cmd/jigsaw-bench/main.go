@@ -33,6 +33,7 @@ type options struct {
 	soak        time.Duration
 	concurrency int
 	soakClients int
+	crashRounds int
 	out         string
 	pgURL       string
 	workdir     string
@@ -52,6 +53,7 @@ func main() {
 	flag.DurationVar(&o.soak, "soak", 60*time.Second, "length of the 200-client soak run")
 	flag.IntVar(&o.concurrency, "c", 32, "concurrent clients in throughput runs")
 	flag.IntVar(&o.soakClients, "soak-clients", 200, "concurrent clients in the soak run")
+	flag.IntVar(&o.crashRounds, "crash-rounds", 20, "kill -9 rounds of the crash test")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "file to write the figures into ('-' for standard output)")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
@@ -94,7 +96,7 @@ func run(ctx context.Context, o options) error {
 	defer os.RemoveAll(o.workdir)
 	o.bin = filepath.Join(o.workdir, "jigsaw")
 	logf("building %s", o.bin)
-	build := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "./cmd/jigsaw")
+	build := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "jigsaw/cmd/jigsaw")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
@@ -103,6 +105,9 @@ func run(ctx context.Context, o options) error {
 	rep := &report{started: time.Now(), opts: o}
 	for _, engine := range o.engines {
 		if err := benchEngine(ctx, o, engine, rep); err != nil {
+			return fmt.Errorf("%s: %w", engine, err)
+		}
+		if err := benchWrites(ctx, o, engine, rep); err != nil {
 			return fmt.Errorf("%s: %w", engine, err)
 		}
 	}

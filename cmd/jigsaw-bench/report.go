@@ -17,6 +17,7 @@ type report struct {
 	started, finished time.Time
 	opts              options
 	results           []sizeResult
+	writes            []writeResult
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
@@ -69,6 +70,22 @@ func (r *report) markdown() string {
 		if s.OneProc != nil {
 			fmt.Fprintf(&b, "- postgres scale-out: one serve process %.0f req/s, two %.0f req/s = %s (goal ≥ 1.7×: %s). Both processes, PostgreSQL and the load generator share the same 2 cores here.\n",
 				s.OneProc.RPS(), s.TwoProcs.RPS(), ratio(s.TwoProcs.RPS(), s.OneProc.RPS()), check(s.TwoProcs.RPS() >= 1.7*s.OneProc.RPS()))
+		}
+	}
+	if len(r.writes) > 0 {
+		b.WriteString("\nWrites and crashes: stories submitted through `POST /api/v1/stories` by 16 clients, each counted only once the server answered 201 (after the commit, with SQLite's `synchronous=FULL` or PostgreSQL's `fsync` on). The baseline is bare single-row INSERT transactions with the same durability, from 16 goroutines on the same engine. The crash test submits from 8 clients, sends the server SIGKILL at a random moment (0.1–1 s into each round), restarts it, and looks up every acknowledged story.\n\n")
+		b.WriteString("| engine | acknowledged submissions/s | bare durable inserts/s | ratio | goal | crash rounds | stories acknowledged | lost | integrity check |\n|---|---:|---:|---:|---|---:|---:|---:|---|\n")
+		for _, w := range r.writes {
+			goal := "–"
+			if w.Engine == "sqlite" {
+				goal = "≥ 1,000/s: " + check(w.Submissions >= 1000)
+			}
+			integrity := "ok"
+			if !w.Crash.IntegrityOK {
+				integrity = "**failed**"
+			}
+			fmt.Fprintf(&b, "| %s | %.0f | %.0f | %s | %s | %d | %d | %d | %s |\n", w.Engine, w.Submissions, w.BaselineInserts,
+				ratio(w.Submissions, w.BaselineInserts), goal, w.Crash.Rounds, w.Crash.Acknowledged, w.Crash.Lost, integrity)
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", markerEnd)

@@ -138,7 +138,7 @@ func (a *API) storyOut(s *jigsaw.PublicStory) StoryOut {
 // is committed. An Idempotency-Key header makes a retry return the first
 // story instead of creating another.
 func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
-	if err := a.Pages.Auth.Allow(r.Context(), "submit-ip:"+auth.ClientIP(r), auth.SubmitPerIP); err != nil {
+	if err := a.Pages.Auth.Allow(r.Context(), "submit-ip:"+auth.ClientIP(r), a.Pages.SubmitLimit); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -177,7 +177,6 @@ type Limit struct {
 var (
 	LoginPerIP      = Limit{Max: 20, Window: 15 * time.Minute}
 	LoginPerAccount = Limit{Max: 10, Window: 15 * time.Minute}
-	SubmitPerIP     = Limit{Max: 10, Window: time.Hour}
 	ResetPerIP      = Limit{Max: 5, Window: time.Hour}
 	ResetPerAccount = Limit{Max: 3, Window: time.Hour}
 )

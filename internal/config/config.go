@@ -23,6 +23,7 @@ type Config struct {
 	LogFormat string // text or json
 	LogLevel  string // debug, info, warn, error
 
+	SubmitPerHour   int           // stories one address may submit in an hour
 	MaxBodyBytes    int64         // upper limit of any request body
 	ShutdownTimeout time.Duration // how long in-flight requests may drain
 }
@@ -51,6 +52,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo data before serving")
 	LogFlags(fs, c)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted, in bytes")
+	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
 }
 
@@ -127,6 +129,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("--max-body-bytes %d: want at least 1024", c.MaxBodyBytes)
+	}
+	if c.SubmitPerHour < 1 {
+		return fmt.Errorf("--submit-per-hour must be at least 1")
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")

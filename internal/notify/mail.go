@@ -87,6 +87,9 @@ func (s *Sender) SendDue(ctx context.Context) int {
 			return sent
 		}
 		for _, m := range mails {
+			if ctx.Err() != nil {
+				return sent // claimed mail is retried once its lease ends
+			}
 			if err := s.Transport.Send(ctx, s.From, m); err != nil {
 				retry := time.Now().Add(backoff(m.Attempts))
 				s.Log.WarnContext(ctx, "mail not sent", "mail_id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "retry_at", retry, "error", err)
@@ -95,7 +98,12 @@ func (s *Sender) SendDue(ctx context.Context) int {
 				}
 				continue
 			}
-			if err := s.Queue.MarkMailSent(ctx, m.ID); err != nil {
+			// Record the delivery even if we are stopping: a mail sent but
+			// not marked would go out twice.
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			err := s.Queue.MarkMailSent(mctx, m.ID)
+			cancel()
+			if err != nil {
 				s.Log.ErrorContext(ctx, "record mail sent", "mail_id", m.ID, "error", err)
 				continue
 			}

@@ -67,6 +67,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		mux:          http.NewServeMux(),
 		cache:        newPageCache(16 << 20),
 	}
+	pages.SubmitLimit = auth.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
 	s.API = &api.API{Pages: pages, Log: log}
 	s.registerRoutes()
 	return s, nil

@@ -49,9 +49,16 @@ func StartBrowser(tb testing.TB) *Browser {
 		}
 		tb.Skip("chromium not found: run make test, which installs it")
 	}
+	// Not tb.TempDir: Chromium may still be writing its profile while the
+	// test's own cleanup runs, so the directory is removed after the browser
+	// has closed.
+	profile, err := os.MkdirTemp("", "jigsaw-chromium-")
+	if err != nil {
+		tb.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
-		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -97,8 +104,12 @@ func StartBrowser(tb testing.TB) *Browser {
 		tb.Fatalf("start chromium: %v", err)
 	}
 	tb.Cleanup(func() {
+		chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancel()
 		cancelAlloc()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 	return b
 }

@@ -133,7 +133,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	if token == "" {
 		token = newFormToken()
 	}
-	if err := p.Auth.Allow(r.Context(), "submit-ip:"+auth.ClientIP(r), auth.SubmitPerIP); err != nil {
+	if err := p.Auth.Allow(r.Context(), "submit-ip:"+auth.ClientIP(r), p.SubmitLimit); err != nil {
 		respond.SetErrorHeaders(w, err)
 		p.renderSubmit(w, r, respond.Status(err), formFromError(r.PostForm, err), token)
 		return

@@ -52,6 +52,8 @@ type Pages struct {
 	Flow    StoryFlow       // the story teller's own journey
 	Mod     ModerationStore // the moderation queue
 	Links   *submit.Signer  // signed links in mails to tellers
+	// SubmitLimit bounds the stories one address may submit.
+	SubmitLimit auth.Limit
 	// WakeMail, if set, asks the mail sender to send queued mail now.
 	WakeMail func()
 	Site     Site

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"jigsaw/internal/testrig"
+)
+
+// buildJigsaw builds the server binary once for the tests of the harness.
+func buildJigsaw(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "jigsaw")
+	cmd := exec.Command("go", "build", "-o", bin, "jigsaw/cmd/jigsaw")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build jigsaw: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestCrashSmoke is the short CI version of the crash test: a few rounds of
+// kill -9 during submissions, on each engine. Every acknowledged story must
+// survive and the database must pass its integrity check.
+func TestCrashSmoke(t *testing.T) {
+	bin := buildJigsaw(t)
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			res, err := crashTest(context.Background(), bin, dsn, 3, t.Logf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Acknowledged == 0 {
+				t.Fatal("no story was acknowledged: the test measured nothing")
+			}
+			if res.Lost != 0 || !res.IntegrityOK {
+				t.Fatalf("after %d kills: %d of %d acknowledged stories lost, integrity ok: %v", res.Rounds, res.Lost, res.Acknowledged, res.IntegrityOK)
+			}
+		})
+	}
+}
+
+// TestHarnessSmoke runs the whole harness on a tiny corpus for a moment
+// per figure, so the harness itself cannot rot between full runs.
+func TestHarnessSmoke(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "benchmarks.md")
+	os.WriteFile(out, []byte("# Benchmarks\n\nHand-written text stays.\n"), 0o644)
+	o := options{sizes: []int{300}, engines: testrig.Engines(t), duration: 300 * time.Millisecond, soak: 500 * time.Millisecond,
+		concurrency: 4, soakClients: 20, crashRounds: 1, out: out, pgURL: os.Getenv(testrig.PostgresEnv)}
+	if err := run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	doc := string(b)
+	for _, want := range []string{"Hand-written text stays.", markerStart, "| sqlite | 300 |", "acknowledged submissions/s", markerEnd} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("report lacks %q:\n%s", want, doc)
+		}
+	}
+	if strings.Contains(doc, " 0 req in") {
+		t.Errorf("a load run made no requests:\n%s", doc)
+	}
+}
+
+// TestMain lets the test binary stand in for the harness binary when the
+// harness starts its baseline server as a child process.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "baseline" {
+		runBaseline(os.Args[2:])
+		return
+	}
+	os.Exit(m.Run())
+}

@@ -1,8 +1,9 @@
 # make test  — every test, on SQLite and a throwaway PostgreSQL (installs what is missing)
 # make run   — Jigsaw with the embedded database and demo data on http://127.0.0.1:8080
 # make check — formatting and vet, as CI runs them
+# make bench — the benchmark and reliability harness (writes docs/benchmarks.md; about 40 minutes)
 
-.PHONY: test run check build
+.PHONY: test run check build bench
 
 test:
 	scripts/test.sh
@@ -16,3 +17,6 @@ check:
 
 build:
 	CGO_ENABLED=0 go build -o bin/jigsaw ./cmd/jigsaw
+
+bench:
+	scripts/bench.sh

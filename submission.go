@@ -68,8 +68,12 @@ var (
 	happenedRE = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
 )
 
-// Normalize tidies what people type loosely.
+// Normalize tidies what people type loosely. Bytes that are not UTF-8
+// become U+FFFD first, so tidying twice gives the same result.
 func (s *Submission) Normalize() {
+	for _, f := range []*string{&s.Title, &s.Body, &s.District, &s.Area, &s.HappenedOn, &s.Name, &s.Email, &s.Phone, &s.Postcode, &s.Token} {
+		*f = strings.ToValidUTF8(*f, "\uFFFD")
+	}
 	s.Title = strings.Join(strings.Fields(s.Title), " ")
 	s.Body = strings.TrimSpace(strings.ReplaceAll(s.Body, "\r\n", "\n"))
 	s.District = strings.ToUpper(strings.TrimSpace(s.District))
@@ -79,12 +83,10 @@ func (s *Submission) Normalize() {
 	s.Email = strings.TrimSpace(s.Email)
 	s.Phone = strings.TrimSpace(s.Phone)
 	s.Postcode = strings.ToUpper(strings.Join(strings.Fields(s.Postcode), " "))
-	if s.District == "" && s.Postcode != "" {
-		// The district is the outward half of the postcode.
-		s.District = strings.Fields(s.Postcode)[0]
-		if len(strings.Fields(s.Postcode)) == 1 && len(s.Postcode) > 3 {
-			s.District = s.Postcode[:len(s.Postcode)-3]
-		}
+	if s.District == "" && postcodeRE.MatchString(s.Postcode) {
+		// The district is the outward half of the postcode: all but the
+		// last three characters.
+		s.District = strings.TrimSpace(s.Postcode[:len(s.Postcode)-3])
 	}
 }
 

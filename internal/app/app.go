@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	"jigsaw/internal/config"
 	"jigsaw/internal/demo"
@@ -88,11 +89,18 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(mailDone)
 		a.Mail.Run(mailCtx)
 	}()
+	digest := &notify.Digest{Store: a.DB, Every: a.Config.DigestEvery, BaseURL: a.Config.BaseURL, Log: a.Log, Wake: a.Mail.Wake}
+	digestDone := make(chan struct{})
+	go func() {
+		defer close(digestDone)
+		digest.Run(mailCtx, min(a.Config.DigestEvery, 5*time.Minute))
+	}()
 	err := a.Server.Serve(ctx, ln)
 	// Mail queued by the last requests is sent on the next start if the
 	// sender stops before reaching it: the queue is in the database.
 	stopMail()
 	<-mailDone
+	<-digestDone
 	return err
 }
 

@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel  string // debug, info, warn, error
 
 	SubmitPerHour   int           // stories one address may submit in an hour
+	DigestEvery     time.Duration // how often moderators may get the waiting-stories digest
 	MaxBodyBytes    int64         // upper limit of any request body
 	ShutdownTimeout time.Duration // how long in-flight requests may drain
 }
@@ -53,6 +54,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	LogFlags(fs, c)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted, in bytes")
 	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
+	fs.DurationVar(&c.DigestEvery, "digest-every", time.Hour, "at most how often moderators are emailed the stories waiting for review")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
 }
 
@@ -132,6 +134,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SubmitPerHour < 1 {
 		return fmt.Errorf("--submit-per-hour must be at least 1")
+	}
+	if c.DigestEvery < time.Minute {
+		return fmt.Errorf("--digest-every must be at least 1m")
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")

@@ -195,3 +195,25 @@ func Slugify(s string) string {
 	}
 	return out
 }
+
+// SiteSettings are what an admin says about the instance.
+type SiteSettings struct {
+	Name        string
+	Description string
+	Contact     string // an email address or web page people can reach
+}
+
+// Validate checks the lengths of the settings.
+func (s SiteSettings) Validate() error {
+	p := Problems{}
+	if len(s.Name) > 100 {
+		p.Add("name", "At most 100 characters.")
+	}
+	if len(s.Description) > 500 {
+		p.Add("description", "At most 500 characters.")
+	}
+	if len(s.Contact) > 200 {
+		p.Add("contact", "At most 200 characters.")
+	}
+	return p.Err()
+}

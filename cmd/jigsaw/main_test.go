@@ -153,6 +153,11 @@ func TestUserCommands(t *testing.T) {
 				})
 			}
 			out.Reset()
+			if code := run(context.Background(), []string{"user", "add", "ed@example.org", "--role", "editor", "--db", dsn, "--base-url", "https://nhs.example"},
+				strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), "https://nhs.example/password/reset?t=") {
+				t.Fatalf("user add without a password: %d %q", code, out.String())
+			}
+			out.Reset()
 			if code := run(context.Background(), []string{"user", "token", "admin@example.org", "--db", dsn}, strings.NewReader(""), &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "jgs_") {
 				t.Fatalf("user token: %d %q", code, out.String())
 			}

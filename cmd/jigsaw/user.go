@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"jigsaw"
 	"jigsaw/internal/auth"
@@ -41,8 +42,9 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var cfg config.Config
 	var role string
 	var fromStdin bool
-	fs := newFlagSet("user add", stderr, "user add EMAIL --role admin|moderator|editor [--password-stdin] [--db …]")
+	fs := newFlagSet("user add", stderr, "user add EMAIL --role admin|moderator|editor [--password-stdin] [--base-url URL] [--db …]")
 	config.DBFlag(fs, &cfg.DB)
+	fs.StringVar(&cfg.BaseURL, "base-url", "http://127.0.0.1:8080", "public URL of the instance, for the set-password link")
 	fs.StringVar(&role, "role", "", "admin, moderator or editor")
 	fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
 	email, rest := splitEmail(args)
@@ -91,7 +93,12 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stdout, "Added %s as %s.\n", u.Email, u.Role)
 		return nil
 	}
-	fmt.Fprintf(stdout, "Added %s as %s, without a password: give them a password with --password-stdin, or an API token with `jigsaw user token %s`.\n", u.Email, u.Role, u.Email)
+	token, err := (&auth.Service{DB: db}).NewPasswordReset(ctx, u, 7*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Added %s as %s. Send them this link to set their password (it works once, for 7 days):\n%s/password/reset?t=%s\n",
+		u.Email, u.Role, strings.TrimSuffix(cfg.BaseURL, "/"), token)
 	return nil
 }
 

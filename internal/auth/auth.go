@@ -65,21 +65,31 @@ func ClientIP(r *http.Request) string {
 	return host
 }
 
-// ErrBadCredentials is the one answer to a wrong password and to an unknown
-// account alike.
-var ErrBadCredentials = jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "The email address or password is not right.")
+// ErrBadCredentials is the one answer to a wrong password, an unknown
+// account and a wrong two-factor code alike.
+var ErrBadCredentials = jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "The email address, password or code is not right.")
 
 // Login checks the credentials and, if they are right, starts a new
 // session (a fresh token on every sign-in, so a token planted before
 // sign-in is worthless) and returns its token. Every attempt is audited.
-func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (string, *jigsaw.User, error) {
+//
+// For users with two-factor sign-in on, code must be a current TOTP code
+// not used before.
+func (s *Service) Login(ctx context.Context, email, password, code, ip, userAgent string) (string, *jigsaw.User, error) {
 	u, hash, err := s.DB.PasswordHash(ctx, email)
 	if err != nil && jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
 		return "", nil, err
 	}
 	// CheckPassword does the full work even for an unknown user, so both
 	// failures take the same time.
-	if !CheckPassword(hash, password) || u == nil || !u.DisabledAt.IsZero() {
+	ok := CheckPassword(hash, password) && u != nil && u.DisabledAt.IsZero()
+	if ok {
+		ok, err = s.checkSecondFactor(ctx, u, code)
+		if err != nil {
+			return "", nil, err
+		}
+	}
+	if !ok {
 		e := &jigsaw.AuditEntry{Actor: "public", Action: "sign-in-failed", Detail: "email: " + truncate(email, 200), IP: ip}
 		if u != nil {
 			e.UserID, e.ObjectType, e.ObjectID = u.ID, "user", u.ID
@@ -177,8 +187,8 @@ type Limit struct {
 var (
 	LoginPerIP      = Limit{Max: 20, Window: 15 * time.Minute}
 	LoginPerAccount = Limit{Max: 10, Window: 15 * time.Minute}
-	ResetPerIP      = Limit{Max: 5, Window: time.Hour}
-	ResetPerAccount = Limit{Max: 3, Window: time.Hour}
+	ResetPerIP      = Limit{Max: 10, Window: time.Hour}
+	ResetPerAccount = Limit{Max: 5, Window: time.Hour}
 )
 
 // Allow counts one event for key under limit and returns ETOOMANY, carrying
@@ -213,4 +223,46 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// checkSecondFactor accepts users without two-factor sign-in, and users
+// with it whose code is current and unused.
+func (s *Service) checkSecondFactor(ctx context.Context, u *jigsaw.User, code string) (bool, error) {
+	secret, enabled, last, err := s.DB.TOTP(ctx, u.ID)
+	if err != nil || !enabled {
+		return err == nil, err
+	}
+	step, ok := CheckTOTP(secret, code, time.Now(), last)
+	if !ok {
+		return false, nil
+	}
+	return s.DB.UseTOTPStep(ctx, u.ID, step)
+}
+
+// ResetFor is how long a password reset link works.
+const ResetFor = time.Hour
+
+// NewPasswordReset makes a single-use reset token for the user, valid for
+// ttl, and returns it; only its hash is stored.
+func (s *Service) NewPasswordReset(ctx context.Context, u *jigsaw.User, ttl time.Duration) (string, error) {
+	token, hash := NewToken()
+	if err := s.DB.CreatePasswordReset(ctx, u.ID, hash, time.Now().Add(ttl)); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// CheckNewPassword refuses passwords that are too short or too long.
+func CheckNewPassword(password, again string) error {
+	p := jigsaw.Problems{}
+	n := len([]rune(password))
+	if n < MinPasswordLength {
+		p.Add("password", "Use at least 12 characters; a few words make a good password.")
+	} else if len(password) > 1024 {
+		p.Add("password", "Use at most 1,024 bytes.")
+	}
+	if password != again {
+		p.Add("password_again", "The two passwords differ.")
+	}
+	return p.Err()
 }

@@ -54,6 +54,12 @@ var authzMatrix = map[string]authzCase{
 	"GET /api/v1/stories/{id}":               {path: "/api/v1/stories/{story}", want: [4]int{200, 200, 200, 200}},
 	"POST /api/v1/stories":                   {json: `{"title": "x"}`, want: [4]int{400, 400, 400, 400}},
 	"POST /api/v1/stories/{id}/{action}":     {path: "/api/v1/stories/{story}/reject", json: `{"reason": ""}`, want: [4]int{401, 403, 400, 400}},
+	"GET /password/forgot":                   {want: [4]int{200, 200, 200, 200}},
+	"POST /password/forgot":                  {form: url.Values{"email": {"nobody@example.invalid"}}, want: [4]int{200, 200, 200, 200}},
+	"GET /password/reset":                    {path: "/password/reset?t=x", want: [4]int{200, 200, 200, 200}},
+	"POST /password/reset":                   {form: url.Values{"t": {"x"}, "password": {"a long enough password"}, "password_again": {"a long enough password"}}, want: [4]int{422, 422, 422, 422}},
+	"GET /account/2fa":                       {want: [4]int{303, 200, 200, 200}},
+	"POST /account/2fa":                      {form: url.Values{"code": {"000000"}}, want: [4]int{401, 422, 422, 422}},
 	"GET /login":                             {want: [4]int{200, 200, 200, 200}},
 	"POST /login":                            {form: url.Values{"email": {"nobody@example.invalid"}, "password": {"wrong"}}, want: [4]int{401, 401, 401, 401}},
 	"POST /logout":                           {want: [4]int{303, 303, 303, 303}, fresh: true},
@@ -63,6 +69,9 @@ var authzMatrix = map[string]authzCase{
 	"GET /admin/users":                       {want: [4]int{303, 403, 403, 200}},
 	"POST /admin/users":                      {form: url.Values{"email": {"bad"}, "role": {"editor"}}, want: [4]int{401, 403, 403, 422}},
 	"POST /admin/users/{id}/role":            {path: "/admin/users/{user}/role", form: url.Values{"role": {"owner"}}, want: [4]int{401, 403, 403, 422}},
+	"GET /admin/settings":                    {want: [4]int{303, 403, 403, 200}},
+	"POST /admin/settings":                   {form: url.Values{"name": {strings.Repeat("n", 101)}}, want: [4]int{401, 403, 403, 422}},
+	"POST /admin/settings/key-issues":        {form: url.Values{"name": {""}}, want: [4]int{401, 403, 403, 422}},
 	"GET /admin/audit":                       {want: [4]int{303, 403, 403, 200}},
 }
 

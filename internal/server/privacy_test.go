@@ -37,6 +37,8 @@ var privacySamples = map[string][]string{
 	"GET /organisations":       {"/organisations", "/organisations?q=trust"},
 	"GET /organisations/{id}":  {"/organisations/{org}"},
 	"GET /login":               {"/login"},
+	"GET /password/forgot":     {"/password/forgot"},
+	"GET /password/reset":      {"/password/reset?t=x"},
 	"GET /api/v1/stories":      {"/api/v1/stories", "/api/v1/stories?issue=safety"},
 	"GET /api/v1/stories/{id}": {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
 }

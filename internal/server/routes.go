@@ -76,6 +76,12 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /login", Public, p.HandleLogin)
 	s.handle("POST /login", Public, p.HandleLoginPost)
 	s.handle("POST /logout", Public, p.HandleLogout)
+	s.handleUncached("GET /password/forgot", Public, p.HandleForgot)
+	s.handle("POST /password/forgot", Public, p.HandleForgotPost)
+	s.handleUncached("GET /password/reset", Public, p.HandleReset)
+	s.handle("POST /password/reset", Public, p.HandleResetPost)
+	s.handle("GET /account/2fa", Editor, p.HandleTwoFactor)
+	s.handle("POST /account/2fa", Editor, p.HandleTwoFactorPost)
 	s.handle("GET /account/tokens", Editor, p.HandleTokens)
 	s.handle("POST /account/tokens", Editor, p.HandleTokenCreate)
 	s.handle("POST /account/tokens/{id}/revoke", Editor, p.HandleTokenRevoke)
@@ -83,6 +89,9 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/users", Admin, p.HandleUserCreate)
 	s.handle("POST /admin/users/{id}/role", Admin, p.HandleUserRole)
 	s.handle("GET /admin/audit", Admin, p.HandleAudit)
+	s.handle("GET /admin/settings", Admin, p.HandleSettings)
+	s.handle("POST /admin/settings", Admin, p.HandleSettingsPost)
+	s.handle("POST /admin/settings/key-issues", Admin, p.HandleKeyIssuePost)
 
 	// The JSON API.
 	s.handle("GET /api/v1/stories", Public, s.API.HandleStories)

@@ -215,3 +215,81 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
+
+// CreatePasswordReset stores the hash of a reset token for a user.
+func (db *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash string, expires time.Time) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+			tokenHash, userID, db.now(), expires.UTC())
+		return err
+	})
+}
+
+// UsePasswordReset sets a new password with a reset token: the token must
+// be unused and unexpired, and is used up; every session of the user ends.
+// All of it is one transaction.
+func (db *DB) UsePasswordReset(ctx context.Context, tokenHash, passwordHash, ip string) (*jigsaw.User, error) {
+	var u *jigsaw.User
+	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		var userID int64
+		err := tx.QueryRowContext(ctx, `SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+			tokenHash, now).Scan(&userID)
+		if err == sql.ErrNoRows {
+			return jigsaw.Errorf(jigsaw.EINVALID, "This link is not valid, has expired or was used already. Ask for a new one.")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = $1 WHERE token_hash = $2`, now, tokenHash); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return err
+		}
+		if u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, userID)); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "password-reset", ObjectType: "user", ObjectID: u.ID, IP: ip})
+	})
+	return u, err
+}
+
+// TOTP returns a user's two-factor secret, whether it is on, and the last
+// time step a code was accepted for.
+func (db *DB) TOTP(ctx context.Context, userID int64) (secret string, enabled bool, lastStep int64, err error) {
+	err = db.queryRow(ctx, `SELECT totp_secret, totp_enabled, totp_last_step FROM users WHERE id = $1`, userID).Scan(&secret, &enabled, &lastStep)
+	return secret, enabled, lastStep, db.mapError(err)
+}
+
+// SetTOTP stores a two-factor secret and whether it is on.
+func (db *DB) SetTOTP(ctx context.Context, userID int64, secret string, enabled bool, audit *jigsaw.AuditEntry) error {
+	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3`, secret, enabled, userID); err != nil {
+			return err
+		}
+		if audit != nil {
+			return db.recordAudit(ctx, tx, audit)
+		}
+		return nil
+	})
+}
+
+// UseTOTPStep records that the code of step was used, unless a code of
+// this or a later step was used already (then it returns false): a code
+// works once, even when two sign-ins race.
+func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	var ok bool
+	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		ok = n == 1
+		return err
+	})
+	return ok, err
+}

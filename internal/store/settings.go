@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"jigsaw"
@@ -74,4 +75,74 @@ func (db *DB) Moderators(ctx context.Context) ([]*jigsaw.User, error) {
 		}
 	}
 	return out, nil
+}
+
+// Site settings an admin edits.
+const (
+	settingSiteName        = "site.name"
+	settingSiteDescription = "site.description"
+	settingSiteContact     = "site.contact"
+)
+
+// SiteSettings returns the instance's name, description and contact
+// (empty where not set), kept for a few seconds like the key issues.
+func (db *DB) SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error) {
+	db.site.mu.Lock()
+	if time.Since(db.site.at) < keyIssuesTTL {
+		s := db.site.s
+		db.site.mu.Unlock()
+		return s, nil
+	}
+	db.site.mu.Unlock()
+	var s jigsaw.SiteSettings
+	for key, dst := range map[string]*string{settingSiteName: &s.Name, settingSiteDescription: &s.Description, settingSiteContact: &s.Contact} {
+		v, _, err := db.GetSetting(ctx, key)
+		if err != nil {
+			return s, err
+		}
+		*dst = v
+	}
+	db.site.mu.Lock()
+	db.site.s, db.site.at = s, time.Now()
+	db.site.mu.Unlock()
+	return s, nil
+}
+
+// SaveSiteSettings stores the site settings and the audit entry together.
+func (db *DB) SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	defer func() {
+		db.site.mu.Lock()
+		db.site.at = time.Time{}
+		db.site.mu.Unlock()
+	}()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		for key, v := range map[string]string{settingSiteName: s.Name, settingSiteDescription: s.Description, settingSiteContact: s.Contact} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, v); err != nil {
+				return err
+			}
+		}
+		return db.recordAudit(ctx, tx, audit)
+	})
+}
+
+// SaveKeyIssue adds a key issue or renames one.
+func (db *DB) SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error {
+	k.Name = strings.TrimSpace(k.Name)
+	if k.Slug == "" {
+		k.Slug = jigsaw.Slugify(k.Name)
+	}
+	if k.Name == "" || len(k.Name) > 100 || k.Slug == "" {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "A key issue needs a name of up to 100 characters.", Fields: map[string]string{"name": "Required."}}
+	}
+	defer db.forgetKeyIssues()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO key_issues (slug, name, position) VALUES ($1, $2, (SELECT COALESCE(max(position), 0) + 1 FROM key_issues))
+			ON CONFLICT (slug) DO UPDATE SET name = excluded.name`, k.Slug, k.Name); err != nil {
+			return err
+		}
+		return db.recordAudit(ctx, tx, audit)
+	})
 }

@@ -34,7 +34,12 @@ type DB struct {
 	read  *sql.DB
 	write *sql.DB
 
-	stmts   stmtCache
+	stmts stmtCache
+	site  struct {
+		mu sync.Mutex
+		s  jigsaw.SiteSettings
+		at time.Time
+	}
 	version struct {
 		mu sync.Mutex
 		v  int64

@@ -24,6 +24,8 @@ type PrivateStore interface {
 	RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error
 	FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.AuditEntry, int, error)
 	APITokens(ctx context.Context, userID int64) ([]store.APIToken, error)
+	SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) error
+	SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error
 	RevokeAPIToken(ctx context.Context, id int64) error
 }
 
@@ -63,7 +65,7 @@ func (p *Pages) HandleLoginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	var token string
 	if err == nil {
-		token, _, err = p.Auth.Login(r.Context(), email, r.PostForm.Get("password"), ip, r.UserAgent())
+		token, _, err = p.Auth.Login(r.Context(), email, r.PostForm.Get("password"), r.PostForm.Get("code"), ip, r.UserAgent())
 	}
 	if err != nil {
 		respond.LogError(r, p.Log, err)
@@ -265,4 +267,63 @@ func (p *Pages) HandleTokenRevoke(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.NotFound(w, r)
+}
+
+// SettingsView is the view of the instance settings page.
+type SettingsView struct {
+	Page
+	Settings  jigsaw.SiteSettings
+	KeyIssues []jigsaw.KeyIssue
+	Form      Form
+	Saved     bool
+}
+
+// HandleSettings shows the instance settings and key issues.
+func (p *Pages) HandleSettings(w http.ResponseWriter, r *http.Request) {
+	p.renderSettings(w, r, http.StatusOK, Form{}, r.URL.Query().Get("saved") != "")
+}
+
+func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status int, f Form, saved bool) {
+	set, err := p.Store.SiteSettings(r.Context())
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	issues, err := p.Store.KeyIssues(r.Context())
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, status, "admin_settings", SettingsView{Page: p.page(r, "Settings"), Settings: set, KeyIssues: issues, Form: f, Saved: saved})
+}
+
+// HandleSettingsPost saves the instance's name, description and contact.
+func (p *Pages) HandleSettingsPost(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	u := jigsaw.UserFromContext(r.Context())
+	s := jigsaw.SiteSettings{Name: strings.TrimSpace(r.PostForm.Get("name")), Description: strings.TrimSpace(r.PostForm.Get("description")),
+		Contact: strings.TrimSpace(r.PostForm.Get("contact"))}
+	if err := p.Private.SaveSiteSettings(r.Context(), s, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "settings-change", IP: auth.ClientIP(r)}); err != nil {
+		p.renderSettings(w, r, formStatus(err), formFromError(r.PostForm, err), false)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
+}
+
+// HandleKeyIssuePost adds a key issue, or renames one given its slug.
+func (p *Pages) HandleKeyIssuePost(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(r); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	u := jigsaw.UserFromContext(r.Context())
+	k := jigsaw.KeyIssue{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name")}
+	if err := p.Private.SaveKeyIssue(r.Context(), k, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "key-issue-save", Detail: k.Name, IP: auth.ClientIP(r)}); err != nil {
+		p.renderSettings(w, r, formStatus(err), formFromError(r.PostForm, err), false)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
 }

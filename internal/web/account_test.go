@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/auth"
+	"jigsaw/internal/config"
 	"jigsaw/internal/testrig"
 )
 
@@ -60,7 +63,7 @@ func TestLogin(t *testing.T) {
 				}
 				bodies = append(bodies, strings.ReplaceAll(body, email, "EMAIL"))
 			}
-			if !strings.Contains(bodies[0], "The email address or password is not right.") || stripRequestID(bodies[0]) != stripRequestID(bodies[1]) {
+			if !strings.Contains(bodies[0], "The email address, password or code is not right.") || stripRequestID(bodies[0]) != stripRequestID(bodies[1]) {
 				t.Fatalf("wrong password and unknown user answer differently")
 			}
 
@@ -226,6 +229,140 @@ func TestAPIToken(t *testing.T) {
 			postForm(t, c, a.URL+"/account/tokens/"+strconv.FormatInt(tokens[0].ID, 10)+"/revoke", nil, nil)
 			if got := call(token); got != 401 {
 				t.Fatalf("revoked token: %d, want 401", got)
+			}
+		})
+	}
+}
+
+func TestPasswordReset(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			smtpd := testrig.StartSMTP(t)
+			a := testrig.StartApp(t, engine, func(c *config.Config) { c.SMTP = smtpd.URL() })
+			addUser(t, a, "ed@example.org", jigsaw.RoleEditor, "the old password is long")
+
+			// Known and unknown addresses get the same answer; only one mail.
+			var pages []string
+			for _, email := range []string{"nobody@example.org", "ed@example.org"} {
+				resp, body := postForm(t, a.Client, a.URL+"/password/forgot", url.Values{"email": {email}}, nil)
+				if resp.StatusCode != 200 {
+					t.Fatalf("forgot %s: %d", email, resp.StatusCode)
+				}
+				pages = append(pages, stripRequestID(strings.ReplaceAll(body, email, "EMAIL")))
+			}
+			if pages[0] != pages[1] {
+				t.Fatal("the forgotten-password page answers differently for unknown accounts")
+			}
+			msgs := smtpd.WaitFor(t, 1, 10*time.Second)
+			time.Sleep(100 * time.Millisecond)
+			if n := len(smtpd.Messages()); n != 1 || msgs[0].To != "ed@example.org" {
+				t.Fatalf("%d mails, first to %s", n, msgs[0].To)
+			}
+			m := regexp.MustCompile(`/password/reset\?t=([A-Za-z0-9_-]+)`).FindStringSubmatch(msgs[0].Body)
+			if m == nil {
+				t.Fatalf("no link in %q", msgs[0].Body)
+			}
+			set := url.Values{"t": {m[1]}, "password": {"the new password is long"}, "password_again": {"the new password is long"}}
+			short := url.Values{"t": {m[1]}, "password": {"short"}, "password_again": {"short"}}
+			if resp, body := postForm(t, a.Client, a.URL+"/password/reset", short, nil); resp.StatusCode != 422 || !strings.Contains(body, "at least 12 characters") {
+				t.Fatalf("short password: %d", resp.StatusCode)
+			}
+			if resp, _ := postForm(t, a.Client, a.URL+"/password/reset", set, nil); resp.StatusCode != 303 {
+				t.Fatalf("reset: %d", resp.StatusCode)
+			}
+			if resp, body := postForm(t, a.Client, a.URL+"/password/reset", set, nil); resp.StatusCode != 422 || !strings.Contains(body, "used already") {
+				t.Fatalf("second use of the link: %d", resp.StatusCode)
+			}
+			for pw, want := range map[string]int{"the old password is long": 401, "the new password is long": 303} {
+				if resp, _ := postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"ed@example.org"}, "password": {pw}}, nil); resp.StatusCode != want {
+					t.Errorf("login with %q: %d, want %d", pw, resp.StatusCode, want)
+				}
+			}
+		})
+	}
+}
+
+func TestTwoFactor(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			u := addUser(t, a, "mod2@example.org", jigsaw.RoleModerator, "a long enough password")
+			login := func(code string) int {
+				jar, _ := cookiejar.New(nil)
+				c := &http.Client{Jar: jar, CheckRedirect: a.Client.CheckRedirect}
+				resp, _ := postForm(t, c, a.URL+"/login", url.Values{"email": {"mod2@example.org"}, "password": {"a long enough password"}, "code": {code}}, nil)
+				return resp.StatusCode
+			}
+			// Turn it on for the user through the page, signed in as them.
+			token, hash := auth.NewToken()
+			a.DB.CreateSession(ctx, hash, u.ID, "127.0.0.1", "test")
+			jar, _ := cookiejar.New(nil)
+			base, _ := url.Parse(a.URL)
+			jar.SetCookies(base, []*http.Cookie{{Name: a.Server.Auth.CookieName(), Value: token}})
+			me := &http.Client{Jar: jar, CheckRedirect: a.Client.CheckRedirect}
+			resp, err := me.Get(a.URL + "/account/2fa")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			secret, enabled, _, _ := a.DB.TOTP(ctx, u.ID)
+			if enabled || secret == "" {
+				t.Fatalf("before enrolling: enabled %v secret %q", enabled, secret)
+			}
+			if resp, _ := postForm(t, me, a.URL+"/account/2fa", url.Values{"code": {"000000"}}, nil); resp.StatusCode != 422 {
+				t.Fatalf("wrong code: %d", resp.StatusCode)
+			}
+			code, _ := auth.TOTPCode(secret, time.Now())
+			if resp, _ := postForm(t, me, a.URL+"/account/2fa", url.Values{"code": {code}}, nil); resp.StatusCode != 303 {
+				t.Fatalf("enrol: %d", resp.StatusCode)
+			}
+			if _, enabled, _, _ := a.DB.TOTP(ctx, u.ID); !enabled {
+				t.Fatal("two-factor not on after enrolling")
+			}
+			// The code used to enrol cannot sign in; no code cannot either.
+			if got := login(code); got != 401 {
+				t.Fatalf("reused code: %d, want 401", got)
+			}
+			if got := login(""); got != 401 {
+				t.Fatalf("no code: %d, want 401", got)
+			}
+			next, _ := auth.TOTPCode(secret, time.Now().Add(30*time.Second))
+			if got := login(next); got != 303 {
+				t.Fatalf("fresh code: %d, want 303", got)
+			}
+			entries, _, _ := a.DB.FindAudit(ctx, jigsaw.AuditFilter{Action: "2fa-enable"})
+			if len(entries) != 1 {
+				t.Fatalf("enrolment not audited: %+v", entries)
+			}
+		})
+	}
+}
+
+func TestInstanceSettings(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, nil)
+			admin, _ := a.AsUser(t, jigsaw.RoleAdmin)
+			form := url.Values{"name": {"Defend Our NHS West Yorkshire"}, "description": {"Stories and dangers across West Yorkshire."}, "contact": {"info@defend.example"}}
+			if resp, _ := postForm(t, admin, a.URL+"/admin/settings", form, nil); resp.StatusCode != 303 {
+				t.Fatalf("save settings: %d", resp.StatusCode)
+			}
+			if resp, _ := postForm(t, admin, a.URL+"/admin/settings/key-issues", url.Values{"name": {"Mental health"}}, nil); resp.StatusCode != 303 {
+				t.Fatalf("add key issue: %d", resp.StatusCode)
+			}
+			if resp, _ := postForm(t, admin, a.URL+"/admin/settings/key-issues", url.Values{"slug": {"cuts"}, "name": {"Cuts and efficiency savings"}}, nil); resp.StatusCode != 303 {
+				t.Fatalf("rename key issue: %d", resp.StatusCode)
+			}
+			_, body := a.Get(t, "/stories")
+			for _, want := range []string{"<title>Stories · Defend Our NHS West Yorkshire</title>", "Contact: info@defend.example", `value="mental-health"`, "Cuts and efficiency savings"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("public page lacks %q", want)
+				}
+			}
+			entries, _, _ := a.DB.FindAudit(context.Background(), jigsaw.AuditFilter{Action: "settings-change"})
+			if len(entries) != 1 {
+				t.Fatalf("settings change not audited")
 			}
 		})
 	}

@@ -35,12 +35,14 @@ type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.OrganisationService
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
+	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
 }
 
 // Site is what every page knows about the instance.
 type Site struct {
 	Name        string
 	Description string
+	Contact     string
 	BaseURL     string
 }
 
@@ -49,6 +51,7 @@ type Pages struct {
 	Store   Store        // what public pages read
 	Private PrivateStore // what signed-in pages for staff read and change
 	Auth    *auth.Service
+	Account AccountStore    // passwords and two-factor sign-in
 	Flow    StoryFlow       // the story teller's own journey
 	Mod     ModerationStore // the moderation queue
 	Links   *submit.Signer  // signed links in mails to tellers
@@ -73,6 +76,9 @@ type staticFile struct {
 // New parses every template and loads the static files.
 func New(st Store, private PrivateStore, flow StoryFlow, mod ModerationStore, a *auth.Service, links *submit.Signer, site Site, log *slog.Logger) (*Pages, error) {
 	p := &Pages{Store: st, Private: private, Flow: flow, Mod: mod, Auth: a, Links: links, Site: site, Log: log, md: markdown.New()}
+	if acc, ok := private.(AccountStore); ok {
+		p.Account = acc
+	}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -132,7 +138,22 @@ type Page struct {
 }
 
 func (p *Pages) page(r *http.Request, title string) Page {
-	return Page{Title: title, Site: p.Site, User: jigsaw.UserFromContext(r.Context()), Path: r.URL.Path, RequestID: respond.RequestID(r)}
+	return Page{Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), Path: r.URL.Path, RequestID: respond.RequestID(r)}
+}
+
+// site is the instance as its admins describe it, over the defaults.
+func (p *Pages) site(ctx context.Context) Site {
+	s := p.Site
+	if set, err := p.Store.SiteSettings(ctx); err == nil {
+		if set.Name != "" {
+			s.Name = set.Name
+		}
+		if set.Description != "" {
+			s.Description = set.Description
+		}
+		s.Contact = set.Contact
+	}
+	return s
 }
 
 // Render executes the named page template with data and writes it with the

@@ -31,3 +31,19 @@ CREATE TABLE rate_limits (
 	count        INTEGER NOT NULL,
 	PRIMARY KEY (key, window_start)
 );
+
+-- Password reset links: single use, expiring, stored hashed.
+CREATE TABLE password_resets (
+	token_hash TEXT PRIMARY KEY,
+	user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at TIMESTAMPTZ NOT NULL,
+	expires_at TIMESTAMPTZ NOT NULL,
+	used_at    TIMESTAMPTZ
+);
+CREATE INDEX password_resets_user ON password_resets(user_id);
+
+-- Optional TOTP two-factor sign-in (RFC 6238). totp_last_step refuses a
+-- code used once from being used again.
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_enabled BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -29,13 +30,25 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return errUsage
 }
 
-// splitEmail takes the EMAIL argument, which may come before or after the
-// flags.
-func splitEmail(args []string) (string, []string) {
+// parseWithEmail parses the flags and the one EMAIL argument, which may
+// come before or after them.
+func parseWithEmail(fs *flag.FlagSet, args []string) (string, error) {
+	var email string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return args[0], args[1:]
+		email, args = args[0], args[1:]
 	}
-	return "", args
+	if err := config.Parse(fs, args); err != nil {
+		return "", errUsage
+	}
+	if email == "" && fs.NArg() == 1 {
+		return fs.Arg(0), nil
+	}
+	if fs.NArg() > 0 || email == "" {
+		fmt.Fprintf(fs.Output(), "jigsaw %s: give exactly one EMAIL\n", fs.Name())
+		fs.Usage()
+		return "", errUsage
+	}
+	return email, nil
 }
 
 func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -47,16 +60,9 @@ func runUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs.StringVar(&cfg.BaseURL, "base-url", "http://127.0.0.1:8080", "public URL of the instance, for the set-password link")
 	fs.StringVar(&role, "role", "", "admin, moderator or editor")
 	fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
-	email, rest := splitEmail(args)
-	if err := config.Parse(fs, rest); err != nil {
-		return errUsage
-	}
-	if email == "" && fs.NArg() == 1 {
-		email = fs.Arg(0)
-	} else if fs.NArg() > 0 || email == "" {
-		fmt.Fprintln(stderr, "jigsaw user add: give exactly one EMAIL")
-		fs.Usage()
-		return errUsage
+	email, err := parseWithEmail(fs, args)
+	if err != nil {
+		return err
 	}
 	var password string
 	if fromStdin {
@@ -108,16 +114,9 @@ func runUserToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := newFlagSet("user token", stderr, "user token EMAIL [--name TEXT] [--db …]")
 	config.DBFlag(fs, &cfg.DB)
 	fs.StringVar(&name, "name", "command line", "what the token is for")
-	email, rest := splitEmail(args)
-	if err := config.Parse(fs, rest); err != nil {
-		return errUsage
-	}
-	if email == "" && fs.NArg() == 1 {
-		email = fs.Arg(0)
-	} else if fs.NArg() > 0 || email == "" {
-		fmt.Fprintln(stderr, "jigsaw user token: give exactly one EMAIL")
-		fs.Usage()
-		return errUsage
+	email, err := parseWithEmail(fs, args)
+	if err != nil {
+		return err
 	}
 	db, err := openDB(ctx, cfg.DB)
 	if err != nil {

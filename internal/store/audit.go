@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"jigsaw"
 )
@@ -27,53 +26,41 @@ func (db *DB) recordAudit(ctx context.Context, tx *sql.Tx, e *jigsaw.AuditEntry)
 
 // FindAudit returns matching audit entries, newest first, and the total.
 func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.AuditEntry, int, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
-	}
+	var w where
 	if f.UserID != 0 {
-		add("user_id = ?", f.UserID)
+		w.add("user_id = ?", f.UserID)
 	}
 	if f.Action != "" {
-		add("action = ?", f.Action)
+		w.add("action = ?", f.Action)
 	}
 	if f.ObjectType != "" {
-		add("object_type = ?", f.ObjectType)
+		w.add("object_type = ?", f.ObjectType)
 	}
 	if f.ObjectID != 0 {
-		add("object_id = ?", f.ObjectID)
+		w.add("object_id = ?", f.ObjectID)
 	}
 	if !f.Since.IsZero() {
-		add("at >= ?", f.Since.UTC())
+		w.add("at >= ?", f.Since.UTC())
 	}
 	if !f.Until.IsZero() {
-		add("at < ?", f.Until.UTC())
+		w.add("at < ?", f.Until.UTC())
 	}
-	cond := "1 = 1"
-	if len(where) > 0 {
-		cond = strings.Join(where, " AND ")
-	}
+	cond := w.sql()
 	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM audit_log WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM audit_log WHERE `+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
+	page := w.page(clampLimit(f.Limit), max(f.Offset, 0))
 	rows, err := db.query(ctx, `SELECT id, at, COALESCE(user_id, 0), actor, action, object_type, COALESCE(object_id, 0), detail, ip
-		FROM audit_log WHERE `+cond+` ORDER BY at DESC, id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+		FROM audit_log WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	defer rows.Close()
-	var out []*jigsaw.AuditEntry
-	for rows.Next() {
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (*jigsaw.AuditEntry, error) {
 		var e jigsaw.AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.IP); err != nil {
-			return nil, 0, db.mapError(err)
-		}
+		err := r.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.IP)
 		e.At = e.At.UTC()
-		out = append(out, &e)
-	}
-	return out, total, db.mapError(rows.Err())
+		return &e, err
+	})
+	return out, total, db.mapError(err)
 }

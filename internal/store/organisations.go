@@ -123,45 +123,28 @@ func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.
 
 // FindOrganisations implements jigsaw.OrganisationService.
 func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter) ([]*jigsaw.Organisation, int, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
-	}
+	var w where
 	if f.Kind != "" {
-		add("kind = ?", f.Kind)
+		w.add("kind = ?", f.Kind)
 	}
 	if f.Region != "" {
-		add("region = ?", f.Region)
+		w.add("region = ?", f.Region)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		add("lower(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q))+"%")
+		w.add("lower(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q))+"%")
 	}
-	cond := "1 = 1"
-	if len(where) > 0 {
-		cond = strings.Join(where, " AND ")
-	}
+	cond := w.sql()
 	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM organisations WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM organisations WHERE `+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	args = append(args, clampLimit(f.Limit), max(f.Offset, 0))
-	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+
-		` ORDER BY lower(name), id LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	page := w.page(clampLimit(f.Limit), max(f.Offset, 0))
+	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+` ORDER BY lower(name), id`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	defer rows.Close()
-	var out []*jigsaw.Organisation
-	for rows.Next() {
-		o, err := scanOrganisation(rows)
-		if err != nil {
-			return nil, 0, db.mapError(err)
-		}
-		out = append(out, o)
-	}
-	return out, total, db.mapError(rows.Err())
+	out, err := collect(rows, scanOrganisation)
+	return out, total, db.mapError(err)
 }
 
 // likeEscape escapes LIKE's wildcards so user text matches literally.

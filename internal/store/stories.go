@@ -86,57 +86,42 @@ func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.Public
 
 // FindPublicStories implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*jigsaw.PublicStory, int, error) {
-	where := []string{"status = 'published'"}
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+itoa(len(args))))
-	}
+	w := where{conds: []string{"status = 'published'"}}
 	if f.Kind != "" {
-		add("kind = ?", f.Kind)
+		w.add("kind = ?", f.Kind)
 	}
 	// EXISTS lets the planner walk stories newest first and probe the
 	// link's primary key, instead of building the whole matching set.
 	if f.KeyIssue != "" {
-		add("EXISTS (SELECT 1 FROM story_key_issues k WHERE k.story_id = stories.id AND k.key_issue = ?)", f.KeyIssue)
+		w.add("EXISTS (SELECT 1 FROM story_key_issues k WHERE k.story_id = stories.id AND k.key_issue = ?)", f.KeyIssue)
 	}
 	if f.District != "" {
-		add("district = ?", strings.ToUpper(f.District))
+		w.add("district = ?", strings.ToUpper(f.District))
 	}
 	if f.OrgID != 0 {
-		add("EXISTS (SELECT 1 FROM story_organisations o WHERE o.story_id = stories.id AND o.organisation_id = ?)", f.OrgID)
+		w.add("EXISTS (SELECT 1 FROM story_organisations o WHERE o.story_id = stories.id AND o.organisation_id = ?)", f.OrgID)
 	}
 	if !f.Since.IsZero() {
-		add("published_at >= ?", f.Since.UTC())
+		w.add("published_at >= ?", f.Since.UTC())
 	}
 	if !f.Until.IsZero() {
-		add("published_at < ?", f.Until.UTC())
+		w.add("published_at < ?", f.Until.UTC())
 	}
-	cond := strings.Join(where, " AND ")
+	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
-	total, err := db.countCapped(ctx, "stories", cond, args, max(offset+limit, jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "stories", cond, w.args, max(offset+limit, jigsaw.CountCap)+1)
 	if err != nil {
 		return nil, 0, err
 	}
-	args = append(args, limit, offset)
-	rows, err := db.query(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+
-		` ORDER BY published_at DESC, id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	page := w.page(limit, offset)
+	rows, err := db.query(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	defer rows.Close()
-	var out []*jigsaw.PublicStory
-	for rows.Next() {
-		s, err := scanPublicStory(rows)
-		if err != nil {
-			return nil, 0, db.mapError(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanPublicStory)
+	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	rows.Close()
 	return out, total, db.attachStoryLinks(ctx, out)
 }
 

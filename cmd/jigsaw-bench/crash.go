@@ -156,6 +156,9 @@ func submissionRate(ctx context.Context, bin, dsn, engine string, d time.Duratio
 		return jigsaw, 0, err
 	}
 	defer db.Close()
+	if engine == "sqlite" {
+		db.SetMaxOpenConns(1) // SQLite has one writer; more connections only spin on its lock
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, body TEXT)`); err != nil {
 		return jigsaw, 0, err
 	}

@@ -35,6 +35,7 @@ type DB struct {
 	write *sql.DB
 
 	stmts stmtCache
+	group grouper
 	site  struct {
 		mu sync.Mutex
 		s  jigsaw.SiteSettings
@@ -84,6 +85,7 @@ func isPostgresDSN(dsn string) bool {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.closeGroups()
 	db.stmts.close()
 	err := db.read.Close()
 	if db.write != db.read {

@@ -14,8 +14,12 @@ import (
 // story's ID to build the mails (their links name the story). A second
 // submit of the same form (same Token) stores nothing and returns the first
 // story's ID with existing set.
+//
+// Submissions arriving together share a commit (GroupTx), each acknowledged
+// only once it is on disk.
 func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(storyID int64) []*jigsaw.Mail) (id int64, existing bool, err error) {
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = db.GroupTx(ctx, true, func(tx *sql.Tx) error {
+		id, existing = 0, false
 		if s.Token != "" {
 			err := tx.QueryRowContext(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
 			if err == nil {

@@ -367,3 +367,38 @@ func TestInstanceSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionTimeouts: a session idle for longer than the idle timeout, or
+// older than the absolute one, signs nobody in.
+func TestSessionTimeouts(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			for _, tt := range []struct {
+				name, column string
+				ago          time.Duration
+				want         int
+			}{
+				{"fresh", "last_seen_at", time.Minute, 200},
+				{"idle too long", "last_seen_at", auth.IdleTimeout + time.Minute, 303},
+				{"too old", "created_at", auth.AbsoluteTimeout + time.Minute, 303},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					c, u := a.AsUser(t, jigsaw.RoleEditor)
+					if err := a.DB.ExecRaw(ctx, `UPDATE sessions SET `+tt.column+` = $1 WHERE user_id = $2`, time.Now().UTC().Add(-tt.ago), u.ID); err != nil {
+						t.Fatal(err)
+					}
+					resp, err := c.Get(a.URL + "/account/tokens")
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != tt.want {
+						t.Fatalf("got %d, want %d", resp.StatusCode, tt.want)
+					}
+				})
+			}
+		})
+	}
+}

@@ -212,3 +212,42 @@ func TestStoryFormErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRightOfReply: an editor adds an organisation's reply under a story
+// that names it; the reply shows on the page and in the API.
+func TestRightOfReply(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			trust := &jigsaw.Organisation{Name: "Dorset County Hospital NHS Foundation Trust", Kind: jigsaw.OrgFoundationTrust}
+			other := &jigsaw.Organisation{Name: "Another Trust", Kind: jigsaw.OrgNHSTrust}
+			a.DB.CreateOrganisation(ctx, trust)
+			a.DB.CreateOrganisation(ctx, other)
+			st := &jigsaw.Story{Title: "Cleaners moved to a SubCo", Body: "b", PublicBody: "We were moved to a subsidiary.", Kind: jigsaw.StoryStaff,
+				Status: jigsaw.StoryPublished, Byline: "A cleaner", OrgIDs: []int64{trust.ID}, PublishedAt: time.Now()}
+			a.DB.CreateStory(ctx, st, &jigsaw.Person{Name: "P", Email: "p@example.invalid"})
+			path := "/stories/" + strconv.FormatInt(st.ID, 10)
+			editor, _ := a.AsUser(t, jigsaw.RoleEditor)
+			if resp, _ := postForm(t, editor, a.URL+path+"/replies", url.Values{"organisation_id": {strconv.FormatInt(other.ID, 10)}, "body": {"Not us."}}, nil); resp.StatusCode != 400 {
+				t.Fatalf("reply from an organisation the story does not name: %d, want 400", resp.StatusCode)
+			}
+			reply := url.Values{"organisation_id": {strconv.FormatInt(trust.ID, 10)}, "body": {"The trust says pay and conditions are **protected**."}}
+			if resp, _ := postForm(t, a.Client, a.URL+path+"/replies", reply, nil); resp.StatusCode != 401 {
+				t.Fatalf("anonymous reply: %d, want 401", resp.StatusCode)
+			}
+			if resp, _ := postForm(t, editor, a.URL+path+"/replies", reply, nil); resp.StatusCode != 303 {
+				t.Fatalf("editor's reply: %d", resp.StatusCode)
+			}
+			_, body := a.Get(t, path)
+			if !strings.Contains(body, "Right of reply") || !strings.Contains(body, "Dorset County Hospital NHS Foundation Trust</a> replies") ||
+				!strings.Contains(body, "<strong>protected</strong>") {
+				t.Fatal("reply not shown under the story")
+			}
+			_, api := a.Get(t, "/api/v1"+path)
+			if !strings.Contains(api, `"replies":[{"organisation":{"id":`) {
+				t.Fatalf("reply not in the API: %s", api)
+			}
+		})
+	}
+}

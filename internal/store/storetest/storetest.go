@@ -34,6 +34,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Settings", s.testSettings},
 		{"Users", s.testUsers},
 		{"Audit", s.testAudit},
+		{"GroupCommit", s.testGroupCommit},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

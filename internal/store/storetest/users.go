@@ -55,4 +55,13 @@ func (s *suite) testAudit(t *testing.T) {
 	if total != 1 || views[0].Action != "person-view" || views[0].At.IsZero() {
 		t.Fatalf("filtered: %d %+v", total, views)
 	}
+	// Not even raw SQL can change or remove an entry.
+	for _, stmt := range []string{`UPDATE audit_log SET action = 'nothing' WHERE id = $1`, `DELETE FROM audit_log WHERE id = $1`} {
+		if err := db.ExecRaw(ctx, stmt, views[0].ID); err == nil {
+			t.Errorf("%s: the audit log was changed", stmt)
+		}
+	}
+	if _, total, _ := db.FindAudit(ctx, jigsaw.AuditFilter{Action: "person-view"}); total != 1 {
+		t.Fatalf("person-view entries: %d after the attempts, want 1", total)
+	}
 }

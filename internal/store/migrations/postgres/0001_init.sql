@@ -150,3 +150,12 @@ CREATE TABLE content_version (
 	version BIGINT NOT NULL
 );
 INSERT INTO content_version (id, version) VALUES (1, 0);
+
+-- The audit log is append-only, whatever code runs against the database.
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+	FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();

@@ -161,3 +161,11 @@ CREATE TABLE content_version (
 	version BIGINT NOT NULL
 );
 INSERT INTO content_version (id, version) VALUES (1, 0);
+
+-- The audit log is append-only, whatever code runs against the database.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+	SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+	SELECT RAISE(ABORT, 'the audit log is append-only');
+END;

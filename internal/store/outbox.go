@@ -61,34 +61,37 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 	if err := rows.Err(); err != nil {
 		return nil, db.mapError(err)
 	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// One transaction claims the lot: the claim of each mail is conditional,
+	// so a mail another process claimed meanwhile is skipped.
 	var out []*jigsaw.Mail
-	for _, id := range ids {
-		var m *jigsaw.Mail
-		err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, id := range ids {
 			res, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1
 				WHERE id = $2 AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $3)`, now.Add(lease), id, now)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return nil // another process took it
+				continue // another process took it
 			}
-			m, err = scanMail(tx.QueryRowContext(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = $1`, id))
-			return err
-		})
-		if err != nil {
-			return out, err
-		}
-		if m != nil {
+			m, err := scanMail(tx.QueryRowContext(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = $1`, id))
+			if err != nil {
+				return err
+			}
 			out = append(out, m)
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // MarkMailSent records that mail id was delivered.
 func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
-	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+	return db.GroupTx(ctx, false, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = '' WHERE id = $2`, db.now(), id)
 		return err
 	})

@@ -43,6 +43,12 @@ var errClosed = errors.New("store: database is closed")
 // state across calls: on a failed shared commit its work is lost with the
 // rest, and the error is returned to every caller in the group.
 func (db *DB) GroupTx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
+	if db.Engine == Postgres {
+		// PostgreSQL groups concurrent commits itself and runs them on
+		// many connections at once; funnelling them through one would
+		// only queue them behind each other's round trips.
+		return db.tx(ctx, bump, fn)
+	}
 	g := &db.group
 	g.once.Do(func() {
 		g.jobs = make(chan *groupJob, maxGroup)

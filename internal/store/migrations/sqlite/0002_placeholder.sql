@@ -1,0 +1,1 @@
+-- Placeholder for step 2 (accounts), written on another branch; dropped when that branch is merged.

@@ -78,6 +78,7 @@ const (
 	RoleEmployer     OrgRole = "employer"
 	RoleParent       OrgRole = "parent"
 	RoleCommissioner OrgRole = "commissioner"
+	RoleSignatory    OrgRole = "signatory" // a party to a partnership agreement
 )
 
 // OrgRoles lists every role with its label.
@@ -87,6 +88,7 @@ var OrgRoles = []Choice[OrgRole]{
 	{RoleEmployer, "Employer"},
 	{RoleParent, "Parent"},
 	{RoleCommissioner, "Commissioner"},
+	{RoleSignatory, "Signatory"},
 }
 
 // TrackerOrg is an organisation taking part in a danger. Slug and Name are

@@ -54,6 +54,33 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /stories/{id}", Public, p.HandleStory)
 	s.handle("GET /organisations", Public, p.HandleOrganisationList)
 	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
+	s.handle("GET /tracker", Public, p.HandleTrackerList)
+	s.handle("GET /tracker/{id}", Public, p.HandleTrackerItem)
+	s.handle("GET /disputes", Public, p.HandleDisputeList)
+	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
+	s.handle("GET /areas/{district}", Public, p.HandleArea)
+
+	// Monitoring the dangers: editors record dangers, disputes and
+	// organisations.
+	s.handle("GET /tracker/new", Editor, p.HandleTrackerNew)
+	s.handle("POST /tracker/new", Editor, p.HandleTrackerCreate)
+	s.handle("GET /tracker/{id}/edit", Editor, p.HandleTrackerEdit)
+	s.handle("POST /tracker/{id}/edit", Editor, p.HandleTrackerUpdate)
+	s.handle("GET /disputes/new", Editor, p.HandleDisputeNew)
+	s.handle("POST /disputes/new", Editor, p.HandleDisputeCreate)
+	s.handle("GET /disputes/{id}/edit", Editor, p.HandleDisputeEdit)
+	s.handle("POST /disputes/{id}/edit", Editor, p.HandleDisputeUpdate)
+	s.handle("GET /disputes/{id}/steps", Editor, p.HandleDisputeSteps)
+	s.handle("POST /disputes/{id}/steps", Editor, p.HandleDisputeStepAdd)
+	s.handle("GET /disputes/{id}/steps/{step}/edit", Editor, p.HandleDisputeStepEdit)
+	s.handle("POST /disputes/{id}/steps/{step}/edit", Editor, p.HandleDisputeStepUpdate)
+	s.handle("POST /disputes/{id}/steps/{step}/delete", Editor, p.HandleDisputeStepDelete)
+	s.handle("GET /organisations/new", Editor, p.HandleOrganisationNew)
+	s.handle("POST /organisations/new", Editor, p.HandleOrganisationCreate)
+	s.handle("GET /organisations/{id}/edit", Editor, p.HandleOrganisationEdit)
+	s.handle("POST /organisations/{id}/edit", Editor, p.HandleOrganisationUpdate)
+	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
+	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
 
 	// Everything else is a page that does not exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -40,7 +40,7 @@ type Server struct {
 
 // New builds a Server with every route registered.
 func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Server, error) {
-	pages, err := web.New(db, web.Site{
+	pages, err := web.New(db, db, web.Site{
 		Name:        "Jigsaw",
 		Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
 		BaseURL:     cfg.BaseURL,

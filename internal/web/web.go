@@ -32,7 +32,20 @@ var files embed.FS
 type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.OrganisationService
+	jigsaw.PublicTrackerService
+	jigsaw.PublicDisputeService
+	jigsaw.TimelineService
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
+}
+
+// EditStore is what editors' pages use beyond the public: drafts, writes
+// and the edit history. Only handlers behind the editor access check call
+// it, or check the user's role first.
+type EditStore interface {
+	jigsaw.TrackerService
+	jigsaw.DisputeService
+	jigsaw.OrganisationService
+	jigsaw.RevisionService
 }
 
 // Site is what every page knows about the instance.
@@ -45,6 +58,7 @@ type Site struct {
 // Pages renders and serves the web pages.
 type Pages struct {
 	Store Store
+	Edit  EditStore
 	Site  Site
 	Log   *slog.Logger
 
@@ -60,8 +74,8 @@ type staticFile struct {
 }
 
 // New parses every template and loads the static files.
-func New(st Store, site Site, log *slog.Logger) (*Pages, error) {
-	p := &Pages{Store: st, Site: site, Log: log, md: markdown.New()}
+func New(st Store, ed EditStore, site Site, log *slog.Logger) (*Pages, error) {
+	p := &Pages{Store: st, Edit: ed, Site: site, Log: log, md: markdown.New()}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 		if len(onAGH) != 1 || onAGH[0].Byline != "Sam, a porter in Keighley" {
 			t.Fatalf("stories about AGH Solutions: %+v", onAGH)
 		}
-	
+
 		// Every seed event is modelled: the AGH strike is on the parent
 		// trust's timeline, the Worcestershire win has its figures, and every
 		// danger has a source.

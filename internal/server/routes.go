@@ -82,6 +82,27 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
 
+	// The JSON API for dangers, disputes and organisations: reads are
+	// public (editors also see drafts), writes are for editors.
+	a := s.API
+	s.handle("GET /api/v1/tracker", Public, a.HandleTrackerList)
+	s.handle("GET /api/v1/tracker/{id}", Public, a.HandleTrackerItem)
+	s.handle("POST /api/v1/tracker", Editor, a.HandleTrackerCreate)
+	s.handle("PATCH /api/v1/tracker/{id}", Editor, a.HandleTrackerUpdate)
+	s.handle("GET /api/v1/disputes", Public, a.HandleDisputeList)
+	s.handle("GET /api/v1/disputes/{id}", Public, a.HandleDispute)
+	s.handle("POST /api/v1/disputes", Editor, a.HandleDisputeCreate)
+	s.handle("PATCH /api/v1/disputes/{id}", Editor, a.HandleDisputeUpdate)
+	s.handle("POST /api/v1/disputes/{id}/steps", Editor, a.HandleStepCreate)
+	s.handle("PATCH /api/v1/disputes/{id}/steps/{step}", Editor, a.HandleStepUpdate)
+	s.handle("DELETE /api/v1/disputes/{id}/steps/{step}", Editor, a.HandleStepDelete)
+	s.handle("GET /api/v1/organisations", Public, a.HandleOrganisationList)
+	s.handle("GET /api/v1/organisations/{id}", Public, a.HandleOrganisation)
+	s.handle("GET /api/v1/organisations/{id}/timeline", Public, a.HandleOrganisationTimeline)
+	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
+	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
+	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+
 	// Everything else is a page that does not exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address."))

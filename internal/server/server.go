@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/api"
 	"jigsaw/internal/config"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/store"
@@ -23,6 +24,7 @@ type Server struct {
 	DB      *store.DB
 	Log     *slog.Logger
 	Pages   *web.Pages
+	API     *api.API
 	Metrics *Metrics
 	Version string
 	// Mail is woken by handlers that queue mail, so it goes out at once.
@@ -50,6 +52,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 	}
 	s := &Server{
 		Config: cfg, DB: db, Log: log, Pages: pages, Metrics: NewMetrics(), Version: version,
+		API:          &api.API{Store: db, Edit: db, BaseURL: cfg.BaseURL, Log: log},
 		Authenticate: func(*http.Request) (*jigsaw.User, error) { return nil, nil },
 		mux:          http.NewServeMux(),
 	}

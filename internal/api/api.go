@@ -1,0 +1,299 @@
+// Package api serves the JSON API under /api/v1: dangers (tracker items),
+// disputes and their steps, and organisations. Reads are public and return
+// published data only (editors also see drafts); writes need an editor.
+// Bodies are JSON objects; unknown fields are refused, and every error
+// names the field it is about by its JSON path ("steps[2].turnout").
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"jigsaw"
+	"jigsaw/internal/server/respond"
+)
+
+// Store is what the API reads for everyone.
+type Store interface {
+	jigsaw.PublicTrackerService
+	jigsaw.PublicDisputeService
+	jigsaw.OrganisationService
+	jigsaw.TimelineService
+}
+
+// EditStore is what the API uses for editors: drafts and writes.
+type EditStore interface {
+	jigsaw.TrackerService
+	jigsaw.DisputeService
+	jigsaw.OrganisationService
+}
+
+// API holds the handlers.
+type API struct {
+	Store   Store
+	Edit    EditStore
+	BaseURL string // for the url of each object
+	Log     *slog.Logger
+}
+
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	respond.JSONError(w, r, a.Log, err)
+}
+
+func (a *API) url(path string, id any) string {
+	return fmt.Sprintf("%s/%s/%v", strings.TrimSuffix(a.BaseURL, "/"), path, id)
+}
+
+// decode reads the request's JSON object into v, refusing unknown fields,
+// trailing data and wrong types with a message naming where the mistake is.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return jigsaw.Errorf(jigsaw.EINVALID, "Send JSON with Content-Type: application/json.")
+	}
+	return decodeJSON(r.Body, v, "")
+}
+
+// decodePart decodes one element of a list, read as raw JSON so that its
+// errors can name it: prefix is its path, such as "steps[2]".
+// encoding/json alone names neither the element of a list that holds an
+// unknown field nor its index.
+func decodePart(raw json.RawMessage, v any, prefix string) error {
+	return decodeJSON(bytes.NewReader(raw), v, prefix)
+}
+
+func decodeJSON(body io.Reader, v any, prefix string) error {
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var mbe *http.MaxBytesError
+	where := func(f string) string {
+		if prefix == "" {
+			return f
+		}
+		if f == "" {
+			return prefix
+		}
+		return prefix + "." + f
+	}
+	switch {
+	case err == nil:
+		if _, err := dec.Token(); err != io.EOF {
+			return jigsaw.Errorf(jigsaw.EINVALID, "The body has data after the JSON object.")
+		}
+		return nil
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, io.EOF):
+		return jigsaw.Errorf(jigsaw.EINVALID, "The body is empty: send a JSON object.")
+	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+		return jigsaw.Errorf(jigsaw.EINVALID, "The body is not valid JSON.")
+	case errors.As(err, &typ):
+		f := where(typ.Field)
+		msg := "must be " + jsonType(typ.Type.Kind().String())
+		if f == "" {
+			return jigsaw.Errorf(jigsaw.EINVALID, "The body must be a JSON object.")
+		}
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: f + " " + msg + ".", Fields: map[string]string{f: msg}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := where(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Unknown field " + strconv.Quote(f) + ".", Fields: map[string]string{f: "unknown field"}}
+	}
+	return jigsaw.Errorf(jigsaw.EINVALID, "The body could not be read as JSON.")
+}
+
+// decodeList decodes each element of a list of objects with its index in
+// its errors' field names.
+func decodeList[T any](raw []json.RawMessage, name string) ([]T, error) {
+	out := make([]T, len(raw))
+	for i, r := range raw {
+		if err := decodePart(r, &out[i], fmt.Sprintf("%s[%d]", name, i)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func jsonType(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "a whole number"
+	case kind == "string":
+		return "a string"
+	case kind == "bool":
+		return "true or false"
+	case kind == "slice":
+		return "a list"
+	case kind == "struct":
+		return "an object"
+	}
+	return "a " + kind
+}
+
+// params reads query parameters, collecting every bad one.
+type params struct {
+	v url.Values
+	p jigsaw.Problems
+}
+
+func newParams(r *http.Request) *params { return &params{v: r.URL.Query(), p: jigsaw.Problems{}} }
+
+func (q *params) int(name string, def, min, max int) int {
+	s := q.v.Get(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > max {
+		q.p.Add(name, fmt.Sprintf("must be a whole number from %d to %d", min, max))
+		return def
+	}
+	return n
+}
+
+func (q *params) id(name string) int64 {
+	s := q.v.Get(name)
+	if s == "" {
+		return 0
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		q.p.Add(name, "must be the number of a record")
+	}
+	return id
+}
+
+func paramChoice[T ~string](q *params, name string, choices []jigsaw.Choice[T]) T {
+	s := T(q.v.Get(name))
+	if s != "" && !jigsaw.Valid(choices, s) {
+		var vals []string
+		for _, c := range choices {
+			vals = append(vals, string(c.Value))
+		}
+		q.p.Add(name, "must be one of "+strings.Join(vals, ", "))
+		return ""
+	}
+	return s
+}
+
+func (q *params) district(name string) string {
+	s := jigsaw.NormalizeDistrict(q.v.Get(name))
+	if s != "" && !jigsaw.ValidDistrict(s) {
+		q.p.Add(name, "must be a postcode district such as BD20")
+		return ""
+	}
+	return s
+}
+
+func (q *params) flag(name string) bool {
+	switch q.v.Get(name) {
+	case "":
+		return false
+	case "1", "true", "yes":
+		return true
+	}
+	q.p.Add(name, "must be 1 or true")
+	return false
+}
+
+// err returns the problems as one EINVALID error naming each parameter.
+func (q *params) err() error {
+	if len(q.p) == 0 {
+		return nil
+	}
+	e := q.p.Err().(*jigsaw.Error)
+	e.Message = "Bad query parameter: " + e.FieldSummary()
+	return e
+}
+
+// pathID reads {name} of the path; a bad one is a record that is not there.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, jigsaw.Errorf(jigsaw.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+// editor reports whether the caller may see drafts.
+func editor(r *http.Request) bool {
+	u := jigsaw.UserFromContext(r.Context())
+	return u != nil && u.Role.AtLeast(jigsaw.RoleEditor)
+}
+
+// page is the paging of a list answer.
+type page struct {
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+func (q *params) page() (limit, offset int) {
+	return q.int("limit", 20, 1, 100), q.int("offset", 0, 0, 1_000_000)
+}
+
+// LinkOut names a linked record.
+type LinkOut struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+}
+
+func links(in []jigsaw.LinkRef) []LinkOut {
+	out := make([]LinkOut, 0, len(in))
+	for _, l := range in {
+		out = append(out, LinkOut{l.ID, l.Title})
+	}
+	return out
+}
+
+func linkRefs(ids []int64) []jigsaw.LinkRef {
+	out := make([]jigsaw.LinkRef, len(ids))
+	for i, id := range ids {
+		out[i] = jigsaw.LinkRef{ID: id}
+	}
+	return out
+}
+
+func strs(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// percent reads a percentage sent as a JSON number (47.5) as basis
+// points, exactly, naming field when it is anything else.
+func percent(p jigsaw.Problems, field, label string, raw json.RawMessage) int {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return 0
+	}
+	if strings.HasPrefix(s, `"`) || strings.ContainsAny(s, "eE") {
+		p.Add(field, label+" must be a number such as 47.5.")
+		return 0
+	}
+	bp, err := jigsaw.ParseBasisPoints(s)
+	if errors.Is(err, jigsaw.ErrNegative) {
+		p.Add(field, label+" cannot be negative.")
+	} else if err != nil {
+		p.Add(field, label+" "+err.Error()+": give a percentage such as 47.5.")
+	}
+	return bp
+}
+
+// percentOut writes basis points as a JSON number, or nothing for 0.
+func percentOut(bp int) json.RawMessage {
+	if bp == 0 {
+		return nil
+	}
+	return json.RawMessage(jigsaw.FormatBasisPoints(bp))
+}

@@ -74,7 +74,7 @@ func (db *DB) ForeignKeysTo(ctx context.Context, table string) ([]string, error)
 func (db *DB) MergeOrganisations(ctx context.Context, survivorID, duplicateID int64) error {
 	if survivorID == duplicateID {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "An organisation cannot be merged into itself.",
-			Fields: map[string]string{"into": "Choose another organisation."}}
+			Fields: map[string]string{"into": "An organisation cannot be merged into itself: choose another."}}
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		survivor, err := findOrganisation(ctx, tx, "id = $1", survivorID)

@@ -191,11 +191,17 @@ type reader struct {
 
 func (rd *reader) text(name string) string { return strings.TrimSpace(rd.v.Get(name)) }
 
-// int reads a whole number that is not negative; "" is 0.
+var groupedRE = regexp.MustCompile(`^-?\d{1,3}(,\d{3})+$`)
+
+// int reads a whole number that is not negative, with or without commas
+// between thousands; "" is 0.
 func (rd *reader) int(name, label string) int {
-	s := strings.ReplaceAll(rd.text(name), ",", "")
+	s := rd.text(name)
 	if s == "" {
 		return 0
+	}
+	if groupedRE.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
 	}
 	n, err := strconv.Atoi(s)
 	switch {

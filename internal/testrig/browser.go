@@ -97,6 +97,9 @@ func StartBrowser(tb testing.TB) *Browser {
 		tb.Fatalf("start chromium: %v", err)
 	}
 	tb.Cleanup(func() {
+		// Close Chromium and wait for it to exit, so that it has stopped
+		// writing to its profile when the test removes the directory.
+		chromedp.Cancel(ctx)
 		cancel()
 		cancelAlloc()
 	})

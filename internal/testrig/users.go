@@ -27,6 +27,16 @@ func (a *TestApp) AsUser(tb testing.TB, role jigsaw.Role) (*http.Client, *jigsaw
 	if err := a.DB.CreateUser(context.Background(), u); err != nil {
 		tb.Fatal(err)
 	}
+	c := *a.Client
+	name, value := a.UserHeader(u)
+	c.Transport = headerTransport{header: name, value: value}
+	return &c, u
+}
+
+// UserHeader returns the header name and value that sign a request in as
+// u, for clients that cannot be wrapped as AsUser wraps one: a browser
+// sends it with chromedp's network.SetExtraHTTPHeaders.
+func (a *TestApp) UserHeader(u *jigsaw.User) (name, value string) {
 	if _, loaded := installOnce.LoadOrStore(a, struct{}{}); !loaded {
 		next := a.Server.Authenticate
 		a.Server.Authenticate = func(r *http.Request) (*jigsaw.User, error) {
@@ -36,9 +46,7 @@ func (a *TestApp) AsUser(tb testing.TB, role jigsaw.Role) (*http.Client, *jigsaw
 			return next(r)
 		}
 	}
-	c := *a.Client
-	c.Transport = headerTransport{header: testUserHeader, value: strconv.FormatInt(u.ID, 10)}
-	return &c, u
+	return testUserHeader, strconv.FormatInt(u.ID, 10)
 }
 
 type headerTransport struct{ header, value string }

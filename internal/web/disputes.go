@@ -204,9 +204,9 @@ func (p *Pages) saveDispute(w http.ResponseWriter, r *http.Request, old *jigsaw.
 
 // disputeFromForm reads a dispute, without its steps, from a posted form.
 func (p *Pages) disputeFromForm(ctx context.Context, v url.Values) (*jigsaw.Dispute, *Form) {
-	compactRows(v, "parties", "organisation", "role")
-	compactRows(v, "workforce", "role", "headcount")
-	compactRows(v, "outcome_figures", "label", "people", "pence")
+	compactRows(v, "parties", []string{"organisation"}, []string{"role"})
+	compactRows(v, "workforce", []string{"role", "headcount"}, nil)
+	compactRows(v, "outcome_figures", []string{"label", "people", "pence"}, nil)
 	form := newForm(v)
 	rd := &reader{v: v, p: jigsaw.Problems{}}
 	d := &jigsaw.Dispute{

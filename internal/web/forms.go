@@ -97,17 +97,20 @@ func rowName(list string, i int, field string) string {
 }
 
 // compactRows drops the blank rows of list and numbers the rest from 0, so
-// that the rows the store sees and the rows shown again agree.
-func compactRows(v url.Values, list string, fields ...string) {
+// that the rows the store sees and the rows shown again agree. A row is
+// blank when its typed fields are empty: its selects (choices) always have
+// a value and do not count.
+func compactRows(v url.Values, list string, fields, choices []string) {
 	n := rowCount(v, list)
+	fields = append(append([]string(nil), fields...), choices...)
 	var rows []map[string]string
 	for i := 0; i < n; i++ {
 		row := map[string]string{}
 		blank := true
-		for _, f := range fields {
+		for j, f := range fields {
 			s := strings.TrimSpace(v.Get(rowName(list, i, f)))
 			row[f] = s
-			if s != "" && f != "role" && f != "status" && f != "kind" {
+			if s != "" && j < len(fields)-len(choices) {
 				blank = false
 			}
 			v.Del(rowName(list, i, f))

@@ -120,6 +120,12 @@ func testMonitoringPages(t *testing.T, engine string) {
 		post(t, ed, u("/organisations/airedale-nhs-foundation-trust/edit"), url.Values{"name": {"Airedale NHS Foundation Trust"},
 			"kind": {"foundation-trust"}, "parent": {"agh-solutions-ltd"}}).expect(t, 422, "its own ancestor")
 		get(t, ed, u("/organisations/agh-solutions-ltd/edit")).expect(t, 200, `value="Airedale NHS Foundation Trust"`, `value="10660279"`)
+		post(t, ed, u("/organisations/gmb/edit"), url.Values{"name": {"GMB"}, "kind": {"union"}, "coalition_member": {"1"}}).expect(t, 303)
+		p = get(t, anon, u("/organisations?members=1"))
+		p.expect(t, 200, "GMB", "Coalition member")
+		p.reject(t, "Airedale")
+		get(t, anon, u("/organisations?region=North+East+and+Yorkshire")).expect(t, 200, "Airedale NHS Foundation Trust")
+		get(t, anon, u("/organisations?members=yes")).expect(t, 400, "members: must be 1")
 	})
 
 	var itemPath string
@@ -246,9 +252,10 @@ func testMonitoringPages(t *testing.T, engine string) {
 		v.Set("outcome_figures[0].label", "workers brought onto Agenda for Change")
 		v.Set("outcome_figures[1].label", "back pay each")
 		v.Set("outcome_figures[1].pence", "£4,000")
+		v.Set("workforce[1].role", "security") // a role without a headcount is kept
 		post(t, ed, u(disputePath+"/edit"), v).expect(t, 303)
 		p = get(t, anon, u(disputePath))
-		p.expect(t, 200, "Won", "<strong>150</strong> workers brought onto Agenda for Change", "<strong>£4,000</strong> back pay each", "<strong>Agenda for Change</strong>", "Three-day strike")
+		p.expect(t, 200, "150 porters, security", "Won", "<strong>150</strong> workers brought onto Agenda for Change", "<strong>£4,000</strong> back pay each", "<strong>Agenda for Change</strong>", "Three-day strike")
 		get(t, ed, u(disputePath)).expect(t, 200, "Edit history", "step-add")
 		get(t, anon, u("/disputes?live=1")).expect(t, 200, "No disputes match.")
 		get(t, anon, u("/disputes?status=won&district=bd20")).expect(t, 200, "AGH Solutions: parity")

@@ -29,6 +29,13 @@ func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 		Query:  q.text("q", 200),
 		Limit:  organisationsPerPage,
 	}
+	switch q.text("members", 5) {
+	case "":
+	case "1":
+		f.Members = true
+	default:
+		q.p.Add("members", "must be 1 or empty.")
+	}
 	page, offset := q.page(organisationsPerPage)
 	f.Offset = offset
 	if err := q.err(); err != nil {

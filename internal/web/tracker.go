@@ -242,9 +242,9 @@ func (p *Pages) saveTracker(w http.ResponseWriter, r *http.Request, old *jigsaw.
 // those of reading it; when there are any, the danger's own checks run too,
 // so that every mistake shows at once.
 func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.TrackerItem, *Form) {
-	compactRows(v, "status_history", "status", "on", "note")
-	compactRows(v, "organisations", "organisation", "role")
-	compactRows(v, "sources", "url", "publisher", "published_on", "quote")
+	compactRows(v, "status_history", []string{"on", "note"}, []string{"status"})
+	compactRows(v, "organisations", []string{"organisation"}, []string{"role"})
+	compactRows(v, "sources", []string{"url", "publisher", "published_on", "quote"}, nil)
 	form := newForm(v)
 	rd := &reader{v: v, p: jigsaw.Problems{}}
 	t := &jigsaw.TrackerItem{

@@ -142,11 +142,13 @@ func (o *Organisation) Validate() error {
 
 // OrganisationFilter selects organisations. Zero fields do not filter.
 type OrganisationFilter struct {
-	Kind   OrgKind
-	Region string
-	Query  string // matches the name
-	Limit  int
-	Offset int
+	Kind     OrgKind
+	Region   string
+	Query    string // matches the name
+	ParentID int64  // the direct children of this organisation
+	Members  bool   // coalition members only
+	Limit    int
+	Offset   int
 }
 
 // OrganisationService keeps organisations.
@@ -162,9 +164,28 @@ type OrganisationService interface {
 	FindOrganisationByID(ctx context.Context, id int64) (*Organisation, error)
 	// FindOrganisationBySlug returns ENOTFOUND if there is none.
 	FindOrganisationBySlug(ctx context.Context, slug string) (*Organisation, error)
+	// FindOrganisationByODSCode finds an organisation by its NHS ODS code
+	// (in any case); ENOTFOUND if there is none.
+	FindOrganisationByODSCode(ctx context.Context, code string) (*Organisation, error)
+	// FindOrganisationByCompanyNumber finds an organisation by its
+	// Companies House number (in any case, spaces ignored); ENOTFOUND if
+	// there is none. Numbers are not unique: the oldest record wins.
+	FindOrganisationByCompanyNumber(ctx context.Context, number string) (*Organisation, error)
 	// FindOrganisations returns the matching organisations by name and the
 	// total number that match before Limit and Offset.
 	FindOrganisations(ctx context.Context, f OrganisationFilter) ([]*Organisation, int, error)
+	// FindMergedOrganisation returns the organisation that absorbed the
+	// organisation once known by key (its old ID or slug), so old links
+	// still lead somewhere; ENOTFOUND if key was never merged away.
+	FindMergedOrganisation(ctx context.Context, key string) (*Organisation, error)
+	// MergeOrganisations folds the duplicate into the survivor in one
+	// transaction: every story, danger and dispute that named the
+	// duplicate names the survivor instead, the duplicate's children
+	// become the survivor's, the survivor gains the identifiers (ODS code,
+	// company number, website, region, parent) it lacked, the edit history
+	// moves across, and the duplicate is deleted. Returns ENOTFOUND if
+	// either does not exist and EINVALID if they are the same.
+	MergeOrganisations(ctx context.Context, survivorID, duplicateID int64) error
 }
 
 // Slugify turns a name into a lower-case, hyphenated URL key.

@@ -63,7 +63,6 @@ var PublishAsChoices = []Choice[PublishAs]{
 
 var (
 	postcodeRE = regexp.MustCompile(`^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$`)
-	districtRE = regexp.MustCompile(`^[A-Z]{1,2}[0-9][0-9A-Z]?$`)
 	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()-]{7,20}$`)
 	happenedRE = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
 )
@@ -213,8 +212,8 @@ type Consent struct {
 	GivenAt time.Time
 }
 
-// Revision is a story as it stood after a moderator's change.
-type Revision struct {
+// StoryRevision is a story as it stood after a moderator's change.
+type StoryRevision struct {
 	ID         int64
 	UserEmail  string
 	At         time.Time
@@ -245,7 +244,7 @@ type ModerationView struct {
 	Person    Person
 	PublishAs PublishAs
 	Consents  []Consent
-	Revisions []Revision
+	Revisions []StoryRevision
 	Notes     []Note
 	Replies   []Reply
 	Orgs      []OrgRef

@@ -1,52 +1,96 @@
-// Package api serves the JSON API under /api/v1. Public answers are built
-// from public types only; moderation needs a moderator's bearer token.
+// Package api serves the JSON API under /api/v1: dangers (tracker items),
+// disputes and their steps, and organisations. Reads are public and return
+// published data only (editors also see drafts); writes need an editor.
+// Bodies are JSON objects; unknown fields are refused, and every error
+// names the field it is about by its JSON path ("steps[2].turnout").
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"jigsaw"
-	"jigsaw/internal/auth"
 	"jigsaw/internal/server/respond"
 	"jigsaw/internal/web"
 )
 
-// API holds the handlers; it reuses the web pages' services so that the
-// API and the forms behave the same.
+// Store is what the API reads for everyone.
+type Store interface {
+	jigsaw.PublicTrackerService
+	jigsaw.PublicDisputeService
+	jigsaw.OrganisationService
+	jigsaw.TimelineService
+}
+
+// EditStore is what the API uses for editors: drafts and writes.
+type EditStore interface {
+	jigsaw.TrackerService
+	jigsaw.DisputeService
+	jigsaw.OrganisationService
+}
+
+// API holds the handlers.
 type API struct {
+	Store   Store
+	Edit    EditStore
+	BaseURL string // for the url of each object
+	Log     *slog.Logger
+	// Pages gives the story routes the same submission, moderation and
+	// public reads as the web forms, so the two behave alike.
 	Pages *web.Pages
-	Log   *slog.Logger
 }
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	respond.JSONError(w, r, a.Log, err)
 }
 
-// decode reads a JSON body into v, refusing unknown fields and trailing
-// data, and naming where a syntax or type error is.
+func (a *API) url(path string, id any) string {
+	return fmt.Sprintf("%s/%s/%v", strings.TrimSuffix(a.BaseURL, "/"), path, id)
+}
+
+// decode reads the request's JSON object into v, refusing unknown fields,
+// trailing data and wrong types with a message naming where the mistake is.
 func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return jigsaw.Errorf(jigsaw.EINVALID, "Send JSON with Content-Type: application/json.")
 	}
-	dec := json.NewDecoder(r.Body)
+	return decodeJSON(r.Body, v, "")
+}
+
+// decodePart decodes one element of a list, read as raw JSON so that its
+// errors can name it: prefix is its path, such as "steps[2]".
+// encoding/json alone names neither the element of a list that holds an
+// unknown field nor its index.
+func decodePart(raw json.RawMessage, v any, prefix string) error {
+	return decodeJSON(bytes.NewReader(raw), v, prefix)
+}
+
+func decodeJSON(body io.Reader, v any, prefix string) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var mbe *http.MaxBytesError
+	where := func(f string) string {
+		if prefix == "" {
+			return f
+		}
+		if f == "" {
+			return prefix
+		}
+		return prefix + "." + f
+	}
 	switch {
 	case err == nil:
-		if dec.More() {
-			return jigsaw.Errorf(jigsaw.EINVALID, "The body has data after the JSON object.")
-		}
 		if _, err := dec.Token(); err != io.EOF {
 			return jigsaw.Errorf(jigsaw.EINVALID, "The body has data after the JSON object.")
 		}
@@ -57,200 +101,205 @@ func decode(r *http.Request, v any) error {
 		return jigsaw.Errorf(jigsaw.EINVALID, "The body is empty: send a JSON object.")
 	case errors.As(err, &syn):
 		return jigsaw.Errorf(jigsaw.EINVALID, "The body is not valid JSON (at byte %d).", syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return jigsaw.Errorf(jigsaw.EINVALID, "The body is not valid JSON: it ends too early.")
 	case errors.As(err, &typ):
-		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: fmt.Sprintf("%s must be %s.", typ.Field, typ.Type),
-			Fields: map[string]string{typ.Field: "must be " + typ.Type.String()}}
+		f := where(typ.Field)
+		msg := "must be " + jsonType(typ.Type.Kind().String())
+		if f == "" {
+			return jigsaw.Errorf(jigsaw.EINVALID, "The body must be a JSON object.")
+		}
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: f + " " + msg + ".", Fields: map[string]string{f: msg}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Unknown field " + f + ".", Fields: map[string]string{f: "unknown field"}}
+		f := where(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Unknown field " + strconv.Quote(f) + ".", Fields: map[string]string{f: "unknown field"}}
 	}
 	return jigsaw.Errorf(jigsaw.EINVALID, "The body could not be read as JSON.")
 }
 
-// StoryIn is the body of POST /api/v1/stories.
-type StoryIn struct {
-	Title            string   `json:"title"`
-	Body             string   `json:"body"`
-	Kind             string   `json:"kind"`
-	KeyIssues        []string `json:"key_issues"`
-	District         string   `json:"district"`
-	Area             string   `json:"area"`
-	HappenedOn       string   `json:"happened_on"`
-	Organisations    []int64  `json:"organisations"`
-	Name             string   `json:"name"`
-	Email            string   `json:"email"`
-	Phone            string   `json:"phone"`
-	Postcode         string   `json:"postcode"`
-	PublishAs        string   `json:"publish_as"`
-	ContactCoalition bool     `json:"contact_coalition"`
-	ContactMedia     bool     `json:"contact_media"`
-	Agree            bool     `json:"agree"`
-}
-
-// StoryOut is a published story as the API shows it: public fields only.
-type StoryOut struct {
-	ID            int64      `json:"id"`
-	URL           string     `json:"url"`
-	Title         string     `json:"title"`
-	Body          string     `json:"body"`
-	Kind          string     `json:"kind"`
-	KeyIssues     []string   `json:"key_issues"`
-	District      string     `json:"district,omitempty"`
-	Area          string     `json:"area,omitempty"`
-	HappenedOn    string     `json:"happened_on,omitempty"`
-	Byline        string     `json:"byline"`
-	Organisations []OrgOut   `json:"organisations"`
-	Replies       []ReplyOut `json:"replies,omitempty"`
-	PublishedAt   time.Time  `json:"published_at"`
-}
-
-// OrgOut names an organisation.
-type OrgOut struct {
-	ID   int64  `json:"id"`
-	Slug string `json:"slug"`
-	Name string `json:"name"`
-}
-
-// ReplyOut is a right-of-reply answer.
-type ReplyOut struct {
-	Organisation OrgOut    `json:"organisation"`
-	Body         string    `json:"body"`
-	At           time.Time `json:"at"`
-}
-
-func (a *API) storyOut(s *jigsaw.PublicStory) StoryOut {
-	out := StoryOut{ID: s.ID, URL: a.Pages.Site.BaseURL + "/stories/" + strconv.FormatInt(s.ID, 10), Title: s.Title, Body: s.Body,
-		Kind: string(s.Kind), KeyIssues: s.KeyIssues, District: s.District, Area: s.Area, HappenedOn: s.HappenedOn,
-		Byline: s.Byline, PublishedAt: s.PublishedAt, Organisations: []OrgOut{}}
-	if out.KeyIssues == nil {
-		out.KeyIssues = []string{}
+// decodeList decodes each element of a list of objects with its index in
+// its errors' field names.
+func decodeList[T any](raw []json.RawMessage, name string) ([]T, error) {
+	out := make([]T, len(raw))
+	for i, r := range raw {
+		if err := decodePart(r, &out[i], fmt.Sprintf("%s[%d]", name, i)); err != nil {
+			return nil, err
+		}
 	}
-	for _, o := range s.Organisations {
-		out.Organisations = append(out.Organisations, OrgOut{o.ID, o.Slug, o.Name})
+	return out, nil
+}
+
+func jsonType(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "a whole number"
+	case kind == "string":
+		return "a string"
+	case kind == "bool":
+		return "true or false"
+	case kind == "slice":
+		return "a list"
+	case kind == "struct":
+		return "an object"
 	}
-	for _, rp := range s.Replies {
-		out.Replies = append(out.Replies, ReplyOut{OrgOut{rp.Organisation.ID, rp.Organisation.Slug, rp.Organisation.Name}, rp.Body, rp.At})
+	return "a " + kind
+}
+
+// params reads query parameters, collecting every bad one.
+type params struct {
+	v url.Values
+	p jigsaw.Problems
+}
+
+func newParams(r *http.Request) *params { return &params{v: r.URL.Query(), p: jigsaw.Problems{}} }
+
+func (q *params) int(name string, def, min, max int) int {
+	s := q.v.Get(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > max {
+		q.p.Add(name, fmt.Sprintf("must be a whole number from %d to %d", min, max))
+		return def
+	}
+	return n
+}
+
+func (q *params) id(name string) int64 {
+	s := q.v.Get(name)
+	if s == "" {
+		return 0
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		q.p.Add(name, "must be the number of a record")
+	}
+	return id
+}
+
+func paramChoice[T ~string](q *params, name string, choices []jigsaw.Choice[T]) T {
+	s := T(q.v.Get(name))
+	if s != "" && !jigsaw.Valid(choices, s) {
+		var vals []string
+		for _, c := range choices {
+			vals = append(vals, string(c.Value))
+		}
+		q.p.Add(name, "must be one of "+strings.Join(vals, ", "))
+		return ""
+	}
+	return s
+}
+
+func (q *params) district(name string) string {
+	s := jigsaw.NormalizeDistrict(q.v.Get(name))
+	if s != "" && !jigsaw.ValidDistrict(s) {
+		q.p.Add(name, "must be a postcode district such as BD20")
+		return ""
+	}
+	return s
+}
+
+func (q *params) flag(name string) bool {
+	switch q.v.Get(name) {
+	case "":
+		return false
+	case "1", "true", "yes":
+		return true
+	}
+	q.p.Add(name, "must be 1 or true")
+	return false
+}
+
+// err returns the problems as one EINVALID error naming each parameter.
+func (q *params) err() error {
+	if len(q.p) == 0 {
+		return nil
+	}
+	e := q.p.Err().(*jigsaw.Error)
+	e.Message = "Bad query parameter: " + e.FieldSummary()
+	return e
+}
+
+// pathID reads {name} of the path; a bad one is a record that is not there.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, jigsaw.Errorf(jigsaw.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+// editor reports whether the caller may see drafts.
+func editor(r *http.Request) bool {
+	u := jigsaw.UserFromContext(r.Context())
+	return u != nil && u.Role.AtLeast(jigsaw.RoleEditor)
+}
+
+// page is the paging of a list answer.
+type page struct {
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+func (q *params) page() (limit, offset int) {
+	return q.int("limit", 20, 1, 100), q.int("offset", 0, 0, 1_000_000)
+}
+
+// LinkOut names a linked record.
+type LinkOut struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+}
+
+func links(in []jigsaw.LinkRef) []LinkOut {
+	out := make([]LinkOut, 0, len(in))
+	for _, l := range in {
+		out = append(out, LinkOut{l.ID, l.Title})
 	}
 	return out
 }
 
-// HandleStoryCreate takes a story as JSON. 201 is sent only after the story
-// is committed. An Idempotency-Key header makes a retry return the first
-// story instead of creating another.
-func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
-	if err := a.Pages.Auth.Allow(r.Context(), "submit-ip:"+auth.ClientIP(r), a.Pages.SubmitLimit); err != nil {
-		a.fail(w, r, err)
-		return
+func linkRefs(ids []int64) []jigsaw.LinkRef {
+	out := make([]jigsaw.LinkRef, len(ids))
+	for i, id := range ids {
+		out[i] = jigsaw.LinkRef{ID: id}
 	}
-	var in StoryIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	s := &jigsaw.Submission{Title: in.Title, Body: in.Body, Kind: jigsaw.StoryKind(in.Kind), KeyIssues: in.KeyIssues, District: in.District,
-		Area: in.Area, HappenedOn: in.HappenedOn, OrgIDs: in.Organisations, Name: in.Name, Email: in.Email, Phone: in.Phone,
-		Postcode: in.Postcode, PublishAs: jigsaw.PublishAs(in.PublishAs), ContactCoalition: in.ContactCoalition, ContactMedia: in.ContactMedia,
-		Agree: in.Agree, Token: r.Header.Get("Idempotency-Key")}
-	if s.Token != "" {
-		s.Token = "api:" + s.Token
-	}
-	id, err := a.Pages.Submit(r.Context(), s, nil)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	respond.JSON(w, http.StatusCreated, map[string]any{"id": id, "status": jigsaw.StoryAwaitingConfirmation,
-		"message": "Received. We have emailed a link to confirm the address; the story is reviewed once it is confirmed."})
+	return out
 }
 
-// HandleStories lists published stories, newest first.
-func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), 20, 1, 100, "limit")
-	if err != nil {
-		a.fail(w, r, err)
-		return
+func strs(s []string) []string {
+	if s == nil {
+		return []string{}
 	}
-	offset, err := intParam(q.Get("offset"), 0, 0, 1_000_000, "offset")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f := jigsaw.StoryFilter{Kind: jigsaw.StoryKind(q.Get("kind")), KeyIssue: q.Get("issue"), District: strings.ToUpper(q.Get("district")), Limit: limit, Offset: offset}
-	if f.Kind != "" && !jigsaw.Valid(jigsaw.StoryKinds, f.Kind) {
-		a.fail(w, r, &jigsaw.Error{Code: jigsaw.EINVALID, Message: "kind must be patient, staff, carer or blog.", Fields: map[string]string{"kind": "unknown kind"}})
-		return
-	}
-	stories, total, err := a.Pages.Store.FindPublicStories(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := make([]StoryOut, 0, len(stories))
-	for _, s := range stories {
-		out = append(out, a.storyOut(s))
-	}
-	respond.JSON(w, http.StatusOK, map[string]any{"stories": out, "total": total, "limit": limit, "offset": offset})
+	return s
 }
 
-// HandleStory answers one published story.
-func (a *API) HandleStory(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		a.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story not found."))
-		return
+// percent reads a percentage sent as a JSON number (47.5) as basis
+// points, exactly, naming field when it is anything else.
+func percent(p jigsaw.Problems, field, label string, raw json.RawMessage) int {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return 0
 	}
-	s, err := a.Pages.Store.FindPublicStoryByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
+	if strings.HasPrefix(s, `"`) || strings.ContainsAny(s, "eE") {
+		p.Add(field, label+" must be a number such as 47.5.")
+		return 0
 	}
-	respond.JSON(w, http.StatusOK, a.storyOut(s))
+	bp, err := jigsaw.ParseBasisPoints(s)
+	if errors.Is(err, jigsaw.ErrNegative) {
+		p.Add(field, label+" cannot be negative.")
+	} else if err != nil {
+		p.Add(field, label+" "+err.Error()+": give a percentage such as 47.5.")
+	}
+	return bp
 }
 
-// HandleModerate publishes or rejects a story: POST
-// /api/v1/stories/{id}/publish, or …/reject with {"reason": "…"}.
-func (a *API) HandleModerate(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		a.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story not found."))
-		return
+// percentOut writes basis points as a JSON number, or nothing for 0.
+func percentOut(bp int) json.RawMessage {
+	if bp == 0 {
+		return nil
 	}
-	u := jigsaw.UserFromContext(r.Context())
-	ip := auth.ClientIP(r)
-	switch r.PathValue("action") {
-	case "publish":
-		err = a.Pages.Mod.PublishStory(r.Context(), id, u, ip)
-	case "reject":
-		var in struct {
-			Reason string `json:"reason"`
-		}
-		if err = decode(r, &in); err == nil {
-			err = a.Pages.Mod.RejectStory(r.Context(), id, in.Reason, u, ip, func(email, title string) *jigsaw.Mail {
-				return a.Pages.Links.RejectMail(email, title, in.Reason, id, time.Now())
-			})
-		}
-	default:
-		err = jigsaw.Errorf(jigsaw.ENOTFOUND, "Unknown action; use publish or reject.")
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if a.Pages.WakeMail != nil {
-		a.Pages.WakeMail()
-	}
-	respond.JSON(w, http.StatusOK, map[string]any{"id": id, "done": r.PathValue("action")})
-}
-
-func intParam(s string, def, min, max int, name string) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > max {
-		return 0, &jigsaw.Error{Code: jigsaw.EINVALID, Message: fmt.Sprintf("%s must be a whole number from %d to %d.", name, min, max),
-			Fields: map[string]string{name: "out of range"}}
-	}
-	return n, nil
+	return json.RawMessage(jigsaw.FormatBasisPoints(bp))
 }

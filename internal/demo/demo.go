@@ -1,6 +1,6 @@
 // Package demo loads demo data drawn from public reports of campaigns to
-// defend the NHS: the organisations involved and stories a campaign might
-// have gathered about them. The people in it are invented and their contact
+// defend the NHS: the organisations involved, stories a campaign might
+// have gathered about them, the dangers and the disputes. The people in it are invented and their contact
 // details are obviously fake (example.invalid addresses, 07700 900xxx
 // numbers reserved for drama).
 package demo
@@ -18,6 +18,8 @@ import (
 type Summary struct {
 	Organisations int
 	Stories       int
+	TrackerItems  int
+	Disputes      int
 }
 
 // storiesLoaded is the setting that records that the demo stories exist.
@@ -53,8 +55,16 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 		sum.Organisations++
 	}
 
-	if _, done, err := db.GetSetting(ctx, storiesLoaded); err != nil || done {
+	if err := loadStories(ctx, db, ids, &sum); err != nil {
 		return sum, err
+	}
+	return sum, loadMonitoring(ctx, db, ids, &sum)
+}
+
+// loadStories adds the demo stories unless an earlier run did.
+func loadStories(ctx context.Context, db *store.DB, ids map[string]int64, sum *Summary) error {
+	if _, done, err := db.GetSetting(ctx, storiesLoaded); err != nil || done {
+		return err
 	}
 	for i, s := range stories() {
 		st := s.story
@@ -66,11 +76,11 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 			p.EmailConfirmedAt = st.SubmittedAt.Add(time.Hour)
 		}
 		if err := db.CreateStory(ctx, &st, &p); err != nil {
-			return sum, fmt.Errorf("demo story %d %q: %w", i+1, st.Title, err)
+			return fmt.Errorf("demo story %d %q: %w", i+1, st.Title, err)
 		}
 		sum.Stories++
 	}
-	return sum, db.SetSetting(ctx, storiesLoaded, time.Now().UTC().Format(time.RFC3339))
+	return db.SetSetting(ctx, storiesLoaded, time.Now().UTC().Format(time.RFC3339))
 }
 
 type demoOrg struct {

@@ -17,11 +17,13 @@ func TestLoadIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if first.Organisations < 20 || first.Stories < 8 {
-			t.Fatalf("first load: %+v, want the seeds' organisations and stories", first)
+		if first.Organisations < 20 || first.Stories < 8 || first.TrackerItems < 7 || first.Disputes != 5 {
+			t.Fatalf("first load: %+v, want the seeds' organisations, stories, dangers and disputes", first)
 		}
 		_, orgs, _ := db.FindOrganisations(ctx, jigsaw.OrganisationFilter{})
 		_, public, _ := db.FindPublicStories(ctx, jigsaw.StoryFilter{})
+		_, dangers, _ := db.FindTrackerItems(ctx, jigsaw.TrackerFilter{})
+		_, disputes, _ := db.FindDisputes(ctx, jigsaw.DisputeFilter{})
 		second, err := demo.Load(ctx, db)
 		if err != nil {
 			t.Fatal(err)
@@ -31,8 +33,14 @@ func TestLoadIsIdempotent(t *testing.T) {
 		}
 		_, orgs2, _ := db.FindOrganisations(ctx, jigsaw.OrganisationFilter{})
 		_, public2, _ := db.FindPublicStories(ctx, jigsaw.StoryFilter{})
-		if orgs2 != orgs || public2 != public {
-			t.Fatalf("counts changed: organisations %d → %d, stories %d → %d", orgs, orgs2, public, public2)
+		_, dangers2, _ := db.FindTrackerItems(ctx, jigsaw.TrackerFilter{})
+		_, disputes2, _ := db.FindDisputes(ctx, jigsaw.DisputeFilter{})
+		if orgs2 != orgs || public2 != public || dangers2 != dangers || disputes2 != disputes {
+			t.Fatalf("counts changed: organisations %d → %d, stories %d → %d, dangers %d → %d, disputes %d → %d",
+				orgs, orgs2, public, public2, dangers, dangers2, disputes, disputes2)
+		}
+		if dangers != first.TrackerItems || disputes != first.Disputes {
+			t.Fatalf("stored %d dangers and %d disputes, want %d and %d", dangers, disputes, first.TrackerItems, first.Disputes)
 		}
 		if public != first.Stories-1 {
 			t.Fatalf("public stories %d, want all but the one awaiting review (%d)", public, first.Stories-1)
@@ -49,6 +57,41 @@ func TestLoadIsIdempotent(t *testing.T) {
 		onAGH, _, _ := db.FindPublicStories(ctx, jigsaw.StoryFilter{OrgID: agh.ID})
 		if len(onAGH) != 1 || onAGH[0].Byline != "Sam, a porter in Keighley" {
 			t.Fatalf("stories about AGH Solutions: %+v", onAGH)
+		}
+
+		// Every seed event is modelled: the AGH strike is on the parent
+		// trust's timeline, the Worcestershire win has its figures, and every
+		// danger has a source.
+		timeline, err := db.OrganisationTimeline(ctx, airedale.ID, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var strike, subco bool
+		for _, e := range timeline {
+			strike = strike || e.Kind == jigsaw.TimelineDisputeStep && e.Step == jigsaw.StepStrike && e.EndDate == "2025-09-17"
+			subco = subco || e.Kind == jigsaw.TimelineDanger && e.Status == jigsaw.TrackerImplemented
+		}
+		if !strike || !subco {
+			t.Fatalf("Airedale's timeline lacks the AGH strike (%v) or the SubCo transfer (%v): %+v", strike, subco, timeline)
+		}
+		won, _, _ := db.FindDisputes(ctx, jigsaw.DisputeFilter{Status: jigsaw.DisputeWon})
+		if len(won) != 1 || won[0].Headcount() != 1000 || len(won[0].OutcomeFigures) != 2 || won[0].OutcomeFigures[1].Pence != 400000 {
+			t.Fatalf("Worcestershire win: %+v", won)
+		}
+		items, _, _ := db.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{})
+		titles := map[string]bool{}
+		for _, it := range items {
+			titles[it.Title] = true
+			if len(it.Sources) == 0 || len(it.Organisations) == 0 {
+				t.Errorf("danger %q has no source or no organisation", it.Title)
+			}
+		}
+		for _, want := range []string{"Three Dorset trusts plan to move staff into a wholly owned subsidiary",
+			"NHS Logistics and part of NHS PASA to be handed to Novation and DHL",
+			"MARS: a Mutually Agreed Resignation Scheme agreed in “partnership”"} {
+			if !titles[want] {
+				t.Errorf("no published danger %q", want)
+			}
 		}
 	})
 }

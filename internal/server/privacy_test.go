@@ -23,24 +23,36 @@ var secrets = []string{"Ophelia Marchbanks-Leakcheck", "Marchbanks", "ophelia.le
 // it; {story} and {org} are replaced by IDs of stories holding the secrets.
 // A public route without an entry fails the test.
 var privacySamples = map[string][]string{
-	"GET /healthz":             {"/healthz"},
-	"GET /readyz":              {"/readyz"},
-	"GET /metrics":             {"/metrics"},
-	"GET /static/":             {"/static/style.css"},
-	"GET /{$}":                 {"/"},
-	"GET /stories":             {"/stories", "/stories?issue=safety", "/stories?district=LS6", "/stories?kind=patient&page=1"},
-	"GET /stories/{id}":        {"/stories/{story}", "/stories/{pending}", "/stories/{rejected}", "/stories/{withdrawn}"},
-	"GET /stories/new":         {"/stories/new"},
-	"GET /stories/thanks":      {"/stories/thanks"},
-	"GET /stories/confirm":     {"/stories/confirm?t=x"},
-	"GET /stories/withdraw":    {"/stories/withdraw?t=x"},
-	"GET /organisations":       {"/organisations", "/organisations?q=trust"},
-	"GET /organisations/{id}":  {"/organisations/{org}"},
-	"GET /login":               {"/login"},
-	"GET /password/forgot":     {"/password/forgot"},
-	"GET /password/reset":      {"/password/reset?t=x"},
-	"GET /api/v1/stories":      {"/api/v1/stories", "/api/v1/stories?issue=safety"},
-	"GET /api/v1/stories/{id}": {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
+	"GET /healthz":                            {"/healthz"},
+	"GET /readyz":                             {"/readyz"},
+	"GET /metrics":                            {"/metrics"},
+	"GET /static/":                            {"/static/style.css"},
+	"GET /{$}":                                {"/"},
+	"GET /stories":                            {"/stories", "/stories?issue=safety", "/stories?district=LS6", "/stories?kind=patient&page=1"},
+	"GET /stories/{id}":                       {"/stories/{story}", "/stories/{pending}", "/stories/{rejected}", "/stories/{withdrawn}"},
+	"GET /stories/new":                        {"/stories/new"},
+	"GET /stories/thanks":                     {"/stories/thanks"},
+	"GET /stories/confirm":                    {"/stories/confirm?t=x"},
+	"GET /stories/withdraw":                   {"/stories/withdraw?t=x"},
+	"GET /organisations":                      {"/organisations", "/organisations?q=trust"},
+	"GET /organisations/{id}":                 {"/organisations/{org}"},
+	"GET /login":                              {"/login"},
+	"GET /password/forgot":                    {"/password/forgot"},
+	"GET /password/reset":                     {"/password/reset?t=x"},
+	"GET /api/v1/stories":                     {"/api/v1/stories", "/api/v1/stories?issue=safety"},
+	"GET /tracker":                            {"/tracker", "/tracker?kind=outsourcing"},
+	"GET /tracker/{id}":                       {"/tracker/{tracker}"},
+	"GET /disputes":                           {"/disputes"},
+	"GET /disputes/{id}":                      {"/disputes/{dispute}"},
+	"GET /areas/{district}":                   {"/areas/LS6", "/areas/BD20"},
+	"GET /api/v1/tracker":                     {"/api/v1/tracker"},
+	"GET /api/v1/tracker/{id}":                {"/api/v1/tracker/{tracker}"},
+	"GET /api/v1/disputes":                    {"/api/v1/disputes"},
+	"GET /api/v1/disputes/{id}":               {"/api/v1/disputes/{dispute}"},
+	"GET /api/v1/organisations":               {"/api/v1/organisations"},
+	"GET /api/v1/organisations/{id}":          {"/api/v1/organisations/{orgid}"},
+	"GET /api/v1/organisations/{id}/timeline": {"/api/v1/organisations/{orgid}/timeline"},
+	"GET /api/v1/stories/{id}":                {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
 }
 
 func TestPrivacySweep(t *testing.T) {
@@ -91,7 +103,9 @@ func TestPrivacySweep(t *testing.T) {
 			a.DB.WithdrawStory(ctx, ids["withdrawn"], "")
 			time.Sleep(10 * time.Millisecond)
 
-			fill := strings.NewReplacer("{org}", org.Slug, "{story}", itoa(ids["story"]), "{pending}", itoa(ids["pending"]),
+			items, _, _ := a.DB.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: 1})
+			disputes, _, _ := a.DB.FindDisputes(ctx, jigsaw.DisputeFilter{Limit: 1})
+			fill := strings.NewReplacer("{org}", org.Slug, "{orgid}", itoa(org.ID), "{tracker}", itoa(items[0].ID), "{dispute}", itoa(disputes[0].ID), "{story}", itoa(ids["story"]), "{pending}", itoa(ids["pending"]),
 				"{rejected}", itoa(ids["rejected"]), "{withdrawn}", itoa(ids["withdrawn"]))
 			fetched := 0
 			for _, route := range a.Server.Routes() {

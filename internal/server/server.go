@@ -52,7 +52,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.New(db, db, db, db, authn, links, web.Site{
+	pages, err := web.New(db, db, db, db, db, authn, links, web.Site{
 		Name:        "Jigsaw",
 		Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
 		BaseURL:     cfg.BaseURL,
@@ -68,7 +68,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		cache:        newPageCache(16 << 20),
 	}
 	pages.SubmitLimit = auth.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
-	s.API = &api.API{Pages: pages, Log: log}
+	s.API = &api.API{Store: db, Edit: db, BaseURL: cfg.BaseURL, Log: log, Pages: pages}
 	s.registerRoutes()
 	return s, nil
 }

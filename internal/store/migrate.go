@@ -63,7 +63,10 @@ func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error
 	return current, len(ms), err
 }
 
+// querier is what reads need of *sql.DB and *sql.Tx alike, so that a write
+// can read its own uncommitted rows through the same helpers.
 type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 

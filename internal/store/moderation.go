@@ -39,7 +39,7 @@ func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User,
 		}
 		if err := scanAll(ctx, tx, `SELECT r.id, COALESCE(u.email, ''), r.at, r.action, r.title, r.body, r.public_body FROM story_revisions r
 			LEFT JOIN users u ON u.id = r.user_id WHERE r.story_id = $1 ORDER BY r.at, r.id`, []any{id}, func(r *sql.Rows) error {
-			var rev jigsaw.Revision
+			var rev jigsaw.StoryRevision
 			err := r.Scan(&rev.ID, &rev.UserEmail, &rev.At, &rev.Action, &rev.Title, &rev.Body, &rev.PublicBody)
 			v.Revisions = append(v.Revisions, rev)
 			return err

@@ -45,7 +45,14 @@ func (db *DB) createOrganisation(ctx context.Context, tx *sql.Tx, o *jigsaw.Orga
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website, o.CoalitionMember, now, now,
 	).Scan(&o.ID)
-	return err
+	if err != nil {
+		return err
+	}
+	after, err := orgSnapshot(ctx, tx, o)
+	if err != nil {
+		return err
+	}
+	return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "create", diff(nil, after))
 }
 
 func parentMissing(err error) error {
@@ -71,14 +78,55 @@ func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) er
 			return err
 		}
 		o.CreatedAt, o.UpdatedAt = old.CreatedAt, db.now()
-		_, err = tx.ExecContext(ctx, `
-			UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
-				parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10
-			WHERE id = $11`,
-			o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website,
-			o.CoalitionMember, o.UpdatedAt, o.ID)
-		return err
+		if err := updateOrganisationRow(ctx, tx, o); err != nil {
+			return err
+		}
+		before, err := orgSnapshot(ctx, tx, old)
+		if err != nil {
+			return err
+		}
+		after, err := orgSnapshot(ctx, tx, o)
+		if err != nil {
+			return err
+		}
+		return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "update", diff(before, after))
 	})
+}
+
+func updateOrganisationRow(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
+			parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10
+		WHERE id = $11`,
+		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website,
+		o.CoalitionMember, o.UpdatedAt, o.ID)
+	return err
+}
+
+// orgSnapshot is the organisation as the edit history compares it, its
+// parent named.
+func orgSnapshot(ctx context.Context, q querier, o *jigsaw.Organisation) (snapshot, error) {
+	var s snapshot
+	s.add("name", o.Name)
+	s.add("slug", o.Slug)
+	s.add("kind", string(o.Kind))
+	s.add("ods_code", o.ODSCode)
+	s.add("company_number", o.CompanyNumber)
+	parent := ""
+	if o.ParentID != 0 {
+		if err := q.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = $1`, o.ParentID).Scan(&parent); err != nil {
+			return nil, err
+		}
+	}
+	s.add("parent", parent)
+	s.add("region", o.Region)
+	s.add("website", o.Website)
+	if o.CoalitionMember {
+		s.add("coalition_member", "yes")
+	} else {
+		s.add("coalition_member", "no")
+	}
+	return s, nil
 }
 
 // checkParentCycle refuses a parent that does not exist or that is id
@@ -121,6 +169,26 @@ func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.
 	return o, db.mapError(err)
 }
 
+// FindOrganisationByODSCode implements jigsaw.OrganisationService.
+func (db *DB) FindOrganisationByODSCode(ctx context.Context, code string) (*jigsaw.Organisation, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if code == "" {
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
+	}
+	o, err := findOrganisation(ctx, db.read, "ods_code = $1", code)
+	return o, db.mapError(err)
+}
+
+// FindOrganisationByCompanyNumber implements jigsaw.OrganisationService.
+func (db *DB) FindOrganisationByCompanyNumber(ctx context.Context, number string) (*jigsaw.Organisation, error) {
+	number = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(number), " ", ""))
+	if number == "" {
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
+	}
+	o, err := findOrganisation(ctx, db.read, "id = (SELECT min(id) FROM organisations WHERE company_number = $1)", number)
+	return o, db.mapError(err)
+}
+
 // FindOrganisations implements jigsaw.OrganisationService.
 func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter) ([]*jigsaw.Organisation, int, error) {
 	var w where
@@ -132,6 +200,12 @@ func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		w.add("lower(name) LIKE ? ESCAPE '\\'", "%"+likeEscape(strings.ToLower(q))+"%")
+	}
+	if f.ParentID != 0 {
+		w.add("parent_id = ?", f.ParentID)
+	}
+	if f.Members {
+		w.add("coalition_member = ?", true)
 	}
 	cond := w.sql()
 	var total int

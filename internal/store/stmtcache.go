@@ -73,3 +73,7 @@ type readQuerier struct{ db *DB }
 func (r readQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return r.db.queryRow(ctx, query, args...)
 }
+
+func (r readQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.db.query(ctx, query, args...)
+}

@@ -32,7 +32,7 @@ type PrivateStore interface {
 // LoginView is the view of the sign-in page.
 type LoginView struct {
 	Page
-	Form Form
+	Form SimpleForm
 	Next string
 }
 
@@ -51,13 +51,13 @@ func (p *Pages) HandleLogin(w http.ResponseWriter, r *http.Request) {
 
 // HandleLoginPost signs in, rate-limited per address and per account.
 func (p *Pages) HandleLoginPost(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := safeNext(r.PostForm.Get("next"))
-	view := LoginView{Page: p.page(r, "Sign in"), Next: next, Form: Form{Values: url.Values{"email": {email}}}}
+	view := LoginView{Page: p.page(r, "Sign in"), Next: next, Form: SimpleForm{Values: url.Values{"email": {email}}}}
 	ip := auth.ClientIP(r)
 	err := p.Auth.Allow(r.Context(), "login-ip:"+ip, auth.LoginPerIP)
 	if err == nil {
@@ -92,16 +92,16 @@ type UsersView struct {
 	Page
 	Users []*jigsaw.User
 	Roles []jigsaw.Choice[jigsaw.Role]
-	Form  Form
+	Form  SimpleForm
 	Done  string
 }
 
 // HandleUsers lists users and offers to add one.
 func (p *Pages) HandleUsers(w http.ResponseWriter, r *http.Request) {
-	p.renderUsers(w, r, http.StatusOK, Form{}, r.URL.Query().Get("done"))
+	p.renderUsers(w, r, http.StatusOK, SimpleForm{}, r.URL.Query().Get("done"))
 }
 
-func (p *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, f Form, done string) {
+func (p *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, f SimpleForm, done string) {
 	users, err := p.Private.FindUsers(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
@@ -113,14 +113,14 @@ func (p *Pages) renderUsers(w http.ResponseWriter, r *http.Request, status int, 
 // HandleUserCreate adds a user (who then sets a password through
 // `jigsaw user` or a reset link) and audits it.
 func (p *Pages) HandleUserCreate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	admin := jigsaw.UserFromContext(r.Context())
 	u := &jigsaw.User{Email: r.PostForm.Get("email"), Name: strings.TrimSpace(r.PostForm.Get("name")), Role: jigsaw.Role(r.PostForm.Get("role"))}
 	if err := p.Private.CreateUser(r.Context(), u); err != nil {
-		p.renderUsers(w, r, formStatus(err), formFromError(r.PostForm, err), "")
+		p.renderUsers(w, r, refusalStatus(err), formFromError(r.PostForm, err), "")
 		return
 	}
 	p.Private.RecordAudit(r.Context(), &jigsaw.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "user-create",
@@ -131,7 +131,7 @@ func (p *Pages) HandleUserCreate(w http.ResponseWriter, r *http.Request) {
 // HandleUserRole changes a user's role; their sessions end so the new role
 // applies at once.
 func (p *Pages) HandleUserRole(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -149,7 +149,7 @@ func (p *Pages) HandleUserRole(w http.ResponseWriter, r *http.Request) {
 	role := jigsaw.Role(r.PostForm.Get("role"))
 	if err := p.Private.SetUserRole(r.Context(), id, role, &jigsaw.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "role-change",
 		ObjectType: "user", ObjectID: id, Detail: u.Email + ": " + string(u.Role) + " → " + string(role), IP: auth.ClientIP(r)}); err != nil {
-		p.renderUsers(w, r, formStatus(err), formFromError(r.PostForm, err), "")
+		p.renderUsers(w, r, refusalStatus(err), formFromError(r.PostForm, err), "")
 		return
 	}
 	if err := p.Private.DeleteUserSessions(r.Context(), id); err != nil {
@@ -225,7 +225,7 @@ func (p *Pages) renderTokens(w http.ResponseWriter, r *http.Request, fresh strin
 
 // HandleTokenCreate makes a token and shows it once.
 func (p *Pages) HandleTokenCreate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -274,16 +274,16 @@ type SettingsView struct {
 	Page
 	Settings  jigsaw.SiteSettings
 	KeyIssues []jigsaw.KeyIssue
-	Form      Form
+	Form      SimpleForm
 	Saved     bool
 }
 
 // HandleSettings shows the instance settings and key issues.
 func (p *Pages) HandleSettings(w http.ResponseWriter, r *http.Request) {
-	p.renderSettings(w, r, http.StatusOK, Form{}, r.URL.Query().Get("saved") != "")
+	p.renderSettings(w, r, http.StatusOK, SimpleForm{}, r.URL.Query().Get("saved") != "")
 }
 
-func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status int, f Form, saved bool) {
+func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status int, f SimpleForm, saved bool) {
 	set, err := p.Store.SiteSettings(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
@@ -299,7 +299,7 @@ func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status in
 
 // HandleSettingsPost saves the instance's name, description and contact.
 func (p *Pages) HandleSettingsPost(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -307,7 +307,7 @@ func (p *Pages) HandleSettingsPost(w http.ResponseWriter, r *http.Request) {
 	s := jigsaw.SiteSettings{Name: strings.TrimSpace(r.PostForm.Get("name")), Description: strings.TrimSpace(r.PostForm.Get("description")),
 		Contact: strings.TrimSpace(r.PostForm.Get("contact"))}
 	if err := p.Private.SaveSiteSettings(r.Context(), s, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "settings-change", IP: auth.ClientIP(r)}); err != nil {
-		p.renderSettings(w, r, formStatus(err), formFromError(r.PostForm, err), false)
+		p.renderSettings(w, r, refusalStatus(err), formFromError(r.PostForm, err), false)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
@@ -315,14 +315,14 @@ func (p *Pages) HandleSettingsPost(w http.ResponseWriter, r *http.Request) {
 
 // HandleKeyIssuePost adds a key issue, or renames one given its slug.
 func (p *Pages) HandleKeyIssuePost(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	u := jigsaw.UserFromContext(r.Context())
 	k := jigsaw.KeyIssue{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name")}
 	if err := p.Private.SaveKeyIssue(r.Context(), k, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "key-issue-save", Detail: k.Name, IP: auth.ClientIP(r)}); err != nil {
-		p.renderSettings(w, r, formStatus(err), formFromError(r.PostForm, err), false)
+		p.renderSettings(w, r, refusalStatus(err), formFromError(r.PostForm, err), false)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)

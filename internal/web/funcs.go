@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"jigsaw"
@@ -23,8 +25,48 @@ func (p *Pages) funcs() template.FuncMap {
 		"orgKind":   func(k jigsaw.OrgKind) string { return jigsaw.LabelOf(jigsaw.OrgKinds, k) },
 		"happened":  happened,
 		"withParam": withParam,
+
+		"money":         jigsaw.FormatPence,
+		"count":         func(n int) string { return jigsaw.FormatCount(int64(n)) },
+		"pct":           func(bp int) string { return jigsaw.FormatBasisPoints(bp) + "%" },
+		"trackerKind":   func(k jigsaw.TrackerKind) string { return jigsaw.LabelOf(jigsaw.TrackerKinds, k) },
+		"trackerStatus": func(s jigsaw.TrackerStatus) string { return jigsaw.LabelOf(jigsaw.TrackerStatuses, s) },
+		"orgRole":       func(r jigsaw.OrgRole) string { return jigsaw.LabelOf(jigsaw.OrgRoles, r) },
+		"disputeStatus": func(s jigsaw.DisputeStatus) string { return jigsaw.LabelOf(jigsaw.DisputeStatuses, s) },
+		"partyRole":     func(r jigsaw.PartyRole) string { return jigsaw.LabelOf(jigsaw.PartyRoles, r) },
+		"stepKind":      func(k jigsaw.StepKind) string { return jigsaw.LabelOf(jigsaw.StepKinds, k) },
+		"row":           rowName,
+		"fid":           fieldID,
+		"dict":          dict,
+		"canEdit":       canEdit,
 	}
 }
+
+// fieldID turns a field name such as "sources[0].url" into an HTML id that
+// needs no escaping in a link: "f-sources-0-url".
+func fieldID(name string) string {
+	return "f-" + strings.NewReplacer("[", "-", "]", "", ".", "-", "_", "-").Replace(name)
+}
+
+// dict builds a map from key, value pairs, to pass several values to a
+// partial template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// canEdit reports whether u may use the editors' pages.
+func canEdit(u *jigsaw.User) bool { return u != nil && u.Role.AtLeast(jigsaw.RoleEditor) }
 
 // happened formats "YYYY", "YYYY-MM" or "YYYY-MM-DD" for people.
 func happened(s string) string {

@@ -9,9 +9,12 @@ import (
 // HomeView is the view of the home page.
 type HomeView struct {
 	Page
-	Stories    []*jigsaw.PublicStory
-	StoryCount int
-	KeyIssues  []jigsaw.KeyIssue
+	Disputes     []*jigsaw.Dispute // live ones
+	DisputeCount int
+	Dangers      []*jigsaw.TrackerItem
+	DangerCount  int
+	Stories      []*jigsaw.PublicStory
+	KeyIssues    []jigsaw.KeyIssue
 }
 
 // HandleHome serves /.
@@ -27,5 +30,14 @@ func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	p.Render(w, r, http.StatusOK, "home", HomeView{Page: p.page(r, ""), Stories: stories, KeyIssues: issues})
+	view := HomeView{Page: p.page(r, ""), Stories: stories, KeyIssues: issues}
+	if view.Disputes, view.DisputeCount, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{Live: true, Limit: 6}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Dangers, view.DangerCount, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: 6}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "home", view)
 }

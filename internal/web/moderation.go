@@ -66,7 +66,7 @@ func (p *Pages) HandleQueue(w http.ResponseWriter, r *http.Request) {
 type ModerateView struct {
 	Page
 	V         *jigsaw.ModerationView
-	Form      Form
+	Form      SimpleForm
 	KeyIssues map[string]string
 	Done      string
 }
@@ -79,10 +79,10 @@ func storyID(r *http.Request) (int64, bool) {
 // HandleModerate shows a story with its teller's details, consents,
 // revisions and notes. The view of personal data is audited.
 func (p *Pages) HandleModerate(w http.ResponseWriter, r *http.Request) {
-	p.renderModerate(w, r, http.StatusOK, Form{}, r.URL.Query().Get("done"))
+	p.renderModerate(w, r, http.StatusOK, SimpleForm{}, r.URL.Query().Get("done"))
 }
 
-func (p *Pages) renderModerate(w http.ResponseWriter, r *http.Request, status int, f Form, done string) {
+func (p *Pages) renderModerate(w http.ResponseWriter, r *http.Request, status int, f SimpleForm, done string) {
 	id, ok := storyID(r)
 	if !ok {
 		p.NotFound(w, r)
@@ -111,7 +111,7 @@ func (p *Pages) HandleModerationAction(w http.ResponseWriter, r *http.Request) {
 		p.NotFound(w, r)
 		return
 	}
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -143,7 +143,7 @@ func (p *Pages) HandleModerationAction(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.EINVALID || jigsaw.ErrorCode(err) == jigsaw.ECONFLICT {
-			p.renderModerate(w, r, formStatus(err), formFromError(f, err), "")
+			p.renderModerate(w, r, refusalStatus(err), formFromError(f, err), "")
 			return
 		}
 		p.Error(w, r, err)
@@ -162,7 +162,7 @@ func (p *Pages) HandleReply(w http.ResponseWriter, r *http.Request) {
 		p.NotFound(w, r)
 		return
 	}
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -29,6 +29,13 @@ func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 		Query:  q.text("q", 200),
 		Limit:  organisationsPerPage,
 	}
+	switch q.text("members", 5) {
+	case "":
+	case "1":
+		f.Members = true
+	default:
+		q.p.Add("members", "must be 1 or empty.")
+	}
 	page, offset := q.page(organisationsPerPage)
 	f.Offset = offset
 	if err := q.err(); err != nil {
@@ -52,14 +59,26 @@ type OrganisationView struct {
 	Page
 	Organisation *jigsaw.Organisation
 	Parent       *jigsaw.Organisation
-	Stories      []*jigsaw.PublicStory
+	Children     []*jigsaw.Organisation
+	Timeline     []*jigsaw.TimelineEntry
+	Revisions    []*jigsaw.Revision // for editors only
 }
 
+const timelineLength = 200
+
 // HandleOrganisation serves /organisations/{id}, where id is the number or
-// the slug.
+// the slug, with the organisation's timeline. The old number or slug of an
+// organisation merged into another redirects to it.
 func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	o, err := p.findOrganisation(r, r.PathValue("id"))
+	key := r.PathValue("id")
+	o, err := p.findOrganisation(r, key)
+	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
+		if to, merr := p.Store.FindMergedOrganisation(ctx, key); merr == nil {
+			http.Redirect(w, r, "/organisations/"+to.Slug, http.StatusMovedPermanently)
+			return
+		}
+	}
 	if err != nil {
 		p.Error(w, r, err)
 		return
@@ -71,9 +90,19 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if view.Stories, _, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{OrgID: o.ID, Limit: 20}); err != nil {
+	if view.Children, _, err = p.Store.FindOrganisations(ctx, jigsaw.OrganisationFilter{ParentID: o.ID, Limit: 500}); err != nil {
 		p.Error(w, r, err)
 		return
+	}
+	if view.Timeline, err = p.Store.OrganisationTimeline(ctx, o.ID, timelineLength); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if canEdit(view.User) {
+		if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectOrganisation, o.ID); err != nil {
+			p.Error(w, r, err)
+			return
+		}
 	}
 	p.Render(w, r, http.StatusOK, "organisation", view)
 }

@@ -26,7 +26,7 @@ type AccountStore interface {
 // PasswordView is the view of the password pages.
 type PasswordView struct {
 	Page
-	Form  Form
+	Form  SimpleForm
 	Token string
 	Sent  bool
 }
@@ -39,12 +39,12 @@ func (p *Pages) HandleForgot(w http.ResponseWriter, r *http.Request) {
 // HandleForgotPost mails a reset link if the account exists, and answers
 // the same either way, so the page cannot be used to find accounts.
 func (p *Pages) HandleForgotPost(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	view := PasswordView{Page: p.page(r, "Forgotten password"), Form: Form{Values: url.Values{"email": {email}}}}
+	view := PasswordView{Page: p.page(r, "Forgotten password"), Form: SimpleForm{Values: url.Values{"email": {email}}}}
 	err := p.Auth.Allow(r.Context(), "reset-ip:"+auth.ClientIP(r), auth.ResetPerIP)
 	if err == nil {
 		err = p.Auth.Allow(r.Context(), "reset-account:"+strings.ToLower(email), auth.ResetPerAccount)
@@ -84,7 +84,7 @@ func (p *Pages) HandleReset(w http.ResponseWriter, r *http.Request) {
 
 // HandleResetPost sets the new password, using up the link.
 func (p *Pages) HandleResetPost(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -100,8 +100,8 @@ func (p *Pages) HandleResetPost(w http.ResponseWriter, r *http.Request) {
 		_, err = p.Account.UsePasswordReset(r.Context(), auth.HashToken(token), hash, auth.ClientIP(r))
 	}
 	if err != nil {
-		view.Form = Form{Errors: jigsaw.FieldErrors(err), Message: respond.Message(err)}
-		p.Render(w, r, formStatus(err), "password_reset", view)
+		view.Form = SimpleForm{Errors: jigsaw.FieldErrors(err), Message: respond.Message(err)}
+		p.Render(w, r, refusalStatus(err), "password_reset", view)
 		return
 	}
 	http.Redirect(w, r, "/login?reset=1", http.StatusSeeOther)
@@ -113,16 +113,16 @@ type TwoFactorView struct {
 	Enabled bool
 	Secret  string
 	URI     string
-	Form    Form
+	Form    SimpleForm
 }
 
 // HandleTwoFactor shows the two-factor state and, when it is off, a new
 // secret to add to an authenticator app.
 func (p *Pages) HandleTwoFactor(w http.ResponseWriter, r *http.Request) {
-	p.renderTwoFactor(w, r, http.StatusOK, Form{})
+	p.renderTwoFactor(w, r, http.StatusOK, SimpleForm{})
 }
 
-func (p *Pages) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, f Form) {
+func (p *Pages) renderTwoFactor(w http.ResponseWriter, r *http.Request, status int, f SimpleForm) {
 	u := jigsaw.UserFromContext(r.Context())
 	secret, enabled, _, err := p.Account.TOTP(r.Context(), u.ID)
 	if err != nil {
@@ -147,7 +147,7 @@ func (p *Pages) renderTwoFactor(w http.ResponseWriter, r *http.Request, status i
 // HandleTwoFactorPost turns two-factor sign-in on or off; either needs a
 // current code, proving the app holds the secret.
 func (p *Pages) HandleTwoFactorPost(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -173,7 +173,7 @@ func (p *Pages) HandleTwoFactorPost(w http.ResponseWriter, r *http.Request) {
 			ObjectType: "user", ObjectID: u.ID, IP: auth.ClientIP(r)})
 	}
 	if err != nil {
-		p.renderTwoFactor(w, r, formStatus(err), formFromError(r.PostForm, err))
+		p.renderTwoFactor(w, r, refusalStatus(err), formFromError(r.PostForm, err))
 		return
 	}
 	http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)

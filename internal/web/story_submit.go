@@ -29,7 +29,7 @@ type StoryFlow interface {
 // SubmitView is the view of the story form.
 type SubmitView struct {
 	Page
-	Form          Form
+	Form          SimpleForm
 	Token         string
 	Kinds         []jigsaw.Choice[jigsaw.StoryKind]
 	KeyIssues     []jigsaw.KeyIssue
@@ -46,10 +46,10 @@ func newFormToken() string {
 
 // HandleStoryNew serves the submission form.
 func (p *Pages) HandleStoryNew(w http.ResponseWriter, r *http.Request) {
-	p.renderSubmit(w, r, http.StatusOK, Form{Values: url.Values{"publish_as": {string(jigsaw.PublishWithoutName)}}}, newFormToken())
+	p.renderSubmit(w, r, http.StatusOK, SimpleForm{Values: url.Values{"publish_as": {string(jigsaw.PublishWithoutName)}}}, newFormToken())
 }
 
-func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int, f Form, token string) {
+func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int, f SimpleForm, token string) {
 	issues, err := p.Store.KeyIssues(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
@@ -125,7 +125,7 @@ func (p *Pages) Submit(ctx context.Context, s *jigsaw.Submission, formProblems j
 // after the story is committed; a second submit of the same form lands on
 // the same thank-you page without a second story.
 func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -141,7 +141,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	s, problems := submissionFromForm(r.PostForm)
 	s.Token = token
 	if _, err := p.Submit(r.Context(), s, problems); err != nil {
-		p.renderSubmit(w, r, formStatus(err), formFromError(r.PostForm, err), token)
+		p.renderSubmit(w, r, refusalStatus(err), formFromError(r.PostForm, err), token)
 		return
 	}
 	http.Redirect(w, r, "/stories/thanks", http.StatusSeeOther)
@@ -187,7 +187,7 @@ func (p *Pages) HandleConfirmPage(w http.ResponseWriter, r *http.Request) {
 
 // HandleConfirm confirms the teller's address.
 func (p *Pages) HandleConfirm(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -219,7 +219,7 @@ func (p *Pages) HandleWithdrawPage(w http.ResponseWriter, r *http.Request) {
 
 // HandleWithdraw withdraws the story, or records a request for erasure.
 func (p *Pages) HandleWithdraw(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(r); err != nil {
+	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}

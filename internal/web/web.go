@@ -34,8 +34,21 @@ var files embed.FS
 type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.OrganisationService
+	jigsaw.PublicTrackerService
+	jigsaw.PublicDisputeService
+	jigsaw.TimelineService
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
 	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
+}
+
+// EditStore is what editors' pages use beyond the public: drafts, writes
+// and the edit history. Only handlers behind the editor access check call
+// it, or check the user's role first.
+type EditStore interface {
+	jigsaw.TrackerService
+	jigsaw.DisputeService
+	jigsaw.OrganisationService
+	jigsaw.RevisionService
 }
 
 // Site is what every page knows about the instance.
@@ -49,6 +62,7 @@ type Site struct {
 // Pages renders and serves the web pages.
 type Pages struct {
 	Store   Store        // what public pages read
+	Edit    EditStore    // what editors' pages read and change
 	Private PrivateStore // what signed-in pages for staff read and change
 	Auth    *auth.Service
 	Account AccountStore    // passwords and two-factor sign-in
@@ -74,8 +88,8 @@ type staticFile struct {
 }
 
 // New parses every template and loads the static files.
-func New(st Store, private PrivateStore, flow StoryFlow, mod ModerationStore, a *auth.Service, links *submit.Signer, site Site, log *slog.Logger) (*Pages, error) {
-	p := &Pages{Store: st, Private: private, Flow: flow, Mod: mod, Auth: a, Links: links, Site: site, Log: log, md: markdown.New()}
+func New(st Store, ed EditStore, private PrivateStore, flow StoryFlow, mod ModerationStore, a *auth.Service, links *submit.Signer, site Site, log *slog.Logger) (*Pages, error) {
+	p := &Pages{Store: st, Edit: ed, Private: private, Flow: flow, Mod: mod, Auth: a, Links: links, Site: site, Log: log, md: markdown.New()}
 	if acc, ok := private.(AccountStore); ok {
 		p.Account = acc
 	}

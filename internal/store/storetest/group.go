@@ -23,7 +23,7 @@ func (s *suite) testGroupCommit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			errs[i] = db.GroupTx(ctx, true, func(tx *sql.Tx) error {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, 'v')`, "group-"+itoa(i)); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, 'v')`, "group-"+itoa(int64(i))); err != nil {
 					return err
 				}
 				if i%3 == 0 {
@@ -36,7 +36,7 @@ func (s *suite) testGroupCommit(t *testing.T) {
 	}
 	wg.Wait()
 	for i, err := range errs {
-		_, ok, gerr := db.GetSetting(ctx, "group-"+itoa(i))
+		_, ok, gerr := db.GetSetting(ctx, "group-"+itoa(int64(i)))
 		if gerr != nil {
 			t.Fatal(gerr)
 		}
@@ -48,8 +48,4 @@ func (s *suite) testGroupCommit(t *testing.T) {
 			t.Errorf("job %d: err %v, row kept %v; want it committed", i, err, ok)
 		}
 	}
-}
-
-func itoa(i int) string {
-	return string(rune('0'+i/10)) + string(rune('0'+i%10))
 }

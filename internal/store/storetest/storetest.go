@@ -35,6 +35,17 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Users", s.testUsers},
 		{"Audit", s.testAudit},
 		{"GroupCommit", s.testGroupCommit},
+		{"TrackerCreateFind", s.testTrackerCreateFind},
+		{"TrackerValidation", s.testTrackerValidation},
+		{"TrackerFilters", s.testTrackerFilters},
+		{"TrackerRevisions", s.testTrackerRevisions},
+		{"DisputeCreateFind", s.testDisputeCreateFind},
+		{"DisputeValidation", s.testDisputeValidation},
+		{"DisputeSteps", s.testDisputeSteps},
+		{"OrganisationLookups", s.testOrganisationLookups},
+		{"OrganisationMerge", s.testOrganisationMerge},
+		{"OrganisationReferences", s.testOrganisationReferences},
+		{"Timeline", s.testTimeline},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -1,0 +1,108 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jigsaw"
+	"jigsaw/internal/testrig"
+)
+
+func callStory(t *testing.T, a *testrig.TestApp, method, path, body string, header map[string]string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, a.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%s %s: answer is not JSON: %s", method, path, b)
+	}
+	return resp.StatusCode, out
+}
+
+const goodStory = `{"title": "Cancelled three times", "body": "My operation was cancelled three times in one month.", "kind": "patient",
+	"key_issues": ["safety"], "area": "Dorchester", "district": "DT1", "name": "Api Teller", "email": "api.teller@example.invalid",
+	"publish_as": "without-name", "agree": true}`
+
+func TestStoryAPI(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			code, out := callStory(t, a, "POST", "/api/v1/stories", goodStory, map[string]string{"Idempotency-Key": "k1"})
+			if code != 201 || out["status"] != "awaiting-confirmation" {
+				t.Fatalf("create: %d %v", code, out)
+			}
+			id := int64(out["id"].(float64))
+			if code, again := callStory(t, a, "POST", "/api/v1/stories", goodStory, map[string]string{"Idempotency-Key": "k1"}); code != 201 || again["id"] != out["id"] {
+				t.Fatalf("retry with the same key: %d %v, want the same story", code, again)
+			}
+			for _, tt := range []struct {
+				name, body string
+				status     int
+				want       string
+			}{
+				{"syntax error", `{"title": "x",}`, 400, "not valid JSON (at byte"},
+				{"unknown field", `{"title": "x", "secret_field": 1}`, 400, "secret_field"},
+				{"wrong type", `{"title": 42}`, 400, "title must be a string"},
+				{"empty body", ``, 400, "The body is empty"},
+				{"trailing data", goodStory + `{}`, 400, "data after the JSON"},
+				{"missing consent", strings.Replace(goodStory, `"agree": true`, `"agree": false`, 1), 400, "agree"},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					code, out := callStory(t, a, "POST", "/api/v1/stories", tt.body, nil)
+					b, _ := json.Marshal(out)
+					if code != tt.status || !strings.Contains(string(b), tt.want) {
+						t.Fatalf("got %d %s, want %d mentioning %q", code, b, tt.status, tt.want)
+					}
+				})
+			}
+			if _, n, _ := a.DB.ModerationQueue(ctx, "", 10, 0); n != 1 {
+				t.Fatalf("%d stories stored, want 1", n)
+			}
+
+			// Moderation through the API with a bearer token.
+			if err := a.DB.ConfirmStory(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			mod := &jigsaw.User{Email: "mod@example.org", Role: jigsaw.RoleModerator}
+			a.DB.CreateUser(ctx, mod)
+			token, _ := a.Server.Auth.CreateAPIToken(ctx, mod, "test")
+			bearer := map[string]string{"Authorization": "Bearer " + token}
+			path := "/api/v1/stories/" + strconv.FormatInt(id, 10)
+			if code, _ := callStory(t, a, "POST", path+"/publish", "", nil); code != 401 {
+				t.Fatalf("publish without a token: %d", code)
+			}
+			if code, out := callStory(t, a, "POST", path+"/publish", "", bearer); code != 200 {
+				t.Fatalf("publish: %d %v", code, out)
+			}
+			code, got := callStory(t, a, "GET", path, "", nil)
+			if code != 200 || got["byline"] != "A patient in Dorchester" || got["title"] != "Cancelled three times" {
+				t.Fatalf("published story: %d %v", code, got)
+			}
+			b, _ := json.Marshal(got)
+			if strings.Contains(string(b), "api.teller") || strings.Contains(string(b), "Api Teller") {
+				t.Fatalf("API answer carries personal data: %s", b)
+			}
+			if code, out := callStory(t, a, "POST", path+"/publish", "", bearer); code != 409 {
+				t.Fatalf("publishing twice: %d %v, want 409", code, out)
+			}
+			if code, list := callStory(t, a, "GET", "/api/v1/stories?limit=0", "", nil); code != 400 || !strings.Contains(list["error"].(map[string]any)["message"].(string), "limit") {
+				t.Fatalf("bad limit: %d %v", code, list)
+			}
+		})
+	}
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"jigsaw"
+)
+
+var _ jigsaw.RevisionService = (*DB)(nil)
+
+// snapshot is an object's fields as text, in a fixed order, for the edit
+// history: two snapshots of one object diff field by field.
+type snapshot []jigsaw.FieldChange
+
+func (s *snapshot) add(field, value string) {
+	*s = append(*s, jigsaw.FieldChange{Field: field, New: value})
+}
+
+// diff returns the fields whose value differs between before and after;
+// before is nil for a new object, whose every non-empty field is listed.
+func diff(before, after snapshot) []jigsaw.FieldChange {
+	old := map[string]string{}
+	for _, f := range before {
+		old[f.Field] = f.New
+	}
+	var out []jigsaw.FieldChange
+	seen := map[string]bool{}
+	for _, f := range after {
+		seen[f.Field] = true
+		if o := old[f.Field]; o != f.New {
+			out = append(out, jigsaw.FieldChange{Field: f.Field, Old: o, New: f.New})
+		}
+	}
+	for _, f := range before {
+		if !seen[f.Field] && f.New != "" {
+			out = append(out, jigsaw.FieldChange{Field: f.Field, Old: f.New})
+		}
+	}
+	return out
+}
+
+// recordRevision appends a revision inside tx under the user in ctx (the
+// system when there is none). An update that changed nothing is not
+// recorded.
+func (db *DB) recordRevision(ctx context.Context, tx *sql.Tx, objectType string, objectID int64, action string, changes []jigsaw.FieldChange) error {
+	if len(changes) == 0 && action == "update" {
+		return nil
+	}
+	if changes == nil {
+		changes = []jigsaw.FieldChange{}
+	}
+	b, err := json.Marshal(changes)
+	if err != nil {
+		return err
+	}
+	var userID int64
+	actor := "system"
+	if u := jigsaw.UserFromContext(ctx); u != nil {
+		userID, actor = u.ID, u.Email
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (object_type, object_id, at, user_id, actor, action, changes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, objectType, objectID, db.now(), idOrNull(userID), actor, action, string(b))
+	return err
+}
+
+// FindRevisions implements jigsaw.RevisionService.
+func (db *DB) FindRevisions(ctx context.Context, objectType string, objectID int64) ([]*jigsaw.Revision, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, object_type, object_id, at, COALESCE(user_id, 0), actor, action, changes
+		FROM revisions WHERE object_type = $1 AND object_id = $2 ORDER BY at DESC, id DESC LIMIT 500`, objectType, objectID)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []*jigsaw.Revision
+	for rows.Next() {
+		var r jigsaw.Revision
+		var changes string
+		if err := rows.Scan(&r.ID, &r.ObjectType, &r.ObjectID, &r.At, &r.UserID, &r.Actor, &r.Action, &changes); err != nil {
+			return nil, db.mapError(err)
+		}
+		r.At = r.At.UTC()
+		if err := json.Unmarshal([]byte(changes), &r.Changes); err != nil {
+			return nil, err
+		}
+		out = append(out, &r)
+	}
+	return out, db.mapError(rows.Err())
+}

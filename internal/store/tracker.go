@@ -1,0 +1,512 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"jigsaw"
+)
+
+var _ jigsaw.TrackerService = (*DB)(nil)
+
+const trackerColumns = `id, kind, title, summary, status, status_on, reported_on, decided_on, effective_on, ends_on,
+	value_pence, staff_affected, district, area, COALESCE(source_key, ''), published_at, created_at, updated_at`
+
+func scanTrackerItem(row interface{ Scan(...any) error }) (*jigsaw.TrackerItem, error) {
+	var t jigsaw.TrackerItem
+	err := row.Scan(&t.ID, &t.Kind, &t.Title, &t.Summary, &t.Status, &t.StatusOn, &t.ReportedOn, &t.DecidedOn, &t.EffectiveOn, &t.EndsOn,
+		&t.ValuePence, &t.StaffAffected, &t.District, &t.Area, &t.SourceKey, nullTime{&t.PublishedAt}, &t.CreatedAt, &t.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	t.Published = !t.PublishedAt.IsZero()
+	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	return &t, nil
+}
+
+// CreateTrackerItem implements jigsaw.TrackerService.
+func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := db.checkTrackerItem(ctx, tx, t); err != nil {
+			return err
+		}
+		now := db.now()
+		t.CreatedAt, t.UpdatedAt, t.PublishedAt = now, now, time.Time{}
+		if t.Published {
+			t.PublishedAt = now
+		}
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO tracker_items (kind, title, summary, status, status_on, reported_on, decided_on, effective_on, ends_on,
+				value_pence, staff_affected, district, area, source_key, published_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+			t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
+			t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), now, now,
+		).Scan(&t.ID)
+		if err != nil {
+			return sourceKeyConflict(db.mapError(err))
+		}
+		if err := db.writeTrackerLists(ctx, tx, t); err != nil {
+			return err
+		}
+		after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
+		if err != nil {
+			return err
+		}
+		return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(after)))
+	})
+}
+
+// UpdateTrackerItem implements jigsaw.TrackerService.
+func (db *DB) UpdateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) error {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
+		if err != nil {
+			return err
+		}
+		if err := db.checkTrackerItem(ctx, tx, t); err != nil {
+			return err
+		}
+		t.CreatedAt, t.UpdatedAt = before.CreatedAt, db.now()
+		switch {
+		case !t.Published:
+			t.PublishedAt = time.Time{}
+		case before.Published:
+			t.PublishedAt = before.PublishedAt
+		default:
+			t.PublishedAt = t.UpdatedAt
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE tracker_items SET kind = $1, title = $2, summary = $3, status = $4, status_on = $5, reported_on = $6,
+				decided_on = $7, effective_on = $8, ends_on = $9, value_pence = $10, staff_affected = $11, district = $12,
+				area = $13, source_key = $14, published_at = $15, updated_at = $16
+			WHERE id = $17`,
+			t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
+			t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), t.UpdatedAt, t.ID)
+		if err != nil {
+			return sourceKeyConflict(db.mapError(err))
+		}
+		for _, table := range []string{"tracker_status_history", "tracker_organisations", "tracker_key_issues", "tracker_sources", "tracker_stories", "tracker_disputes"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE tracker_id = $1`, t.ID); err != nil {
+				return err
+			}
+		}
+		if err := db.writeTrackerLists(ctx, tx, t); err != nil {
+			return err
+		}
+		after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
+		if err != nil {
+			return err
+		}
+		return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "update", diff(trackerSnapshot(before), trackerSnapshot(after)))
+	})
+}
+
+func sourceKeyConflict(err error) error {
+	if jigsaw.ErrorCode(err) == jigsaw.ECONFLICT {
+		return &jigsaw.Error{Code: jigsaw.ECONFLICT, Message: "Another tracker item has this source key.",
+			Fields: map[string]string{"source_key": "This source key is already taken."}}
+	}
+	return err
+}
+
+// checkTrackerItem normalises and validates t, then checks that everything
+// it refers to exists, naming the field of each missing reference.
+func (db *DB) checkTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	t.OrderHistory()
+	p := jigsaw.Problems{}
+	for i, o := range t.Organisations {
+		if !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1`, o.OrgID) {
+			p.Add(fmt.Sprintf("organisations[%d].organisation", i), "No such organisation.")
+		}
+	}
+	checkKeyIssues(ctx, tx, p, t.KeyIssues)
+	for i, s := range t.Stories {
+		if !exists(ctx, tx, `SELECT count(*) FROM stories WHERE id = $1`, s.ID) {
+			p.Add(fmt.Sprintf("stories[%d]", i), fmt.Sprintf("There is no story %d.", s.ID))
+		}
+	}
+	for i, d := range t.Disputes {
+		if !exists(ctx, tx, `SELECT count(*) FROM disputes WHERE id = $1`, d.ID) {
+			p.Add(fmt.Sprintf("disputes[%d]", i), fmt.Sprintf("There is no dispute %d.", d.ID))
+		}
+	}
+	return p.Err()
+}
+
+func checkKeyIssues(ctx context.Context, tx *sql.Tx, p jigsaw.Problems, issues []string) {
+	for _, k := range issues {
+		if !exists(ctx, tx, `SELECT count(*) FROM key_issues WHERE slug = $1`, k) {
+			p.Add("key_issues", fmt.Sprintf("%q is not a key issue of this site.", k))
+		}
+	}
+}
+
+// exists runs a count query and reports whether it found any row. A failed
+// query counts as not found: the write that follows reports the real error.
+func exists(ctx context.Context, q querier, query string, args ...any) bool {
+	var n int
+	return q.QueryRowContext(ctx, query, args...).Scan(&n) == nil && n > 0
+}
+
+func (db *DB) writeTrackerLists(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+	exec := func(query string, args ...any) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	for i, h := range t.History {
+		if err := exec(`INSERT INTO tracker_status_history (tracker_id, position, status, on_date, note) VALUES ($1, $2, $3, $4, $5)`,
+			t.ID, i, h.Status, h.On, h.Note); err != nil {
+			return err
+		}
+	}
+	for i, o := range t.Organisations {
+		if err := exec(`INSERT INTO tracker_organisations (tracker_id, organisation_id, role, position) VALUES ($1, $2, $3, $4)`,
+			t.ID, o.OrgID, o.Role, i); err != nil {
+			return err
+		}
+	}
+	for _, k := range t.KeyIssues {
+		if err := exec(`INSERT INTO tracker_key_issues (tracker_id, key_issue) VALUES ($1, $2)`, t.ID, k); err != nil {
+			return err
+		}
+	}
+	for i, s := range t.Sources {
+		if err := exec(`INSERT INTO tracker_sources (tracker_id, position, url, publisher, published_on, quote) VALUES ($1, $2, $3, $4, $5, $6)`,
+			t.ID, i, s.URL, s.Publisher, s.PublishedOn, s.Quote); err != nil {
+			return err
+		}
+	}
+	for _, s := range uniqueLinks(t.Stories) {
+		if err := exec(`INSERT INTO tracker_stories (tracker_id, story_id) VALUES ($1, $2)`, t.ID, s); err != nil {
+			return err
+		}
+	}
+	for _, d := range uniqueLinks(t.Disputes) {
+		if err := exec(`INSERT INTO tracker_disputes (tracker_id, dispute_id) VALUES ($1, $2)`, t.ID, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func uniqueLinks(links []jigsaw.LinkRef) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, l := range links {
+		if !seen[l.ID] {
+			seen[l.ID] = true
+			out = append(out, l.ID)
+		}
+	}
+	return out
+}
+
+func textOrNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// findTrackerItem reads one item with its lists; public restricts it to
+// published items and their published stories.
+func findTrackerItem(ctx context.Context, q querier, public bool, where string, args ...any) (*jigsaw.TrackerItem, error) {
+	if public {
+		where = "(" + where + ") AND published_at IS NOT NULL"
+	}
+	t, err := scanTrackerItem(q.QueryRowContext(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE `+where, args...))
+	if err == sql.ErrNoRows {
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Tracker item not found.")
+	} else if err != nil {
+		return nil, err
+	}
+	return t, attachTrackerLists(ctx, q, []*jigsaw.TrackerItem{t}, public)
+}
+
+// FindPublicTrackerItemByID implements jigsaw.PublicTrackerService.
+func (db *DB) FindPublicTrackerItemByID(ctx context.Context, id int64) (*jigsaw.TrackerItem, error) {
+	t, err := findTrackerItem(ctx, db.read, true, "id = $1", id)
+	return t, db.mapError(err)
+}
+
+// FindTrackerItemByID implements jigsaw.TrackerService.
+func (db *DB) FindTrackerItemByID(ctx context.Context, id int64) (*jigsaw.TrackerItem, error) {
+	t, err := findTrackerItem(ctx, db.read, false, "id = $1", id)
+	return t, db.mapError(err)
+}
+
+// FindTrackerItemBySourceKey implements jigsaw.TrackerService.
+func (db *DB) FindTrackerItemBySourceKey(ctx context.Context, key string) (*jigsaw.TrackerItem, error) {
+	t, err := findTrackerItem(ctx, db.read, false, "source_key = $1", strings.TrimSpace(key))
+	return t, db.mapError(err)
+}
+
+// FindPublicTrackerItems implements jigsaw.PublicTrackerService.
+func (db *DB) FindPublicTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) ([]*jigsaw.TrackerItem, int, error) {
+	return db.findTrackerItems(ctx, f, true)
+}
+
+// FindTrackerItems implements jigsaw.TrackerService.
+func (db *DB) FindTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) ([]*jigsaw.TrackerItem, int, error) {
+	return db.findTrackerItems(ctx, f, false)
+}
+
+// conds collects the conditions and arguments of a WHERE clause.
+type conds struct {
+	where []string
+	args  []any
+}
+
+// add appends cond, in which each ? stands for the next argument.
+func (c *conds) add(cond string, args ...any) {
+	for _, a := range args {
+		c.args = append(c.args, a)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(c.args)), 1)
+	}
+	c.where = append(c.where, cond)
+}
+
+func (c *conds) String() string {
+	if len(c.where) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(c.where, " AND ")
+}
+
+// page appends LIMIT and OFFSET placeholders and returns them with the
+// arguments.
+func (c *conds) page(limit, offset int) (string, []any) {
+	args := append(append([]any(nil), c.args...), clampLimit(limit), max(offset, 0))
+	return fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args
+}
+
+func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, public bool) ([]*jigsaw.TrackerItem, int, error) {
+	var c conds
+	if public {
+		c.add("published_at IS NOT NULL")
+	} else if f.Drafts {
+		c.add("published_at IS NULL")
+	}
+	if f.Kind != "" {
+		c.add("kind = ?", f.Kind)
+	}
+	if f.Status != "" {
+		c.add("status = ?", f.Status)
+	}
+	if f.KeyIssue != "" {
+		c.add("id IN (SELECT tracker_id FROM tracker_key_issues WHERE key_issue = ?)", f.KeyIssue)
+	}
+	if f.District != "" {
+		c.add("district = ?", jigsaw.NormalizeDistrict(f.District))
+	}
+	if f.OrgID != 0 {
+		c.add("id IN (SELECT tracker_id FROM tracker_organisations WHERE organisation_id = ?)", f.OrgID)
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM tracker_items WHERE `+c.String(), c.args...).Scan(&total); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	limit, args := c.page(f.Limit, f.Offset)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE `+c.String()+
+		` ORDER BY reported_on DESC, id DESC`+limit, args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	defer rows.Close()
+	var out []*jigsaw.TrackerItem
+	for rows.Next() {
+		t, err := scanTrackerItem(rows)
+		if err != nil {
+			return nil, 0, db.mapError(err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	rows.Close()
+	return out, total, db.mapError(attachTrackerLists(ctx, db.read, out, public))
+}
+
+// eachRow runs query with the IDs as arguments in place of the IN list
+// marker "(?)" and calls scan for every row.
+func eachRow(ctx context.Context, q querier, query string, ids []any, scan func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, strings.Replace(query, "(?)", "("+placeholders(1, len(ids))+")", 1), ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// attachTrackerLists loads the lists of items in one query per list,
+// whatever the number of items. Public reads see published stories only;
+// other reads see every linked story's number but the title of published
+// ones only, since editors are not moderators.
+func attachTrackerLists(ctx context.Context, q querier, items []*jigsaw.TrackerItem, public bool) error {
+	if len(items) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*jigsaw.TrackerItem, len(items))
+	ids := make([]any, len(items))
+	for i, t := range items {
+		byID[t.ID] = t
+		ids[i] = t.ID
+	}
+	err := eachRow(ctx, q, `SELECT tracker_id, status, on_date, note FROM tracker_status_history WHERE tracker_id IN (?) ORDER BY tracker_id, position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var h jigsaw.StatusChange
+			if err := rows.Scan(&id, &h.Status, &h.On, &h.Note); err != nil {
+				return err
+			}
+			byID[id].History = append(byID[id].History, h)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, q, `SELECT t.tracker_id, t.organisation_id, t.role, o.slug, o.name FROM tracker_organisations t
+		JOIN organisations o ON o.id = t.organisation_id WHERE t.tracker_id IN (?) ORDER BY t.tracker_id, t.position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var o jigsaw.TrackerOrg
+			if err := rows.Scan(&id, &o.OrgID, &o.Role, &o.Slug, &o.Name); err != nil {
+				return err
+			}
+			byID[id].Organisations = append(byID[id].Organisations, o)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, q, `SELECT t.tracker_id, t.key_issue FROM tracker_key_issues t JOIN key_issues k ON k.slug = t.key_issue
+		WHERE t.tracker_id IN (?) ORDER BY t.tracker_id, k.position, k.slug`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var k string
+			if err := rows.Scan(&id, &k); err != nil {
+				return err
+			}
+			byID[id].KeyIssues = append(byID[id].KeyIssues, k)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, q, `SELECT tracker_id, url, publisher, published_on, quote FROM tracker_sources WHERE tracker_id IN (?) ORDER BY tracker_id, position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var s jigsaw.Source
+			if err := rows.Scan(&id, &s.URL, &s.Publisher, &s.PublishedOn, &s.Quote); err != nil {
+				return err
+			}
+			byID[id].Sources = append(byID[id].Sources, s)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	storyCond := ""
+	if public {
+		storyCond = " AND s.status = 'published'"
+	}
+	err = eachRow(ctx, q, `SELECT t.tracker_id, s.id, CASE WHEN s.status = 'published' THEN s.title ELSE '' END
+		FROM tracker_stories t JOIN stories s ON s.id = t.story_id WHERE t.tracker_id IN (?)`+storyCond+` ORDER BY t.tracker_id, s.id`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var l jigsaw.LinkRef
+			if err := rows.Scan(&id, &l.ID, &l.Title); err != nil {
+				return err
+			}
+			byID[id].Stories = append(byID[id].Stories, l)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return eachRow(ctx, q, `SELECT t.tracker_id, d.id, d.title FROM tracker_disputes t JOIN disputes d ON d.id = t.dispute_id
+		WHERE t.tracker_id IN (?) ORDER BY t.tracker_id, d.id`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var l jigsaw.LinkRef
+			if err := rows.Scan(&id, &l.ID, &l.Title); err != nil {
+				return err
+			}
+			byID[id].Disputes = append(byID[id].Disputes, l)
+			return nil
+		})
+}
+
+// trackerSnapshot is the item as the edit history compares it.
+func trackerSnapshot(t *jigsaw.TrackerItem) snapshot {
+	var s snapshot
+	s.add("kind", string(t.Kind))
+	s.add("title", t.Title)
+	s.add("summary", t.Summary)
+	var lines []string
+	for _, h := range t.History {
+		lines = append(lines, strings.TrimSpace(fmt.Sprintf("%s %s %s", h.On, h.Status, h.Note)))
+	}
+	s.add("status_history", strings.Join(lines, "\n"))
+	s.add("reported_on", t.ReportedOn)
+	s.add("decided_on", t.DecidedOn)
+	s.add("effective_on", t.EffectiveOn)
+	s.add("ends_on", t.EndsOn)
+	s.add("value", t.Value())
+	if t.StaffAffected != 0 {
+		s.add("staff_affected", strconv.Itoa(t.StaffAffected))
+	} else {
+		s.add("staff_affected", "")
+	}
+	s.add("district", t.District)
+	s.add("area", t.Area)
+	s.add("key_issues", strings.Join(t.KeyIssues, ", "))
+	lines = nil
+	for _, o := range t.Organisations {
+		lines = append(lines, fmt.Sprintf("%s (%s)", o.Name, o.Role))
+	}
+	s.add("organisations", strings.Join(lines, "\n"))
+	lines = nil
+	for _, src := range t.Sources {
+		line := src.URL
+		if src.Publisher != "" || src.PublishedOn != "" {
+			line += " — " + strings.TrimSpace(src.Publisher+" "+src.PublishedOn)
+		}
+		if src.Quote != "" {
+			line += ": “" + src.Quote + "”"
+		}
+		lines = append(lines, line)
+	}
+	s.add("sources", strings.Join(lines, "\n"))
+	s.add("stories", linkIDs(t.Stories))
+	s.add("disputes", linkIDs(t.Disputes))
+	s.add("source_key", t.SourceKey)
+	if t.Published {
+		s.add("published", "yes")
+	} else {
+		s.add("published", "no")
+	}
+	return s
+}
+
+func linkIDs(links []jigsaw.LinkRef) string {
+	parts := make([]string, len(links))
+	for i, l := range links {
+		parts[i] = strconv.FormatInt(l.ID, 10)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,446 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"jigsaw"
+)
+
+const disputesPerPage = 30
+
+// DisputeListView is the view of /disputes.
+type DisputeListView struct {
+	Page
+	Disputes     []*jigsaw.Dispute
+	Pager        Pager
+	Filter       jigsaw.DisputeFilter
+	Organisation *jigsaw.Organisation
+	Query        url.Values
+	Statuses     []jigsaw.Choice[jigsaw.DisputeStatus]
+	KeyIssues    []jigsaw.KeyIssue
+}
+
+// HandleDisputeList serves /disputes with its filters.
+func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	issues, err := p.Store.KeyIssues(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	q := newQuery(r.URL.Query())
+	f := jigsaw.DisputeFilter{
+		Status:   choice(q, "status", jigsaw.DisputeStatuses),
+		KeyIssue: q.keyIssue("issue", issues),
+		District: q.district("district"),
+		Limit:    disputesPerPage,
+	}
+	switch q.text("live", 5) {
+	case "":
+	case "1", "yes", "true":
+		f.Live = true
+	default:
+		q.p.Add("live", "must be 1 or empty.")
+	}
+	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues}
+	if org := q.text("organisation", 100); org != "" {
+		if view.Organisation, err = p.findOrganisation(r, org); err != nil {
+			q.p.Add("organisation", "is not a known organisation.")
+		} else {
+			f.OrgID = view.Organisation.ID
+		}
+	}
+	page, offset := q.page(disputesPerPage)
+	f.Offset = offset
+	if err := q.err(); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	disputes, total, err := p.Store.FindDisputes(ctx, f)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view.Disputes, view.Filter = disputes, f
+	view.Pager = Pager{Page: page, PerPage: disputesPerPage, Total: total, Query: r.URL.Query()}
+	p.Render(w, r, http.StatusOK, "disputes", view)
+}
+
+// DisputeView is the view of /disputes/{id}.
+type DisputeView struct {
+	Page
+	Dispute   *jigsaw.Dispute
+	KeyIssues map[string]string
+	Revisions []*jigsaw.Revision // for editors only
+}
+
+// HandleDispute serves /disputes/{id}.
+func (p *Pages) HandleDispute(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		p.NotFound(w, r)
+		return
+	}
+	d, err := p.Store.FindDisputeByID(ctx, id)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	names, err := p.keyIssueNames(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := DisputeView{Page: p.page(r, d.Title), Dispute: d, KeyIssues: names}
+	if canEdit(view.User) {
+		if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectDispute, id); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+	}
+	p.Render(w, r, http.StatusOK, "dispute", view)
+}
+
+// DisputeFormView is the view of the form that creates or edits a dispute.
+type DisputeFormView struct {
+	Page
+	Form       *Form
+	Dispute    *jigsaw.Dispute // nil for a new one
+	Action     string
+	Statuses   []jigsaw.Choice[jigsaw.DisputeStatus]
+	Sides      []jigsaw.Choice[jigsaw.PartyRole]
+	KeyIssues  []jigsaw.KeyIssue
+	OrgNames   []string
+	Workforces []string
+}
+
+// HandleDisputeNew shows the form for a new dispute.
+func (p *Pages) HandleDisputeNew(w http.ResponseWriter, r *http.Request) {
+	f := newForm(url.Values{"status": {string(jigsaw.DisputeBalloting)},
+		"parties[0].role": {string(jigsaw.PartyEmployer)}, "parties[1].role": {string(jigsaw.PartyUnion)}})
+	f.Extra = 1
+	p.renderDisputeForm(w, r, http.StatusOK, f, nil)
+}
+
+// HandleDisputeCreate stores a new dispute from the form.
+func (p *Pages) HandleDisputeCreate(w http.ResponseWriter, r *http.Request) {
+	p.saveDispute(w, r, nil)
+}
+
+// HandleDisputeEdit shows the form for an existing dispute.
+func (p *Pages) HandleDisputeEdit(w http.ResponseWriter, r *http.Request) {
+	d, ok := p.editedDispute(w, r)
+	if !ok {
+		return
+	}
+	p.renderDisputeForm(w, r, http.StatusOK, newForm(disputeValues(d)), d)
+}
+
+// HandleDisputeUpdate saves the form for an existing dispute. Its steps
+// are kept: they are edited on their own page.
+func (p *Pages) HandleDisputeUpdate(w http.ResponseWriter, r *http.Request) {
+	d, ok := p.editedDispute(w, r)
+	if !ok {
+		return
+	}
+	p.saveDispute(w, r, d)
+}
+
+func (p *Pages) editedDispute(w http.ResponseWriter, r *http.Request) (*jigsaw.Dispute, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		p.NotFound(w, r)
+		return nil, false
+	}
+	d, err := p.Edit.FindDisputeByID(r.Context(), id)
+	if err != nil {
+		p.Error(w, r, err)
+		return nil, false
+	}
+	return d, true
+}
+
+func (p *Pages) saveDispute(w http.ResponseWriter, r *http.Request, old *jigsaw.Dispute) {
+	ctx := r.Context()
+	v, err := parseForm(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	d, form := p.disputeFromForm(ctx, v)
+	if v.Get("more") != "" {
+		form.Errors, form.Extra = map[string]string{}, 4
+		p.renderDisputeForm(w, r, http.StatusOK, form, old)
+		return
+	}
+	if len(form.Errors) == 0 {
+		if old == nil {
+			err = p.Edit.CreateDispute(ctx, d)
+		} else {
+			d.ID = old.ID
+			err = p.Edit.UpdateDispute(ctx, d)
+		}
+		if err == nil {
+			http.Redirect(w, r, "/disputes/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
+			return
+		}
+		if !formError(err) {
+			p.Error(w, r, err)
+			return
+		}
+		form.addErrors(jigsaw.FieldErrors(err))
+		if len(form.Errors) == 0 {
+			form.Errors["form"] = jigsaw.ErrorMessage(err)
+		}
+	}
+	foldErrors(form.Errors, "demands")
+	p.renderDisputeForm(w, r, formStatus(err), form, old)
+}
+
+// disputeFromForm reads a dispute, without its steps, from a posted form.
+func (p *Pages) disputeFromForm(ctx context.Context, v url.Values) (*jigsaw.Dispute, *Form) {
+	compactRows(v, "parties", []string{"organisation"}, []string{"role"})
+	compactRows(v, "workforce", []string{"role", "headcount"}, nil)
+	compactRows(v, "outcome_figures", []string{"label", "people", "pence"}, nil)
+	form := newForm(v)
+	rd := &reader{v: v, p: jigsaw.Problems{}}
+	d := &jigsaw.Dispute{
+		Title:     rd.text("title"),
+		Summary:   v.Get("summary"),
+		Status:    jigsaw.DisputeStatus(rd.text("status")),
+		Demands:   rd.lines("demands"),
+		District:  rd.text("district"),
+		Area:      rd.text("area"),
+		KeyIssues: v["key_issues"],
+		Outcome:   v.Get("outcome"),
+	}
+	for i := 0; i < rowCount(v, "parties"); i++ {
+		d.Parties = append(d.Parties, jigsaw.DisputeParty{
+			OrgID: rd.organisation(ctx, p.Store, rowName("parties", i, "organisation")),
+			Role:  jigsaw.PartyRole(rd.text(rowName("parties", i, "role"))),
+		})
+	}
+	for i := 0; i < rowCount(v, "workforce"); i++ {
+		d.Workforce = append(d.Workforce, jigsaw.Workforce{
+			Role:      rd.text(rowName("workforce", i, "role")),
+			Headcount: rd.int(rowName("workforce", i, "headcount"), "The headcount"),
+		})
+	}
+	for i := 0; i < rowCount(v, "outcome_figures"); i++ {
+		d.OutcomeFigures = append(d.OutcomeFigures, jigsaw.OutcomeFigure{
+			Label:  rd.text(rowName("outcome_figures", i, "label")),
+			People: rd.int(rowName("outcome_figures", i, "people"), "The number of people"),
+			Pence:  rd.pence(rowName("outcome_figures", i, "pence"), "The sum"),
+		})
+	}
+	form.addErrors(rd.p)
+	if len(form.Errors) > 0 {
+		check := *d
+		check.Normalize()
+		form.addErrors(jigsaw.FieldErrors(check.Validate()))
+	}
+	return d, form
+}
+
+// disputeValues fills a form with a stored dispute.
+func disputeValues(d *jigsaw.Dispute) url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("title", d.Title)
+	set("summary", d.Summary)
+	set("status", string(d.Status))
+	set("demands", strings.Join(d.Demands, "\n"))
+	set("district", d.District)
+	set("area", d.Area)
+	set("outcome", d.Outcome)
+	v["key_issues"] = append([]string(nil), d.KeyIssues...)
+	for i, o := range d.Parties {
+		v.Set(rowName("parties", i, "organisation"), o.Name)
+		v.Set(rowName("parties", i, "role"), string(o.Role))
+	}
+	for i, w := range d.Workforce {
+		v.Set(rowName("workforce", i, "role"), w.Role)
+		v.Set(rowName("workforce", i, "headcount"), strconv.Itoa(w.Headcount))
+	}
+	for i, f := range d.OutcomeFigures {
+		v.Set(rowName("outcome_figures", i, "label"), f.Label)
+		if f.People != 0 {
+			v.Set(rowName("outcome_figures", i, "people"), strconv.Itoa(f.People))
+		}
+		v.Set(rowName("outcome_figures", i, "pence"), jigsaw.PenceText(f.Pence))
+	}
+	return v
+}
+
+func (p *Pages) renderDisputeForm(w http.ResponseWriter, r *http.Request, status int, form *Form, d *jigsaw.Dispute) {
+	ctx := r.Context()
+	issues, err := p.Store.KeyIssues(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	names, err := p.orgNames(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := DisputeFormView{Page: p.page(r, "New dispute"), Form: form, Dispute: d, Action: "/disputes/new",
+		Statuses: jigsaw.DisputeStatuses, Sides: jigsaw.PartyRoles, KeyIssues: issues, OrgNames: names, Workforces: jigsaw.WorkforceRoles}
+	if d != nil {
+		view.Title = "Edit: " + d.Title
+		view.Action = "/disputes/" + strconv.FormatInt(d.ID, 10) + "/edit"
+	}
+	p.Render(w, r, status, "dispute_form", view)
+}
+
+// DisputeStepsView is the view of /disputes/{id}/steps: the timeline with
+// a form to add a step, or the form to edit one.
+type DisputeStepsView struct {
+	Page
+	Dispute *jigsaw.Dispute
+	Form    *Form
+	Editing *jigsaw.DisputeStep // the step being edited; nil when adding
+	Action  string
+	Kinds   []jigsaw.Choice[jigsaw.StepKind]
+}
+
+// HandleDisputeSteps shows a dispute's steps and the form to add one.
+func (p *Pages) HandleDisputeSteps(w http.ResponseWriter, r *http.Request) {
+	d, ok := p.editedDispute(w, r)
+	if !ok {
+		return
+	}
+	p.renderSteps(w, r, http.StatusOK, d, newForm(nil), nil)
+}
+
+// HandleDisputeStepAdd adds a step from the form.
+func (p *Pages) HandleDisputeStepAdd(w http.ResponseWriter, r *http.Request) {
+	d, ok := p.editedDispute(w, r)
+	if !ok {
+		return
+	}
+	p.saveStep(w, r, d, nil)
+}
+
+// HandleDisputeStepEdit shows the form for one step.
+func (p *Pages) HandleDisputeStepEdit(w http.ResponseWriter, r *http.Request) {
+	d, st, ok := p.editedStep(w, r)
+	if !ok {
+		return
+	}
+	p.renderSteps(w, r, http.StatusOK, d, newForm(stepValues(st)), st)
+}
+
+// HandleDisputeStepUpdate saves the form for one step.
+func (p *Pages) HandleDisputeStepUpdate(w http.ResponseWriter, r *http.Request) {
+	d, st, ok := p.editedStep(w, r)
+	if !ok {
+		return
+	}
+	p.saveStep(w, r, d, st)
+}
+
+// HandleDisputeStepDelete removes a step.
+func (p *Pages) HandleDisputeStepDelete(w http.ResponseWriter, r *http.Request) {
+	d, st, ok := p.editedStep(w, r)
+	if !ok {
+		return
+	}
+	if err := p.Edit.DeleteDisputeStep(r.Context(), d.ID, st.ID); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, stepsPath(d.ID), http.StatusSeeOther)
+}
+
+func (p *Pages) editedStep(w http.ResponseWriter, r *http.Request) (*jigsaw.Dispute, *jigsaw.DisputeStep, bool) {
+	d, ok := p.editedDispute(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	if stepID, ok := positiveID(r.PathValue("step")); ok {
+		for i := range d.Steps {
+			if d.Steps[i].ID == stepID {
+				return d, &d.Steps[i], true
+			}
+		}
+	}
+	p.Error(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "Dispute %d has no such step.", d.ID))
+	return nil, nil, false
+}
+
+func stepsPath(id int64) string { return "/disputes/" + strconv.FormatInt(id, 10) + "/steps" }
+
+func (p *Pages) saveStep(w http.ResponseWriter, r *http.Request, d *jigsaw.Dispute, old *jigsaw.DisputeStep) {
+	v, err := parseForm(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	form := newForm(v)
+	rd := &reader{v: v, p: jigsaw.Problems{}}
+	st := &jigsaw.DisputeStep{
+		DisputeID: d.ID,
+		Kind:      jigsaw.StepKind(rd.text("kind")),
+		Date:      rd.text("date"),
+		EndDate:   rd.text("end_date"),
+		Note:      rd.text("note"),
+		TurnoutBP: rd.percent("turnout", "Turnout"),
+		YesBP:     rd.percent("yes_share", "The yes share"),
+	}
+	form.addErrors(rd.p)
+	if len(form.Errors) > 0 {
+		check := *st
+		check.Normalize()
+		form.addErrors(jigsaw.FieldErrors(check.Validate()))
+	} else {
+		if old == nil {
+			err = p.Edit.AddDisputeStep(r.Context(), st)
+		} else {
+			st.ID = old.ID
+			err = p.Edit.UpdateDisputeStep(r.Context(), st)
+		}
+		if err == nil {
+			http.Redirect(w, r, stepsPath(d.ID), http.StatusSeeOther)
+			return
+		}
+		if !formError(err) {
+			p.Error(w, r, err)
+			return
+		}
+		form.addErrors(jigsaw.FieldErrors(err))
+		if len(form.Errors) == 0 {
+			form.Errors["form"] = jigsaw.ErrorMessage(err)
+		}
+	}
+	p.renderSteps(w, r, formStatus(err), d, form, old)
+}
+
+func stepValues(s *jigsaw.DisputeStep) url.Values {
+	v := url.Values{"kind": {string(s.Kind)}, "date": {s.Date}, "end_date": {s.EndDate}, "note": {s.Note}}
+	if s.TurnoutBP != 0 {
+		v.Set("turnout", jigsaw.FormatBasisPoints(s.TurnoutBP))
+	}
+	if s.YesBP != 0 {
+		v.Set("yes_share", jigsaw.FormatBasisPoints(s.YesBP))
+	}
+	return v
+}
+
+func (p *Pages) renderSteps(w http.ResponseWriter, r *http.Request, status int, d *jigsaw.Dispute, form *Form, editing *jigsaw.DisputeStep) {
+	view := DisputeStepsView{Page: p.page(r, "Steps: "+d.Title), Dispute: d, Form: form, Editing: editing,
+		Action: stepsPath(d.ID), Kinds: jigsaw.StepKinds}
+	if editing != nil {
+		view.Action = stepsPath(d.ID) + "/" + strconv.FormatInt(editing.ID, 10) + "/edit"
+	}
+	p.Render(w, r, status, "dispute_steps", view)
+}

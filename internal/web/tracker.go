@@ -1,0 +1,369 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"jigsaw"
+)
+
+const trackerPerPage = 30
+
+// TrackerListView is the view of /tracker.
+type TrackerListView struct {
+	Page
+	Items        []*jigsaw.TrackerItem
+	Pager        Pager
+	Filter       jigsaw.TrackerFilter
+	Organisation *jigsaw.Organisation // the organisation filtered by, if any
+	Query        url.Values
+	Kinds        []jigsaw.Choice[jigsaw.TrackerKind]
+	Statuses     []jigsaw.Choice[jigsaw.TrackerStatus]
+	KeyIssues    []jigsaw.KeyIssue
+	DraftCount   int // for editors: drafts waiting for review
+}
+
+// HandleTrackerList serves /tracker with its filters. Editors may add
+// drafts=1 to list the drafts waiting for review.
+func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	issues, err := p.Store.KeyIssues(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	q := newQuery(r.URL.Query())
+	f := jigsaw.TrackerFilter{
+		Kind:     choice(q, "kind", jigsaw.TrackerKinds),
+		Status:   choice(q, "status", jigsaw.TrackerStatuses),
+		KeyIssue: q.keyIssue("issue", issues),
+		District: q.district("district"),
+		Drafts:   q.text("drafts", 5) != "",
+		Limit:    trackerPerPage,
+	}
+	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
+		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues}
+	if org := q.text("organisation", 100); org != "" {
+		if view.Organisation, err = p.findOrganisation(r, org); err != nil {
+			q.p.Add("organisation", "is not a known organisation.")
+		} else {
+			f.OrgID = view.Organisation.ID
+		}
+	}
+	page, offset := q.page(trackerPerPage)
+	f.Offset = offset
+	if err := q.err(); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	editor := canEdit(view.User)
+	if f.Drafts && !editor {
+		p.Error(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Sign in as an editor to see drafts."))
+		return
+	}
+	find := p.Store.FindPublicTrackerItems
+	if f.Drafts {
+		find = p.Edit.FindTrackerItems
+		view.Title = "Draft dangers"
+	}
+	items, total, err := find(ctx, f)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if editor {
+		if _, view.DraftCount, err = p.Edit.FindTrackerItems(ctx, jigsaw.TrackerFilter{Drafts: true, Limit: 1}); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+	}
+	view.Items, view.Filter = items, f
+	view.Pager = Pager{Page: page, PerPage: trackerPerPage, Total: total, Query: r.URL.Query()}
+	p.Render(w, r, http.StatusOK, "tracker", view)
+}
+
+// TrackerItemView is the view of /tracker/{id}.
+type TrackerItemView struct {
+	Page
+	Item      *jigsaw.TrackerItem
+	KeyIssues map[string]string
+	Revisions []*jigsaw.Revision // for editors only
+}
+
+// HandleTrackerItem serves /tracker/{id}: published items to everyone,
+// drafts and the edit history to editors.
+func (p *Pages) HandleTrackerItem(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		p.NotFound(w, r)
+		return
+	}
+	editor := canEdit(jigsaw.UserFromContext(ctx))
+	var item *jigsaw.TrackerItem
+	var err error
+	if editor {
+		item, err = p.Edit.FindTrackerItemByID(ctx, id)
+	} else {
+		item, err = p.Store.FindPublicTrackerItemByID(ctx, id)
+	}
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	names, err := p.keyIssueNames(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := TrackerItemView{Page: p.page(r, item.Title), Item: item, KeyIssues: names}
+	if editor {
+		if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectTrackerItem, id); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+	}
+	p.Render(w, r, http.StatusOK, "tracker_item", view)
+}
+
+// pathID reads the {id} of the path as a positive number.
+func pathID(r *http.Request) (int64, bool) {
+	return positiveID(r.PathValue("id"))
+}
+
+func positiveID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// TrackerFormView is the view of the form that creates or edits a danger.
+type TrackerFormView struct {
+	Page
+	Form      *Form
+	Item      *jigsaw.TrackerItem // nil for a new one
+	Action    string
+	Kinds     []jigsaw.Choice[jigsaw.TrackerKind]
+	Statuses  []jigsaw.Choice[jigsaw.TrackerStatus]
+	Roles     []jigsaw.Choice[jigsaw.OrgRole]
+	KeyIssues []jigsaw.KeyIssue
+	OrgNames  []string
+}
+
+// HandleTrackerNew shows the form for a new danger.
+func (p *Pages) HandleTrackerNew(w http.ResponseWriter, r *http.Request) {
+	f := newForm(url.Values{"status_history[0].status": {string(jigsaw.TrackerProposed)}})
+	p.renderTrackerForm(w, r, http.StatusOK, f, nil)
+}
+
+// HandleTrackerCreate stores a new danger from the form.
+func (p *Pages) HandleTrackerCreate(w http.ResponseWriter, r *http.Request) {
+	p.saveTracker(w, r, nil)
+}
+
+// HandleTrackerEdit shows the form for an existing danger.
+func (p *Pages) HandleTrackerEdit(w http.ResponseWriter, r *http.Request) {
+	item, ok := p.editedTrackerItem(w, r)
+	if !ok {
+		return
+	}
+	p.renderTrackerForm(w, r, http.StatusOK, newForm(trackerValues(item)), item)
+}
+
+// HandleTrackerUpdate saves the form for an existing danger.
+func (p *Pages) HandleTrackerUpdate(w http.ResponseWriter, r *http.Request) {
+	item, ok := p.editedTrackerItem(w, r)
+	if !ok {
+		return
+	}
+	p.saveTracker(w, r, item)
+}
+
+func (p *Pages) editedTrackerItem(w http.ResponseWriter, r *http.Request) (*jigsaw.TrackerItem, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		p.NotFound(w, r)
+		return nil, false
+	}
+	item, err := p.Edit.FindTrackerItemByID(r.Context(), id)
+	if err != nil {
+		p.Error(w, r, err)
+		return nil, false
+	}
+	return item, true
+}
+
+// saveTracker creates (old == nil) or updates a danger from the posted
+// form; a mistake shows the form again with every message, the values as
+// typed, and status 422.
+func (p *Pages) saveTracker(w http.ResponseWriter, r *http.Request, old *jigsaw.TrackerItem) {
+	ctx := r.Context()
+	v, err := parseForm(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	item, form := p.trackerFromForm(ctx, v)
+	if v.Get("more") != "" {
+		form.Errors, form.Extra = map[string]string{}, 5
+		p.renderTrackerForm(w, r, http.StatusOK, form, old)
+		return
+	}
+	if old != nil {
+		item.ID, item.SourceKey = old.ID, old.SourceKey
+	}
+	if len(form.Errors) == 0 {
+		if old == nil {
+			err = p.Edit.CreateTrackerItem(ctx, item)
+		} else {
+			err = p.Edit.UpdateTrackerItem(ctx, item)
+		}
+		if err == nil {
+			http.Redirect(w, r, "/tracker/"+strconv.FormatInt(item.ID, 10), http.StatusSeeOther)
+			return
+		}
+		if !formError(err) {
+			p.Error(w, r, err)
+			return
+		}
+		form.addErrors(jigsaw.FieldErrors(err))
+		if len(form.Errors) == 0 {
+			form.Errors["form"] = jigsaw.ErrorMessage(err)
+		}
+	}
+	foldErrors(form.Errors, "stories")
+	foldErrors(form.Errors, "disputes")
+	p.renderTrackerForm(w, r, formStatus(err), form, old)
+}
+
+// trackerFromForm reads a danger from a posted form. The form's errors are
+// those of reading it; when there are any, the danger's own checks run too,
+// so that every mistake shows at once.
+func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.TrackerItem, *Form) {
+	compactRows(v, "status_history", []string{"on", "note"}, []string{"status"})
+	compactRows(v, "organisations", []string{"organisation"}, []string{"role"})
+	compactRows(v, "sources", []string{"url", "publisher", "published_on", "quote"}, nil)
+	form := newForm(v)
+	rd := &reader{v: v, p: jigsaw.Problems{}}
+	t := &jigsaw.TrackerItem{
+		Kind:          jigsaw.TrackerKind(rd.text("kind")),
+		Title:         rd.text("title"),
+		Summary:       v.Get("summary"),
+		ReportedOn:    rd.text("reported_on"),
+		DecidedOn:     rd.text("decided_on"),
+		EffectiveOn:   rd.text("effective_on"),
+		EndsOn:        rd.text("ends_on"),
+		ValuePence:    rd.pence("value_pence", "The value"),
+		StaffAffected: rd.int("staff_affected", "Staff affected"),
+		District:      rd.text("district"),
+		Area:          rd.text("area"),
+		KeyIssues:     v["key_issues"],
+		Stories:       rd.ids("stories", "Stories"),
+		Disputes:      rd.ids("disputes", "Disputes"),
+		Published:     v.Get("published") != "",
+	}
+	for i := 0; i < rowCount(v, "status_history"); i++ {
+		t.History = append(t.History, jigsaw.StatusChange{
+			Status: jigsaw.TrackerStatus(rd.text(rowName("status_history", i, "status"))),
+			On:     rd.text(rowName("status_history", i, "on")),
+			Note:   rd.text(rowName("status_history", i, "note")),
+		})
+	}
+	for i := 0; i < rowCount(v, "organisations"); i++ {
+		t.Organisations = append(t.Organisations, jigsaw.TrackerOrg{
+			OrgID: rd.organisation(ctx, p.Store, rowName("organisations", i, "organisation")),
+			Role:  jigsaw.OrgRole(rd.text(rowName("organisations", i, "role"))),
+		})
+	}
+	for i := 0; i < rowCount(v, "sources"); i++ {
+		t.Sources = append(t.Sources, jigsaw.Source{
+			URL:         rd.text(rowName("sources", i, "url")),
+			Publisher:   rd.text(rowName("sources", i, "publisher")),
+			PublishedOn: rd.text(rowName("sources", i, "published_on")),
+			Quote:       rd.text(rowName("sources", i, "quote")),
+		})
+	}
+	form.addErrors(rd.p)
+	if len(form.Errors) > 0 {
+		check := *t
+		check.Normalize()
+		form.addErrors(jigsaw.FieldErrors(check.Validate()))
+	}
+	return t, form
+}
+
+// trackerValues fills a form with a stored danger.
+func trackerValues(t *jigsaw.TrackerItem) url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("kind", string(t.Kind))
+	set("title", t.Title)
+	set("summary", t.Summary)
+	set("reported_on", t.ReportedOn)
+	set("decided_on", t.DecidedOn)
+	set("effective_on", t.EffectiveOn)
+	set("ends_on", t.EndsOn)
+	set("value_pence", jigsaw.PenceText(t.ValuePence))
+	if t.StaffAffected != 0 {
+		set("staff_affected", strconv.Itoa(t.StaffAffected))
+	}
+	set("district", t.District)
+	set("area", t.Area)
+	v["key_issues"] = append([]string(nil), t.KeyIssues...)
+	for i, h := range t.History {
+		v.Set(rowName("status_history", i, "status"), string(h.Status))
+		v.Set(rowName("status_history", i, "on"), h.On)
+		v.Set(rowName("status_history", i, "note"), h.Note)
+	}
+	for i, o := range t.Organisations {
+		v.Set(rowName("organisations", i, "organisation"), o.Name)
+		v.Set(rowName("organisations", i, "role"), string(o.Role))
+	}
+	for i, s := range t.Sources {
+		v.Set(rowName("sources", i, "url"), s.URL)
+		v.Set(rowName("sources", i, "publisher"), s.Publisher)
+		v.Set(rowName("sources", i, "published_on"), s.PublishedOn)
+		v.Set(rowName("sources", i, "quote"), s.Quote)
+	}
+	set("stories", joinIDs(t.Stories))
+	set("disputes", joinIDs(t.Disputes))
+	if t.Published {
+		v.Set("published", "1")
+	}
+	return v
+}
+
+func joinIDs(links []jigsaw.LinkRef) string {
+	parts := make([]string, len(links))
+	for i, l := range links {
+		parts[i] = strconv.FormatInt(l.ID, 10)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (p *Pages) renderTrackerForm(w http.ResponseWriter, r *http.Request, status int, form *Form, item *jigsaw.TrackerItem) {
+	ctx := r.Context()
+	issues, err := p.Store.KeyIssues(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	names, err := p.orgNames(ctx)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := TrackerFormView{Page: p.page(r, "New danger"), Form: form, Item: item, Action: "/tracker/new",
+		Kinds: jigsaw.TrackerKinds, Statuses: jigsaw.TrackerStatuses, Roles: jigsaw.OrgRoles, KeyIssues: issues, OrgNames: names}
+	if item != nil {
+		view.Title = "Edit: " + item.Title
+		view.Action = "/tracker/" + strconv.FormatInt(item.ID, 10) + "/edit"
+	}
+	p.Render(w, r, status, "tracker_form", view)
+}

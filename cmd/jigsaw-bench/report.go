@@ -40,9 +40,9 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	o := r.opts
 	fmt.Fprintf(&b, "%s\n## Harness\n\n", markerStart)
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `make bench` (or `go run ./cmd/jigsaw-bench -sizes %s`).\n",
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d` (`make bench` runs the defaults: 10s runs, a 60s soak).\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
-		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes))
+		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds)
 	fmt.Fprintf(&b, "Every throughput run is %s with %d concurrent keep-alive clients from the same machine (the load generator shares the 2 cores with the server, so ratios matter more than absolute figures). ", o.duration, o.concurrency)
 	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very bytes Jigsaw returned, and the engine's raw full-text query.\n\n")
 

@@ -24,6 +24,8 @@ Commands:
   demo      load the demo data (loading it twice changes nothing)
   user      user add EMAIL --role admin|moderator|editor [--password-stdin];
             user token EMAIL (prints a new API bearer token)
+  import    import ocds|ods|csv FILE… (procurement data, NHS organisations,
+            tracker items); FILE "-" is standard input
   version   print the version
 
 Every flag can also be set in the environment as JIGSAW_<FLAG>, e.g. JIGSAW_DB.
@@ -55,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runDemo(ctx, rest, stdout, stderr)
 	case "user":
 		err = runUser(ctx, rest, stdin, stdout, stderr)
+	case "import":
+		err = runImport(ctx, rest, stdin, stdout, stderr)
 	case "version", "-version", "--version":
 		err = runVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

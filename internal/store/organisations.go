@@ -65,32 +65,34 @@ func parentMissing(err error) error {
 
 // UpdateOrganisation implements jigsaw.OrganisationService.
 func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		o.Normalize()
-		if err := o.Validate(); err != nil {
-			return err
-		}
-		old, err := findOrganisation(ctx, tx, "id = $1", o.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkParentCycle(ctx, tx, o.ID, o.ParentID); err != nil {
-			return err
-		}
-		o.CreatedAt, o.UpdatedAt = old.CreatedAt, db.now()
-		if err := updateOrganisationRow(ctx, tx, o); err != nil {
-			return err
-		}
-		before, err := orgSnapshot(ctx, tx, old)
-		if err != nil {
-			return err
-		}
-		after, err := orgSnapshot(ctx, tx, o)
-		if err != nil {
-			return err
-		}
-		return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "update", diff(before, after))
-	})
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateOrganisation(ctx, tx, o) })
+}
+
+func (db *DB) updateOrganisation(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {
+	o.Normalize()
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	old, err := findOrganisation(ctx, tx, "id = $1", o.ID)
+	if err != nil {
+		return err
+	}
+	if err := checkParentCycle(ctx, tx, o.ID, o.ParentID); err != nil {
+		return err
+	}
+	o.CreatedAt, o.UpdatedAt = old.CreatedAt, db.now()
+	if err := updateOrganisationRow(ctx, tx, o); err != nil {
+		return err
+	}
+	before, err := orgSnapshot(ctx, tx, old)
+	if err != nil {
+		return err
+	}
+	after, err := orgSnapshot(ctx, tx, o)
+	if err != nil {
+		return err
+	}
+	return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "update", diff(before, after))
 }
 
 func updateOrganisationRow(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {

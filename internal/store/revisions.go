@@ -41,6 +41,14 @@ func diff(before, after snapshot) []jigsaw.FieldChange {
 	return out
 }
 
+type actorKey struct{}
+
+// withActor names who acts in ctx when no user does, e.g. an import from the
+// command line, for the edit history.
+func withActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
 // recordRevision appends a revision inside tx under the user in ctx (the
 // system when there is none). An update that changed nothing is not
 // recorded.
@@ -56,7 +64,10 @@ func (db *DB) recordRevision(ctx context.Context, tx *sql.Tx, objectType string,
 		return err
 	}
 	var userID int64
-	actor := "system"
+	actor, _ := ctx.Value(actorKey{}).(string)
+	if actor == "" {
+		actor = "system"
+	}
 	if u := jigsaw.UserFromContext(ctx); u != nil {
 		userID, actor = u.ID, u.Email
 	}

@@ -30,79 +30,83 @@ func scanTrackerItem(row interface{ Scan(...any) error }) (*jigsaw.TrackerItem, 
 
 // CreateTrackerItem implements jigsaw.TrackerService.
 func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := db.checkTrackerItem(ctx, tx, t); err != nil {
-			return err
-		}
-		now := db.now()
-		t.CreatedAt, t.UpdatedAt, t.PublishedAt = now, now, time.Time{}
-		if t.Published {
-			t.PublishedAt = now
-		}
-		err := tx.QueryRowContext(ctx, `
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createTrackerItem(ctx, tx, t) })
+}
+
+func (db *DB) createTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
+		return err
+	}
+	now := db.now()
+	t.CreatedAt, t.UpdatedAt, t.PublishedAt = now, now, time.Time{}
+	if t.Published {
+		t.PublishedAt = now
+	}
+	err := tx.QueryRowContext(ctx, `
 			INSERT INTO tracker_items (kind, title, summary, status, status_on, reported_on, decided_on, effective_on, ends_on,
 				value_pence, staff_affected, district, area, source_key, published_at, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-			t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
-			t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), now, now,
-		).Scan(&t.ID)
-		if err != nil {
-			return sourceKeyConflict(db.mapError(err))
-		}
-		if err := db.writeTrackerLists(ctx, tx, t); err != nil {
-			return err
-		}
-		after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
-		if err != nil {
-			return err
-		}
-		return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(after)))
-	})
+		t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
+		t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), now, now,
+	).Scan(&t.ID)
+	if err != nil {
+		return sourceKeyConflict(db.mapError(err))
+	}
+	if err := db.writeTrackerLists(ctx, tx, t); err != nil {
+		return err
+	}
+	after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
+	if err != nil {
+		return err
+	}
+	return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(after)))
 }
 
 // UpdateTrackerItem implements jigsaw.TrackerService.
 func (db *DB) UpdateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		before, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
-		if err != nil {
-			return err
-		}
-		if err := db.checkTrackerItem(ctx, tx, t); err != nil {
-			return err
-		}
-		t.CreatedAt, t.UpdatedAt = before.CreatedAt, db.now()
-		switch {
-		case !t.Published:
-			t.PublishedAt = time.Time{}
-		case before.Published:
-			t.PublishedAt = before.PublishedAt
-		default:
-			t.PublishedAt = t.UpdatedAt
-		}
-		_, err = tx.ExecContext(ctx, `
+	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateTrackerItem(ctx, tx, t) })
+}
+
+func (db *DB) updateTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+	before, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
+	if err != nil {
+		return err
+	}
+	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
+		return err
+	}
+	t.CreatedAt, t.UpdatedAt = before.CreatedAt, db.now()
+	switch {
+	case !t.Published:
+		t.PublishedAt = time.Time{}
+	case before.Published:
+		t.PublishedAt = before.PublishedAt
+	default:
+		t.PublishedAt = t.UpdatedAt
+	}
+	_, err = tx.ExecContext(ctx, `
 			UPDATE tracker_items SET kind = $1, title = $2, summary = $3, status = $4, status_on = $5, reported_on = $6,
 				decided_on = $7, effective_on = $8, ends_on = $9, value_pence = $10, staff_affected = $11, district = $12,
 				area = $13, source_key = $14, published_at = $15, updated_at = $16
 			WHERE id = $17`,
-			t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
-			t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), t.UpdatedAt, t.ID)
-		if err != nil {
-			return sourceKeyConflict(db.mapError(err))
-		}
-		for _, table := range []string{"tracker_status_history", "tracker_organisations", "tracker_key_issues", "tracker_sources", "tracker_stories", "tracker_disputes"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE tracker_id = $1`, t.ID); err != nil {
-				return err
-			}
-		}
-		if err := db.writeTrackerLists(ctx, tx, t); err != nil {
+		t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
+		t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), t.UpdatedAt, t.ID)
+	if err != nil {
+		return sourceKeyConflict(db.mapError(err))
+	}
+	for _, table := range []string{"tracker_status_history", "tracker_organisations", "tracker_key_issues", "tracker_sources", "tracker_stories", "tracker_disputes"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE tracker_id = $1`, t.ID); err != nil {
 			return err
 		}
-		after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
-		if err != nil {
-			return err
-		}
-		return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "update", diff(trackerSnapshot(before), trackerSnapshot(after)))
-	})
+	}
+	if err := db.writeTrackerLists(ctx, tx, t); err != nil {
+		return err
+	}
+	after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
+	if err != nil {
+		return err
+	}
+	return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "update", diff(trackerSnapshot(before), trackerSnapshot(after)))
 }
 
 func sourceKeyConflict(err error) error {

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"jigsaw"
+	"jigsaw/internal/config"
+	"jigsaw/internal/imports"
+)
+
+const importSynopsis = `import ocds|ods|csv FILE… [--db …] [--dry-run] [flags]
+
+FILE "-" is standard input; gzip files are read as they are. Each file is
+imported in one transaction: all of it, or nothing and an error saying where.
+OCDS: release or record packages, or releases, as JSON or JSON Lines.
+ODS: NHS Organisation Data Service CSV files (etr, ets, epraccur, eccg, …).
+CSV: tracker items with the header described in docs/imports.md.`
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
+
+func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || !slices.Contains(imports.Kinds, args[0]) {
+		fmt.Fprintf(stderr, "Usage: jigsaw %s\n", importSynopsis)
+		return errUsage
+	}
+	kind := args[0]
+	var cfg config.Config
+	var opt imports.Options
+	var buyers stringList
+	fs := newFlagSet("import "+kind, stderr, importSynopsis)
+	config.DBFlag(fs, &cfg.DB)
+	fs.BoolVar(&opt.DryRun, "dry-run", false, "read and check everything, print what would change, write nothing")
+	if kind == jigsaw.ImportOCDS {
+		fs.BoolVar(&opt.OCDS.NHSOnly, "nhs-only", false, "import only releases whose buyer is an NHS body (by ODS code, known organisation or name)")
+		fs.Var(&buyers, "buyer", "import only releases whose buyer has this ODS code or whose name contains this (repeatable)")
+		fs.StringVar(&opt.OCDS.Since, "since", "", "import only releases dated on or after this day (YYYY-MM-DD)")
+	}
+	if kind == jigsaw.ImportODS {
+		fs.StringVar(&opt.ODS.Kind, "kind", "", "what the file lists: trust, site, gp, icb or ccg (default: from the file name)")
+	}
+	files, err := parseWithFiles(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	opt.OCDS.Buyers = buyers
+	if opt.OCDS.Since != "" && !validDay(opt.OCDS.Since) {
+		fmt.Fprintf(stderr, "jigsaw import: --since must be a day, YYYY-MM-DD (got %q)\n", opt.OCDS.Since)
+		return errUsage
+	}
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	opt.Progress = imports.NewProgress(stderr)
+	for _, f := range files {
+		src, err := imports.Open(f, stdin)
+		if err != nil {
+			return err
+		}
+		run, err := imports.Import(ctx, db, kind, src, opt)
+		src.Close()
+		if err != nil {
+			return err
+		}
+		verb := "imported"
+		if opt.DryRun {
+			verb = "dry run, nothing written"
+		}
+		fmt.Fprintf(stdout, "%s (%s): %s\n", src.Name, verb, run.ImportCounts)
+	}
+	return nil
+}
+
+// parseWithFiles parses flags given before, between or after the FILE
+// arguments, and returns the files (at least one).
+func parseWithFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	if err := config.Parse(fs, args); err != nil {
+		return nil, errUsage
+	}
+	var files []string
+	for rest := fs.Args(); len(rest) > 0; rest = fs.Args() {
+		files = append(files, rest[0])
+		if err := fs.Parse(rest[1:]); err != nil {
+			return nil, errUsage
+		}
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(fs.Output(), "jigsaw %s: give at least one FILE (\"-\" for standard input)\n", fs.Name())
+		fs.Usage()
+		return nil, errUsage
+	}
+	return files, nil
+}
+
+func validDay(s string) bool {
+	p := jigsaw.Problems{}
+	jigsaw.CheckDate(p, "d", "d", s, false)
+	return len(p) == 0 && len(s) == 10
+}

@@ -1,0 +1,270 @@
+package imports
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"jigsaw"
+	"jigsaw/internal/store"
+)
+
+// ODSOptions choose how an ODS file is read.
+type ODSOptions struct {
+	// Kind is what the file lists: trust, gp, ccg or icb. Empty takes it from
+	// the file name (etr…, epraccur…, eccg…, eicb…), else from each row.
+	Kind string
+}
+
+// ODSKinds are the values of ODSOptions.Kind.
+var ODSKinds = []string{"trust", "gp", "ccg", "icb"}
+
+// ODS columns (1-based in the documentation, 0-based here) that Jigsaw reads.
+const (
+	odsCode       = 0
+	odsName       = 1
+	odsGrouping   = 2 // national grouping: the NHS region
+	odsGeography  = 3 // high-level health geography: the ICB, for a sub-ICB location
+	odsCloseDate  = 11
+	odsStatus     = 12 // epraccur: A active, C closed, D dormant, P proposed
+	odsParent     = 14 // parent organisation (a practice's commissioner)
+	odsPrescribes = 25 // epraccur: prescribing setting, 4 = GP practice
+)
+
+var (
+	regions = map[string]string{
+		"Y54": "North of England", "Y55": "Midlands and East of England", "Y56": "London",
+		"Y57": "South of England", "Y58": "South West", "Y59": "South East", "Y60": "Midlands",
+		"Y61": "East of England", "Y62": "North West", "Y63": "North East and Yorkshire",
+	}
+	odsRowCodeRE   = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
+	practiceCodeRE = regexp.MustCompile(`^[A-Z][0-9]{5}$`)
+)
+
+// ImportODS reads an NHS Organisation Data Service CSV file (headerless, 27
+// columns, though copies re-saved by spreadsheets may have fewer) and
+// creates or updates an organisation per open row, by ODS code, then links
+// each to its parent once the whole file is in.
+func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.ImportCounts, progress *Progress) error {
+	fileKind := opt.Kind
+	if fileKind == "" {
+		fileKind = odsKindFromName(src.Name)
+	}
+	r := csv.NewReader(src)
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	type link struct {
+		org       *jigsaw.Organisation
+		parent    string
+		line      int
+		unchanged bool // counted as unchanged so far
+	}
+	var links []link
+	for row := 0; ; row++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return csvError(src, err)
+		}
+		src.pos.setMark(src.pos.off)
+		line, _ := r.FieldPos(0)
+		col := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		code := strings.ToUpper(col(odsCode))
+		if row == 0 && !odsRowCodeRE.MatchString(code) && strings.ContainsAny(col(odsCode), " abcdefghijklmnopqrstuvwxyz") {
+			continue // a header added by a spreadsheet
+		}
+		counts.Read++
+		progress.Update(src, counts.Read)
+		if len(rec) < 2 {
+			return src.Errorf(fmt.Sprintf("line %d", line), "expected at least 2 columns (code, name), found %d", len(rec))
+		}
+		if !odsRowCodeRE.MatchString(code) {
+			return src.Errorf(fmt.Sprintf("line %d, column 1 (code)", line), "%q is not an ODS code (3 to 10 letters and digits)", truncate(col(odsCode), 40))
+		}
+		name := odsName2Title(col(odsName))
+		if name == "" {
+			return src.Errorf(fmt.Sprintf("line %d, column 2 (name)", line), "the name is empty")
+		}
+		if col(odsCloseDate) != "" || col(odsStatus) == "C" {
+			counts.Skip("closed")
+			continue
+		}
+		kind, ok := odsOrgKind(fileKind, code, name, col(odsPrescribes))
+		if !ok {
+			counts.Skip("not a GP practice (prescribing setting " + col(odsPrescribes) + ")")
+			continue
+		}
+		o, err := it.OrganisationByODSCode(code)
+		if err == nil && o == nil {
+			// An organisation entered by hand, before its code was known.
+			if o, err = it.OrganisationByName(name); o != nil && o.ODSCode != "" {
+				o = nil
+			}
+		}
+		if err != nil {
+			return err
+		}
+		region := regions[col(odsGrouping)]
+		unchanged := false
+		switch {
+		case o == nil:
+			o = &jigsaw.Organisation{Name: name, Kind: kind, ODSCode: code, Region: region}
+			if err := it.CreateOrganisation(o); err != nil {
+				return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+			}
+			counts.Created++
+		default:
+			before := *o
+			o.ODSCode = code
+			if !strings.EqualFold(o.Name, name) {
+				o.Name = name
+			}
+			if o.Region == "" {
+				o.Region = region
+			}
+			if *o == before {
+				counts.Unchanged++
+				unchanged = true
+				break
+			}
+			if err := it.UpdateOrganisation(o); err != nil {
+				return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+			}
+			counts.Updated++
+		}
+		parent := col(odsParent)
+		if parent == "" && (kind == jigsaw.OrgCCG) {
+			parent = col(odsGeography) // a sub-ICB location belongs to its ICB
+		}
+		if parent != "" && parent != code {
+			links = append(links, link{org: o, parent: strings.ToUpper(parent), line: line, unchanged: unchanged})
+		}
+	}
+	if counts.Read == 0 {
+		return src.Errorf("", "no rows: expected an NHS ODS CSV file")
+	}
+	for _, l := range links {
+		p, err := it.OrganisationByODSCode(l.parent)
+		if err != nil {
+			return err
+		}
+		if p == nil || l.org.ParentID == p.ID {
+			continue // a parent not (yet) known is left for a later import
+		}
+		l.org.ParentID = p.ID
+		if err := it.UpdateOrganisation(l.org); err != nil {
+			return src.Errorf(fmt.Sprintf("line %d, column 15 (parent)", l.line), "%s", message(err))
+		}
+		if l.unchanged {
+			counts.Unchanged--
+			counts.Updated++
+		}
+	}
+	return nil
+}
+
+// csvError places an encoding/csv error.
+func csvError(src *Source, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		if isCoded(pe.Err) {
+			return pe.Err
+		}
+		return src.Errorf(fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), "%v", pe.Err)
+	}
+	if isCoded(err) {
+		return err
+	}
+	return src.Errorf("", "cannot read: %v", err)
+}
+
+func odsKindFromName(name string) string {
+	base := strings.ToLower(filepath.Base(name))
+	for prefix, kind := range map[string]string{"etr": "trust", "epraccur": "gp", "eccg": "ccg", "eicb": "icb"} {
+		if strings.HasPrefix(base, prefix) {
+			return kind
+		}
+	}
+	return ""
+}
+
+// odsOrgKind is the kind of organisation a row is; false leaves it out.
+func odsOrgKind(fileKind, code, name, prescribing string) (jigsaw.OrgKind, bool) {
+	upper := strings.ToUpper(name)
+	trust := func() jigsaw.OrgKind {
+		if strings.Contains(upper, "FOUNDATION TRUST") {
+			return jigsaw.OrgFoundationTrust
+		}
+		return jigsaw.OrgNHSTrust
+	}
+	switch fileKind {
+	case "trust":
+		return trust(), true
+	case "gp":
+		return jigsaw.OrgGPPractice, prescribing == "" || prescribing == "4"
+	case "ccg":
+		return jigsaw.OrgCCG, true
+	case "icb":
+		return jigsaw.OrgICB, true
+	}
+	switch {
+	case strings.Contains(upper, "INTEGRATED CARE BOARD"):
+		return jigsaw.OrgICB, true
+	case strings.Contains(upper, "CCG") || strings.Contains(upper, "SUB-ICB") || strings.Contains(upper, " ICB"):
+		return jigsaw.OrgCCG, true
+	case strings.Contains(upper, "TRUST"):
+		return trust(), true
+	case prescribing == "4" || practiceCodeRE.MatchString(code):
+		return jigsaw.OrgGPPractice, prescribing == "" || prescribing == "4"
+	}
+	return jigsaw.OrgNationalBody, true
+}
+
+var keepUpper = map[string]bool{"NHS": true, "ICB": true, "CCG": true, "GP": true, "UK": true, "PCN": true, "CIC": true, "LLP": true, "HQ": true}
+var keepLower = map[string]bool{"and": true, "of": true, "the": true, "for": true, "in": true, "on": true, "at": true}
+
+// odsName2Title makes ODS's capitals readable: "AIREDALE NHS FOUNDATION
+// TRUST" → "Airedale NHS Foundation Trust". Names already in mixed case are
+// left as they are.
+func odsName2Title(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s != strings.ToUpper(s) {
+		return s
+	}
+	words := strings.Split(strings.ToLower(s), " ")
+	for i, w := range words {
+		switch {
+		case keepUpper[strings.ToUpper(w)]:
+			words[i] = strings.ToUpper(w)
+		case i > 0 && keepLower[w]:
+		default:
+			words[i] = titleWord(w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// titleWord capitalises each part of a word: "stockton-on-tees" →
+// "Stockton-On-Tees", "st." → "St.", "mckenzie" → "Mckenzie".
+func titleWord(w string) string {
+	b := []rune(w)
+	up := true
+	for i, r := range b {
+		if up && r >= 'a' && r <= 'z' {
+			b[i] = r - 'a' + 'A'
+		}
+		up = r == '-' || r == '(' || r == '/' || r == '\''
+	}
+	return string(b)
+}

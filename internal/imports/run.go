@@ -1,0 +1,43 @@
+package imports
+
+import (
+	"context"
+
+	"jigsaw"
+	"jigsaw/internal/store"
+)
+
+// Options choose how files are imported.
+type Options struct {
+	OCDS   OCDSOptions
+	ODS    ODSOptions
+	DryRun bool // do everything, then roll back: the counts say what would change
+	UserID int64
+	// Progress draws a progress bar; nil draws none.
+	Progress *Progress
+}
+
+// Kinds are the kinds of file Import reads.
+var Kinds = []string{jigsaw.ImportOCDS, jigsaw.ImportODS, jigsaw.ImportCSV}
+
+// Import reads src, a file of the given kind, into db in one transaction:
+// all of it, or nothing and an error that says where the file is wrong.
+func Import(ctx context.Context, db *store.DB, kind string, src *Source, opt Options) (*jigsaw.ImportRun, error) {
+	run := &jigsaw.ImportRun{Kind: kind, Source: src.Name, UserID: opt.UserID}
+	err := db.Import(ctx, run, opt.DryRun, func(it *store.ImportTx) error {
+		switch kind {
+		case jigsaw.ImportOCDS:
+			return ImportOCDS(it, src, opt.OCDS, &run.ImportCounts, opt.Progress)
+		case jigsaw.ImportODS:
+			return ImportODS(it, src, opt.ODS, &run.ImportCounts, opt.Progress)
+		case jigsaw.ImportCSV:
+			return ImportCSV(it, src, &run.ImportCounts, opt.Progress)
+		}
+		return jigsaw.Errorf(jigsaw.EINVALID, "Unknown kind of import %q: choose ocds, ods or csv.", kind)
+	})
+	opt.Progress.Done()
+	if err != nil {
+		return nil, err
+	}
+	return run, nil
+}

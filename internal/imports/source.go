@@ -1,0 +1,254 @@
+// Package imports reads what others publish — OCDS procurement data, NHS ODS
+// organisation files, CSV — into Jigsaw. Every file is read as a stream and
+// imported in one transaction: all of it or, with an error that says where
+// the file went wrong, none of it.
+package imports
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+
+	"jigsaw"
+)
+
+// Source is an input file being read: its name for messages, its bytes
+// (gunzipped when it was compressed) and how far reading has got.
+type Source struct {
+	Name string
+	r    io.Reader
+	raw  *countingReader // the bytes as stored, for progress
+	pos  *positionReader // the bytes as parsed, for error locations
+	Size int64           // the stored size, or -1 when unknown (a pipe)
+	c    io.Closer
+}
+
+// Open opens the file at path ("-" is standard input) for reading,
+// decompressing it when it starts with gzip's magic bytes.
+func Open(path string, stdin io.Reader) (*Source, error) {
+	s := &Source{Name: path, Size: -1}
+	var in io.Reader
+	if path == "-" {
+		s.Name = "standard input"
+		in = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot open: %s", path, pathErrorReason(err))
+		}
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			s.Size = fi.Size()
+		}
+		in, s.c = f, f
+	}
+	return s.wrap(in)
+}
+
+// NewSource reads r, named name in messages, with size bytes (-1 if unknown).
+func NewSource(name string, r io.Reader, size int64) (*Source, error) {
+	s := &Source{Name: name, Size: size}
+	return s.wrap(r)
+}
+
+func (s *Source) wrap(in io.Reader) (*Source, error) {
+	s.raw = &countingReader{r: in}
+	br := bufio.NewReaderSize(s.raw, 64<<10)
+	magic, _ := br.Peek(2)
+	var body io.Reader = br
+	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			s.Close()
+			return nil, jigsaw.Errorf(jigsaw.EINVALID, "%s: not a readable gzip file: %v", s.Name, err)
+		}
+		body = &gzipErrors{zr: zr, name: s.Name}
+	}
+	s.pos = newPositionReader(body)
+	s.r = s.pos
+	return s, nil
+}
+
+// Read reads the (decompressed) content.
+func (s *Source) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// BytesRead is how many stored bytes have been read so far.
+func (s *Source) BytesRead() int64 { return s.raw.n }
+
+// Close closes the file, if this Source opened one.
+func (s *Source) Close() error {
+	if s.c != nil {
+		return s.c.Close()
+	}
+	return nil
+}
+
+// At describes the place at byte offset off of the content: "line L, column
+// C" when the line is still known, else "byte N".
+func (s *Source) At(off int64) string {
+	if line, col, ok := s.pos.lineCol(off); ok {
+		return fmt.Sprintf("line %d, column %d", line, col)
+	}
+	return fmt.Sprintf("byte %d", off)
+}
+
+// Errorf returns an EINVALID error naming the file and where in it.
+func (s *Source) Errorf(where, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if where != "" {
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s: %s: %s", s.Name, where, msg)
+	}
+	return jigsaw.Errorf(jigsaw.EINVALID, "%s: %s", s.Name, msg)
+}
+
+func pathErrorReason(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "no such file"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// gzipErrors turns a corrupt or truncated gzip stream into a clear error.
+type gzipErrors struct {
+	zr   *gzip.Reader
+	name string
+}
+
+func (g *gzipErrors) Read(p []byte) (int, error) {
+	n, err := g.zr.Read(p)
+	if err != nil && err != io.EOF {
+		if err == io.ErrUnexpectedEOF {
+			return n, jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data ends early (the file is truncated)", g.name)
+		}
+		return n, jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data is corrupt: %v", g.name, err)
+	}
+	return n, err
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// positionReader counts lines as the parser reads and keeps what it handed
+// out from a mark onwards (the start of the value being parsed), so that an
+// error inside that value can be placed exactly — line, column and JSON
+// path — without keeping the whole file.
+type positionReader struct {
+	r      io.Reader
+	off    int64 // bytes handed out so far
+	lines  int64 // newlines in them
+	mark   int64
+	chunks []chunk
+	spare  [][]byte
+}
+
+type chunk struct {
+	off   int64 // offset of data[0]
+	line  int64 // 1-based line of data[0]
+	lastN int64 // offset just after the last newline before data[0]
+	data  []byte
+}
+
+func newPositionReader(r io.Reader) *positionReader { return &positionReader{r: r} }
+
+func (p *positionReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.drop()
+		c := chunk{off: p.off, line: p.lines + 1, lastN: p.lastNewline()}
+		var buf []byte
+		if k := len(p.spare); k > 0 {
+			buf, p.spare = p.spare[k-1][:0], p.spare[:k-1]
+		}
+		c.data = append(buf, b[:n]...)
+		p.chunks = append(p.chunks, c)
+		p.off += int64(n)
+		p.lines += int64(bytes.Count(b[:n], []byte{'\n'}))
+	}
+	return n, err
+}
+
+// setMark says nothing before off will be asked about again.
+func (p *positionReader) setMark(off int64) { p.mark = off }
+
+// drop forgets chunks that end before the mark, keeping the newest.
+func (p *positionReader) drop() {
+	k := 0
+	for k < len(p.chunks)-1 && p.chunks[k].off+int64(len(p.chunks[k].data)) <= p.mark {
+		k++
+	}
+	if k == 0 {
+		return
+	}
+	for _, c := range p.chunks[:k] {
+		p.spare = append(p.spare, c.data)
+	}
+	p.chunks = append(p.chunks[:0], p.chunks[k:]...)
+}
+
+// lastNewline is the offset just after the last newline handed out so far.
+func (p *positionReader) lastNewline() int64 {
+	for i := len(p.chunks) - 1; i >= 0; i-- {
+		c := p.chunks[i]
+		if j := bytes.LastIndexByte(c.data, '\n'); j >= 0 {
+			return c.off + int64(j) + 1
+		}
+		if i == 0 {
+			return c.lastN
+		}
+	}
+	return 0
+}
+
+// lineCol returns the 1-based line and column (in bytes) of offset off.
+func (p *positionReader) lineCol(off int64) (line, col int64, ok bool) {
+	if off > p.off {
+		off = p.off
+	}
+	if len(p.chunks) == 0 {
+		return 1, off + 1, off == 0
+	}
+	for i, c := range p.chunks {
+		end := c.off + int64(len(c.data))
+		if off < c.off || (off >= end && i < len(p.chunks)-1) {
+			continue
+		}
+		before := c.data[:off-c.off]
+		line = c.line + int64(bytes.Count(before, []byte{'\n'}))
+		if j := bytes.LastIndexByte(before, '\n'); j >= 0 {
+			return line, int64(len(before) - j), true
+		}
+		return line, off - c.lastN + 1, true
+	}
+	return 0, 0, false
+}
+
+// bytesBetween returns the content from start to end, when still kept.
+func (p *positionReader) bytesBetween(start, end int64) ([]byte, bool) {
+	if len(p.chunks) == 0 || start < p.chunks[0].off || end > p.off || start > end {
+		return nil, false
+	}
+	out := make([]byte, 0, end-start)
+	for _, c := range p.chunks {
+		lo, hi := max(start, c.off), min(end, c.off+int64(len(c.data)))
+		if lo < hi {
+			out = append(out, c.data[lo-c.off:hi-c.off]...)
+		}
+	}
+	return out, true
+}

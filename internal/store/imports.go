@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"jigsaw"
+)
+
+var _ jigsaw.ImportService = (*DB)(nil)
+
+// errDryRun rolls back a dry run after it has done all its work.
+var errDryRun = errors.New("dry run")
+
+// ImportTx is one import of one file: a single transaction in which an
+// importer looks up and writes organisations, tracker items and OCDS
+// bookkeeping. Nothing is visible to anyone until it commits, and a file
+// that fails half-way, or a dry run, leaves nothing behind.
+type ImportTx struct {
+	db      *DB
+	tx      *sql.Tx
+	ctx     context.Context
+	changed bool // whether anything public may have changed
+}
+
+// Import runs fn in one write transaction and, when fn succeeds, records run
+// and commits. A dry run does all the same work and then rolls back, so its
+// counts are exactly what a real run would do. The content version is bumped
+// only when something changed, so a re-import that changes nothing leaves
+// every cached page valid. Revisions made by the import name run.Source.
+func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn func(*ImportTx) error) error {
+	ctx = withActor(ctx, "import "+run.Kind+" "+run.Source)
+	run.StartedAt = db.now()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.mapError(err)
+	}
+	defer tx.Rollback()
+	it := &ImportTx{db: db, tx: tx, ctx: ctx}
+	if err := fn(it); err != nil {
+		return db.mapError(err)
+	}
+	run.FinishedAt = db.now()
+	if dryRun {
+		return nil
+	}
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO import_runs (kind, source, user_id, started_at, finished_at, read, created, updated, unchanged, skipped)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		run.Kind, run.Source, idOrNull(run.UserID), run.StartedAt, run.FinishedAt,
+		run.Read, run.Created, run.Updated, run.Unchanged, run.Skipped).Scan(&run.ID)
+	if err != nil {
+		return db.mapError(err)
+	}
+	if it.changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE content_version SET version = version + 1 WHERE id = 1`); err != nil {
+			return db.mapError(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return db.mapError(err)
+	}
+	if it.changed {
+		db.version.mu.Lock()
+		db.version.at = time.Time{}
+		db.version.mu.Unlock()
+	}
+	return nil
+}
+
+// FindImportRuns implements jigsaw.ImportService.
+func (db *DB) FindImportRuns(ctx context.Context, limit int) ([]*jigsaw.ImportRun, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT id, kind, source, COALESCE(user_id, 0), started_at, finished_at, read, created, updated, unchanged, skipped
+		FROM import_runs ORDER BY started_at DESC, id DESC LIMIT $1`, clampLimit(limit))
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	runs, err := collect(rows, func(row interface{ Scan(...any) error }) (*jigsaw.ImportRun, error) {
+		var r jigsaw.ImportRun
+		err := row.Scan(&r.ID, &r.Kind, &r.Source, &r.UserID, &r.StartedAt, &r.FinishedAt,
+			&r.Read, &r.Created, &r.Updated, &r.Unchanged, &r.Skipped)
+		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
+		return &r, err
+	})
+	return runs, db.mapError(err)
+}
+
+// OrganisationByODSCode returns the organisation with code, or nil.
+func (it *ImportTx) OrganisationByODSCode(code string) (*jigsaw.Organisation, error) {
+	return it.optionalOrg("ods_code = $1", strings.ToUpper(code))
+}
+
+// OrganisationByCompanyNumber returns the organisation with number, or nil.
+func (it *ImportTx) OrganisationByCompanyNumber(number string) (*jigsaw.Organisation, error) {
+	return it.optionalOrg("company_number = $1", strings.ToUpper(number))
+}
+
+// OrganisationByName returns the organisation named name, ignoring case, or
+// nil. When several share the name, the oldest wins, so repeated imports keep
+// linking to the same one.
+func (it *ImportTx) OrganisationByName(name string) (*jigsaw.Organisation, error) {
+	return it.optionalOrg("lower(name) = lower($1) ORDER BY id LIMIT 1", name)
+}
+
+func (it *ImportTx) optionalOrg(where string, arg any) (*jigsaw.Organisation, error) {
+	o, err := findOrganisation(it.ctx, it.tx, where, arg)
+	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
+		return nil, nil
+	}
+	return o, err
+}
+
+// CreateOrganisation adds o, giving it a free slug when its name's is taken
+// (two companies may share a name; their numbers tell them apart).
+func (it *ImportTx) CreateOrganisation(o *jigsaw.Organisation) error {
+	o.Normalize()
+	base := o.Slug
+	for n := 2; base != "" && exists(it.ctx, it.tx, `SELECT COUNT(*) FROM organisations WHERE slug = $1`, o.Slug); n++ {
+		o.Slug = fmt.Sprintf("%s-%d", base, n)
+	}
+	it.changed = true
+	return it.db.createOrganisation(it.ctx, it.tx, o)
+}
+
+// UpdateOrganisation saves o, which must have been read in this import.
+func (it *ImportTx) UpdateOrganisation(o *jigsaw.Organisation) error {
+	it.changed = true
+	return it.db.updateOrganisation(it.ctx, it.tx, o)
+}
+
+// TrackerItemBySourceKey returns the item an earlier import made under key,
+// or nil.
+func (it *ImportTx) TrackerItemBySourceKey(key string) (*jigsaw.TrackerItem, error) {
+	t, err := findTrackerItem(it.ctx, it.tx, false, "source_key = $1", key)
+	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
+		return nil, nil
+	}
+	return t, err
+}
+
+// CreateTrackerItem adds t (a draft, unless the caller says otherwise).
+func (it *ImportTx) CreateTrackerItem(t *jigsaw.TrackerItem) error {
+	it.changed = true
+	return it.db.createTrackerItem(it.ctx, it.tx, t)
+}
+
+// UpdateTrackerItem saves t, which must have been read in this import.
+func (it *ImportTx) UpdateTrackerItem(t *jigsaw.TrackerItem) error {
+	it.changed = true
+	return it.db.updateTrackerItem(it.ctx, it.tx, t)
+}
+
+// OCDSRelease says whether the release (ocid, id) was applied before, and
+// the date of the newest release of ocid applied so far ("" if none).
+func (it *ImportTx) OCDSRelease(ocid, id string) (applied bool, newest string, err error) {
+	var n int
+	err = it.tx.QueryRowContext(it.ctx, `
+		SELECT COALESCE(MAX(release_date), ''), COALESCE(SUM(CASE WHEN release_id = $2 THEN 1 ELSE 0 END), 0)
+		FROM ocds_releases WHERE ocid = $1`, ocid, id).Scan(&newest, &n)
+	return n > 0, newest, err
+}
+
+// MarkOCDSRelease records that the release (ocid, id) dated date was applied.
+func (it *ImportTx) MarkOCDSRelease(ocid, id, date string) error {
+	_, err := it.tx.ExecContext(it.ctx, `INSERT INTO ocds_releases (ocid, release_id, release_date, imported_at) VALUES ($1, $2, $3, $4)`,
+		ocid, id, date, it.db.now())
+	return err
+}
+
+var tableNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// CountRows returns how many rows each of tables holds: how tests and
+// operators check that a failed import left nothing behind.
+func (db *DB) CountRows(ctx context.Context, tables ...string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, t := range tables {
+		if !tableNameRE.MatchString(t) {
+			return nil, jigsaw.Errorf(jigsaw.EINVALID, "%q is not a table name", t)
+		}
+		var n int64
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
+			return nil, db.mapError(err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/big"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -274,6 +275,8 @@ func tokenKind(tok json.Token) string {
 	return "null"
 }
 
+var amountRE = regexp.MustCompile(`^-?[0-9]{1,30}(?:\.[0-9]{1,20})?(?:[eE][-+]?[0-9]{1,2})?$`)
+
 // errBadValue marks a value of the right JSON type but unusable content.
 var errBadValue = errors.New("bad value")
 
@@ -351,8 +354,12 @@ func (a *amount) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
+	// Checked before big.Rat sees it: "1e999999999" would take it minutes.
+	if !amountRE.MatchString(s) {
+		return &json.UnmarshalTypeError{Value: describeRaw(b), Type: reflect.TypeOf(amount{})}
+	}
 	r, ok := new(big.Rat).SetString(s)
-	if !ok || len(s) > 40 {
+	if !ok {
 		return &json.UnmarshalTypeError{Value: describeRaw(b), Type: reflect.TypeOf(amount{})}
 	}
 	*a = amount{r: r, known: true}

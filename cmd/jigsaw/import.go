@@ -52,7 +52,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	opt.OCDS.Buyers = buyers
-	if opt.OCDS.Since != "" && !validDay(opt.OCDS.Since) {
+	if opt.OCDS.Since != "" && !imports.ValidDay(opt.OCDS.Since) {
 		fmt.Fprintf(stderr, "jigsaw import: --since must be a day, YYYY-MM-DD (got %q)\n", opt.OCDS.Since)
 		return errUsage
 	}
@@ -103,10 +103,4 @@ func parseWithFiles(fs *flag.FlagSet, args []string) ([]string, error) {
 		return nil, errUsage
 	}
 	return files, nil
-}
-
-func validDay(s string) bool {
-	p := jigsaw.Problems{}
-	jigsaw.CheckDate(p, "d", "d", s, false)
-	return len(p) == 0 && len(s) == 10
 }

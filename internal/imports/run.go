@@ -41,3 +41,10 @@ func Import(ctx context.Context, db *store.DB, kind string, src *Source, opt Opt
 	}
 	return run, nil
 }
+
+// ValidDay reports whether s is a day, YYYY-MM-DD, as --since takes.
+func ValidDay(s string) bool {
+	p := jigsaw.Problems{}
+	jigsaw.CheckDate(p, "since", "Since", s, false)
+	return len(p) == 0 && len(s) == len("2006-01-02")
+}

@@ -112,14 +112,20 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // limitBody caps every request body; reading past the cap fails with
-// *http.MaxBytesError, which respond maps to 413.
+// *http.MaxBytesError, which respond maps to 413. Uploads to the admin's
+// import page have a cap of their own: the handler checks the user's role
+// before it reads a byte.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.Config.MaxBodyBytes {
-			s.fail(w, r, jigsaw.Errorf(jigsaw.ETOOLARGE, "The request body is larger than %d bytes.", s.Config.MaxBodyBytes))
+		limit := s.Config.MaxBodyBytes
+		if r.Method == http.MethodPost && r.URL.Path == "/admin/imports" {
+			limit = s.Config.MaxImportBytes
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, jigsaw.Errorf(jigsaw.ETOOLARGE, "The request body is larger than %d bytes.", limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.Config.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -137,6 +137,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/users", Admin, p.HandleUserCreate)
 	s.handle("POST /admin/users/{id}/role", Admin, p.HandleUserRole)
 	s.handle("GET /admin/audit", Admin, p.HandleAudit)
+	s.handle("GET /admin/imports", Admin, p.HandleImports)
+	s.handle("POST /admin/imports", Admin, p.HandleImportPost)
 	s.handle("GET /admin/settings", Admin, p.HandleSettings)
 	s.handle("POST /admin/settings", Admin, p.HandleSettingsPost)
 	s.handle("POST /admin/settings/key-issues", Admin, p.HandleKeyIssuePost)

@@ -15,6 +15,7 @@ import (
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
+	"jigsaw/internal/imports"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/store"
 	"jigsaw/internal/submit"
@@ -68,6 +69,10 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		cache:        newPageCache(16 << 20),
 	}
 	pages.SubmitLimit = auth.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
+	pages.ImportRuns = db
+	pages.Import = func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
+		return imports.Import(ctx, db, kind, src, opt)
+	}
 	s.API = &api.API{Store: db, Edit: db, BaseURL: cfg.BaseURL, Log: log, Pages: pages}
 	s.registerRoutes()
 	return s, nil

@@ -75,6 +75,9 @@ type Pages struct {
 	WakeMail func()
 	Site     Site
 	Log      *slog.Logger
+	// Import and ImportRuns serve the admin's import page.
+	Import     Importer
+	ImportRuns jigsaw.ImportService
 
 	md        *markdown.Renderer
 	templates map[string]*template.Template

@@ -49,18 +49,28 @@ pg_temp_start() {
 		chown "$user" "$PG_TEMP_DIR"
 		PG_TEMP_AS=(runuser -u "$user" --)
 	fi
-	port="$(pg_temp_free_port)"
 	"${PG_TEMP_AS[@]}" "$bindir/initdb" -D "$PG_TEMP_DIR/data" -U jigsaw -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$PG_TEMP_DIR/initdb.log" 2>&1 ||
 		{ cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
 	# The test server trades durability for speed (losing it loses nothing);
 	# PG_TEMP_DURABLE=1 keeps PostgreSQL's defaults, for benchmarks of
 	# durable writes.
-	local opts="-c listen_addresses=127.0.0.1 -p $port -k $PG_TEMP_DIR -c max_connections=300"
-	if [ "${PG_TEMP_DURABLE:-}" != 1 ]; then
-		opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-	fi
-	"${PG_TEMP_AS[@]}" "$bindir/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 start -o "$opts" >/dev/null ||
-		{ cat "$PG_TEMP_DIR/server.log" >&2; return 1; }
+	local opts attempt
+	# A port found free may be taken before the server binds it (another
+	# test run starting at the same moment): then try another.
+	for attempt in 1 2 3 4 5; do
+		port="$(pg_temp_free_port)"
+		opts="-c listen_addresses=127.0.0.1 -p $port -k $PG_TEMP_DIR -c max_connections=300"
+		if [ "${PG_TEMP_DURABLE:-}" != 1 ]; then
+			opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		fi
+		if "${PG_TEMP_AS[@]}" "$bindir/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 start -o "$opts" >/dev/null; then
+			break
+		fi
+		if [ "$attempt" = 5 ] || ! grep -q "could not create any TCP/IP sockets" "$PG_TEMP_DIR/server.log"; then
+			cat "$PG_TEMP_DIR/server.log" >&2
+			return 1
+		fi
+	done
 	PG_TEMP_BINDIR="$bindir"
 	PG_TEMP_URL="postgres://jigsaw@127.0.0.1:$port/postgres?sslmode=disable"
 	export PG_TEMP_URL

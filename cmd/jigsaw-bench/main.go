@@ -34,6 +34,7 @@ type options struct {
 	concurrency int
 	soakClients int
 	crashRounds int
+	importMB    int
 	out         string
 	pgURL       string
 	workdir     string
@@ -54,6 +55,7 @@ func main() {
 	flag.IntVar(&o.concurrency, "c", 32, "concurrent clients in throughput runs")
 	flag.IntVar(&o.soakClients, "soak-clients", 200, "concurrent clients in the soak run")
 	flag.IntVar(&o.crashRounds, "crash-rounds", 20, "kill -9 rounds of the crash test")
+	flag.IntVar(&o.importMB, "import-mb", 1024, "size of the generated OCDS file the import benchmark reads (0 skips it)")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "file to write the figures into ('-' for standard output)")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
@@ -110,6 +112,9 @@ func run(ctx context.Context, o options) error {
 		if err := benchWrites(ctx, o, engine, rep); err != nil {
 			return fmt.Errorf("%s: %w", engine, err)
 		}
+	}
+	if err := benchImport(ctx, o, rep); err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	rep.finished = time.Now()
 	return rep.write(o.out)

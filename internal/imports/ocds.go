@@ -2,6 +2,7 @@ package imports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"html"
@@ -287,15 +288,46 @@ type ocdsImport struct {
 }
 
 // ImportOCDS reads one OCDS file into it: see readOCDS for the shapes read.
+// Decoding runs in a goroutine of its own, a few releases ahead of the
+// database work, so the two share the machine's cores.
 func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw.ImportCounts, progress *Progress) error {
 	im := &ocdsImport{it: it, src: src, opt: opt, counts: counts,
 		orgs: map[string]*jigsaw.Organisation{}, seen: map[uint64]string{}}
-	return readOCDS(src, func(r *release, meta packageMeta, path, at string) error {
+	type parsed struct {
+		r        *release
+		meta     packageMeta
+		path, at string
+	}
+	queue := make(chan parsed, 64)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(queue)
+		readErr = readOCDS(src, func(r *release, meta packageMeta, path, at string) error {
+			select {
+			case queue <- parsed{r, meta, path, at}:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	for p := range queue {
 		counts.Read++
 		progress.Update(src, counts.Read)
-		return im.release(r, meta, path, at)
-	})
+		if err := im.release(p.r, p.meta, p.path, p.at); err != nil {
+			close(stop)
+			for range queue {
+			}
+			return err
+		}
+	}
+	// Every release before the reader's error, if any, was applied: errors
+	// come in the order of the file.
+	return readErr
 }
+
+var errStopped = errors.New("stopped")
 
 func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) error {
 	im.at = at + ": " + path

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"jigsaw"
 )
@@ -75,7 +76,7 @@ func (s *Source) wrap(in io.Reader) (*Source, error) {
 func (s *Source) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 // BytesRead is how many stored bytes have been read so far.
-func (s *Source) BytesRead() int64 { return s.raw.n }
+func (s *Source) BytesRead() int64 { return s.raw.n.Load() }
 
 // Close closes the file, if this Source opened one.
 func (s *Source) Close() error {
@@ -133,14 +134,16 @@ func (g *gzipErrors) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// countingReader counts the bytes read; the progress bar reads the count
+// from another goroutine.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 

@@ -28,7 +28,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *jigsaw.Organisation) er
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createOrganisation(ctx, tx, o) })
 }
 
-func (db *DB) createOrganisation(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {
+func (db *DB) createOrganisation(ctx context.Context, tx execer, o *jigsaw.Organisation) error {
 	o.Normalize()
 	if err := o.Validate(); err != nil {
 		return err
@@ -68,7 +68,7 @@ func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) er
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateOrganisation(ctx, tx, o) })
 }
 
-func (db *DB) updateOrganisation(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {
+func (db *DB) updateOrganisation(ctx context.Context, tx execer, o *jigsaw.Organisation) error {
 	o.Normalize()
 	if err := o.Validate(); err != nil {
 		return err
@@ -95,7 +95,7 @@ func (db *DB) updateOrganisation(ctx context.Context, tx *sql.Tx, o *jigsaw.Orga
 	return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "update", diff(before, after))
 }
 
-func updateOrganisationRow(ctx context.Context, tx *sql.Tx, o *jigsaw.Organisation) error {
+func updateOrganisationRow(ctx context.Context, tx execer, o *jigsaw.Organisation) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
 			parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10
@@ -133,7 +133,7 @@ func orgSnapshot(ctx context.Context, q querier, o *jigsaw.Organisation) (snapsh
 
 // checkParentCycle refuses a parent that does not exist or that is id
 // itself or one of its descendants.
-func checkParentCycle(ctx context.Context, tx *sql.Tx, id, parent int64) error {
+func checkParentCycle(ctx context.Context, tx execer, id, parent int64) error {
 	for seen := 0; parent != 0; seen++ {
 		if parent == id {
 			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "An organisation cannot be its own parent or ancestor.",
@@ -171,13 +171,21 @@ func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.
 	return o, db.mapError(err)
 }
 
+// The codes' indexes are partial (WHERE code <> ”): a query uses them only
+// when it repeats that condition, as SQLite cannot know that a parameter is
+// not empty.
+const (
+	byODSCode       = "ods_code = $1 AND ods_code <> ''"
+	byCompanyNumber = "id = (SELECT min(id) FROM organisations WHERE company_number = $1 AND company_number <> '')"
+)
+
 // FindOrganisationByODSCode implements jigsaw.OrganisationService.
 func (db *DB) FindOrganisationByODSCode(ctx context.Context, code string) (*jigsaw.Organisation, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if code == "" {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
 	}
-	o, err := findOrganisation(ctx, db.read, "ods_code = $1", code)
+	o, err := findOrganisation(ctx, db.read, byODSCode, code)
 	return o, db.mapError(err)
 }
 
@@ -187,7 +195,7 @@ func (db *DB) FindOrganisationByCompanyNumber(ctx context.Context, number string
 	if number == "" {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
 	}
-	o, err := findOrganisation(ctx, db.read, "id = (SELECT min(id) FROM organisations WHERE company_number = $1)", number)
+	o, err := findOrganisation(ctx, db.read, byCompanyNumber, number)
 	return o, db.mapError(err)
 }
 

@@ -33,7 +33,7 @@ func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) erro
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createTrackerItem(ctx, tx, t) })
 }
 
-func (db *DB) createTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+func (db *DB) createTrackerItem(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
 	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
 		return err
 	}
@@ -55,11 +55,8 @@ func (db *DB) createTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.Track
 	if err := db.writeTrackerLists(ctx, tx, t); err != nil {
 		return err
 	}
-	after, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
-	if err != nil {
-		return err
-	}
-	return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(after)))
+	// checkTrackerItem named the organisations: t is what was stored.
+	return db.recordRevision(ctx, tx, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(t)))
 }
 
 // UpdateTrackerItem implements jigsaw.TrackerService.
@@ -67,7 +64,7 @@ func (db *DB) UpdateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) erro
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateTrackerItem(ctx, tx, t) })
 }
 
-func (db *DB) updateTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+func (db *DB) updateTrackerItem(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
 	before, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
 	if err != nil {
 		return err
@@ -118,17 +115,21 @@ func sourceKeyConflict(err error) error {
 }
 
 // checkTrackerItem normalises and validates t, then checks that everything
-// it refers to exists, naming the field of each missing reference.
-func (db *DB) checkTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+// it refers to exists, naming the field of each missing reference, and fills
+// in the organisations' names.
+func (db *DB) checkTrackerItem(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}
 	t.OrderHistory()
 	p := jigsaw.Problems{}
-	for i, o := range t.Organisations {
-		if !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1`, o.OrgID) {
+	for i := range t.Organisations {
+		o := &t.Organisations[i]
+		if err := tx.QueryRowContext(ctx, `SELECT slug, name FROM organisations WHERE id = $1`, o.OrgID).Scan(&o.Slug, &o.Name); err == sql.ErrNoRows {
 			p.Add(fmt.Sprintf("organisations[%d].organisation", i), "No such organisation.")
+		} else if err != nil {
+			return err
 		}
 	}
 	checkKeyIssues(ctx, tx, p, t.KeyIssues)
@@ -145,7 +146,7 @@ func (db *DB) checkTrackerItem(ctx context.Context, tx *sql.Tx, t *jigsaw.Tracke
 	return p.Err()
 }
 
-func checkKeyIssues(ctx context.Context, tx *sql.Tx, p jigsaw.Problems, issues []string) {
+func checkKeyIssues(ctx context.Context, tx execer, p jigsaw.Problems, issues []string) {
 	for _, k := range issues {
 		if !exists(ctx, tx, `SELECT count(*) FROM key_issues WHERE slug = $1`, k) {
 			p.Add("key_issues", fmt.Sprintf("%q is not a key issue of this site.", k))
@@ -160,7 +161,7 @@ func exists(ctx context.Context, q querier, query string, args ...any) bool {
 	return q.QueryRowContext(ctx, query, args...).Scan(&n) == nil && n > 0
 }
 
-func (db *DB) writeTrackerLists(ctx context.Context, tx *sql.Tx, t *jigsaw.TrackerItem) error {
+func (db *DB) writeTrackerLists(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
 	exec := func(query string, args ...any) error {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// importResult is the OCDS import of one generated file on one engine.
+type importResult struct {
+	Engine   string
+	Bytes    int64
+	Releases int
+	Import   time.Duration
+	PeakRSS  float64 // MB, the jigsaw import process's high-water mark
+	Decode   time.Duration
+	Summary  string
+}
+
+// writeOCDS writes a Contracts Finder–shaped release package of about size
+// bytes: releases of NHS buyers (a pool of 300) awarding contracts to
+// suppliers from a pool of 20,000 companies, most contracts going to the few
+// big ones (Zipf), with the contact points, classifications and non-standard
+// fields the real files carry. It returns the number of releases.
+func writeOCDS(path string, size int64, seed int64) (int, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	r := rand.New(rand.NewPCG(uint64(seed), 1))
+	z := newZipf(r)
+	supplierZipf := rand.NewZipf(r, 1.2, 4, 19999)
+	fmt.Fprint(w, `{"uri":"https://www.contractsfinder.service.gov.uk/Published/OCDS/Search","version":"1.1","publishedDate":"2024-01-01T00:00:00Z",`+
+		`"publisher":{"name":"Crown Commercial Service","scheme":"GB-GOVUK","uid":null,"uri":"https://www.contractsfinder.service.gov.uk"},`+
+		`"license":"http://www.nationalarchives.gov.uk/doc/open-government-licence/version/2/","releases":[`)
+	var written int64
+	n := 0
+	for ; written < size; n++ {
+		if n > 0 {
+			w.WriteByte(',')
+		}
+		b, err := json.Marshal(fakeRelease(r, z, supplierZipf, n))
+		if err != nil {
+			return 0, err
+		}
+		w.Write(b)
+		written += int64(len(b)) + 1
+	}
+	fmt.Fprint(w, "]}\n")
+	return n, w.Flush()
+}
+
+func fakeRelease(r *rand.Rand, z, supplierZipf *rand.Zipf, n int) map[string]any {
+	uuid := fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", r.Uint32(), n%0xffff, r.IntN(0xfff), r.IntN(0xfff), r.Int64N(1<<48))
+	buyer := r.IntN(300)
+	date := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(3000))
+	start := date.AddDate(0, 1+r.IntN(6), 0)
+	parties := []map[string]any{{
+		"id": fmt.Sprintf("%032x", buyer*7919+1), "roles": []string{"buyer"},
+		"identifier": map[string]any{"scheme": "GB-SRS", "id": fmt.Sprintf("sid4gov.cabinetoffice.gov.uk/%08x", buyer), "legalName": nil},
+		"name":       fmt.Sprintf("%s NHS Foundation Trust", placeName(buyer)),
+		"address":    map[string]any{"streetAddress": "Hospital Road", "locality": placeName(buyer), "postalCode": fmt.Sprintf("BD%d 6TD", 1+buyer%23), "countryName": "England"},
+		"contactPoint": map[string]any{"name": "Procurement Officer " + sentence(r, z, 1), "email": fmt.Sprintf("procurement%d@nhs.net", buyer),
+			"telephone": fmt.Sprintf("0124436%04d", buyer), "faxNumber": nil},
+	}}
+	var suppliers []map[string]any
+	for i := 0; i < 1+r.IntN(4); i++ {
+		s := int(supplierZipf.Uint64())
+		id := fmt.Sprint(i + 1)
+		parties = append(parties, map[string]any{
+			"id": id, "roles": []string{"supplier", "tenderer"},
+			"identifier": map[string]any{"scheme": "GB-COH", "id": fmt.Sprintf("%08d", 1000000+s), "legalName": fmt.Sprintf("SUPPLIER %d LIMITED", s)},
+			"sme":        r.IntN(2) == 0, "vco": false, "name": fmt.Sprintf("SUPPLIER %d LIMITED", s),
+			"address":      map[string]any{"streetAddress": "1 High Street\nLONDON\nGB", "locality": "", "region": "", "postalCode": "", "countryName": ""},
+			"contactPoint": map[string]any{"name": "Bid Manager", "email": "", "telephone": "", "faxNumber": ""},
+			"x_awardValue": map[string]any{"currency": "GBP", "amount": nil},
+		})
+		suppliers = append(suppliers, map[string]any{"id": id, "name": fmt.Sprintf("SUPPLIER %d LIMITED", s)})
+	}
+	amount := float64(r.IntN(5000000)) + float64(r.IntN(100))/100
+	period := map[string]any{"startDate": start.Format(time.RFC3339), "endDate": start.AddDate(1+r.IntN(4), 0, -1).Format(time.RFC3339)}
+	return map[string]any{
+		"ocid": "ocds-b5fd17-" + uuid, "id": fmt.Sprintf("ocds-b5fd17-%s-%d", uuid, 350000+n), "date": date.Format(time.RFC3339),
+		"tag": []string{"award"}, "initiationType": "tender", "language": "en-GB", "parties": parties,
+		"buyer": map[string]any{"id": parties[0]["id"], "name": parties[0]["name"]},
+		"tender": map[string]any{
+			"id": fmt.Sprintf("tender-%d", n), "title": "Provision of " + sentence(r, z, 6), "description": sentence(r, z, 80),
+			"status": "complete", "procurementMethod": "open", "procurementMethodDetails": "Open procedure (OJEU)",
+			"items":          []map[string]any{{"id": 1, "description": "See description of related tender.", "classification": map[string]any{"scheme": "CPV", "id": "85100000", "description": "Health services"}}},
+			"minValue":       map[string]any{"amount": 0, "currency": "GBP"},
+			"value":          map[string]any{"amount": amount, "currency": "GBP"},
+			"tenderPeriod":   map[string]any{"endDate": date.Format(time.RFC3339)},
+			"contractPeriod": period, "documents": []any{}, "numberOfTenderers": len(suppliers),
+			"xClassifications": map[string]any{"isSuitableForSme": true, "isSuitableForVco": true, "ojeuContractType": "Services"},
+		},
+		"awards": []map[string]any{{
+			"id": fmt.Sprintf("%s-award", uuid), "title": nil, "description": "See description of related tender", "status": "active",
+			"date": start.Format(time.RFC3339), "value": map[string]any{"amount": amount, "currency": "GBP"}, "suppliers": suppliers,
+			"contractPeriod": period,
+		}},
+	}
+}
+
+func placeName(i int) string {
+	places := []string{"Airedale", "Leeds", "Bradford", "Harrogate", "York", "Calderdale", "Kirklees", "Wakefield", "Barnsley", "Sheffield",
+		"Doncaster", "Rotherham", "Hull", "Scarborough", "Northallerton", "Darlington", "Durham", "Sunderland", "Gateshead", "Newcastle"}
+	return fmt.Sprintf("%s %d", places[i%len(places)], i/len(places))
+}
+
+// decodeOCDS is the baseline: plain encoding/json streaming through the
+// same file, each release decoded into generic values.
+func decodeOCDS(path string) (int, time.Duration, error) {
+	start := time.Now()
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<16))
+	n := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		if tok == "releases" {
+			dec.Token()
+			for dec.More() {
+				var rel any
+				if err := dec.Decode(&rel); err != nil {
+					return 0, 0, err
+				}
+				n++
+			}
+		}
+	}
+	return n, time.Since(start), nil
+}
+
+// benchImport generates an OCDS file of o.importMB megabytes, decodes it
+// with plain encoding/json, then imports it with `jigsaw import ocds` into a
+// fresh database of each engine, timing it and reading the import
+// process's peak memory.
+func benchImport(ctx context.Context, o options, rep *report) error {
+	if o.importMB <= 0 {
+		return nil
+	}
+	path := filepath.Join(o.workdir, "ocds.json")
+	defer os.Remove(path)
+	logf("import: writing a %d MB OCDS release package", o.importMB)
+	n, err := writeOCDS(path, int64(o.importMB)<<20, 7)
+	if err != nil {
+		return err
+	}
+	fi, _ := os.Stat(path)
+	for _, engine := range o.engines {
+		res := importResult{Engine: engine, Bytes: fi.Size(), Releases: n}
+		if _, res.Decode, err = decodeOCDS(path); err != nil {
+			return err
+		}
+		dsn, cleanup, err := newDatabase(ctx, o, engine)
+		if err != nil {
+			return err
+		}
+		if engine == "sqlite" {
+			dsn += ".import"
+		}
+		if out, err := exec.CommandContext(ctx, o.bin, "migrate", "--db", dsn).CombinedOutput(); err != nil {
+			cleanup()
+			return fmt.Errorf("migrate: %v: %s", err, out)
+		}
+		cmd := exec.CommandContext(ctx, o.bin, "import", "ocds", "--db", dsn, path)
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		out, err := cmd.Output()
+		res.Import = time.Since(start)
+		cleanup()
+		if err != nil {
+			return fmt.Errorf("jigsaw import ocds: %v", err)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			res.PeakRSS = float64(ru.Maxrss) / 1024
+		}
+		res.Summary = string(out)
+		logf("import %s: %d releases (%d MB) in %s (plain decode %s), peak RSS %.1f MB: %s", engine, n, res.Bytes>>20,
+			res.Import.Round(time.Millisecond), res.Decode.Round(time.Millisecond), res.PeakRSS, out)
+		rep.imports = append(rep.imports, res)
+	}
+	return nil
+}

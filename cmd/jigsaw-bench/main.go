@@ -35,6 +35,8 @@ type options struct {
 	soakClients int
 	crashRounds int
 	importMB    int
+	importPGMB  int
+	phases      map[string]bool
 	out         string
 	pgURL       string
 	workdir     string
@@ -47,7 +49,7 @@ func main() {
 		return
 	}
 	var o options
-	var sizes, engines string
+	var sizes, engines, phases string
 	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "corpus sizes to measure, growing the same database")
 	flag.StringVar(&engines, "engines", "sqlite,postgres", "engines to measure (postgres needs JIGSAW_BENCH_POSTGRES)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each throughput run")
@@ -56,6 +58,8 @@ func main() {
 	flag.IntVar(&o.soakClients, "soak-clients", 200, "concurrent clients in the soak run")
 	flag.IntVar(&o.crashRounds, "crash-rounds", 20, "kill -9 rounds of the crash test")
 	flag.IntVar(&o.importMB, "import-mb", 1024, "size of the generated OCDS file the import benchmark reads (0 skips it)")
+	flag.IntVar(&o.importPGMB, "import-pg-mb", 256, "size of the OCDS file imported into PostgreSQL (slower per release: a round trip per statement)")
+	flag.StringVar(&phases, "phases", "pages,writes,import", "what to measure: pages (reads, search, memory, soak), writes (submissions, crash test), import (OCDS)")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "file to write the figures into ('-' for standard output)")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
@@ -65,6 +69,16 @@ func main() {
 			os.Exit(2)
 		}
 		o.sizes = append(o.sizes, n)
+	}
+	o.phases = map[string]bool{}
+	for _, p := range strings.Split(phases, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "pages", "writes", "import":
+			o.phases[p] = true
+		default:
+			fmt.Fprintf(os.Stderr, "jigsaw-bench: unknown phase %q\n", p)
+			os.Exit(2)
+		}
 	}
 	o.pgURL = os.Getenv("JIGSAW_BENCH_POSTGRES")
 	for _, e := range strings.Split(engines, ",") {
@@ -106,19 +120,28 @@ func run(ctx context.Context, o options) error {
 	}
 	rep := &report{started: time.Now(), opts: o}
 	for _, engine := range o.engines {
-		if err := benchEngine(ctx, o, engine, rep); err != nil {
-			return fmt.Errorf("%s: %w", engine, err)
+		if o.phase("pages") {
+			if err := benchEngine(ctx, o, engine, rep); err != nil {
+				return fmt.Errorf("%s: %w", engine, err)
+			}
 		}
-		if err := benchWrites(ctx, o, engine, rep); err != nil {
-			return fmt.Errorf("%s: %w", engine, err)
+		if o.phase("writes") {
+			if err := benchWrites(ctx, o, engine, rep); err != nil {
+				return fmt.Errorf("%s: %w", engine, err)
+			}
 		}
 	}
-	if err := benchImport(ctx, o, rep); err != nil {
-		return fmt.Errorf("import: %w", err)
+	if o.phase("import") {
+		if err := benchImport(ctx, o, rep); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 	}
 	rep.finished = time.Now()
 	return rep.write(o.out)
 }
+
+// phase says whether the phase named runs; no phases chosen means all.
+func (o options) phase(name string) bool { return len(o.phases) == 0 || o.phases[name] }
 
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)

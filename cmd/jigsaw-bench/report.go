@@ -9,8 +9,10 @@ import (
 )
 
 const (
-	markerStart = "<!-- harness:start (written by cmd/jigsaw-bench; edit outside the markers) -->"
-	markerEnd   = "<!-- harness:end -->"
+	markerStart       = "<!-- harness:start (written by cmd/jigsaw-bench; edit outside the markers) -->"
+	markerEnd         = "<!-- harness:end -->"
+	importMarkerStart = "<!-- harness-import:start (written by cmd/jigsaw-bench -phases import) -->"
+	importMarkerEnd   = "<!-- harness-import:end -->"
 )
 
 type report struct {
@@ -41,9 +43,9 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	o := r.opts
 	fmt.Fprintf(&b, "%s\n## Harness\n\n", markerStart)
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -import-mb %d` (`make bench` runs the defaults: 10s runs, a 60s soak).\n",
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes` (`make bench` runs the defaults: 10s runs, a 60s soak).\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
-		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds, o.importMB)
+		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds)
 	fmt.Fprintf(&b, "Every throughput run is %s with %d concurrent keep-alive clients from the same machine (the load generator shares the 2 cores with the server, so ratios matter more than absolute figures). ", o.duration, o.concurrency)
 	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very bytes Jigsaw returned, and the engine's raw full-text query.\n\n")
 
@@ -89,17 +91,26 @@ func (r *report) markdown() string {
 				ratio(w.Submissions, w.BaselineInserts), goal, w.Crash.Rounds, w.Crash.Acknowledged, w.Crash.Lost, integrity)
 		}
 	}
-	if len(r.imports) > 0 {
-		b.WriteString("\nOCDS import: a generated Contracts Finder–shaped release package (NHS buyers, suppliers with Companies House numbers, contact points and the non-standard fields real files carry) imported by `jigsaw import ocds` into a fresh database: every release becomes a draft contract award linked to its buyer and suppliers, in one transaction. The baseline is plain `encoding/json` streaming through the same file, each release decoded into generic values. Peak memory is the import process's high-water RSS.\n\n")
-		b.WriteString("| engine | file | releases | import | plain decode | ratio (goal ≤ 2×) | import MB/s | peak RSS (goal < 100 MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
-		for _, im := range r.imports {
-			fmt.Fprintf(&b, "| %s | %d MB | %d | %s | %s | %s: %s | %.1f | %.1f MB: %s |\n", im.Engine, im.Bytes>>20, im.Releases,
-				im.Import.Round(100*time.Millisecond), im.Decode.Round(100*time.Millisecond),
-				ratio(im.Import.Seconds(), im.Decode.Seconds()), check(im.Import <= 2*im.Decode),
-				float64(im.Bytes)/(1<<20)/im.Import.Seconds(), im.PeakRSS, check(im.PeakRSS < 100))
-		}
-	}
 	fmt.Fprintf(&b, "\n%s\n", markerEnd)
+	return b.String()
+}
+
+// importMarkdown is the OCDS import section, a block of its own so that it
+// can be measured without the rest (-phases import).
+func (r *report) importMarkdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n## OCDS import\n\n", importMarkerStart)
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s). Reproduce with `scripts/bench.sh -phases import -import-mb %d -import-pg-mb %d`.\n\n",
+		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), r.opts.importMB, r.opts.importPGMB)
+	b.WriteString("The file: a generated Contracts Finder–shaped release package (NHS buyers, suppliers with Companies House numbers, contact points and the non-standard fields real files carry) imported by `jigsaw import ocds` into a fresh database: every release becomes a draft contract award linked to its buyer and suppliers, in one transaction. The baseline is plain `encoding/json` streaming through the same file, each release decoded into generic values. Peak memory is the import process's high-water RSS.\n\n")
+	b.WriteString("| engine | file | releases | import | plain decode | ratio (goal ≤ 2×) | import MB/s | peak RSS (goal < 100 MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, im := range r.imports {
+		fmt.Fprintf(&b, "| %s | %d MB | %d | %s | %s | %s: %s | %.1f | %.1f MB: %s |\n", im.Engine, im.Bytes>>20, im.Releases,
+			im.Import.Round(100*time.Millisecond), im.Decode.Round(100*time.Millisecond),
+			ratio(im.Import.Seconds(), im.Decode.Seconds()), check(im.Import <= 2*im.Decode),
+			float64(im.Bytes)/(1<<20)/im.Import.Seconds(), im.PeakRSS, check(im.PeakRSS < 100))
+	}
+	fmt.Fprintf(&b, "\n%s\n", importMarkerEnd)
 	return b.String()
 }
 
@@ -111,26 +122,40 @@ func joinInts(v []int) string {
 	return strings.Join(s, ",")
 }
 
-// write puts the report between the markers in path, keeping the rest of
-// the file (other sections are written by hand or by other benchmarks).
+// write puts the sections of the phases that ran between their markers in
+// path, keeping the rest of the file (other sections are written by hand or
+// by other phases).
 func (r *report) write(path string) error {
-	md := r.markdown()
+	var blocks [][3]string
+	if r.opts.phase("pages") || r.opts.phase("writes") {
+		blocks = append(blocks, [3]string{markerStart, markerEnd, r.markdown()})
+	}
+	if r.opts.phase("import") && len(r.imports) > 0 {
+		blocks = append(blocks, [3]string{importMarkerStart, importMarkerEnd, r.importMarkdown()})
+	}
 	if path == "-" {
-		_, err := os.Stdout.WriteString(md)
-		return err
+		for _, b := range blocks {
+			if _, err := os.Stdout.WriteString(b[2]); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	doc := string(old)
-	if i, j := strings.Index(doc, markerStart), strings.Index(doc, markerEnd); i >= 0 && j > i {
-		doc = doc[:i] + strings.TrimSuffix(md, "\n") + doc[j+len(markerEnd):]
-	} else {
-		if doc == "" {
-			doc = "# Benchmarks\n\n"
+	for _, b := range blocks {
+		start, end, md := b[0], b[1], b[2]
+		if i, j := strings.Index(doc, start), strings.Index(doc, end); i >= 0 && j > i {
+			doc = doc[:i] + strings.TrimSuffix(md, "\n") + doc[j+len(end):]
+		} else {
+			if doc == "" {
+				doc = "# Benchmarks\n\n"
+			}
+			doc = strings.TrimRight(doc, "\n") + "\n\n" + md
 		}
-		doc = strings.TrimRight(doc, "\n") + "\n\n" + md
 	}
 	logf("writing %s", path)
 	return os.WriteFile(path, []byte(doc), 0o644)

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -14,12 +16,14 @@ import (
 )
 
 const importSynopsis = `import ocds|ods|csv FILE… [--db …] [--dry-run] [flags]
+       jigsaw import instance FILE [--db …]
 
 FILE "-" is standard input; gzip files are read as they are. Each file is
 imported in one transaction: all of it, or nothing and an error saying where.
 OCDS: release or record packages, or releases, as JSON or JSON Lines.
 ODS: NHS Organisation Data Service CSV files (etr, ets, epraccur, eccg, …).
-CSV: tracker items with the header described in docs/imports.md.`
+CSV: tracker items with the header described in docs/imports.md.
+instance: a whole instance written by jigsaw export, into an empty database.`
 
 // stringList is a repeatable flag.
 type stringList []string
@@ -28,6 +32,9 @@ func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "instance" {
+		return runImportInstance(ctx, args[1:], stdin, stdout, stderr)
+	}
 	if len(args) == 0 || !slices.Contains(imports.Kinds, args[0]) {
 		fmt.Fprintf(stderr, "Usage: jigsaw %s\n", importSynopsis)
 		return errUsage
@@ -65,6 +72,11 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	opt.Progress = imports.NewProgress(stderr)
+	// Imports stream: keep the heap near what they need rather than letting
+	// it double between collections (an operator's GOMEMLIMIT wins).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(64 << 20)
+	}
 	for _, f := range files {
 		src, err := imports.Open(f, stdin)
 		if err != nil {

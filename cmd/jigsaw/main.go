@@ -25,7 +25,10 @@ Commands:
   user      user add EMAIL --role admin|moderator|editor [--password-stdin];
             user token EMAIL (prints a new API bearer token)
   import    import ocds|ods|csv FILE… (procurement data, NHS organisations,
-            tracker items); FILE "-" is standard input
+            tracker items); import instance FILE (a whole export, into
+            an empty database); FILE "-" is standard input
+  export    export FILE: the whole instance, private data included, for
+            moving servers (docs/export-format.md)
   version   print the version
 
 Every flag can also be set in the environment as JIGSAW_<FLAG>, e.g. JIGSAW_DB.
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runUser(ctx, rest, stdin, stdout, stderr)
 	case "import":
 		err = runImport(ctx, rest, stdin, stdout, stderr)
+	case "export":
+		err = runExport(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		err = runVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

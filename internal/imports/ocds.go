@@ -283,7 +283,7 @@ type ocdsImport struct {
 	opt    OCDSOptions
 	counts *jigsaw.ImportCounts
 	orgs   map[string]*jigsaw.Organisation // by "ods:CODE", "coh:NUMBER", "name:lower name"
-	seen   map[uint64]string               // release (ocid, id) → where it was, to catch duplicates
+	seen   map[uint64]int                  // hash of release (ocid, id) → its number in the file, to catch duplicates
 	at     string                          // where the current release is, for errors
 }
 
@@ -292,7 +292,7 @@ type ocdsImport struct {
 // database work, so the two share the machine's cores.
 func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw.ImportCounts, progress *Progress) error {
 	im := &ocdsImport{it: it, src: src, opt: opt, counts: counts,
-		orgs: map[string]*jigsaw.Organisation{}, seen: map[uint64]string{}}
+		orgs: map[string]*jigsaw.Organisation{}, seen: map[uint64]int{}}
 	type parsed struct {
 		r        *release
 		meta     packageMeta
@@ -341,9 +341,9 @@ func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) err
 	h := fnv.New64a()
 	h.Write([]byte(ocid + "\x00" + id))
 	if first, dup := im.seen[h.Sum64()]; dup {
-		return im.src.Errorf(at, "%s: release %q of %q appears twice in the file (first at %s)", path, truncate(id, 100), truncate(ocid, 100), first)
+		return im.src.Errorf(at, "%s: release %q of %q appears twice in the file (first as release number %d)", path, truncate(id, 100), truncate(ocid, 100), first)
 	}
-	im.seen[h.Sum64()] = path + ", " + at
+	im.seen[h.Sum64()] = im.counts.Read
 	date, err := releaseDate(string(r.Date))
 	if err != nil {
 		return im.src.Errorf(at, "%s.date: %v", path, err)

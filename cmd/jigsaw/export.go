@@ -17,13 +17,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var cfg config.Config
 	fs := newFlagSet("export", stderr, "export FILE [--db …]")
 	config.DBFlag(fs, &cfg.DB)
-	files, err := parseWithFiles(fs, args)
+	file, err := oneFile(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(stderr, "jigsaw export: give one FILE")
-		return errUsage
 	}
 	db, err := openDB(ctx, cfg.DB)
 	if err != nil {
@@ -33,10 +29,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
-	if files[0] == "-" {
+	if file == "-" {
 		return db.Export(ctx, stdout)
 	}
-	return writeAtomically(files[0], func(w io.Writer) error { return db.Export(ctx, w) })
+	return writeAtomically(file, func(w io.Writer) error { return db.Export(ctx, w) })
 }
 
 // writeAtomically writes path through a temporary file in its directory,
@@ -66,13 +62,9 @@ func runImportInstance(ctx context.Context, args []string, stdin io.Reader, stdo
 	var cfg config.Config
 	fs := newFlagSet("import instance", stderr, "import instance FILE [--db …]")
 	config.DBFlag(fs, &cfg.DB)
-	files, err := parseWithFiles(fs, args)
+	file, err := oneFile(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(stderr, "jigsaw import instance: give one FILE")
-		return errUsage
 	}
 	db, err := openDB(ctx, cfg.DB)
 	if err != nil {
@@ -83,13 +75,13 @@ func runImportInstance(ctx context.Context, args []string, stdin io.Reader, stdo
 		return err
 	}
 	in, name := stdin, "standard input"
-	if files[0] != "-" {
-		f, err := os.Open(files[0])
+	if file != "-" {
+		f, err := os.Open(file)
 		if err != nil {
-			return fmt.Errorf("%s: cannot open: %w", files[0], err)
+			return fmt.Errorf("%s: cannot open: %w", file, err)
 		}
 		defer f.Close()
-		in, name = f, files[0]
+		in, name = f, file
 	}
 	n, err := db.ImportInstance(ctx, in, name)
 	if err != nil {

@@ -29,6 +29,10 @@ Commands:
             an empty database); FILE "-" is standard input
   export    export FILE: the whole instance, private data included, for
             moving servers (docs/export-format.md)
+  backup    backup FILE: a consistent copy of the database while it runs
+            (SQLite file copy; PostgreSQL through pg_dump)
+  restore   restore FILE: replace the database with a backup (stop the
+            server first)
   version   print the version
 
 Every flag can also be set in the environment as JIGSAW_<FLAG>, e.g. JIGSAW_DB.
@@ -64,6 +68,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runImport(ctx, rest, stdin, stdout, stderr)
 	case "export":
 		err = runExport(ctx, rest, stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		err = runRestore(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		err = runVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

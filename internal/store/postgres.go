@@ -34,7 +34,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("Cannot reach %s as user %q: %s", desc, cfg.User, pgReason(err))}
 	}
-	return &DB{Engine: Postgres, read: sqldb, write: sqldb, desc: desc}, nil
+	return &DB{Engine: Postgres, read: sqldb, write: sqldb, desc: desc, dsn: dsn}, nil
 }
 
 // pgReason shortens a connection error to its cause, without the connection

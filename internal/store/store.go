@@ -53,6 +53,7 @@ type DB struct {
 	}
 
 	path string // the SQLite file; "" on PostgreSQL
+	dsn  string // the PostgreSQL URL, password and all (for pg_dump); never printed
 	desc string // where the database is, safe to print (no password)
 
 	// Now returns the current time; tests may replace it.

@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"jigsaw"
+)
+
+// Backup writes a consistent copy of the database to path while the server
+// keeps running. SQLite: VACUUM INTO a file beside path, synced and renamed
+// into place, so path is only ever a whole backup. PostgreSQL: pg_dump's
+// custom format, when pg_dump is installed.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Engine == Postgres {
+		return db.pgDump(ctx, path)
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
+	os.Remove(tmp)
+	defer os.Remove(tmp)
+	// A connection of its own: the readers are query-only and the writer
+	// must stay free for the server. VACUUM INTO reads one snapshot.
+	conn, err := sql.Open("sqlite", "file:"+db.path)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 10000`); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, tmp); err != nil {
+		return fmt.Errorf("backup of %s: %w", db, db.mapError(err))
+	}
+	if err := syncFile(tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Restore replaces the database named by dsn with the backup at path. The
+// server must be stopped: it would go on with the database it had open.
+// SQLite: the backup is checked (a SQLite file, intact, a schema this
+// version knows), copied beside the database, synced and renamed over it.
+// PostgreSQL: pg_restore, dropping what the backup recreates.
+func Restore(ctx context.Context, dsn, path string) error {
+	if isPostgresDSN(dsn) {
+		return pgRestore(ctx, dsn, path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read the backup: %v", path, errors.Unwrap(err))
+	}
+	target := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+	if i := strings.IndexByte(target, '?'); i >= 0 {
+		target = target[:i]
+	}
+	// Checked as a copy beside the target, so the backup itself is never
+	// touched and the target changes in one rename.
+	tmp := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+".restoring")
+	defer func() {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(tmp + suffix)
+		}
+	}()
+	if err := copyFile(path, tmp); err != nil {
+		return err
+	}
+	if err := checkBackup(ctx, tmp, path); err != nil {
+		return err
+	}
+	// The old database's write-ahead log must not be applied to the new
+	// file: it goes first.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(target + suffix); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return os.Rename(tmp, target)
+}
+
+// checkBackup opens the copy at tmp of the backup named name and checks it
+// is an intact Jigsaw database of a schema this version knows.
+func checkBackup(ctx context.Context, tmp, name string) error {
+	check, err := openSQLite(ctx, tmp)
+	if err != nil {
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s is not a Jigsaw backup: %s", name, jigsaw.ErrorMessage(err))
+	}
+	cur, latest, err := check.SchemaVersion(ctx)
+	if err == nil && cur == 0 {
+		err = errors.New("it has no Jigsaw schema")
+	}
+	if err == nil {
+		err = check.IntegrityCheck(ctx)
+	}
+	if cerr := check.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s is not a usable Jigsaw backup: %s", name, jigsaw.ErrorMessage(err))
+	}
+	if cur > latest {
+		return newerSchemaError(cur, latest)
+	}
+	return syncFile(tmp)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// pgTool finds a PostgreSQL client program: on PATH, else in Debian's
+// versioned directories, newest first (pg_dump must not be older than the
+// server).
+func pgTool(name string) (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return pgDirVersion(dirs[i]) > pgDirVersion(dirs[j]) })
+	for _, d := range dirs {
+		if p := filepath.Join(d, name); isExecutable(p) {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", jigsaw.Errorf(jigsaw.EUNAVAILABLE, "%s is not installed. Install PostgreSQL's client programs (Debian: apt-get install postgresql-client), "+
+		"or back up by hand: pg_dump --format=custom --file=FILE DATABASE-URL (restore: pg_restore --clean --if-exists --no-owner --dbname=DATABASE-URL FILE).", name)
+}
+
+func pgDirVersion(dir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(dir)))
+	return n
+}
+
+func isExecutable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// pgEnv is the connection as libpq's environment: the password never
+// appears on a command line, where other users could read it.
+func pgEnv(dsn string) ([]string, string, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, "", jigsaw.Errorf(jigsaw.EINVALID, "The PostgreSQL URL in --db is malformed.")
+	}
+	env := append(os.Environ(),
+		"PGHOST="+cfg.Host, "PGPORT="+strconv.Itoa(int(cfg.Port)), "PGUSER="+cfg.User,
+		"PGPASSWORD="+cfg.Password, "PGDATABASE="+cfg.Database)
+	if u, err := url.Parse(dsn); err == nil {
+		if m := u.Query().Get("sslmode"); m != "" {
+			env = append(env, "PGSSLMODE="+m)
+		}
+	}
+	return env, cfg.RuntimeParams["search_path"], nil
+}
+
+func (db *DB) pgDump(ctx context.Context, path string) error {
+	tool, err := pgTool("pg_dump")
+	if err != nil {
+		return err
+	}
+	env, schema, err := pgEnv(db.dsn)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
+	defer os.Remove(tmp)
+	args := []string{"--format=custom", "--no-owner", "--file=" + tmp}
+	if schema != "" {
+		args = append(args, "--schema="+schema)
+	}
+	if err := runPG(ctx, tool, args, env); err != nil {
+		return err
+	}
+	if err := syncFile(tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func pgRestore(ctx context.Context, dsn, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read the backup: %v", path, errors.Unwrap(err))
+	}
+	tool, err := pgTool("pg_restore")
+	if err != nil {
+		return err
+	}
+	env, _, err := pgEnv(dsn)
+	if err != nil {
+		return err
+	}
+	return runPG(ctx, tool, []string{"--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname=" + dbNameOnly(env), path}, env)
+}
+
+// dbNameOnly is the database to restore into, by name: the rest of the
+// connection comes from the environment.
+func dbNameOnly(env []string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], "PGDATABASE="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func runPG(ctx context.Context, tool string, args, env []string) error {
+	cmd := exec.CommandContext(ctx, tool, args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		msg := strings.TrimSpace(string(out))
+		if len(msg) > 600 {
+			msg = msg[:600] + "…"
+		}
+		return fmt.Errorf("%s failed: %v: %s", filepath.Base(tool), err, msg)
+	}
+	return nil
+}

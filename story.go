@@ -85,6 +85,9 @@ type PublicStory struct {
 	ID            int64
 	Title         string
 	Body          string // the public (redacted) Markdown
+	// BodyHTML is Body rendered and sanitised when it was written ("" when
+	// it was written without a renderer).
+	BodyHTML string
 	Kind          StoryKind
 	KeyIssues     []string
 	District      string

@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"jigsaw"
+	"jigsaw/internal/markdown"
 )
 
 // The corpus is generated, not copied: words, places and organisations
@@ -101,6 +102,7 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 	if err := ins.flush(); err != nil {
 		return 0, 0, err
 	}
+	md := markdown.New()
 	for i := 1; i <= n; i++ {
 		id := storyBase + int64(i)
 		pid := personBase + int64(i)
@@ -115,8 +117,9 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 		district := districts[r.IntN(len(districts))]
 		published := now.Add(-time.Duration(r.IntN(3*365*24)) * time.Hour)
 		ins.add("people", "id, name, email, created_at", pid, fmt.Sprintf("Bench Person %d", pid), fmt.Sprintf("bench%d@example.invalid", pid), published)
-		ins.add("stories", "id, title, body, public_body, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at",
-			id, title, body.String(), body.String(), string(kinds[r.IntN(len(kinds))]), district, "Area "+district, published.Format("2006-01"),
+		// Stored rendered, as the server stores what it publishes.
+		ins.add("stories", "id, title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at",
+			id, title, body.String(), body.String(), md.Render(body.String()), string(kinds[r.IntN(len(kinds))]), district, "Area "+district, published.Format("2006-01"),
 			string(jigsaw.StoryPublished), pid, "A person in "+district, published, published, published)
 		first := r.IntN(len(issues))
 		ins.add("story_key_issues", "story_id, key_issue", id, issues[first])

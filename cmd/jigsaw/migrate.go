@@ -12,7 +12,7 @@ import (
 
 // openDB opens the database for a maintenance command.
 func openDB(ctx context.Context, dsn string) (*store.DB, error) {
-	return store.Open(ctx, dsn)
+	return app.OpenDB(ctx, dsn)
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

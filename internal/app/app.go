@@ -12,6 +12,7 @@ import (
 
 	"jigsaw/internal/config"
 	"jigsaw/internal/demo"
+	"jigsaw/internal/markdown"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/server"
 	"jigsaw/internal/store"
@@ -41,10 +42,21 @@ func NewLogger(w io.Writer, format, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// OpenDB opens the database with what every user of it needs besides SQL:
+// the renderer of stories' public text, which is stored rendered.
+func OpenDB(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.RenderHTML = markdown.New().Render
+	return db, nil
+}
+
 // Open opens and migrates the database, loads the demo data if asked, and
 // builds the server. cfg must have been validated.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := OpenDB(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}

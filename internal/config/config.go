@@ -27,6 +27,7 @@ type Config struct {
 	DigestEvery     time.Duration // how often moderators may get the waiting-stories digest
 	MaxBodyBytes    int64         // upper limit of any request body
 	MaxImportBytes  int64         // upper limit of a file uploaded on the admin's import page
+	PageCacheMB     int           // memory for cached public pages
 	ShutdownTimeout time.Duration // how long in-flight requests may drain
 }
 
@@ -54,6 +55,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo data before serving")
 	LogFlags(fs, c)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted, in bytes")
+	fs.IntVar(&c.PageCacheMB, "page-cache-mb", 64, "memory for cached public pages, in MB (0 turns the cache off)")
 	fs.Int64Var(&c.MaxImportBytes, "max-import-bytes", 256<<20, "largest file an admin may upload to import, in bytes (the command line has no limit)")
 	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
 	fs.DurationVar(&c.DigestEvery, "digest-every", time.Hour, "at most how often moderators are emailed the stories waiting for review")
@@ -133,6 +135,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("--max-body-bytes %d: want at least 1024", c.MaxBodyBytes)
+	}
+	if c.PageCacheMB < 0 {
+		return fmt.Errorf("--page-cache-mb %d: want 0 or more", c.PageCacheMB)
 	}
 	if c.MaxImportBytes < c.MaxBodyBytes {
 		return fmt.Errorf("--max-import-bytes %d: want at least --max-body-bytes (%d)", c.MaxImportBytes, c.MaxBodyBytes)

@@ -69,6 +69,10 @@ func (r *Renderer) HTML(src string) template.HTML {
 	return out
 }
 
+// Render renders src without the cache, for HTML that is stored rather than
+// served at once.
+func (r *Renderer) Render(src string) string { return string(r.render(src)) }
+
 func (r *Renderer) render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {

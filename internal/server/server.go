@@ -66,7 +66,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		Auth:         authn,
 		Authenticate: authn.Authenticate,
 		mux:          http.NewServeMux(),
-		cache:        newPageCache(16 << 20),
+		cache:        newPageCache(cfg.PageCacheMB << 20),
 	}
 	pages.SubmitLimit = auth.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
 	pages.ImportRuns = db

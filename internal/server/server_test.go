@@ -185,7 +185,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := config.Config{Addr: ln.Addr().String(), DB: testrig.NewDSN(t, store.SQLite), LogFormat: "text", LogLevel: "warn",
-		MaxBodyBytes: 1 << 20, MaxImportBytes: 64 << 20, ShutdownTimeout: 10 * time.Second, SubmitPerHour: 20, DigestEvery: time.Hour}
+		MaxBodyBytes: 1 << 20, MaxImportBytes: 64 << 20, PageCacheMB: 16, ShutdownTimeout: 10 * time.Second, SubmitPerHour: 20, DigestEvery: time.Hour}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -433,6 +433,9 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 				return fail("the file ends without table %q (is it truncated?)", want)
 			}
 		}
+		if err := db.rerender(ctx, tx); err != nil {
+			return err
+		}
 		return db.resetSequences(ctx, tx)
 	})
 	if err != nil {
@@ -491,6 +494,43 @@ func abbreviate(raw []byte) string {
 		return string(raw[:40]) + "…"
 	}
 	return string(raw)
+}
+
+// rerender renders every story's stored HTML again from its Markdown: pages
+// serve that HTML as it is, so it must come from this renderer, not from a
+// file. An honest export gives the same bytes back.
+func (db *DB) rerender(ctx context.Context, tx execer) error {
+	if db.RenderHTML == nil {
+		_, err := tx.ExecContext(ctx, `UPDATE stories SET public_html = ''`)
+		return err
+	}
+	type story struct {
+		id   int64
+		body string
+	}
+	// In batches, so memory stays flat however many stories there are.
+	for after := int64(0); ; {
+		rows, err := tx.QueryContext(ctx, `SELECT id, public_body FROM stories WHERE id > $1 ORDER BY id LIMIT 500`, after)
+		if err != nil {
+			return err
+		}
+		batch, err := collect(rows, func(row interface{ Scan(...any) error }) (story, error) {
+			var s story
+			return s, row.Scan(&s.id, &s.body)
+		})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, s := range batch {
+			if _, err := tx.ExecContext(ctx, `UPDATE stories SET public_html = $1 WHERE id = $2`, db.RenderHTML(s.body), s.id); err != nil {
+				return err
+			}
+		}
+		after = batch[len(batch)-1].id
+	}
 }
 
 // checkEmpty refuses to import over content: an import restores an instance,

@@ -3,6 +3,8 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,4 +198,51 @@ func FuzzImportInstance(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Pages serve a story's stored HTML as it is, so an import renders it again
+// instead of trusting the file.
+func TestImportInstanceRendersStoriesAgain(t *testing.T) {
+	ctx := context.Background()
+	src := testrig.MustOpenDB(t, store.SQLite)
+	fill(t, src)
+	lines := strings.Split(string(export(t, src)), "\n")
+	col, tampered := -1, 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, `{"table":"stories"`) {
+			var tl struct{ Columns []string }
+			json.Unmarshal([]byte(l), &tl)
+			col = slices.Index(tl.Columns, "public_html")
+			continue
+		}
+		if col >= 0 && strings.HasPrefix(l, "[") {
+			var row []any
+			json.Unmarshal([]byte(l), &row)
+			row[col] = `<script>alert(1)</script>`
+			b, _ := json.Marshal(row)
+			lines[i], tampered = string(b), tampered+1
+		} else if col >= 0 && strings.HasPrefix(l, "{") {
+			col = -1
+		}
+	}
+	if tampered == 0 {
+		t.Fatal("found no story rows to tamper with")
+	}
+	dst := testrig.MustOpenDB(t, store.SQLite)
+	if _, err := dst.ImportInstance(ctx, strings.NewReader(strings.Join(lines, "\n")), "tampered.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	stories, _, err := dst.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: 50})
+	if err != nil || len(stories) == 0 {
+		t.Fatal(err)
+	}
+	for _, s := range stories {
+		full, err := dst.FindPublicStoryByID(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(full.BodyHTML, "<script") || !strings.Contains(full.BodyHTML, "<p>") {
+			t.Errorf("story %d: stored HTML %q", s.ID, full.BodyHTML)
+		}
+	}
 }

@@ -58,6 +58,11 @@ type DB struct {
 
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+
+	// RenderHTML turns a story's public Markdown into sanitised HTML, stored
+	// beside it so that pages need not render it on every view. Nil leaves
+	// the HTML empty and pages render the Markdown themselves.
+	RenderHTML func(markdown string) string
 }
 
 // Open opens the database named by dsn: a file path for SQLite or a
@@ -111,6 +116,14 @@ func (db *DB) Ping(ctx context.Context) error {
 		return db.mapError(err)
 	}
 	return nil
+}
+
+// html renders public Markdown for storing, when the store has a renderer.
+func (db *DB) html(markdown string) string {
+	if db.RenderHTML == nil {
+		return ""
+	}
+	return db.RenderHTML(markdown)
 }
 
 // now returns the store's clock reading.

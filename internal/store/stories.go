@@ -18,6 +18,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // setting both IDs. The story's status, byline and public body are stored as
 // given: callers decide the workflow.
 func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person) error {
+	publicHTML := db.html(s.PublicBody)
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		if p.CreatedAt.IsZero() {
@@ -36,9 +37,9 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 		}
 		s.UpdatedAt = now
 		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO stories (title, body, public_body, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-			s.Title, s.Body, s.PublicBody, s.Kind, s.District, s.Area, s.HappenedOn, s.Status, s.PersonID, s.Byline,
+			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			s.Title, s.Body, s.PublicBody, publicHTML, s.Kind, s.District, s.Area, s.HappenedOn, s.Status, s.PersonID, s.Byline,
 			s.SubmittedAt, timeOrNull(s.PublishedAt), s.UpdatedAt,
 		).Scan(&s.ID); err != nil {
 			return err
@@ -59,11 +60,11 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 
 // publicStoryColumns are the only story columns a public query may read.
 // Keep person_id, body and anything private out of this list.
-const publicStoryColumns = `id, title, public_body, kind, district, area, happened_on, byline, published_at`
+const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at`
 
 func scanPublicStory(row interface{ Scan(...any) error }) (*jigsaw.PublicStory, error) {
 	var s jigsaw.PublicStory
-	if err := row.Scan(&s.ID, &s.Title, &s.Body, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Byline, nullTime{&s.PublishedAt}); err != nil {
+	if err := row.Scan(&s.ID, &s.Title, &s.Body, &s.BodyHTML, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Byline, nullTime{&s.PublishedAt}); err != nil {
 		return nil, err
 	}
 	return &s, nil

@@ -18,6 +18,9 @@ import (
 // Submissions arriving together share a commit (GroupTx), each acknowledged
 // only once it is on disk.
 func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(storyID int64) []*jigsaw.Mail) (id int64, existing bool, err error) {
+	// Rendered before the transaction: the writer is shared by every
+	// submission in the group.
+	publicHTML := db.html(s.Body)
 	err = db.GroupTx(ctx, true, func(tx *sql.Tx) error {
 		id, existing = 0, false
 		if s.Token != "" {
@@ -42,9 +45,9 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO stories (title, body, public_body, kind, district, area, happened_on, status, person_id, publish_as, submitted_at, updated_at)
-			VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now,
+			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, publish_as, submitted_at, updated_at)
+			VALUES ($1, $2, $2, $11, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now, publicHTML,
 		).Scan(&id); err != nil {
 			return err
 		}
@@ -282,8 +285,9 @@ func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jig
 			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "That passage is not in the public text.", Fields: map[string]string{"passage": "Not found in the story; copy it exactly."}}
 		}
 		now := db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE stories SET public_body = $1, title = $2, updated_at = $3 WHERE id = $4`,
-			strings.ReplaceAll(public, passage, redactionMark), strings.ReplaceAll(title, passage, redactionMark), now, id); err != nil {
+		redacted := strings.ReplaceAll(public, passage, redactionMark)
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET public_body = $1, public_html = $2, title = $3, updated_at = $4 WHERE id = $5`,
+			redacted, db.html(redacted), strings.ReplaceAll(title, passage, redactionMark), now, id); err != nil {
 			return err
 		}
 		return addRevision(ctx, tx, id, by.ID, "redact", now)
@@ -307,7 +311,8 @@ func (db *DB) EditStory(ctx context.Context, id int64, title, publicBody string,
 	}
 	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-edit", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
 		now := db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE stories SET title = $1, public_body = $2, updated_at = $3 WHERE id = $4`, title, publicBody, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET title = $1, public_body = $2, public_html = $3, updated_at = $4 WHERE id = $5`,
+			title, publicBody, db.html(publicBody), now, id); err != nil {
 			return err
 		}
 		return addRevision(ctx, tx, id, by.ID, "edit", now)

@@ -14,6 +14,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"jigsaw/internal/markdown"
 	"jigsaw/internal/store"
 )
 
@@ -55,6 +56,7 @@ func MustOpenDB(tb testing.TB, engine string) *store.DB {
 		tb.Fatalf("open %s: %v", engine, err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	db.RenderHTML = markdown.New().Render
 	if _, err := db.Migrate(context.Background(), nil); err != nil {
 		tb.Fatalf("migrate %s: %v", engine, err)
 	}

@@ -14,6 +14,14 @@ import (
 func (p *Pages) funcs() template.FuncMap {
 	return template.FuncMap{
 		"markdown": p.md.HTML,
+		// storyHTML is a story's text as rendered when it was stored, or
+		// rendered now for a story stored without it.
+		"storyHTML": func(s *jigsaw.PublicStory) template.HTML {
+			if s.BodyHTML != "" {
+				return template.HTML(s.BodyHTML)
+			}
+			return p.md.HTML(s.Body)
+		},
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

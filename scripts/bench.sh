@@ -14,7 +14,8 @@ JIGSAW_BENCH_POSTGRES="$PG_TEMP_URL" go run ./cmd/jigsaw-bench "$@"
 # The long fuzz runs: each parser of outside input for a while.
 if [ "${FUZZ_TIME:-}" != 0 ]; then
 	for target in "FuzzHTML ./internal/markdown" "FuzzSubmission ./internal/web" "FuzzDecode ./internal/api" \
-		"FuzzImportOCDS ./internal/imports" "FuzzImportODS ./internal/imports" "FuzzImportCSV ./internal/imports"; do
+		"FuzzImportOCDS ./internal/imports" "FuzzImportODS ./internal/imports" "FuzzImportCSV ./internal/imports" \
+		"FuzzImportInstance ./internal/store"; do
 		set -- $target
 		go test -run '^$' -fuzz "^$1\$" -fuzztime "${FUZZ_TIME:-60s}" "$2"
 	done

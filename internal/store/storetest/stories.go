@@ -206,6 +206,27 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 			t.Errorf("search %q: got %v, want %v", tt.q, ids, tt.want)
 		}
 	}
+
+	// Relevance before recency: the story about corridors (older, the word
+	// in its title and throughout) comes before the newer one that only
+	// mentions a corridor once in passing.
+	about := newStory("Eleven hours in a corridor", jigsaw.StoryPublished, time.Now().Add(-48*time.Hour))
+	about.story.PublicBody = "The corridor was full. Trolleys lined the corridor from end to end; the corridor was where we waited."
+	passing := newStory("Discharge delayed", jigsaw.StoryPublished, time.Now())
+	passing.story.PublicBody = "My discharge was delayed by two days while they found a bed in a care home; I walked the corridor once a day and otherwise read, slept and waited for news from social services."
+	mustCreateStory(t, db, &about)
+	mustCreateStory(t, db, &passing)
+	got, err := db.SearchPublicStories(ctx, "corridor", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != about.story.ID || got[1].ID != passing.story.ID {
+		var ids []int64
+		for _, s := range got {
+			ids = append(ids, s.ID)
+		}
+		t.Errorf("search corridor: got %v, want the story about corridors (%d) before the passing mention (%d)", ids, about.story.ID, passing.story.ID)
+	}
 }
 
 func (s *suite) testStoryCountCap(t *testing.T) {

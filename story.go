@@ -82,12 +82,12 @@ type Story struct {
 // PublicStory is a published story as anyone may see it. It is built by
 // queries that never touch the people table, so it cannot carry personal data.
 type PublicStory struct {
-	ID            int64
-	Title         string
-	Body          string // the public (redacted) Markdown
+	ID    int64
+	Title string
+	Body  string // the public (redacted) Markdown
 	// BodyHTML is Body rendered and sanitised when it was written ("" when
 	// it was written without a renderer).
-	BodyHTML string
+	BodyHTML      string
 	Kind          StoryKind
 	KeyIssues     []string
 	District      string

@@ -12,14 +12,7 @@ import (
 
 // runBackup writes a consistent backup of the running instance's database.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config.Config
-	fs := newFlagSet("backup", stderr, "backup FILE [--db …]")
-	config.DBFlag(fs, &cfg.DB)
-	file, err := oneFile(fs, args)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg.DB)
+	db, file, err := fileCommand(ctx, "backup", args, stderr)
 	if err != nil {
 		return err
 	}

@@ -8,20 +8,28 @@ import (
 	"path/filepath"
 
 	"jigsaw/internal/config"
+	"jigsaw/internal/store"
 )
+
+// fileCommand parses the flags of a command that takes one FILE and --db
+// (before or after each other) and opens the database.
+func fileCommand(ctx context.Context, name string, args []string, stderr io.Writer) (*store.DB, string, error) {
+	var cfg config.Config
+	fs := newFlagSet(name, stderr, name+" FILE [--db …]")
+	config.DBFlag(fs, &cfg.DB)
+	file, err := oneFile(fs, args)
+	if err != nil {
+		return nil, "", err
+	}
+	db, err := openDB(ctx, cfg.DB)
+	return db, file, err
+}
 
 // runExport writes the whole instance to FILE ("-" for standard output).
 // A file appears only once complete: it is written beside its final name
 // and renamed.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg config.Config
-	fs := newFlagSet("export", stderr, "export FILE [--db …]")
-	config.DBFlag(fs, &cfg.DB)
-	file, err := oneFile(fs, args)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg.DB)
+	db, file, err := fileCommand(ctx, "export", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -59,14 +67,7 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 
 // runImportInstance restores an export into an empty database.
 func runImportInstance(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	var cfg config.Config
-	fs := newFlagSet("import instance", stderr, "import instance FILE [--db …]")
-	config.DBFlag(fs, &cfg.DB)
-	file, err := oneFile(fs, args)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg.DB)
+	db, file, err := fileCommand(ctx, "import instance", args, stderr)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -117,6 +118,8 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 			w.Header()[k] = v
 		}
 		w.Header().Set("X-Cache", "hit")
+		// Declared, so the body goes out whole rather than in chunks.
+		w.Header().Set("Content-Length", strconv.Itoa(len(e.body)))
 		w.WriteHeader(http.StatusOK)
 		w.Write(e.body)
 		return

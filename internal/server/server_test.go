@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,8 +114,17 @@ func TestMiddleware(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if got := resp.Header.Get("X-Request-ID"); got == "<script>" || len(got) != 16 {
-			t.Fatalf("hostile caller ID: got %q, want a fresh one", got)
+		first := resp.Header.Get("X-Request-ID")
+		if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]+$`).MatchString(first) {
+			t.Fatalf("hostile caller ID: got %q, want a fresh one", first)
+		}
+		resp, err = a.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if again := resp.Header.Get("X-Request-ID"); again == first {
+			t.Fatalf("two requests were both given the ID %q", first)
 		}
 	})
 	t.Run("body limits", func(t *testing.T) {

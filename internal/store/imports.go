@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,9 @@ type ImportTx struct {
 	changed bool // whether anything public may have changed
 }
 
+// importCacheKiB is SQLite's page cache during an import.
+const importCacheKiB = 8192
+
 // Import runs fn in one write transaction and, when fn succeeds, records run
 // and commits. A dry run does all the same work and then rolls back, so its
 // counts are exactly what a real run would do. The content version is bumped
@@ -40,7 +44,17 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 	if err != nil {
 		return db.mapError(err)
 	}
+	if db.Engine == SQLite {
+		// A larger page cache for the length of the import: a big file's
+		// transaction otherwise spills pages to the log and reads them back.
+		defer db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+	}
 	defer tx.Rollback()
+	if db.Engine == SQLite {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
+			return db.mapError(err)
+		}
+	}
 	it := &ImportTx{db: db, tx: &preparedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, ctx: ctx}
 	if err := fn(it); err != nil {
 		return db.mapError(err)

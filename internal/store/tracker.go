@@ -124,13 +124,8 @@ func (db *DB) checkTrackerItem(ctx context.Context, tx execer, t *jigsaw.Tracker
 	}
 	t.OrderHistory()
 	p := jigsaw.Problems{}
-	for i := range t.Organisations {
-		o := &t.Organisations[i]
-		if err := tx.QueryRowContext(ctx, `SELECT slug, name FROM organisations WHERE id = $1`, o.OrgID).Scan(&o.Slug, &o.Name); err == sql.ErrNoRows {
-			p.Add(fmt.Sprintf("organisations[%d].organisation", i), "No such organisation.")
-		} else if err != nil {
-			return err
-		}
+	if err := nameOrganisations(ctx, tx, p, t.Organisations); err != nil {
+		return err
 	}
 	checkKeyIssues(ctx, tx, p, t.KeyIssues)
 	for i, s := range t.Stories {
@@ -146,7 +141,25 @@ func (db *DB) checkTrackerItem(ctx context.Context, tx execer, t *jigsaw.Tracker
 	return p.Err()
 }
 
-func checkKeyIssues(ctx context.Context, tx execer, p jigsaw.Problems, issues []string) {
+// nameOrganisations fills in the slug and name of each organisation, by id;
+// an id that names none is a problem. (One query per organisation: on
+// PostgreSQL an IN list of them was slower.)
+func nameOrganisations(ctx context.Context, tx querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg) error {
+	for i := range orgs {
+		o := &orgs[i]
+		err := tx.QueryRowContext(ctx, `SELECT slug, name FROM organisations WHERE id = $1`, o.OrgID).Scan(&o.Slug, &o.Name)
+		if err == sql.ErrNoRows {
+			p.Add(fmt.Sprintf("organisations[%d].organisation", i), "No such organisation.")
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkKeyIssues adds a problem for each slug that is not one of the site's
+// key issues.
+func checkKeyIssues(ctx context.Context, tx querier, p jigsaw.Problems, issues []string) {
 	for _, k := range issues {
 		if !exists(ctx, tx, `SELECT count(*) FROM key_issues WHERE slug = $1`, k) {
 			p.Add("key_issues", fmt.Sprintf("%q is not a key issue of this site.", k))
@@ -161,41 +174,77 @@ func exists(ctx context.Context, q querier, query string, args ...any) bool {
 	return q.QueryRowContext(ctx, query, args...).Scan(&n) == nil && n > 0
 }
 
+// writeTrackerLists writes each of the item's lists with one statement, so a
+// bulk import costs a statement per table rather than per row.
 func (db *DB) writeTrackerLists(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
-	exec := func(query string, args ...any) error {
-		_, err := tx.ExecContext(ctx, query, args...)
+	var rows multiRow
+	for i, h := range t.History {
+		rows.add(t.ID, i, h.Status, h.On, h.Note)
+	}
+	if err := rows.insert(ctx, tx, `tracker_status_history (tracker_id, position, status, on_date, note)`); err != nil {
 		return err
 	}
-	for i, h := range t.History {
-		if err := exec(`INSERT INTO tracker_status_history (tracker_id, position, status, on_date, note) VALUES ($1, $2, $3, $4, $5)`,
-			t.ID, i, h.Status, h.On, h.Note); err != nil {
-			return err
-		}
-	}
 	for i, o := range t.Organisations {
-		if err := exec(`INSERT INTO tracker_organisations (tracker_id, organisation_id, role, position) VALUES ($1, $2, $3, $4)`,
-			t.ID, o.OrgID, o.Role, i); err != nil {
-			return err
-		}
+		rows.add(t.ID, o.OrgID, o.Role, i)
+	}
+	if err := rows.insert(ctx, tx, `tracker_organisations (tracker_id, organisation_id, role, position)`); err != nil {
+		return err
 	}
 	for _, k := range t.KeyIssues {
-		if err := exec(`INSERT INTO tracker_key_issues (tracker_id, key_issue) VALUES ($1, $2)`, t.ID, k); err != nil {
-			return err
-		}
+		rows.add(t.ID, k)
+	}
+	if err := rows.insert(ctx, tx, `tracker_key_issues (tracker_id, key_issue)`); err != nil {
+		return err
 	}
 	for i, s := range t.Sources {
-		if err := exec(`INSERT INTO tracker_sources (tracker_id, position, url, publisher, published_on, quote) VALUES ($1, $2, $3, $4, $5, $6)`,
-			t.ID, i, s.URL, s.Publisher, s.PublishedOn, s.Quote); err != nil {
-			return err
-		}
+		rows.add(t.ID, i, s.URL, s.Publisher, s.PublishedOn, s.Quote)
+	}
+	if err := rows.insert(ctx, tx, `tracker_sources (tracker_id, position, url, publisher, published_on, quote)`); err != nil {
+		return err
 	}
 	for _, s := range uniqueLinks(t.Stories) {
-		if err := exec(`INSERT INTO tracker_stories (tracker_id, story_id) VALUES ($1, $2)`, t.ID, s); err != nil {
-			return err
-		}
+		rows.add(t.ID, s)
+	}
+	if err := rows.insert(ctx, tx, `tracker_stories (tracker_id, story_id)`); err != nil {
+		return err
 	}
 	for _, d := range uniqueLinks(t.Disputes) {
-		if err := exec(`INSERT INTO tracker_disputes (tracker_id, dispute_id) VALUES ($1, $2)`, t.ID, d); err != nil {
+		rows.add(t.ID, d)
+	}
+	return rows.insert(ctx, tx, `tracker_disputes (tracker_id, dispute_id)`)
+}
+
+// multiRow gathers the rows of one multi-row INSERT.
+type multiRow struct {
+	args []any
+	rows int
+}
+
+func (m *multiRow) add(values ...any) {
+	m.args = append(m.args, values...)
+	m.rows++
+}
+
+// insert writes the gathered rows into table, "name (columns…)", at most
+// 100 rows a statement (well under either engine's limit on arguments), and
+// empties m for the next table.
+func (m *multiRow) insert(ctx context.Context, tx execer, table string) error {
+	defer func() { m.args, m.rows = m.args[:0], 0 }()
+	if m.rows == 0 {
+		return nil
+	}
+	cols := len(m.args) / m.rows
+	for first := 0; first < m.rows; first += 100 {
+		n := min(100, m.rows-first)
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " VALUES ")
+		for r := 0; r < n; r++ {
+			if r > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(" + placeholders(1+r*cols, cols) + ")")
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), m.args[first*cols:(first+n)*cols]...); err != nil {
 			return err
 		}
 	}

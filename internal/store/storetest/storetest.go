@@ -36,6 +36,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Audit", s.testAudit},
 		{"GroupCommit", s.testGroupCommit},
 		{"TrackerCreateFind", s.testTrackerCreateFind},
+		{"TrackerLongLists", s.testTrackerLongLists},
 		{"TrackerValidation", s.testTrackerValidation},
 		{"TrackerFilters", s.testTrackerFilters},
 		{"TrackerRevisions", s.testTrackerRevisions},

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,6 +147,36 @@ func (s *suite) testTrackerCreateFind(t *testing.T) {
 	if err := db.UpdateTrackerItem(ctx, &jigsaw.TrackerItem{ID: 987654, Kind: jigsaw.TrackerCut, Title: "x",
 		History: []jigsaw.StatusChange{{Status: jigsaw.TrackerProposed, On: "2025"}}}); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
 		t.Fatalf("update of a missing item: got %v, want ENOTFOUND", err)
+	}
+}
+
+// Lists are written several rows a statement; one longer than a statement
+// holds must still arrive whole and in order.
+func (s *suite) testTrackerLongLists(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	f := mustFixture(t, db)
+	item := subCoItem(f)
+	for i := 0; i < 250; i++ {
+		item.Sources = append(item.Sources, jigsaw.Source{URL: fmt.Sprintf("https://example.org/board-papers/%d", i), Publisher: "Trust board"})
+	}
+	if err := db.CreateTrackerItem(ctx, item); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FindTrackerItemByID(ctx, item.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sources) != 250 {
+		t.Fatalf("read back %d sources, want 250", len(got.Sources))
+	}
+	for i, src := range got.Sources {
+		if want := fmt.Sprintf("https://example.org/board-papers/%d", i); src.URL != want {
+			t.Fatalf("source %d: got %s, want %s", i, src.URL, want)
+		}
+	}
+	if len(got.Organisations) != 2 || got.Organisations[0].OrgID != f.trust.ID || got.Organisations[1].OrgID != f.sub.ID {
+		t.Fatalf("organisations: got %+v", got.Organisations)
 	}
 }
 

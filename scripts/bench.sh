@@ -13,10 +13,5 @@ trap pg_temp_stop EXIT
 JIGSAW_BENCH_POSTGRES="$PG_TEMP_URL" go run ./cmd/jigsaw-bench "$@"
 # The long fuzz runs: each parser of outside input for a while.
 if [ "${FUZZ_TIME:-}" != 0 ]; then
-	for target in "FuzzHTML ./internal/markdown" "FuzzSubmission ./internal/web" "FuzzDecode ./internal/api" \
-		"FuzzImportOCDS ./internal/imports" "FuzzImportODS ./internal/imports" "FuzzImportCSV ./internal/imports" \
-		"FuzzImportInstance ./internal/store"; do
-		set -- $target
-		go test -run '^$' -fuzz "^$1\$" -fuzztime "${FUZZ_TIME:-60s}" "$2"
-	done
+	scripts/fuzz.sh "${FUZZ_TIME:-60s}"
 fi

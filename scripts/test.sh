@@ -20,3 +20,8 @@ if [ $# -eq 0 ]; then
 	set -- ./...
 fi
 go test -count=1 -timeout 20m "$@"
+# The whole suite ends with a short run of every fuzzer (the seed corpora ran
+# above as ordinary tests); FUZZ_SMOKE=0 skips it.
+if [ "$*" = ./... ] && [ "${FUZZ_SMOKE:-}" != 0 ]; then
+	scripts/fuzz.sh "${FUZZ_SMOKE:-5s}"
+fi

@@ -21,6 +21,16 @@ type pageCache struct {
 	bytes    int
 	lru      *list.List // of *cacheEntry, most recent first
 	byKey    map[string]*list.Element
+	flights  map[string]*flight // answers being rendered now
+}
+
+// flight is one rendering of a page that other requests for the same page
+// wait for rather than render it again: when a popular page falls out of the
+// cache, or many new pages are asked for at once, each is rendered once.
+type flight struct {
+	done    chan struct{}
+	entry   *cacheEntry // nil when the answer was not one to share
+	waiters int         // requests waiting for it, under pageCache.mu
 }
 
 type cacheEntry struct {
@@ -38,7 +48,7 @@ const versionMaxAge = 100 * time.Millisecond
 const maxEntryBytes = 512 << 10
 
 func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{maxBytes: maxBytes, lru: list.New(), byKey: map[string]*list.Element{}}
+	return &pageCache{maxBytes: maxBytes, lru: list.New(), byKey: map[string]*list.Element{}, flights: map[string]*flight{}}
 }
 
 func (c *pageCache) get(key string, version int64) *cacheEntry {
@@ -57,12 +67,37 @@ func (c *pageCache) get(key string, version int64) *cacheEntry {
 	return e
 }
 
-func (c *pageCache) put(e *cacheEntry) {
+// join returns the flight rendering key, starting one when there is none;
+// leader reports whether the caller started it and must land it.
+func (c *pageCache) join(key string) (f *flight, leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.flights[key]; f != nil {
+		f.waiters++
+		return f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.flights[key] = f
+	return f, true
+}
+
+// land ends the flight for key with its answer, e (nil if it is not to be
+// shared), which is also cached.
+func (c *pageCache) land(key string, f *flight, e *cacheEntry) {
+	c.mu.Lock()
+	delete(c.flights, key)
+	if e != nil {
+		c.putLocked(e)
+	}
+	f.entry = e
+	c.mu.Unlock()
+	close(f.done)
+}
+
+func (c *pageCache) putLocked(e *cacheEntry) {
 	if len(e.body) > maxEntryBytes {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if el, ok := c.byKey[e.key]; ok {
 		c.remove(el)
 	}
@@ -105,7 +140,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 }
 
 // serveCached answers r from the cache or from h, storing a fresh 200
-// answer that sets no cookie.
+// answer that sets no cookie. Requests for a page that another request is
+// rendering wait for that answer.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
 	version, err := s.DB.RecentContentVersion(r.Context(), versionMaxAge)
 	if err != nil {
@@ -114,16 +150,26 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	}
 	key := r.URL.RequestURI()
 	if e := s.cache.get(key, version); e != nil {
-		for k, v := range e.header {
-			w.Header()[k] = v
-		}
-		w.Header().Set("X-Cache", "hit")
-		// Declared, so the body goes out whole rather than in chunks.
-		w.Header().Set("Content-Length", strconv.Itoa(len(e.body)))
-		w.WriteHeader(http.StatusOK)
-		w.Write(e.body)
+		writeCached(w, e)
 		return
 	}
+	f, leader := s.cache.join(key)
+	if !leader {
+		select {
+		case <-f.done:
+		case <-r.Context().Done():
+			return // the client has gone
+		}
+		// An answer rendered under an older content version is not shared.
+		if e := f.entry; e != nil && e.version >= version {
+			writeCached(w, e)
+			return
+		}
+		h(w, r)
+		return
+	}
+	var entry *cacheEntry
+	defer func() { s.cache.land(key, f, entry) }() // even if h panics: the waiters render their own
 	rec := &recorder{ResponseWriter: w}
 	h(rec, r)
 	if rec.status != http.StatusOK || rec.body.Len() > maxEntryBytes || w.Header().Get("Set-Cookie") != "" ||
@@ -136,5 +182,16 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 			header[k] = v
 		}
 	}
-	s.cache.put(&cacheEntry{key: key, version: version, header: header, body: bytes.Clone(rec.body.Bytes())})
+	entry = &cacheEntry{key: key, version: version, header: header, body: bytes.Clone(rec.body.Bytes())}
+}
+
+func writeCached(w http.ResponseWriter, e *cacheEntry) {
+	for k, v := range e.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("X-Cache", "hit")
+	// Declared, so the body goes out whole rather than in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(e.body)
 }

@@ -30,10 +30,13 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	var query string
 	var arg any
 	if db.Engine == Postgres {
-		query = `SELECT ` + publicStoryColumns + ` FROM (
-				SELECT * FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
-				ORDER BY id DESC LIMIT ` + itoa(searchWindow) + `) recent
-			ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC, id DESC LIMIT $2`
+		query = `SELECT ` + prefixed("s.", publicStoryColumns) + ` FROM (
+				SELECT id, ts_rank(search, plainto_tsquery('english', $1)) AS score FROM (
+					SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
+					ORDER BY id DESC LIMIT ` + itoa(searchWindow) + `) recent
+				ORDER BY score DESC, id DESC LIMIT $2) best
+			JOIN stories s ON s.id = best.id
+			ORDER BY best.score DESC, s.id DESC`
 		arg = strings.Join(words, " ")
 	} else {
 		quoted := make([]string, len(words))
@@ -42,12 +45,16 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 		}
 		// story_search holds published stories only (see the triggers), so
 		// the status check is a second wall, not a filter that thins results.
+		// Only the best few are joined with their stories: reading the text
+		// of the whole window was most of the time.
 		query = `SELECT ` + prefixed("s.", publicStoryColumns) + ` FROM (
-				SELECT rowid AS id, ` + SQLiteSearchScore + ` AS score FROM story_search
-				WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + itoa(searchWindow) + `) m
-			JOIN stories s ON s.id = m.id
+				SELECT id, score FROM (
+					SELECT rowid AS id, ` + SQLiteSearchScore + ` AS score FROM story_search
+					WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + itoa(searchWindow) + `)
+				ORDER BY score DESC, id DESC LIMIT $2) best
+			JOIN stories s ON s.id = best.id
 			WHERE s.status = 'published'
-			ORDER BY m.score DESC, s.id DESC LIMIT $2`
+			ORDER BY best.score DESC, s.id DESC`
 		arg = strings.Join(quoted, " ")
 	}
 	rows, err := db.query(ctx, query, arg, clampLimit(limit))

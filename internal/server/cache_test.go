@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jigsaw/internal/store"
+)
+
+// Requests for a page that is being rendered wait for that rendering rather
+// than render it again; an answer that is not to be shared is not shared.
+func TestCacheCoalescesRenders(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name        string
+		status      int
+		cookie      bool
+		wantRenders int64
+	}{
+		{"shared", http.StatusOK, false, 1},
+		{"an error is not shared", http.StatusServiceUnavailable, false, 20},
+		{"a page setting a cookie is not shared", http.StatusOK, true, 20},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Server{DB: db, cache: newPageCache(1 << 20)}
+			var renders atomic.Int64
+			release := make(chan struct{})
+			h := func(w http.ResponseWriter, r *http.Request) {
+				if renders.Add(1) == 1 {
+					<-release // the first rendering is slow: the others arrive during it
+				}
+				if tt.cookie {
+					w.Header().Set("Set-Cookie", "a=b")
+				}
+				w.WriteHeader(tt.status)
+				w.Write([]byte("the page"))
+			}
+			var wg sync.WaitGroup
+			codes := make([]int, 20)
+			bodies := make([]string, 20)
+			for i := range codes {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					rec := httptest.NewRecorder()
+					s.serveCached(rec, httptest.NewRequest("GET", "/stories?issue=safety", nil), h)
+					codes[i], bodies[i] = rec.Code, rec.Body.String()
+				}()
+			}
+			// Release the first rendering once every other request waits
+			// for it.
+			deadline := time.Now().Add(10 * time.Second)
+			for waiting(s.cache, "/stories?issue=safety") < 19 {
+				if time.Now().After(deadline) {
+					close(release)
+					t.Fatalf("after 10s, %d requests wait for the rendering, want 19", waiting(s.cache, "/stories?issue=safety"))
+				}
+				runtime.Gosched()
+			}
+			close(release)
+			wg.Wait()
+			if got := renders.Load(); got != tt.wantRenders {
+				t.Fatalf("20 requests rendered the page %d times, want %d", got, tt.wantRenders)
+			}
+			for i := range codes {
+				if codes[i] != tt.status || bodies[i] != "the page" {
+					t.Fatalf("request %d: %d %q", i, codes[i], bodies[i])
+				}
+			}
+			if len(s.cache.flights) != 0 {
+				t.Fatalf("%d flights left open", len(s.cache.flights))
+			}
+		})
+	}
+}
+
+func waiting(c *pageCache, key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.flights[key]; f != nil {
+		return f.waiters
+	}
+	return 0
+}

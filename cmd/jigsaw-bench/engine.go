@@ -133,13 +133,17 @@ func (p *proc) stop() {
 }
 
 // rssMB reads the process's resident set size from /proc.
-func (p *proc) rssMB() float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+func (p *proc) rssMB() float64 { return statusMB(p.cmd.Process.Pid, "VmRSS:") }
+
+// statusMB reads a memory figure ("VmRSS:", "VmHWM:") of a process from
+// /proc, in MB; 0 if the process is gone.
+func statusMB(pid int, field string) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
+		if strings.HasPrefix(line, field) {
 			f := strings.Fields(line)
 			kb, _ := strconv.ParseFloat(f[1], 64)
 			return kb / 1024

@@ -80,7 +80,9 @@ func (s *Sender) SendDue(ctx context.Context) int {
 	for ctx.Err() == nil {
 		mails, err := s.Queue.ClaimMail(ctx, 20, 2*time.Minute)
 		if err != nil {
-			s.Log.ErrorContext(ctx, "claim mail", "error", err)
+			if ctx.Err() == nil { // stopping is not an error
+				s.Log.ErrorContext(ctx, "claim mail", "error", err)
+			}
 			return sent
 		}
 		if len(mails) == 0 {

@@ -23,5 +23,5 @@ go test -count=1 -timeout 20m "$@"
 # The whole suite ends with a short run of every fuzzer (the seed corpora ran
 # above as ordinary tests); FUZZ_SMOKE=0 skips it.
 if [ "$*" = ./... ] && [ "${FUZZ_SMOKE:-}" != 0 ]; then
-	scripts/fuzz.sh "${FUZZ_SMOKE:-5s}"
+	scripts/fuzz.sh "${FUZZ_SMOKE:-3000x}"
 fi

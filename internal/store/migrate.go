@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -154,8 +155,8 @@ func (db *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) ([]st
 		return nil, nil
 	}
 	if db.Engine == SQLite && cur > 0 {
-		backup := fmt.Sprintf("%s.v%d-%s.bak", db.path, cur, time.Now().UTC().Format("20060102T150405Z"))
-		if err := db.backupSQLite(ctx, backup); err != nil {
+		backup, err := db.copyBeforeMigrating(ctx, cur)
+		if err != nil {
 			return nil, fmt.Errorf("copy the database before migrating: %w", err)
 		}
 		if log != nil {
@@ -205,12 +206,28 @@ func (db *DB) lockMigrations(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// backupSQLite writes a consistent copy of the database to dst while it is
-// in use. dst must not exist.
-func (db *DB) backupSQLite(ctx context.Context, dst string) error {
-	if _, err := os.Stat(dst); err == nil {
-		return fmt.Errorf("%s already exists", dst)
+// copyBeforeMigrating writes a consistent copy of the SQLite database at
+// schema version cur next to it, named for the version and the time, and
+// returns its name. Processes starting together may each make one: the name
+// is reserved by creating it empty (which VACUUM INTO accepts), so none
+// overwrites another's.
+func (db *DB) copyBeforeMigrating(ctx context.Context, cur int) (string, error) {
+	base := fmt.Sprintf("%s.v%d-%s", db.path, cur, time.Now().UTC().Format("20060102T150405Z"))
+	name := base + ".bak"
+	for i := 2; ; i++ {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) && i < 100 {
+			name = fmt.Sprintf("%s-%d.bak", base, i)
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		f.Close()
+		if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, name); err != nil {
+			os.Remove(name)
+			return "", err
+		}
+		return name, nil
 	}
-	_, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, dst)
-	return err
 }

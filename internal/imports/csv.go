@@ -75,15 +75,13 @@ func ImportCSV(it *store.ImportTx, src *Source, counts *jigsaw.ImportCounts, pro
 	im := &ocdsImport{it: it, src: src, counts: counts, orgs: map[string]*jigsaw.Organisation{}}
 	keys := map[string]int{}
 	for {
-		rec, err := r.Read()
+		rec, line, err := nextRecord(r, src)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return csvError(src, err)
+			return err
 		}
-		src.pos.setMark(src.pos.off)
-		line, _ := r.FieldPos(0)
 		counts.Read++
 		progress.Update(src, counts.Read)
 		get := func(c string) string {

@@ -65,15 +65,13 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 	}
 	var links []link
 	for row := 0; ; row++ {
-		rec, err := r.Read()
+		rec, line, err := nextRecord(r, src)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return csvError(src, err)
+			return err
 		}
-		src.pos.setMark(src.pos.off)
-		line, _ := r.FieldPos(0)
 		col := func(i int) string {
 			if i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -175,6 +173,21 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 }
 
 // csvError places an encoding/csv error.
+// nextRecord reads the next CSV record and marks its place in src, so that
+// errors about it name its line; io.EOF at the end.
+func nextRecord(r *csv.Reader, src *Source) ([]string, int, error) {
+	rec, err := r.Read()
+	if err == io.EOF {
+		return nil, 0, err
+	}
+	if err != nil {
+		return nil, 0, csvError(src, err)
+	}
+	src.pos.setMark(src.pos.off)
+	line, _ := r.FieldPos(0)
+	return rec, line, nil
+}
+
 func csvError(src *Source, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {

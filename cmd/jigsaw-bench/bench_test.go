@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,11 @@ func TestHarnessSmoke(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("report lacks %q:\n%s", want, doc)
 		}
+	}
+	// The import's peak memory was read while it ran (a 1 MB import is
+	// over in a fraction of a second).
+	if !regexp.MustCompile(`\| sqlite \| 1 MB \|.*\| [1-9][0-9]*\.[0-9] MB: met \|`).MatchString(doc) {
+		t.Errorf("no peak memory for the SQLite import:\n%s", doc)
 	}
 	if strings.Contains(doc, " 0 req in") {
 		t.Errorf("a load run made no requests:\n%s", doc)

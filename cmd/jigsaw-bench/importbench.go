@@ -219,7 +219,7 @@ func cachedOCDS(path string, mb int) (int, error) {
 var ocdsFiles = map[string]int{}
 
 // runWatchingMemory runs cmd and returns its peak resident memory in MB:
-// the kernel's high-water mark for the program (VmHWM), read every 50 ms.
+// the kernel's high-water mark for the program (VmHWM), read every 20 ms.
 // (The rusage of a finished child will not do: its maxrss starts from the
 // harness's own memory, which the child shared until it ran the program.)
 func runWatchingMemory(cmd *exec.Cmd) (float64, error) {
@@ -228,9 +228,10 @@ func runWatchingMemory(cmd *exec.Cmd) (float64, error) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	peak := 0.0
+	// Start returns once the program runs: its memory can be read at once.
+	peak := statusMB(cmd.Process.Pid, "VmHWM:")
 	for {
 		select {
 		case err := <-done:

@@ -172,7 +172,6 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 	return nil
 }
 
-// csvError places an encoding/csv error.
 // nextRecord reads the next CSV record and marks its place in src, so that
 // errors about it name its line; io.EOF at the end.
 func nextRecord(r *csv.Reader, src *Source) ([]string, int, error) {
@@ -188,6 +187,7 @@ func nextRecord(r *csv.Reader, src *Source) ([]string, int, error) {
 	return rec, line, nil
 }
 
+// csvError places an encoding/csv error.
 func csvError(src *Source, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {

@@ -40,21 +40,20 @@ const importCacheKiB = 8192
 func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn func(*ImportTx) error) error {
 	ctx = withActor(ctx, "import "+run.Kind+" "+run.Source)
 	run.StartedAt = db.now()
+	if db.Engine == SQLite {
+		// A larger page cache on the one writing connection for the length of
+		// the import (then SQLite's default again): a big file's transaction
+		// otherwise spills pages to the log and reads them back.
+		if _, err := db.write.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
+			return db.mapError(err)
+		}
+		defer db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return db.mapError(err)
 	}
-	if db.Engine == SQLite {
-		// A larger page cache for the length of the import: a big file's
-		// transaction otherwise spills pages to the log and reads them back.
-		defer db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
-	}
 	defer tx.Rollback()
-	if db.Engine == SQLite {
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(importCacheKiB)); err != nil {
-			return db.mapError(err)
-		}
-	}
 	it := &ImportTx{db: db, tx: &preparedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, ctx: ctx}
 	if err := fn(it); err != nil {
 		return db.mapError(err)

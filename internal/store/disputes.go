@@ -168,38 +168,38 @@ func checkDispute(ctx context.Context, tx *sql.Tx, d *jigsaw.Dispute) error {
 	return p.Err()
 }
 
+// writeDisputeLists writes each of the dispute's lists with one statement
+// (see multiRow).
 func writeDisputeLists(ctx context.Context, tx *sql.Tx, d *jigsaw.Dispute) error {
-	exec := func(query string, args ...any) error {
-		_, err := tx.ExecContext(ctx, query, args...)
+	var rows multiRow
+	for i, o := range d.Parties {
+		rows.add(d.ID, o.OrgID, o.Role, i)
+	}
+	if err := rows.insert(ctx, tx, `dispute_parties (dispute_id, organisation_id, role, position)`); err != nil {
 		return err
 	}
-	for i, o := range d.Parties {
-		if err := exec(`INSERT INTO dispute_parties (dispute_id, organisation_id, role, position) VALUES ($1, $2, $3, $4)`, d.ID, o.OrgID, o.Role, i); err != nil {
-			return err
-		}
-	}
 	for i, w := range d.Workforce {
-		if err := exec(`INSERT INTO dispute_workforce (dispute_id, position, role, headcount) VALUES ($1, $2, $3, $4)`, d.ID, i, w.Role, w.Headcount); err != nil {
-			return err
-		}
+		rows.add(d.ID, i, w.Role, w.Headcount)
+	}
+	if err := rows.insert(ctx, tx, `dispute_workforce (dispute_id, position, role, headcount)`); err != nil {
+		return err
 	}
 	for i, dm := range d.Demands {
-		if err := exec(`INSERT INTO dispute_demands (dispute_id, position, demand) VALUES ($1, $2, $3)`, d.ID, i, dm); err != nil {
-			return err
-		}
+		rows.add(d.ID, i, dm)
+	}
+	if err := rows.insert(ctx, tx, `dispute_demands (dispute_id, position, demand)`); err != nil {
+		return err
 	}
 	for _, k := range d.KeyIssues {
-		if err := exec(`INSERT INTO dispute_key_issues (dispute_id, key_issue) VALUES ($1, $2)`, d.ID, k); err != nil {
-			return err
-		}
+		rows.add(d.ID, k)
+	}
+	if err := rows.insert(ctx, tx, `dispute_key_issues (dispute_id, key_issue)`); err != nil {
+		return err
 	}
 	for i, f := range d.OutcomeFigures {
-		if err := exec(`INSERT INTO dispute_outcome_figures (dispute_id, position, label, people, pence) VALUES ($1, $2, $3, $4, $5)`,
-			d.ID, i, f.Label, f.People, f.Pence); err != nil {
-			return err
-		}
+		rows.add(d.ID, i, f.Label, f.People, f.Pence)
 	}
-	return nil
+	return rows.insert(ctx, tx, `dispute_outcome_figures (dispute_id, position, label, people, pence)`)
 }
 
 func insertStep(ctx context.Context, tx *sql.Tx, disputeID int64, s *jigsaw.DisputeStep) error {

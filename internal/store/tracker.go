@@ -214,43 +214,6 @@ func (db *DB) writeTrackerLists(ctx context.Context, tx execer, t *jigsaw.Tracke
 	return rows.insert(ctx, tx, `tracker_disputes (tracker_id, dispute_id)`)
 }
 
-// multiRow gathers the rows of one multi-row INSERT.
-type multiRow struct {
-	args []any
-	rows int
-}
-
-func (m *multiRow) add(values ...any) {
-	m.args = append(m.args, values...)
-	m.rows++
-}
-
-// insert writes the gathered rows into table, "name (columns…)", at most
-// 100 rows a statement (well under either engine's limit on arguments), and
-// empties m for the next table.
-func (m *multiRow) insert(ctx context.Context, tx execer, table string) error {
-	defer func() { m.args, m.rows = m.args[:0], 0 }()
-	if m.rows == 0 {
-		return nil
-	}
-	cols := len(m.args) / m.rows
-	for first := 0; first < m.rows; first += 100 {
-		n := min(100, m.rows-first)
-		var q strings.Builder
-		q.WriteString("INSERT INTO " + table + " VALUES ")
-		for r := 0; r < n; r++ {
-			if r > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(" + placeholders(1+r*cols, cols) + ")")
-		}
-		if _, err := tx.ExecContext(ctx, q.String(), m.args[first*cols:(first+n)*cols]...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func uniqueLinks(links []jigsaw.LinkRef) []int64 {
 	var out []int64
 	seen := map[int64]bool{}

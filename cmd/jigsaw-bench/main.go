@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/jigsaw-bench                       # the full run (make bench)
 //	go run ./cmd/jigsaw-bench -sizes 2000 -duration 2s -soak 3s   # a quick look
+//	go run ./cmd/jigsaw-bench corpus -db big.db -stories 1000000  # a corpus to profile against
 //
 // PostgreSQL figures need JIGSAW_BENCH_POSTGRES (make bench starts a
 // throwaway server and sets it). All traffic goes to 127.0.0.1 and every
@@ -44,9 +45,15 @@ type options struct {
 }
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "baseline" {
-		runBaseline(os.Args[2:])
-		return
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "baseline":
+			runBaseline(os.Args[2:])
+			return
+		case "corpus":
+			runCorpus(os.Args[2:])
+			return
+		}
 	}
 	var o options
 	var sizes, engines, phases string
@@ -163,4 +170,31 @@ func runBaseline(args []string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(body)
 	}))
+}
+
+// runCorpus migrates a database and adds generated stories to it, the same
+// corpus the harness measures, kept for profiling a server against.
+func runCorpus(args []string) {
+	fs := flag.NewFlagSet("corpus", flag.ExitOnError)
+	dsn := fs.String("db", "", "SQLite file or postgres:// URL")
+	n := fs.Int("stories", 100000, "published stories to add")
+	fs.Parse(args)
+	engine := "sqlite"
+	if strings.HasPrefix(*dsn, "postgres://") || strings.HasPrefix(*dsn, "postgresql://") {
+		engine = "postgres"
+	}
+	ctx := context.Background()
+	build := exec.CommandContext(ctx, "go", "run", "jigsaw/cmd/jigsaw", "migrate", "--db", *dsn, "--log-level", "warn")
+	build.Stderr = os.Stderr
+	if *dsn == "" || build.Run() != nil {
+		fmt.Fprintln(os.Stderr, "jigsaw-bench corpus: -db must name a database jigsaw migrate can open")
+		os.Exit(2)
+	}
+	t0 := time.Now()
+	first, last, err := generate(ctx, engine, *dsn, *n, max(100, *n/500))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "jigsaw-bench corpus: %v\n", err)
+		os.Exit(1)
+	}
+	logf("stories %d to %d added in %s", first, last, time.Since(t0).Round(time.Second))
 }

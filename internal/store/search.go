@@ -30,7 +30,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	var query string
 	var arg any
 	if db.Engine == Postgres {
-		query = `SELECT ` + prefixed("s.", publicStoryColumns) + ` FROM (
+		query = `SELECT ` + db.publicStorySelect("s") + ` FROM (
 				SELECT id, ts_rank(search, plainto_tsquery('english', $1)) AS score FROM (
 					SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
 					ORDER BY id DESC LIMIT ` + itoa(searchWindow) + `) recent
@@ -47,7 +47,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 		// the status check is a second wall, not a filter that thins results.
 		// Only the best few are joined with their stories: reading the text
 		// of the whole window was most of the time.
-		query = `SELECT ` + prefixed("s.", publicStoryColumns) + ` FROM (
+		query = `SELECT ` + db.publicStorySelect("s") + ` FROM (
 				SELECT id, score FROM (
 					SELECT rowid AS id, ` + SQLiteSearchScore + ` AS score FROM story_search
 					WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + itoa(searchWindow) + `)
@@ -73,8 +73,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	if err := rows.Err(); err != nil {
 		return nil, db.mapError(err)
 	}
-	rows.Close()
-	return out, db.attachStoryLinks(ctx, out)
+	return out, nil
 }
 
 // SQLiteSearchScore scores a row of story_search: highlight() marks each

@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,25 +66,85 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 // Keep person_id, body and anything private out of this list.
 const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at`
 
+// publicStorySelect is the select list of a public story query over the
+// stories table (aliased a): its public columns and, as JSON built by the
+// database, its key issues, organisations and replies, so that a story page
+// or a list is one statement whatever the number of stories (on PostgreSQL
+// one round trip instead of four). The links are put in order here rather
+// than by the database: a few items sort in no time in Go, while ORDER BY
+// inside SQLite's aggregates cost a sorter each, a fifth of a story page's
+// query.
+func (db *DB) publicStorySelect(a string) string {
+	agg, obj, text := "json_group_array", "json_object", ""
+	if db.Engine == Postgres {
+		agg, obj, text = "json_agg", "json_build_object", "::text"
+	}
+	org := obj + `('id', o.id, 'slug', o.slug, 'name', o.name)`
+	return prefixed(a+".", publicStoryColumns) + `,
+		(SELECT ` + agg + `(k.key_issue)` + text + ` FROM story_key_issues k WHERE k.story_id = ` + a + `.id),
+		(SELECT ` + agg + `(` + org + `)` + text + ` FROM story_organisations so
+			JOIN organisations o ON o.id = so.organisation_id WHERE so.story_id = ` + a + `.id),
+		(SELECT ` + agg + `(` + obj + `('id', r.id, 'organisation', ` + org + `, 'body', r.body, 'at', r.at))` + text + `
+			FROM story_replies r JOIN organisations o ON o.id = r.organisation_id WHERE r.story_id = ` + a + `.id)`
+}
+
 func scanPublicStory(row interface{ Scan(...any) error }) (*jigsaw.PublicStory, error) {
 	var s jigsaw.PublicStory
-	if err := row.Scan(&s.ID, &s.Title, &s.Body, &s.BodyHTML, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Byline, nullTime{&s.PublishedAt}); err != nil {
+	var issues, orgs, replies sql.NullString
+	if err := row.Scan(&s.ID, &s.Title, &s.Body, &s.BodyHTML, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Byline, nullTime{&s.PublishedAt},
+		&issues, &orgs, &replies); err != nil {
 		return nil, err
 	}
+	var rs []struct {
+		ID           int64
+		Organisation jigsaw.OrgRef
+		Body         string
+		At           string
+	}
+	for _, j := range []struct {
+		text sql.NullString
+		dst  any
+	}{{issues, &s.KeyIssues}, {orgs, &s.Organisations}, {replies, &rs}} {
+		if j.text.Valid {
+			if err := json.Unmarshal([]byte(j.text.String), j.dst); err != nil {
+				return nil, fmt.Errorf("story %d: links: %w", s.ID, err)
+			}
+		}
+	}
+	for _, r := range rs {
+		at, err := parseJSONTime(r.At)
+		if err != nil {
+			return nil, fmt.Errorf("story %d: reply %d: %w", s.ID, r.ID, err)
+		}
+		s.Replies = append(s.Replies, jigsaw.Reply{ID: r.ID, Organisation: r.Organisation, Body: r.Body, At: at})
+	}
+	slices.Sort(s.KeyIssues)
+	slices.SortFunc(s.Organisations, func(a, b jigsaw.OrgRef) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	slices.SortFunc(s.Replies, func(a, b jigsaw.Reply) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
 	return &s, nil
+}
+
+// parseJSONTime reads a time the database wrote into JSON: PostgreSQL's
+// ISO 8601, or the text SQLite stores.
+func parseJSONTime(v string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unreadable time %q", v)
 }
 
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
 	s, err := scanPublicStory(db.queryRow(ctx,
-		`SELECT `+publicStoryColumns+` FROM stories WHERE id = $1 AND status = 'published'`, id))
+		`SELECT `+db.publicStorySelect("s")+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id))
 	if err == sql.ErrNoRows {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
 	} else if err != nil {
 		return nil, db.mapError(err)
-	}
-	if err := db.attachStoryLinks(ctx, []*jigsaw.PublicStory{s}); err != nil {
-		return nil, err
 	}
 	return s, nil
 }
@@ -115,7 +179,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 		return nil, 0, err
 	}
 	page := w.page(limit, offset)
-	rows, err := db.query(ctx, `SELECT `+publicStoryColumns+` FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page, w.args...)
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("stories")+` FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
@@ -123,7 +187,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	return out, total, db.attachStoryLinks(ctx, out)
+	return out, total, nil
 }
 
 // countCapped counts the rows of table matching cond, stopping at capAt.
@@ -132,76 +196,6 @@ func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, c
 	err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+cond+
 		` LIMIT $`+itoa(len(args)+1)+`) capped`, append(args, capAt)...).Scan(&n)
 	return n, db.mapError(err)
-}
-
-// attachStoryLinks loads the key issues and organisations of stories in two
-// queries, whatever the number of stories.
-func (db *DB) attachStoryLinks(ctx context.Context, stories []*jigsaw.PublicStory) error {
-	if len(stories) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*jigsaw.PublicStory, len(stories))
-	args := make([]any, len(stories))
-	for i, s := range stories {
-		byID[s.ID] = s
-		args[i] = s.ID
-	}
-	in := placeholders(1, len(args))
-	rows, err := db.query(ctx, `SELECT story_id, key_issue FROM story_key_issues WHERE story_id IN (`+in+`) ORDER BY key_issue`, args...)
-	if err != nil {
-		return db.mapError(err)
-	}
-	for rows.Next() {
-		var id int64
-		var k string
-		if err := rows.Scan(&id, &k); err != nil {
-			rows.Close()
-			return db.mapError(err)
-		}
-		byID[id].KeyIssues = append(byID[id].KeyIssues, k)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return db.mapError(err)
-	}
-	rows, err = db.query(ctx, `
-		SELECT so.story_id, o.id, o.slug, o.name FROM story_organisations so
-		JOIN organisations o ON o.id = so.organisation_id
-		WHERE so.story_id IN (`+in+`) ORDER BY o.name`, args...)
-	if err != nil {
-		return db.mapError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var o jigsaw.OrgRef
-		if err := rows.Scan(&id, &o.ID, &o.Slug, &o.Name); err != nil {
-			return db.mapError(err)
-		}
-		byID[id].Organisations = append(byID[id].Organisations, o)
-	}
-	if err := rows.Err(); err != nil {
-		return db.mapError(err)
-	}
-	rows.Close()
-	rows, err = db.query(ctx, `
-		SELECT r.story_id, r.id, o.id, o.slug, o.name, r.body, r.at FROM story_replies r
-		JOIN organisations o ON o.id = r.organisation_id
-		WHERE r.story_id IN (`+in+`) ORDER BY r.at, r.id`, args...)
-	if err != nil {
-		return db.mapError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var rp jigsaw.Reply
-		if err := rows.Scan(&id, &rp.ID, &rp.Organisation.ID, &rp.Organisation.Slug, &rp.Organisation.Name, &rp.Body, &rp.At); err != nil {
-			return db.mapError(err)
-		}
-		rp.At = rp.At.UTC()
-		byID[id].Replies = append(byID[id].Replies, rp)
-	}
-	return db.mapError(rows.Err())
 }
 
 // KeyIssues returns the instance's key issues in their order. Every page

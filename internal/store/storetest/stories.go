@@ -41,10 +41,24 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 	ctx := context.Background()
 	db := s.mustOpen(t)
 	org := mustCreateOrg(t, db, &jigsaw.Organisation{Name: "Airedale NHS Foundation Trust", Kind: jigsaw.OrgFoundationTrust})
+	sub := mustCreateOrg(t, db, &jigsaw.Organisation{Name: "Airedale Healthcare Services Ltd", Kind: jigsaw.OrgSubsidiary})
 	pub := newStory("Waiting eleven hours", jigsaw.StoryPublished, time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
 	pub.story.KeyIssues = []string{"safety", "cuts"}
-	pub.story.OrgIDs = []int64{org.ID}
+	pub.story.OrgIDs = []int64{org.ID, sub.ID}
 	mustCreateStory(t, db, &pub)
+	// Replies, at times to the microsecond, the later one added first.
+	_, editor := mustUserContext(t, db, "reply-editor@example.org")
+	at := time.Date(2025, 2, 3, 4, 5, 6, 789012000, time.UTC)
+	for i, r := range []struct {
+		org  int64
+		body string
+		at   time.Time
+	}{{org.ID, "The trust's answer.", at.Add(time.Hour)}, {sub.ID, "The company's answer.", at}} {
+		db.Now = func() time.Time { return r.at }
+		if err := db.AddReply(ctx, pub.story.ID, r.org, r.body, editor, "192.0.2.1"); err != nil {
+			t.Fatalf("reply %d: %v", i, err)
+		}
+	}
 	for _, st := range []jigsaw.StoryStatus{jigsaw.StoryAwaitingConfirmation, jigsaw.StoryAwaitingReview, jigsaw.StoryRejected, jigsaw.StoryWithdrawn} {
 		f := newStory("Hidden "+string(st), st, time.Time{})
 		mustCreateStory(t, db, &f)
@@ -60,8 +74,16 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 	want := &jigsaw.PublicStory{
 		ID: pub.story.ID, Title: "Waiting eleven hours", Body: "The text of Waiting eleven hours.", Kind: jigsaw.StoryPatient,
 		KeyIssues: []string{"cuts", "safety"}, District: "BD20", Area: "Keighley", HappenedOn: "2024-03",
-		Byline: "A patient in Keighley", Organisations: []jigsaw.OrgRef{{ID: org.ID, Slug: org.Slug, Name: org.Name}},
+		Byline:        "A patient in Keighley",
+		Organisations: []jigsaw.OrgRef{{ID: sub.ID, Slug: sub.Slug, Name: sub.Name}, {ID: org.ID, Slug: org.Slug, Name: org.Name}},
+		Replies: []jigsaw.Reply{
+			{Organisation: jigsaw.OrgRef{ID: sub.ID, Slug: sub.Slug, Name: sub.Name}, Body: "The company's answer.", At: at},
+			{Organisation: jigsaw.OrgRef{ID: org.ID, Slug: org.Slug, Name: org.Name}, Body: "The trust's answer.", At: at.Add(time.Hour)},
+		},
 		PublishedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
+	}
+	if len(got.Replies) == 2 {
+		want.Replies[0].ID, want.Replies[1].ID = got.Replies[0].ID, got.Replies[1].ID
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("FindPublicStoryByID:\n got %+v\nwant %+v", got, want)
@@ -69,6 +91,10 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 	list, total, err := db.FindPublicStories(ctx, jigsaw.StoryFilter{})
 	if err != nil || total != 1 || len(list) != 1 || !reflect.DeepEqual(list[0], want) {
 		t.Fatalf("FindPublicStories: got %d %+v %v; want only the published story", total, list, err)
+	}
+	found, err := db.SearchPublicStories(ctx, "eleven hours", 10)
+	if err != nil || len(found) != 1 || !reflect.DeepEqual(found[0], want) {
+		t.Fatalf("SearchPublicStories: got %+v %v; want the published story", found, err)
 	}
 	// Whatever the public type holds, none of it is the submitter's.
 	dump := fmt.Sprintf("%+v %+v", got, list)

@@ -176,22 +176,26 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return
 	}
-	header := http.Header{}
+	body := bytes.Clone(rec.body.Bytes())
+	// The headers a hit is answered with, made once: Content-Length declared
+	// so the body goes out whole rather than in chunks.
+	header := http.Header{"X-Cache": {"hit"}, "Content-Length": {strconv.Itoa(len(body))}}
 	for _, k := range []string{"Content-Type", "Cache-Control", "Last-Modified", "Content-Disposition", "Link"} {
 		if v, ok := w.Header()[k]; ok {
 			header[k] = v
 		}
 	}
-	entry = &cacheEntry{key: key, version: version, header: header, body: bytes.Clone(rec.body.Bytes())}
+	entry = &cacheEntry{key: key, version: version, header: header, body: body}
 }
 
+// writeCached answers with e. Its header values are shared between the
+// requests it answers, which is safe: nothing writes into a header's value
+// slice, Set and Add replace it.
 func writeCached(w http.ResponseWriter, e *cacheEntry) {
+	h := w.Header()
 	for k, v := range e.header {
-		w.Header()[k] = v
+		h[k] = v
 	}
-	w.Header().Set("X-Cache", "hit")
-	// Declared, so the body goes out whole rather than in chunks.
-	w.Header().Set("Content-Length", strconv.Itoa(len(e.body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(e.body)
 }

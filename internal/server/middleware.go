@@ -149,17 +149,29 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// securityHeaderValues are set on every answer. The value slices are
+// shared, not copied per request: net/http and Header.Set and Add replace a
+// slice rather than write into it.
+var securityHeaderValues = http.Header{
+	"Content-Security-Policy":    {contentSecurityPolicy},
+	"X-Content-Type-Options":     {"nosniff"},
+	"X-Frame-Options":            {"DENY"},
+	"Referrer-Policy":            {"strict-origin-when-cross-origin"},
+	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
+var hstsValue = []string{"max-age=31536000; includeSubDomains"}
+
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	https := strings.HasPrefix(s.Config.BaseURL, "https://")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if strings.HasPrefix(s.Config.BaseURL, "https://") {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		for k, v := range securityHeaderValues {
+			h[k] = v
+		}
+		if https {
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -15,65 +17,102 @@ import (
 //
 // Relevance is ranked among the searchWindow newest matches rather than all
 // of them: ranking every match of a common word in a million stories takes
-// hundreds of milliseconds, while the newest few hundred can be found by
-// walking the index backwards and stopping early. On SQLite the rank is how
-// often the words occur (in the title twice as much), for the body relative
-// to its length — not FTS5's bm25(), which reads every match in the whole
-// index to weigh the words (20–50 ms at a million stories, whatever the
-// window): every story in the window holds every word, so that weighing
-// changes little.
+// hundreds of milliseconds, while the newest few hundred can be found
+// without reading the rest. On SQLite the rank is how often the words occur
+// (in the title twice as much), for the body relative to its length — not
+// FTS5's bm25(), which reads every match in the whole index to weigh the
+// words (20–50 ms at a million stories, whatever the window): every story in
+// the window holds every word, so that weighing changes little.
 func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*jigsaw.PublicStory, error) {
 	words := searchWords(q)
 	if len(words) == 0 {
 		return nil, nil
 	}
-	var query string
-	var arg any
+	var window []scoredID
+	var err error
 	if db.Engine == Postgres {
-		query = `SELECT ` + db.publicStorySelect("s") + ` FROM (
-				SELECT id, ts_rank(search, plainto_tsquery('english', $1)) AS score FROM (
-					SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
-					ORDER BY id DESC LIMIT ` + itoa(searchWindow) + `) recent
-				ORDER BY score DESC, id DESC LIMIT $2) best
-			JOIN stories s ON s.id = best.id
-			ORDER BY best.score DESC, s.id DESC`
-		arg = strings.Join(words, " ")
+		window, err = db.postgresSearchWindow(ctx, strings.Join(words, " "))
 	} else {
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = `"` + w + `"`
-		}
-		// story_search holds published stories only (see the triggers), so
-		// the status check is a second wall, not a filter that thins results.
-		// Only the best few are joined with their stories: reading the text
-		// of the whole window was most of the time.
-		query = `SELECT ` + db.publicStorySelect("s") + ` FROM (
-				SELECT id, score FROM (
-					SELECT rowid AS id, ` + SQLiteSearchScore + ` AS score FROM story_search
-					WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + itoa(searchWindow) + `)
-				ORDER BY score DESC, id DESC LIMIT $2) best
-			JOIN stories s ON s.id = best.id
-			WHERE s.status = 'published'
-			ORDER BY best.score DESC, s.id DESC`
-		arg = strings.Join(quoted, " ")
+		window, err = db.sqliteSearchWindow(ctx, words)
 	}
-	rows, err := db.query(ctx, query, arg, clampLimit(limit))
 	if err != nil {
 		return nil, db.mapError(err)
 	}
-	defer rows.Close()
-	var out []*jigsaw.PublicStory
-	for rows.Next() {
-		s, err := scanPublicStory(rows)
-		if err != nil {
-			return nil, db.mapError(err)
-		}
-		out = append(out, s)
+	slices.SortFunc(window, func(a, b scoredID) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.id, a.id)) })
+	window = window[:min(len(window), clampLimit(limit))]
+	if len(window) == 0 {
+		return nil, nil
 	}
-	if err := rows.Err(); err != nil {
+	ids := make([]any, len(window))
+	rank := make(map[int64]int, len(window))
+	for i, w := range window {
+		ids[i], rank[w.id] = w.id, i
+	}
+	// Only the best few are read whole: reading the text of the whole
+	// window was most of the time.
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("s")+` FROM stories s
+		WHERE s.status = 'published' AND s.id IN (`+placeholders(1, len(ids))+`)`, ids...)
+	if err != nil {
 		return nil, db.mapError(err)
 	}
+	out, err := collect(rows, scanPublicStory)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	slices.SortFunc(out, func(a, b *jigsaw.PublicStory) int { return rank[a.ID] - rank[b.ID] })
 	return out, nil
+}
+
+// scoredID is a match of a search and its relevance.
+type scoredID struct {
+	id    int64
+	score float64
+}
+
+// sqliteSearchWindow scores the newest matches. story_search holds
+// published stories only (see the triggers); FTS5 walks its index newest
+// first and stops when the window is full.
+func (db *DB) sqliteSearchWindow(ctx context.Context, words []string) ([]scoredID, error) {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = `"` + w + `"`
+	}
+	return db.scoredIDs(ctx, `SELECT rowid, `+SQLiteSearchScore+` FROM story_search
+		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT `+itoa(searchWindow), strings.Join(quoted, " "))
+}
+
+// postgresSearchWindow scores the newest matches. The GIN index yields
+// every match at once, and reading them all from the table to keep the
+// newest costs hundreds of milliseconds for common words at a million
+// stories; so the newest stories are searched first, a range of ids at a
+// time, widened tenfold until the window is full or the range reaches the
+// first story. The result is the same as searching everything at once.
+func (db *DB) postgresSearchWindow(ctx context.Context, text string) ([]scoredID, error) {
+	var newest int64
+	if err := db.queryRow(ctx, `SELECT COALESCE(max(id), 0) FROM stories`).Scan(&newest); err != nil {
+		return nil, err
+	}
+	for span := int64(searchFirstSpan); ; span *= 10 {
+		after := max(newest-span, 0)
+		window, err := db.scoredIDs(ctx, `SELECT id, ts_rank(search, plainto_tsquery('english', $1)) FROM stories
+			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1) AND id > $2
+			ORDER BY id DESC LIMIT `+itoa(searchWindow), text, after)
+		if err != nil || len(window) == searchWindow || after == 0 {
+			return window, err
+		}
+	}
+}
+
+func (db *DB) scoredIDs(ctx context.Context, query string, args ...any) ([]scoredID, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (scoredID, error) {
+		var s scoredID
+		err := row.Scan(&s.id, &s.score)
+		return s, err
+	})
 }
 
 // SQLiteSearchScore scores a row of story_search: highlight() marks each
@@ -83,6 +122,10 @@ const SQLiteSearchScore = `(length(highlight(story_search, 0, char(1), '')) - le
 
 // searchWindow is how many of the newest matches are ranked.
 const searchWindow = 300
+
+// searchFirstSpan is how many of the newest stories PostgreSQL searches
+// first.
+const searchFirstSpan = 20000
 
 // searchWords splits q into words of letters and digits, so that no input
 // can be read as query syntax by either engine.

@@ -253,6 +253,20 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 		}
 		t.Errorf("search corridor: got %v, want the story about corridors (%d) before the passing mention (%d)", ids, about.story.ID, passing.story.ID)
 	}
+
+	// A match far older than the newest stories is still found, however
+	// the engine narrows its search to the newest first.
+	old := newStory("Pathology samples lost", jigsaw.StoryPublished, time.Now().Add(-1000*time.Hour))
+	newest := newStory("Car parking fees", jigsaw.StoryPublished, time.Now())
+	mustCreateStory(t, db, &old)
+	mustCreateStory(t, db, &newest)
+	if err := db.ExecRaw(ctx, `UPDATE stories SET id = $1 WHERE id = $2`, old.story.ID+250000, newest.story.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.SearchPublicStories(ctx, "pathology samples", 10)
+	if err != nil || len(got) != 1 || got[0].ID != old.story.ID {
+		t.Fatalf("search for a story 250,000 ids older than the newest: got %+v, %v; want story %d", got, err, old.story.ID)
+	}
 }
 
 func (s *suite) testStoryCountCap(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/jackc/pgx/v5"
+
 	"jigsaw"
 )
 
@@ -85,21 +87,38 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string) ([]scoredI
 // every match at once, and reading them all from the table to keep the
 // newest costs hundreds of milliseconds for common words at a million
 // stories; so the newest stories are searched first, a range of ids at a
-// time, widened tenfold until the window is full or the range reaches the
-// first story. The result is the same as searching everything at once.
+// time, each next range sized from how densely the words matched so far,
+// until the window is full or the ranges reach the first story. The result
+// is the same as searching everything at once.
 func (db *DB) postgresSearchWindow(ctx context.Context, text string) ([]scoredID, error) {
 	var newest int64
 	if err := db.queryRow(ctx, `SELECT COALESCE(max(id), 0) FROM stories`).Scan(&newest); err != nil {
 		return nil, err
 	}
-	for span := int64(searchFirstSpan); ; span *= 10 {
-		after := max(newest-span, 0)
-		window, err := db.scoredIDs(ctx, `SELECT id, ts_rank(search, plainto_tsquery('english', $1)) FROM stories
-			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1) AND id > $2
-			ORDER BY id DESC LIMIT `+itoa(searchWindow), text, after)
-		if err != nil || len(window) == searchWindow || after == 0 {
-			return window, err
+	var window []scoredID
+	for hi, span := newest, int64(searchFirstSpan); ; {
+		lo := max(hi-span, 0)
+		// Planned for these words and this range every time (an unnamed
+		// statement): a plan made once for any words reads the whole
+		// index for common ones, ten times slower than walking the range.
+		part, err := db.scoredIDs(ctx, `SELECT id, ts_rank(search, plainto_tsquery('english', $1)) FROM stories
+			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1) AND id > $2 AND id <= $3
+			ORDER BY id DESC LIMIT `+itoa(searchWindow-len(window)), pgx.QueryExecModeCacheDescribe, text, lo, hi)
+		if err != nil {
+			return nil, err
 		}
+		window = append(window, part...)
+		if len(window) == searchWindow || lo == 0 {
+			return window, nil
+		}
+		// Enough ids for the matches still missing at the density seen so
+		// far, and half as many again; ten times as many when none matched.
+		density := float64(len(window)) / float64(newest-lo)
+		next := 10 * span
+		if density > 0 {
+			next = int64(1.5 * float64(searchWindow-len(window)) / density)
+		}
+		hi, span = lo, max(next, searchFirstSpan)
 	}
 }
 

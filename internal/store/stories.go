@@ -179,7 +179,11 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 		return nil, 0, err
 	}
 	page := w.page(limit, offset)
-	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("stories")+` FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page, w.args...)
+	// The page's ids first, then their stories: both engines would
+	// otherwise read the rows and links of every story the offset skips.
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("s")+` FROM (
+		SELECT id FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page+`) p
+		JOIN stories s ON s.id = p.id ORDER BY s.published_at DESC, s.id DESC`, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

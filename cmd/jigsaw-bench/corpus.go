@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -145,6 +146,10 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 		if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
 			return 0, 0, err
 		}
+		// Write the load out now (see syscall.Sync below).
+		if _, err := db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+			return 0, 0, err
+		}
 	} else {
 		// A bulk load leaves the full-text index in many segments that
 		// FTS5's automerge would fold together over the months a real
@@ -162,6 +167,10 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 			return 0, 0, err
 		}
 	}
+	// Gigabytes of the load may still be waiting to be written to disk;
+	// written back during the measurements, they would slow the reads being
+	// measured. Wait for them here.
+	syscall.Sync()
 	return storyBase + 1, storyBase + int64(n), nil
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -45,10 +46,13 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	if len(window) == 0 {
 		return nil, nil
 	}
-	ids := make([]any, len(window))
+	// As many placeholders as the next power of two, the last id repeated:
+	// a handful of statement shapes for the prepared-statement cache.
+	ids := make([]any, 1<<bits.Len(uint(len(window)-1)))
 	rank := make(map[int64]int, len(window))
-	for i, w := range window {
-		ids[i], rank[w.id] = w.id, i
+	for i := range ids {
+		w := window[min(i, len(window)-1)]
+		ids[i], rank[w.id] = w.id, min(i, len(window)-1)
 	}
 	// Only the best few are read whole: reading the text of the whole
 	// window was most of the time.

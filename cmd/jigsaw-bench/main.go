@@ -25,6 +25,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jigsaw/internal/store"
 )
 
 type options struct {
@@ -184,10 +186,13 @@ func runCorpus(args []string) {
 		engine = "postgres"
 	}
 	ctx := context.Background()
-	build := exec.CommandContext(ctx, "go", "run", "jigsaw/cmd/jigsaw", "migrate", "--db", *dsn, "--log-level", "warn")
-	build.Stderr = os.Stderr
-	if *dsn == "" || build.Run() != nil {
-		fmt.Fprintln(os.Stderr, "jigsaw-bench corpus: -db must name a database jigsaw migrate can open")
+	db, err := store.Open(ctx, *dsn)
+	if err == nil {
+		_, err = db.Migrate(ctx, nil)
+		db.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "jigsaw-bench corpus: -db %q: %v\n", *dsn, err)
 		os.Exit(2)
 	}
 	t0 := time.Now()

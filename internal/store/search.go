@@ -49,10 +49,12 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	// As many placeholders as the next power of two, the last id repeated:
 	// a handful of statement shapes for the prepared-statement cache.
 	ids := make([]any, 1<<bits.Len(uint(len(window)-1)))
-	rank := make(map[int64]int, len(window))
 	for i := range ids {
-		w := window[min(i, len(window)-1)]
-		ids[i], rank[w.id] = w.id, min(i, len(window)-1)
+		ids[i] = window[min(i, len(window)-1)].id
+	}
+	rank := make(map[int64]int, len(window))
+	for i, w := range window {
+		rank[w.id] = i
 	}
 	// Only the best few are read whole: reading the text of the whole
 	// window was most of the time.
@@ -107,7 +109,7 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string) ([]scoredID
 		// index for common ones, ten times slower than walking the range.
 		part, err := db.scoredIDs(ctx, `SELECT id, ts_rank(search, plainto_tsquery('english', $1)) FROM stories
 			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1) AND id > $2 AND id <= $3
-			ORDER BY id DESC LIMIT `+itoa(searchWindow-len(window)), pgx.QueryExecModeCacheDescribe, text, lo, hi)
+			ORDER BY id DESC LIMIT $4`, pgx.QueryExecModeCacheDescribe, text, lo, hi, searchWindow-len(window))
 		if err != nil {
 			return nil, err
 		}

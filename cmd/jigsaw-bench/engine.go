@@ -351,10 +351,10 @@ func benchSearch(ctx context.Context, engine, dsn string) (first, jig, raw laten
 	// The raw queries rank the same window of newest matches as Jigsaw
 	// does (store.SearchPublicStories), without Jigsaw's joins and links.
 	rq := `SELECT id FROM (SELECT rowid AS id, ` + store.SQLiteSearchScore + ` AS score FROM story_search
-		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT 300) ORDER BY score DESC LIMIT 20`
+		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + strconv.Itoa(store.SearchWindow) + `) ORDER BY score DESC LIMIT 20`
 	if engine == "postgres" {
 		rq = `SELECT id FROM (SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
-			ORDER BY id DESC LIMIT 300) recent ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
+			ORDER BY id DESC LIMIT ` + strconv.Itoa(store.SearchWindow) + `) recent ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
 	}
 	rawDB, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine], map[string]string{"sqlite": "file:" + dsn + "?_pragma=query_only(1)", "postgres": dsn}[engine])
 	if err != nil {

@@ -18,10 +18,13 @@ import (
 // SQLite, a tsvector with a GIN index on PostgreSQL. Every word must match;
 // punctuation and search operators in q are treated as plain text.
 //
-// Relevance is ranked among the searchWindow newest matches rather than all
-// of them: ranking every match of a common word in a million stories takes
-// hundreds of milliseconds, while the newest few hundred can be found
-// without reading the rest. On SQLite the rank is how often the words occur
+// Relevance is ranked among the newest matches (SearchWindow of them, or
+// limit when that is more) rather than all of them: ranking every match of a
+// common word in a million stories takes hundreds of milliseconds, while the
+// newest hundred can be found without reading the rest. Ranking reads each
+// match's text, a page read apiece when the matches lie far apart; the
+// window is kept small for that reason (300 took 20–40 ms at a million
+// stories, 100 takes 5–10). On SQLite the rank is how often the words occur
 // (in the title twice as much), for the body relative to its length — not
 // FTS5's bm25(), which reads every match in the whole index to weigh the
 // words (20–50 ms at a million stories, whatever the window): every story in
@@ -31,18 +34,20 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	if len(words) == 0 {
 		return nil, nil
 	}
+	limit = clampLimit(limit)
+	size := max(SearchWindow, limit)
 	var window []scoredID
 	var err error
 	if db.Engine == Postgres {
-		window, err = db.postgresSearchWindow(ctx, strings.Join(words, " "))
+		window, err = db.postgresSearchWindow(ctx, strings.Join(words, " "), size)
 	} else {
-		window, err = db.sqliteSearchWindow(ctx, words)
+		window, err = db.sqliteSearchWindow(ctx, words, size)
 	}
 	if err != nil {
 		return nil, db.mapError(err)
 	}
 	slices.SortFunc(window, func(a, b scoredID) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.id, a.id)) })
-	window = window[:min(len(window), clampLimit(limit))]
+	window = window[:min(len(window), limit)]
 	if len(window) == 0 {
 		return nil, nil
 	}
@@ -80,13 +85,13 @@ type scoredID struct {
 // sqliteSearchWindow scores the newest matches. story_search holds
 // published stories only (see the triggers); FTS5 walks its index newest
 // first and stops when the window is full.
-func (db *DB) sqliteSearchWindow(ctx context.Context, words []string) ([]scoredID, error) {
+func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) ([]scoredID, error) {
 	quoted := make([]string, len(words))
 	for i, w := range words {
 		quoted[i] = `"` + w + `"`
 	}
 	return db.scoredIDs(ctx, `SELECT rowid, `+SQLiteSearchScore+` FROM story_search
-		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT `+itoa(searchWindow), strings.Join(quoted, " "))
+		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT $2`, strings.Join(quoted, " "), size)
 }
 
 // postgresSearchWindow scores the newest matches. The GIN index yields
@@ -96,7 +101,7 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string) ([]scoredI
 // time, each next range sized from how densely the words matched so far,
 // until the window is full or the ranges reach the first story. The result
 // is the same as searching everything at once.
-func (db *DB) postgresSearchWindow(ctx context.Context, text string) ([]scoredID, error) {
+func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) ([]scoredID, error) {
 	var newest int64
 	if err := db.queryRow(ctx, `SELECT COALESCE(max(id), 0) FROM stories`).Scan(&newest); err != nil {
 		return nil, err
@@ -109,12 +114,12 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string) ([]scoredID
 		// index for common ones, ten times slower than walking the range.
 		part, err := db.scoredIDs(ctx, `SELECT id, ts_rank(search, plainto_tsquery('english', $1)) FROM stories
 			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1) AND id > $2 AND id <= $3
-			ORDER BY id DESC LIMIT $4`, pgx.QueryExecModeCacheDescribe, text, lo, hi, searchWindow-len(window))
+			ORDER BY id DESC LIMIT $4`, pgx.QueryExecModeCacheDescribe, text, lo, hi, size-len(window))
 		if err != nil {
 			return nil, err
 		}
 		window = append(window, part...)
-		if len(window) == searchWindow || lo == 0 {
+		if len(window) == size || lo == 0 {
 			return window, nil
 		}
 		// Enough ids for the matches still missing at the density seen so
@@ -122,7 +127,7 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string) ([]scoredID
 		density := float64(len(window)) / float64(newest-lo)
 		next := 10 * span
 		if density > 0 {
-			next = int64(1.5 * float64(searchWindow-len(window)) / density)
+			next = int64(1.5 * float64(size-len(window)) / density)
 		}
 		hi, span = lo, max(next, searchFirstSpan)
 	}
@@ -145,8 +150,9 @@ func (db *DB) scoredIDs(ctx context.Context, query string, args ...any) ([]score
 const SQLiteSearchScore = `(length(highlight(story_search, 0, char(1), '')) - length(title)) * 2.0 +
 	(length(highlight(story_search, 1, char(1), '')) - length(body)) / (1.0 + length(body) / 1000.0)`
 
-// searchWindow is how many of the newest matches are ranked.
-const searchWindow = 300
+// SearchWindow is how many of the newest matches are ranked, unless more
+// results are asked for.
+const SearchWindow = 100
 
 // searchFirstSpan is how many of the newest stories PostgreSQL searches
 // first.

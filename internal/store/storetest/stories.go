@@ -267,6 +267,34 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].ID != old.story.ID {
 		t.Fatalf("search for a story 250,000 ids older than the newest: got %+v, %v; want story %d", got, err, old.story.ID)
 	}
+
+	// Relevance is ranked among the newest store.SearchWindow matches, or
+	// as many as are asked for: asking for more than the window reaches a
+	// better match that is older than the window's.
+	best := newStory("Rota rota rota", jigsaw.StoryPublished, time.Now().Add(-2000*time.Hour))
+	best.story.PublicBody = "The rota, the rota and nothing but the rota."
+	mustCreateStory(t, db, &best)
+	n := store.SearchWindow + 20
+	if err := db.ExecRaw(ctx, `INSERT INTO stories (title, body, public_body, kind, status, person_id, submitted_at, published_at, updated_at)
+		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+		SELECT 'Staffing', 'b', 'The rota changed again.', 'staff', 'published', $2, $3, $3, $3 FROM seq`, n, best.person.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.SearchPublicStories(ctx, "rota", n+1)
+	if err != nil || len(got) != n+1 || got[0].ID != best.story.ID {
+		t.Fatalf("search rota for %d: got %d stories, first %v, %v; want %d, the story about rotas (%d) first", n+1, len(got), firstID(got), err, n+1, best.story.ID)
+	}
+	got, err = db.SearchPublicStories(ctx, "rota", 10)
+	if err != nil || len(got) != 10 {
+		t.Fatalf("search rota for 10: got %d stories, %v", len(got), err)
+	}
+}
+
+func firstID(stories []*jigsaw.PublicStory) int64 {
+	if len(stories) == 0 {
+		return 0
+	}
+	return stories[0].ID
 }
 
 func (s *suite) testStoryCountCap(t *testing.T) {

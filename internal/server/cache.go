@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"container/list"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -165,11 +166,18 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 			writeCached(w, e)
 			return
 		}
-		h(w, r)
+		if s.renders.enter(r.Context()) {
+			defer s.renders.leave()
+			h(w, r)
+		}
 		return
 	}
 	var entry *cacheEntry
 	defer func() { s.cache.land(key, f, entry) }() // even if h panics: the waiters render their own
+	if !s.renders.enter(r.Context()) {
+		return
+	}
+	defer s.renders.leave()
 	rec := &recorder{ResponseWriter: w}
 	h(rec, r)
 	if rec.status != http.StatusOK || rec.body.Len() > maxEntryBytes || w.Header().Get("Set-Cookie") != "" ||
@@ -199,3 +207,27 @@ func writeCached(w http.ResponseWriter, e *cacheEntry) {
 	w.WriteHeader(http.StatusOK)
 	w.Write(e.body)
 }
+
+// gate lets a fixed number of renderings run at once and queues the rest
+// first come, first served. Without it they would queue inside database/sql,
+// which gives a freed connection to a random waiter: under a burst of
+// misses the unlucky waited many times the average, and that order, not the
+// work, made the slowest answers slow. Cache hits never wait here.
+type gate chan struct{}
+
+// newGate admits n at a time: the size of the database's read pool, so a
+// rendering that is let in finds a connection free.
+func newGate(n int) gate { return make(gate, max(n, 1)) }
+
+// enter waits for a place (a blocked channel send queues in arrival
+// order) and reports false if the client went away first.
+func (g gate) enter(ctx context.Context) bool {
+	select {
+	case g <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (g gate) leave() { <-g }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,7 +38,7 @@ func TestCacheCoalescesRenders(t *testing.T) {
 		{"a page setting a cookie is not shared", http.StatusOK, true, 20},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Server{DB: db, cache: newPageCache(1 << 20)}
+			s := &Server{DB: db, cache: newPageCache(1 << 20), renders: newGate(20)}
 			var renders atomic.Int64
 			release := make(chan struct{})
 			h := func(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +87,70 @@ func TestCacheCoalescesRenders(t *testing.T) {
 				t.Fatalf("%d flights left open", len(s.cache.flights))
 			}
 		})
+	}
+}
+
+// Renderings of different pages run no more than the gate's size at once;
+// one whose client leaves while it waits is never rendered, and leaves no
+// flight behind.
+func TestRenderGate(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "gate.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{DB: db, cache: newPageCache(1 << 20), renders: newGate(2)}
+	var running, most atomic.Int64
+	release := make(chan struct{})
+	h := func(w http.ResponseWriter, r *http.Request) {
+		n := running.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-release
+		running.Add(-1)
+		w.Write([]byte("page"))
+	}
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			s.serveCached(rec, httptest.NewRequest("GET", "/stories/"+strconv.Itoa(i), nil), h)
+			if rec.Code != http.StatusOK || rec.Body.String() != "page" {
+				t.Errorf("page %d: %d %q", i, rec.Code, rec.Body.String())
+			}
+		}()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for running.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("after 10s, fewer than 2 renderings run")
+		}
+		runtime.Gosched()
+	}
+	// The gate is full: a request whose client has gone waits no more.
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	rendered := false
+	s.serveCached(httptest.NewRecorder(), httptest.NewRequest("GET", "/stories/gone", nil).WithContext(gone),
+		func(http.ResponseWriter, *http.Request) { rendered = true })
+	if rendered {
+		t.Error("a request whose client had gone was rendered")
+	}
+	for range 6 {
+		release <- struct{}{}
+	}
+	wg.Wait()
+	if m := most.Load(); m != 2 {
+		t.Errorf("at most %d renderings ran at once, want 2", m)
+	}
+	if len(s.cache.flights) != 0 {
+		t.Errorf("%d flights left open", len(s.cache.flights))
 	}
 }
 

@@ -40,10 +40,11 @@ type Server struct {
 	// but are bad.
 	Authenticate func(r *http.Request) (*jigsaw.User, error)
 
-	mux    *http.ServeMux
-	routes []Route
-	cache  *pageCache
-	http   *http.Server
+	mux     *http.ServeMux
+	routes  []Route
+	cache   *pageCache
+	renders gate // cacheable pages being rendered
+	http    *http.Server
 }
 
 // New builds a Server with every route registered.
@@ -68,6 +69,8 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 		mux:          http.NewServeMux(),
 		cache:        newPageCache(cfg.PageCacheMB << 20),
 	}
+	readPool, _ := db.Stats()
+	s.renders = newGate(readPool.MaxOpenConnections)
 	pages.SubmitLimit = auth.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
 	pages.ImportRuns = db
 	pages.Import = func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {

@@ -82,3 +82,15 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// cpuTimes counts busy time: a second of this process spinning shows as
+// busy ticks, never more than the total.
+func TestCPUTimes(t *testing.T) {
+	busy0, total0 := cpuTimes()
+	for end := time.Now().Add(300 * time.Millisecond); time.Now().Before(end); {
+	}
+	busy1, total1 := cpuTimes()
+	if total1 <= total0 || busy1 <= busy0 || busy1-busy0 > total1-total0 {
+		t.Fatalf("busy %d→%d of total %d→%d: want busy to grow, and by no more than the total", busy0, busy1, total0, total1)
+	}
+}

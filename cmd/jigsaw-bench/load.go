@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,14 +22,15 @@ type loadResult struct {
 	P50, P90 time.Duration
 	P99, Max time.Duration
 	FirstErr string
+	CPUBusy  float64 // share of the machine's CPU time busy during the run (servers, databases and load generator alike)
 }
 
 // RPS is requests per second.
 func (r loadResult) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
 
 func (r loadResult) String() string {
-	return fmt.Sprintf("%d req in %.1fs = %.0f req/s, p50 %s p99 %s max %s, %d errors", r.Requests, r.Duration.Seconds(), r.RPS(),
-		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Errors)
+	return fmt.Sprintf("%d req in %.1fs = %.0f req/s, p50 %s p99 %s max %s, %d errors, CPUs %.0f%% busy", r.Requests, r.Duration.Seconds(), r.RPS(),
+		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Errors, 100*r.CPUBusy)
 }
 
 // load runs concurrency clients for duration (and at most maxRequests in
@@ -44,6 +48,7 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 	var errs atomic.Int64
 	var firstErr atomic.Value
 	lat := make([][]time.Duration, concurrency)
+	busy0, total0 := cpuTimes()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < concurrency; w++ {
@@ -77,12 +82,16 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	busy1, total1 := cpuTimes()
 	var all []time.Duration
 	for _, l := range lat {
 		all = append(all, l...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Duration: elapsed}
+	if total1 > total0 {
+		r.CPUBusy = float64(busy1-busy0) / float64(total1-total0)
+	}
 	if s, ok := firstErr.Load().(string); ok {
 		r.FirstErr = s
 	}
@@ -91,4 +100,24 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 		r.P50, r.P90, r.P99, r.Max = pct(0.50), pct(0.90), pct(0.99), all[n-1]
 	}
 	return r
+}
+
+// cpuTimes reads the machine's busy and total CPU time so far from
+// /proc/stat, in clock ticks (zeros without /proc). Idle and I/O wait are
+// not busy; the guest fields are already counted in user time.
+func cpuTimes() (busy, total uint64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal guest guest_nice
+	for i := 1; i < len(f) && i <= 8; i++ {
+		n, _ := strconv.ParseUint(f[i], 10, 64)
+		total += n
+		if i != 4 && i != 5 {
+			busy += n
+		}
+	}
+	return busy, total
 }

@@ -94,43 +94,64 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) 
 		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT $2`, strings.Join(quoted, " "), size)
 }
 
-// postgresSearchWindow scores the newest matches. The GIN index yields
-// every match at once, and reading them all from the table to keep the
-// newest costs hundreds of milliseconds for common words at a million
-// stories; so the newest stories are searched first, a range of ids at a
-// time, each next range sized from how densely the words matched so far,
-// until the window is full or the ranges reach the first story. The result
-// is the same as searching everything at once.
+// postgresSearchWindow scores the newest matches, newest first, in ranges
+// of ids so that no more of the table is read than the window needs:
+//
+//   - The newest searchWalk stories are read in order and checked one by
+//     one, without the full-text index: for common words that fills the
+//     window at once, where the GIN index would have yielded every match of
+//     those words in the table (tens of thousands, 50–100 ms).
+//   - Older stories are searched through the index, a range at a time, each
+//     range sized from how densely the words matched so far so that it
+//     should hold the matches still missing; when none matched yet, all of
+//     them at once (the words are rare: the index yields few matches, and
+//     each range would read the index again).
+//
+// The result is the same as searching everything at once.
 func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) ([]scoredID, error) {
+	// The query is parsed once, here, and passed as a tsquery constant:
+	// plainto_tsquery is not immutable, so written into the statement it
+	// was parsed again for every row checked, 10 µs a row.
+	var query string
 	var newest int64
-	if err := db.queryRow(ctx, `SELECT COALESCE(max(id), 0) FROM stories`).Scan(&newest); err != nil {
+	if err := db.queryRow(ctx, `SELECT plainto_tsquery('english', $1)::text, COALESCE((SELECT max(id) FROM stories), 0)`,
+		text).Scan(&query, &newest); err != nil {
 		return nil, err
 	}
-	var window []scoredID
-	for hi, span := newest, int64(searchFirstSpan); ; {
-		lo := max(hi-span, 0)
+	if query == "" {
+		return nil, nil // stop words only
+	}
+	// The rank is computed for the rows kept only, outside the subquery:
+	// ts_rank costs more than checking a match.
+	const rank = `SELECT id, ts_rank(search, $1::tsquery) FROM (SELECT id, search FROM stories WHERE status = 'published' AND `
+	// COALESCE keeps the condition away from the GIN index, so the
+	// newest stories are walked through the primary key.
+	lo := max(newest-searchWalk, 0)
+	window, err := db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
+		ORDER BY id DESC LIMIT $4) m`, query, lo, newest, size)
+	if err != nil {
+		return nil, err
+	}
+	for len(window) < size && lo > 0 {
+		hi := lo
+		lo = 0
+		if len(window) > 0 {
+			// Enough ids for the matches still missing at the density seen
+			// so far, and half as many again.
+			density := float64(len(window)) / float64(newest-hi)
+			lo = max(hi-max(int64(1.5*float64(size-len(window))/density), searchWalk), 0)
+		}
 		// Planned for these words and this range every time (an unnamed
-		// statement): a plan made once for any words reads the whole
-		// index for common ones, ten times slower than walking the range.
-		part, err := db.scoredIDs(ctx, `SELECT id, ts_rank(search, plainto_tsquery('english', $1)) FROM stories
-			WHERE status = 'published' AND search @@ plainto_tsquery('english', $1) AND id > $2 AND id <= $3
-			ORDER BY id DESC LIMIT $4`, pgx.QueryExecModeCacheDescribe, text, lo, hi, size-len(window))
+		// statement): a plan made once for any words reads the whole index
+		// for common ones, ten times slower than walking the range.
+		part, err := db.scoredIDs(ctx, rank+`search @@ $1::tsquery AND id > $2 AND id <= $3
+			ORDER BY id DESC LIMIT $4) m`, pgx.QueryExecModeCacheDescribe, query, lo, hi, size-len(window))
 		if err != nil {
 			return nil, err
 		}
 		window = append(window, part...)
-		if len(window) == size || lo == 0 {
-			return window, nil
-		}
-		// Enough ids for the matches still missing at the density seen so
-		// far, and half as many again; ten times as many when none matched.
-		density := float64(len(window)) / float64(newest-lo)
-		next := 10 * span
-		if density > 0 {
-			next = int64(1.5 * float64(size-len(window)) / density)
-		}
-		hi, span = lo, max(next, searchFirstSpan)
 	}
+	return window, nil
 }
 
 func (db *DB) scoredIDs(ctx context.Context, query string, args ...any) ([]scoredID, error) {
@@ -154,9 +175,9 @@ const SQLiteSearchScore = `(length(highlight(story_search, 0, char(1), '')) - le
 // results are asked for.
 const SearchWindow = 100
 
-// searchFirstSpan is how many of the newest stories PostgreSQL searches
-// first.
-const searchFirstSpan = 20000
+// searchWalk is how many of the newest stories PostgreSQL checks one by one
+// before it turns to the full-text index.
+const searchWalk = 4000
 
 // searchWords splits q into words of letters and digits, so that no input
 // can be read as query syntax by either engine.

@@ -267,6 +267,18 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].ID != old.story.ID {
 		t.Fatalf("search for a story 250,000 ids older than the newest: got %+v, %v; want story %d", got, err, old.story.ID)
 	}
+	// And with a match among the newest too, so that the search goes on
+	// from where the newest ended at the density it found there.
+	recent := newStory("Pathology samples again", jigsaw.StoryPublished, time.Now())
+	mustCreateStory(t, db, &recent)
+	recentID := old.story.ID + 250001
+	if err := db.ExecRaw(ctx, `UPDATE stories SET id = $1 WHERE id = $2`, recentID, recent.story.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.SearchPublicStories(ctx, "pathology samples", 10)
+	if err != nil || len(got) != 2 || got[0].ID+got[1].ID != old.story.ID+recentID {
+		t.Fatalf("search for the newest story and one 250,000 ids older: got %d stories, %v; want stories %d and %d", len(got), err, recentID, old.story.ID)
+	}
 
 	// Relevance is ranked among the newest store.SearchWindow matches, or
 	// as many as are asked for: asking for more than the window reaches a

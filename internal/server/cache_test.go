@@ -18,15 +18,7 @@ import (
 // Requests for a page that is being rendered wait for that rendering rather
 // than render it again; an answer that is not to be shared is not shared.
 func TestCacheCoalescesRenders(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	for _, tt := range []struct {
 		name        string
 		status      int
@@ -94,15 +86,7 @@ func TestCacheCoalescesRenders(t *testing.T) {
 // one whose client leaves while it waits is never rendered, and leaves no
 // flight behind.
 func TestRenderGate(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "gate.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedSQLite(t)
 	s := &Server{DB: db, cache: newPageCache(1 << 20), renders: newGate(2)}
 	var running, most atomic.Int64
 	release := make(chan struct{})
@@ -134,7 +118,7 @@ func TestRenderGate(t *testing.T) {
 		runtime.Gosched()
 	}
 	// The gate is full: a request whose client has gone waits no more.
-	gone, cancel := context.WithCancel(ctx)
+	gone, cancel := context.WithCancel(context.Background())
 	cancel()
 	rendered := false
 	s.serveCached(httptest.NewRecorder(), httptest.NewRequest("GET", "/stories/gone", nil).WithContext(gone),
@@ -152,6 +136,21 @@ func TestRenderGate(t *testing.T) {
 	if len(s.cache.flights) != 0 {
 		t.Errorf("%d flights left open", len(s.cache.flights))
 	}
+}
+
+// migratedSQLite opens a new SQLite database with the current schema,
+// closed when the test ends.
+func migratedSQLite(t *testing.T) *store.DB {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "jigsaw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 func waiting(c *pageCache, key string) int {

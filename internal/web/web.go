@@ -18,6 +18,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"jigsaw"
 	"jigsaw/internal/auth"
@@ -183,8 +184,9 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.Error(w, r, fmt.Errorf("no template %q", name))
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		p.Error(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
@@ -192,6 +194,20 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// renderBuffers are reused between renderings: a page grown afresh in a new
+// buffer was copied five or six times on the way to its size. Write has
+// consumed the bytes when it returns (the page cache keeps a copy of its
+// own), so a buffer can go back as soon as the page is written.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 256<<10 {
+		return // a rare big page: not worth keeping that much memory
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // ErrorView is the view of the error page.

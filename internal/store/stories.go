@@ -67,51 +67,43 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at`
 
 // publicStorySelect is the select list of a public story query over the
-// stories table (aliased a): its public columns and, as JSON built by the
-// database, its key issues, organisations and replies, so that a story page
-// or a list is one statement whatever the number of stories (on PostgreSQL
-// one round trip instead of four). The links are put in order here rather
-// than by the database: a few items sort in no time in Go, while ORDER BY
-// inside SQLite's aggregates cost a sorter each, a fifth of a story page's
-// query.
+// stories table (aliased a): its public columns and public_links, the JSON
+// of its key issues, organisations and replies that the schema's triggers
+// keep (migration 0008), so that a story page or a list reads each story's
+// row and nothing else. The links are put in order here rather than by the
+// database: a few items sort in no time in Go.
 func (db *DB) publicStorySelect(a string) string {
-	agg, obj, text := "json_group_array", "json_object", ""
-	if db.Engine == Postgres {
-		agg, obj, text = "json_agg", "json_build_object", "::text"
-	}
-	org := obj + `('id', o.id, 'slug', o.slug, 'name', o.name)`
-	return prefixed(a+".", publicStoryColumns) + `,
-		(SELECT ` + agg + `(k.key_issue)` + text + ` FROM story_key_issues k WHERE k.story_id = ` + a + `.id),
-		(SELECT ` + agg + `(` + org + `)` + text + ` FROM story_organisations so
-			JOIN organisations o ON o.id = so.organisation_id WHERE so.story_id = ` + a + `.id),
-		(SELECT ` + agg + `(` + obj + `('id', r.id, 'organisation', ` + org + `, 'body', r.body, 'at', r.at))` + text + `
-			FROM story_replies r JOIN organisations o ON o.id = r.organisation_id WHERE r.story_id = ` + a + `.id)`
+	return prefixed(a+".", publicStoryColumns) + ", " + a + ".public_links"
+}
+
+// storyLinks is the JSON of stories.public_links.
+type storyLinks struct {
+	KeyIssues     []string        `json:"key_issues"`
+	Organisations []jigsaw.OrgRef `json:"organisations"`
+	Replies       []struct {
+		ID           int64         `json:"id"`
+		Organisation jigsaw.OrgRef `json:"organisation"`
+		Body         string        `json:"body"`
+		At           string        `json:"at"`
+	} `json:"replies"`
 }
 
 func scanPublicStory(row interface{ Scan(...any) error }) (*jigsaw.PublicStory, error) {
 	var s jigsaw.PublicStory
-	var issues, orgs, replies sql.NullString
+	var links sql.NullString
 	if err := row.Scan(&s.ID, &s.Title, &s.Body, &s.BodyHTML, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Byline, nullTime{&s.PublishedAt},
-		&issues, &orgs, &replies); err != nil {
+		&links); err != nil {
 		return nil, err
 	}
-	var rs []struct {
-		ID           int64
-		Organisation jigsaw.OrgRef
-		Body         string
-		At           string
+	if !links.Valid {
+		return &s, nil
 	}
-	for _, j := range []struct {
-		text sql.NullString
-		dst  any
-	}{{issues, &s.KeyIssues}, {orgs, &s.Organisations}, {replies, &rs}} {
-		if j.text.Valid {
-			if err := json.Unmarshal([]byte(j.text.String), j.dst); err != nil {
-				return nil, fmt.Errorf("story %d: links: %w", s.ID, err)
-			}
-		}
+	var l storyLinks
+	if err := json.Unmarshal([]byte(links.String), &l); err != nil {
+		return nil, fmt.Errorf("story %d: links: %w", s.ID, err)
 	}
-	for _, r := range rs {
+	s.KeyIssues, s.Organisations = l.KeyIssues, l.Organisations
+	for _, r := range l.Replies {
 		at, err := parseJSONTime(r.At)
 		if err != nil {
 			return nil, fmt.Errorf("story %d: reply %d: %w", s.ID, r.ID, err)

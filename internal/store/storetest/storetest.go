@@ -29,6 +29,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"StoryFilters", s.testStoryFilters},
 		{"StoryCreateIsAtomic", s.testStoryCreateIsAtomic},
 		{"StoryCountCap", s.testStoryCountCap},
+		{"StoryLinksFollow", s.testStoryLinksFollow},
+		{"StoryLinksMigrate", s.testStoryLinksMigrate},
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
 		{"Settings", s.testSettings},

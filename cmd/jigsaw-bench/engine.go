@@ -5,6 +5,7 @@ import (
 	crand "crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -154,16 +155,23 @@ func statusMB(pid int, field string) float64 {
 
 func (p *proc) url(path string) string { return "http://" + p.addr + path }
 
-func get(u string) ([]byte, error) {
+func get(u string) (response, error) {
 	resp, err := http.Get(u)
 	if err != nil {
-		return nil, err
+		return response{}, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("GET %s: %d", u, resp.StatusCode)
+		return response{}, fmt.Errorf("GET %s: %d", u, resp.StatusCode)
 	}
-	return io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	return response{resp.Header, b}, err
+}
+
+// response is an answer of Jigsaw's that a baseline server repeats.
+type response struct {
+	header http.Header
+	body   []byte
 }
 
 // sizeResult holds the figures for one engine at one corpus size.
@@ -206,7 +214,7 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 	time.Sleep(2 * time.Second)
 	res.IdleRSS = srv.rssMB()
 
-	// Story page against a plain server returning the same bytes.
+	// Story page against a plain server returning the same answer.
 	sample, err := get(srv.url(storyPath(rng)))
 	if err != nil {
 		return res, err
@@ -247,13 +255,16 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 	})
 	stopSampling()
 	for _, b := range []struct {
-		body []byte
+		resp response
 		dst  *loadResult
 	}{{sample, &res.StoryBaseline}, {list, &res.ListBaseline}} {
 		f := filepath.Join(o.workdir, "baseline.html")
-		os.WriteFile(f, b.body, 0o644)
+		os.WriteFile(f, b.resp.body, 0o644)
+		h, _ := json.Marshal(b.resp.header)
+		hf := filepath.Join(o.workdir, "baseline-header.json")
+		os.WriteFile(hf, h, 0o644)
 		self, _ := os.Executable()
-		base, err := startProc(ctx, self, "baseline", "--file", f)
+		base, err := startProc(ctx, self, "baseline", "--file", f, "--header", hf)
 		if err != nil {
 			return res, err
 		}

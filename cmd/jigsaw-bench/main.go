@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"jigsaw/internal/store"
@@ -162,14 +164,39 @@ func runBaseline(args []string) {
 	fs := flag.NewFlagSet("baseline", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	file := fs.String("file", "", "file whose bytes to serve")
+	headerFile := fs.String("header", "", "JSON file of the header fields to answer with (those of the answer being repeated)")
 	fs.Parse(args)
 	body, err := os.ReadFile(*file)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	header := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
+	if *headerFile != "" {
+		b, err := os.ReadFile(*headerFile)
+		if err == nil {
+			header = nil
+			err = json.Unmarshal(b, &header)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	// Date is the server's own; a request id is made afresh for every
+	// request, as Jigsaw does.
+	header.Del("Date")
+	_, withID := header["X-Request-Id"]
+	header.Del("X-Request-Id")
+	var n atomic.Int64
 	http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
+		if withID {
+			h.Set("X-Request-Id", "baseline-"+strconv.FormatInt(n.Add(1), 10))
+		}
 		w.Write(body)
 	}))
 }

@@ -47,7 +47,7 @@ func (r *report) markdown() string {
 		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
 		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds)
 	fmt.Fprintf(&b, "Every throughput run is %s with %d concurrent keep-alive clients from the same machine (the load generator shares the 2 cores with the server, so ratios matter more than absolute figures). ", o.duration, o.concurrency)
-	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very bytes Jigsaw returned, and the engine's raw full-text query. ")
+	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very answer Jigsaw returned (its header fields, with a fresh request id each time, and its body: the security headers Jigsaw sends are part of what a page costs to send and to read), and the engine's raw full-text query. ")
 	fmt.Fprintf(&b, "Search is timed on 300 two-word queries, one at a time, after a first pass of 300 other queries that warms the caches as a running server's searches do; the first pass's p99 is shown too, as what the first searches after a start cost.\n\n")
 
 	fmt.Fprintf(&b, "Story pages are requested two ways: as real traffic reads them (story ids drawn from a Zipf distribution, newest most read, so the page cache serves the popular ones) and uniformly at random (nearly every page rendered from the database).\n\n")

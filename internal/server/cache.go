@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"container/list"
 	"context"
 	"net/http"
@@ -120,7 +119,8 @@ func (c *pageCache) remove(el *list.Element) {
 type recorder struct {
 	http.ResponseWriter
 	status int
-	body   bytes.Buffer
+	body   []byte
+	tooBig bool // more than maxEntryBytes: not kept
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -134,8 +134,14 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if r.body.Len() <= maxEntryBytes {
-		r.body.Write(b)
+	// A page arrives in one Write (web.Pages.Render): copied at its size,
+	// it needs neither growing nor a second copy for the cache.
+	if !r.tooBig {
+		if len(r.body)+len(b) > maxEntryBytes {
+			r.tooBig, r.body = true, nil
+		} else {
+			r.body = append(r.body, b...)
+		}
 	}
 	return r.ResponseWriter.Write(b)
 }
@@ -180,11 +186,11 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	defer s.renders.leave()
 	rec := &recorder{ResponseWriter: w}
 	h(rec, r)
-	if rec.status != http.StatusOK || rec.body.Len() > maxEntryBytes || w.Header().Get("Set-Cookie") != "" ||
+	if rec.status != http.StatusOK || rec.tooBig || w.Header().Get("Set-Cookie") != "" ||
 		strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return
 	}
-	body := bytes.Clone(rec.body.Bytes())
+	body := rec.body
 	// The headers a hit is answered with, made once: Content-Length declared
 	// so the body goes out whole rather than in chunks.
 	header := http.Header{"X-Cache": {"hit"}, "Content-Length": {strconv.Itoa(len(body))}}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -160,4 +161,43 @@ func waiting(c *pageCache, key string) int {
 		return f.waiters
 	}
 	return 0
+}
+
+// A page written in pieces is kept whole; one beyond maxEntryBytes is
+// answered in full but not kept.
+func TestCacheKeepsWholeAnswers(t *testing.T) {
+	db := migratedSQLite(t)
+	s := &Server{DB: db, cache: newPageCache(4 << 20), renders: newGate(2)}
+	big := strings.Repeat("x", maxEntryBytes/2+1)
+	for _, tt := range []struct {
+		name   string
+		pieces []string
+		kept   bool
+	}{
+		{"small, in pieces", []string{"<p>one", " and ", "two</p>"}, true},
+		{"exactly the limit", []string{big[:maxEntryBytes/2], big[:maxEntryBytes/2]}, true},
+		{"beyond the limit", []string{big, big}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := "/stories?t=" + strconv.Itoa(len(tt.pieces[0]))
+			var renders int
+			h := func(w http.ResponseWriter, r *http.Request) {
+				renders++
+				for _, p := range tt.pieces {
+					w.Write([]byte(p))
+				}
+			}
+			want := strings.Join(tt.pieces, "")
+			for i := 0; i < 2; i++ {
+				rec := httptest.NewRecorder()
+				s.serveCached(rec, httptest.NewRequest("GET", path, nil), h)
+				if rec.Code != http.StatusOK || rec.Body.String() != want {
+					t.Fatalf("request %d: %d, %d bytes; want 200 and the %d bytes written", i, rec.Code, rec.Body.Len(), len(want))
+				}
+			}
+			if wantRenders := map[bool]int{true: 1, false: 2}[tt.kept]; renders != wantRenders {
+				t.Fatalf("two requests rendered the page %d times, want %d", renders, wantRenders)
+			}
+		})
+	}
 }

@@ -33,6 +33,7 @@ func (p *Pages) funcs() template.FuncMap {
 		"storyKind": func(k jigsaw.StoryKind) string { return jigsaw.LabelOf(jigsaw.StoryKinds, k) },
 		"orgKind":   func(k jigsaw.OrgKind) string { return jigsaw.LabelOf(jigsaw.OrgKinds, k) },
 		"happened":  happened,
+		"byline":    byline,
 		"withParam": withParam,
 
 		"money":         jigsaw.FormatPence,
@@ -76,6 +77,27 @@ func dict(kv ...any) (map[string]any, error) {
 
 // canEdit reports whether u may use the editors' pages.
 func canEdit(u *jigsaw.User) bool { return u != nil && u.Role.AtLeast(jigsaw.RoleEditor) }
+
+// byline is the line under a story's title: the name its teller chose to
+// be published with, where, and when it happened.
+func byline(s *jigsaw.PublicStory) string {
+	var b strings.Builder
+	if s.Byline != "" {
+		b.WriteString(s.Byline)
+	} else {
+		b.WriteString("Name withheld")
+	}
+	if s.Area != "" {
+		b.WriteString(" · " + s.Area)
+		if s.District != "" {
+			b.WriteString(" (" + s.District + ")")
+		}
+	}
+	if s.HappenedOn != "" {
+		b.WriteString(" · happened " + happened(s.HappenedOn))
+	}
+	return b.String()
+}
 
 // happened formats "YYYY", "YYYY-MM" or "YYYY-MM-DD" for people.
 func happened(s string) string {

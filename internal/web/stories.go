@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"jigsaw"
@@ -67,8 +68,8 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 // StoryView is the view of /stories/{id}.
 type StoryView struct {
 	Page
-	Story     *jigsaw.PublicStory
-	KeyIssues map[string]string
+	Story  *jigsaw.PublicStory
+	Issues []jigsaw.KeyIssue // the story's key issues, named as this instance names them
 }
 
 // HandleStory serves /stories/{id}.
@@ -83,12 +84,22 @@ func (p *Pages) HandleStory(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	names, err := p.keyIssueNames(r)
+	all, err := p.Store.KeyIssues(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, KeyIssues: names})
+	// Looked up here rather than in the template, where each lookup is a
+	// call through reflection.
+	issues := make([]jigsaw.KeyIssue, 0, len(s.KeyIssues))
+	for _, slug := range s.KeyIssues {
+		if i := slices.IndexFunc(all, func(k jigsaw.KeyIssue) bool { return k.Slug == slug }); i >= 0 {
+			issues = append(issues, all[i])
+		} else {
+			issues = append(issues, jigsaw.KeyIssue{Slug: slug, Name: slug})
+		}
+	}
+	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, Issues: issues})
 }
 
 func (p *Pages) keyIssueNames(r *http.Request) (map[string]string, error) {

@@ -154,10 +154,18 @@ type Page struct {
 	User      *jigsaw.User
 	Path      string
 	RequestID string
+	Nav       Nav
 }
 
+// Nav says which entry of the main navigation is the page itself. It is
+// worked out here, not compared in the layout: each comparison there is a
+// call through reflection, and every page made four of them.
+type Nav struct{ Stories, Tracker, Disputes, Organisations bool }
+
 func (p *Pages) page(r *http.Request, title string) Page {
-	return Page{Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), Path: r.URL.Path, RequestID: respond.RequestID(r)}
+	path := r.URL.Path
+	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations"}
+	return Page{Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), Path: path, RequestID: respond.RequestID(r), Nav: nav}
 }
 
 // site is the instance as its admins describe it, over the defaults.

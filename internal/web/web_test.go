@@ -44,7 +44,7 @@ func TestPublicPages(t *testing.T) {
 				reject []string
 			}{
 				{"/", 200, []string{"Latest stories", "Second-class &lt;staff&gt;", "Sam, a porter in Keighley", `href="/stories?issue=outsourcing"`}, []string{"Not yet reviewed"}},
-				{"/stories", 200, []string{"Second-class &lt;staff&gt;", "Keighley (BD20)"}, []string{"Not yet reviewed"}},
+				{"/stories", 200, []string{"Second-class &lt;staff&gt;", "Keighley (BD20)", `href="/stories" aria-current="page"`}, []string{"Not yet reviewed", `href="/tracker" aria-current`}},
 				{"/stories?issue=outsourcing&kind=staff&district=bd20", 200, []string{"Second-class"}, nil},
 				{"/stories?issue=cuts", 200, []string{"No published stories match."}, []string{"Second-class"}},
 				{"/stories?organisation=agh-solutions", 200, []string{"Second-class"}, nil},
@@ -52,10 +52,10 @@ func TestPublicPages(t *testing.T) {
 				{"/stories?page=0", 400, []string{"page: must be a whole number from 1"}, nil},
 				{"/stories?district=not+a+district&since=yesterday", 400, []string{"district: must be a postcode district", "since: must be a date"}, nil},
 				{"/stories?organisation=nobody", 400, []string{"organisation: is not a known organisation."}, nil},
-				{"/stories/" + itoa(story.ID), 200, []string{"<strong>second class</strong>", "Sam, a porter in Keighley", "February 2025", "1 March 2025", `href="/organisations/agh-solutions"`}, []string{"<script>alert", "private original"}},
+				{"/stories/" + itoa(story.ID), 200, []string{"<strong>second class</strong>", "Sam, a porter in Keighley · Keighley (BD20) · happened February 2025", "1 March 2025", `href="/organisations/agh-solutions"`, `<a href="/stories?issue=outsourcing">Outsourcing</a>`}, []string{"<script>alert", "private original", "aria-current"}},
 				{"/stories/" + itoa(pending.ID), 404, []string{"not found"}, []string{"Not yet reviewed"}},
 				{"/stories/abc", 404, nil, nil},
-				{"/organisations", 200, []string{"Airedale NHS Foundation Trust", "AGH Solutions", "Subsidiary company"}, nil},
+				{"/organisations", 200, []string{"Airedale NHS Foundation Trust", "AGH Solutions", "Subsidiary company", `href="/organisations" aria-current="page"`}, []string{`href="/stories" aria-current`}},
 				{"/organisations?kind=subsidiary", 200, []string{"AGH Solutions"}, []string{"Airedale NHS Foundation Trust</a>"}},
 				{"/organisations?kind=bank", 400, []string{"kind: must be one of"}, nil},
 				{"/organisations/agh-solutions", 200, []string{"Part of", `href="/organisations/airedale-nhs-foundation-trust"`, "Second-class"}, nil},

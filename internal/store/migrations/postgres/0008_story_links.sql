@@ -17,29 +17,36 @@ CREATE FUNCTION story_links_now(sid BIGINT) RETURNS TEXT LANGUAGE sql STABLE AS 
 	)::text
 $$;
 
+-- The link tables' triggers wait for the commit, and a story whose links
+-- already read as they should is not written again: a new story with three
+-- links is written once, not three times (every write of a row here is a
+-- new version of it, with its search vector computed again).
 CREATE FUNCTION story_links_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP <> 'DELETE' THEN
-		UPDATE stories SET public_links = story_links_now(id) WHERE id = NEW.story_id;
+		UPDATE stories SET public_links = story_links_now(id)
+		WHERE id = NEW.story_id AND public_links IS DISTINCT FROM story_links_now(id);
 	END IF;
 	IF TG_OP = 'DELETE' OR OLD.story_id <> NEW.story_id THEN
-		UPDATE stories SET public_links = story_links_now(id) WHERE id = OLD.story_id;
+		UPDATE stories SET public_links = story_links_now(id)
+		WHERE id = OLD.story_id AND public_links IS DISTINCT FROM story_links_now(id);
 	END IF;
 	RETURN NULL;
 END
 $$;
-CREATE TRIGGER story_key_issues_links AFTER INSERT OR UPDATE OR DELETE ON story_key_issues
-	FOR EACH ROW EXECUTE FUNCTION story_links_follow();
-CREATE TRIGGER story_organisations_links AFTER INSERT OR UPDATE OR DELETE ON story_organisations
-	FOR EACH ROW EXECUTE FUNCTION story_links_follow();
-CREATE TRIGGER story_replies_links AFTER INSERT OR UPDATE OR DELETE ON story_replies
-	FOR EACH ROW EXECUTE FUNCTION story_links_follow();
+CREATE CONSTRAINT TRIGGER story_key_issues_links AFTER INSERT OR UPDATE OR DELETE ON story_key_issues
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION story_links_follow();
+CREATE CONSTRAINT TRIGGER story_organisations_links AFTER INSERT OR UPDATE OR DELETE ON story_organisations
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION story_links_follow();
+CREATE CONSTRAINT TRIGGER story_replies_links AFTER INSERT OR UPDATE OR DELETE ON story_replies
+	DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION story_links_follow();
 
 CREATE FUNCTION organisation_links_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	UPDATE stories SET public_links = story_links_now(id)
 	WHERE id IN (SELECT story_id FROM story_organisations WHERE organisation_id = NEW.id
-		UNION SELECT story_id FROM story_replies WHERE organisation_id = NEW.id);
+		UNION SELECT story_id FROM story_replies WHERE organisation_id = NEW.id)
+	AND public_links IS DISTINCT FROM story_links_now(id);
 	RETURN NULL;
 END
 $$;

@@ -67,13 +67,18 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at`
 
 // publicStorySelect is the select list of a public story query over the
-// stories table (aliased a): its public columns and public_links, the JSON
-// of its key issues, organisations and replies that the schema's triggers
-// keep (migration 0008), so that a story page or a list reads each story's
-// row and nothing else. The links are put in order here rather than by the
-// database: a few items sort in no time in Go.
+// stories table (aliased a): its public columns and the JSON of its key
+// issues, organisations and replies that the schema's triggers keep
+// (migration 0008), in the story's row on SQLite and in story_links on
+// PostgreSQL, so that a story page or a list reads one row per story rather
+// than aggregating the link tables. The links are put in order here rather
+// than by the database: a few items sort in no time in Go.
 func (db *DB) publicStorySelect(a string) string {
-	return prefixed(a+".", publicStoryColumns) + ", " + a + ".public_links"
+	links := a + ".public_links"
+	if db.Engine == Postgres {
+		links = "(SELECT l.links FROM story_links l WHERE l.story_id = " + a + ".id)"
+	}
+	return prefixed(a+".", publicStoryColumns) + ", " + links
 }
 
 // storyLinks is the JSON of stories.public_links.

@@ -1,9 +1,14 @@
 -- Jigsaw schema, step 8: a story's key issues, organisations and replies,
--- kept with the story as the JSON its public pages read. Built from the link
--- tables by the triggers below whenever they or an organisation's name
--- change, so no write can leave it stale; a story page then reads one row
--- instead of probing three more indexes. NULL: the story has no links.
-ALTER TABLE stories ADD COLUMN public_links TEXT;
+-- kept as the JSON its public pages read. Built from the link tables by the
+-- triggers below whenever they or an organisation's name change, so no write
+-- can leave it stale; a story page then reads one row by its key instead of
+-- aggregating three tables. On PostgreSQL it has a table of its own rather
+-- than a column of stories: rewriting a story's row would compute its search
+-- vector again and add the row to every index of stories.
+CREATE TABLE story_links (
+	story_id BIGINT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+	links    TEXT NOT NULL
+);
 
 -- The links as they are now; the only place their JSON is spelled out.
 CREATE FUNCTION story_links_now(sid BIGINT) RETURNS TEXT LANGUAGE sql STABLE AS $$
@@ -17,19 +22,21 @@ CREATE FUNCTION story_links_now(sid BIGINT) RETURNS TEXT LANGUAGE sql STABLE AS 
 	)::text
 $$;
 
--- The link tables' triggers wait for the commit, and a story whose links
--- already read as they should is not written again: a new story with three
--- links is written once, not three times (every write of a row here is a
--- new version of it, with its search vector computed again).
+-- Writes story sid's links unless they already read so (or the story is gone).
+CREATE FUNCTION story_links_refresh(sid BIGINT) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO story_links (story_id, links) SELECT s.id, story_links_now(s.id) FROM stories s WHERE s.id = sid
+	ON CONFLICT (story_id) DO UPDATE SET links = EXCLUDED.links WHERE story_links.links IS DISTINCT FROM EXCLUDED.links
+$$;
+
+-- The link tables' triggers wait for the commit: a new story with three
+-- links is then written once, the second and third finding it done.
 CREATE FUNCTION story_links_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP <> 'DELETE' THEN
-		UPDATE stories SET public_links = story_links_now(id)
-		WHERE id = NEW.story_id AND public_links IS DISTINCT FROM story_links_now(id);
+		PERFORM story_links_refresh(NEW.story_id);
 	END IF;
 	IF TG_OP = 'DELETE' OR OLD.story_id <> NEW.story_id THEN
-		UPDATE stories SET public_links = story_links_now(id)
-		WHERE id = OLD.story_id AND public_links IS DISTINCT FROM story_links_now(id);
+		PERFORM story_links_refresh(OLD.story_id);
 	END IF;
 	RETURN NULL;
 END
@@ -43,10 +50,8 @@ CREATE CONSTRAINT TRIGGER story_replies_links AFTER INSERT OR UPDATE OR DELETE O
 
 CREATE FUNCTION organisation_links_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	UPDATE stories SET public_links = story_links_now(id)
-	WHERE id IN (SELECT story_id FROM story_organisations WHERE organisation_id = NEW.id
-		UNION SELECT story_id FROM story_replies WHERE organisation_id = NEW.id)
-	AND public_links IS DISTINCT FROM story_links_now(id);
+	PERFORM story_links_refresh(id) FROM (SELECT story_id AS id FROM story_organisations WHERE organisation_id = NEW.id
+		UNION SELECT story_id FROM story_replies WHERE organisation_id = NEW.id) affected;
 	RETURN NULL;
 END
 $$;
@@ -56,5 +61,6 @@ CREATE TRIGGER organisations_links AFTER UPDATE OF slug, name ON organisations
 
 CREATE INDEX story_replies_organisation ON story_replies(organisation_id);
 
-UPDATE stories SET public_links = story_links_now(id)
-WHERE id IN (SELECT story_id FROM story_key_issues UNION SELECT story_id FROM story_organisations UNION SELECT story_id FROM story_replies);
+INSERT INTO story_links (story_id, links)
+SELECT id, story_links_now(id) FROM (SELECT story_id AS id FROM story_key_issues
+	UNION SELECT story_id FROM story_organisations UNION SELECT story_id FROM story_replies) linked;

@@ -2,7 +2,9 @@
 -- kept with the story as the JSON its public pages read. Built from the link
 -- tables by the triggers below whenever they or an organisation's name
 -- change, so no write can leave it stale; a story page then reads one row
--- instead of probing three more indexes. NULL: the story has no links.
+-- instead of probing three more indexes. NULL: the story has no links. On
+-- SQLite it is a column of stories (PostgreSQL has a table for it): the row
+-- is rewritten in place, and the page read for the story brings its links.
 ALTER TABLE stories ADD COLUMN public_links TEXT;
 
 -- The links as they are now; the only place their JSON is spelled out.

@@ -81,7 +81,8 @@ func (db *DB) publicStorySelect(a string) string {
 	return prefixed(a+".", publicStoryColumns) + ", " + links
 }
 
-// storyLinks is the JSON of stories.public_links.
+// storyLinks is the JSON of a story's public links (stories.public_links on
+// SQLite, story_links.links on PostgreSQL).
 type storyLinks struct {
 	KeyIssues     []string        `json:"key_issues"`
 	Organisations []jigsaw.OrgRef `json:"organisations"`

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"jigsaw"
@@ -84,20 +83,20 @@ func (p *Pages) HandleStory(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	all, err := p.Store.KeyIssues(r.Context())
+	names, err := p.keyIssueNames(r)
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	// Looked up here rather than in the template, where each lookup is a
-	// call through reflection.
+	// Named here rather than in the template, where each lookup is a call
+	// through reflection.
 	issues := make([]jigsaw.KeyIssue, 0, len(s.KeyIssues))
 	for _, slug := range s.KeyIssues {
-		if i := slices.IndexFunc(all, func(k jigsaw.KeyIssue) bool { return k.Slug == slug }); i >= 0 {
-			issues = append(issues, all[i])
-		} else {
-			issues = append(issues, jigsaw.KeyIssue{Slug: slug, Name: slug})
+		name := names[slug]
+		if name == "" {
+			name = slug
 		}
+		issues = append(issues, jigsaw.KeyIssue{Slug: slug, Name: name})
 	}
 	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, Issues: issues})
 }

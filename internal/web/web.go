@@ -152,7 +152,6 @@ type Page struct {
 	Title     string
 	Site      Site
 	User      *jigsaw.User
-	Path      string
 	RequestID string
 	Nav       Nav
 }
@@ -165,7 +164,7 @@ type Nav struct{ Stories, Tracker, Disputes, Organisations bool }
 func (p *Pages) page(r *http.Request, title string) Page {
 	path := r.URL.Path
 	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations"}
-	return Page{Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), Path: path, RequestID: respond.RequestID(r), Nav: nav}
+	return Page{Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), RequestID: respond.RequestID(r), Nav: nav}
 }
 
 // site is the instance as its admins describe it, over the defaults.

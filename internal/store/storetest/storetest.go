@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"jigsaw/internal/store"
 )
@@ -31,8 +32,10 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"StoryCountCap", s.testStoryCountCap},
 		{"StoryLinksFollow", s.testStoryLinksFollow},
 		{"StoryLinksMigrate", s.testStoryLinksMigrate},
+		{"StoryRowLayout", s.testStoryRowLayout},
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
+		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},
 		{"Settings", s.testSettings},
 		{"Users", s.testUsers},
 		{"Audit", s.testAudit},
@@ -90,6 +93,52 @@ func (s *suite) testSettings(t *testing.T) {
 		}
 		if got, ok, err := db.GetSetting(ctx, "site.name"); got != v || !ok || err != nil {
 			t.Fatalf("GetSetting: %q %v %v, want %q", got, ok, err, v)
+		}
+	}
+}
+
+// testContentVersionFollowsWrites checks that a write of this process is
+// seen by the next RecentContentVersion at once, however many requests are
+// reading the version at the same moment (a read begun before the write
+// must not be kept as fresh), and that those requests all get an answer.
+func (s *suite) testContentVersionFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				// A short age, so that reads keep starting while the writes run.
+				if _, err := db.RecentContentVersion(ctx, time.Microsecond); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 200 {
+		if err := db.ExecRaw(ctx, `UPDATE settings SET value = value WHERE key = 'none'`); err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.ContentVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.RecentContentVersion(ctx, time.Hour); err != nil || got != want {
+			t.Fatalf("write %d: RecentContentVersion %d, %v; want %d", i, got, err, want)
+		}
+	}
+	close(stop)
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
 		}
 	}
 }

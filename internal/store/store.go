@@ -42,9 +42,11 @@ type DB struct {
 		at time.Time
 	}
 	version struct {
-		mu sync.Mutex
-		v  int64
-		at time.Time
+		mu      sync.Mutex
+		v       int64
+		at      time.Time     // when v was read; zero when it must be read again
+		changes uint64        // this process's writes so far
+		reading chan struct{} // closed when the read under way ends
 	}
 	keyIssues struct {
 		mu   sync.Mutex
@@ -168,6 +170,7 @@ func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) erro
 	if bump {
 		db.version.mu.Lock()
 		db.version.at = time.Time{} // this process's own change shows at once
+		db.version.changes++
 		db.version.mu.Unlock()
 	}
 	return nil
@@ -186,20 +189,39 @@ func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
 // database within maxAge — as if the request had come that much earlier.
 func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (int64, error) {
 	db.version.mu.Lock()
+	// One request reads it for all: the others, many at once under load,
+	// wait for that read instead of each making its own.
+	for db.version.reading != nil && time.Since(db.version.at) >= maxAge {
+		reading := db.version.reading
+		db.version.mu.Unlock()
+		select {
+		case <-reading:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+		db.version.mu.Lock()
+	}
 	if time.Since(db.version.at) < maxAge {
 		v := db.version.v
 		db.version.mu.Unlock()
 		return v, nil
 	}
+	reading, changes := make(chan struct{}), db.version.changes
+	db.version.reading = reading
 	db.version.mu.Unlock()
+
 	v, err := db.ContentVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
+
 	db.version.mu.Lock()
-	db.version.v, db.version.at = v, time.Now()
+	// A read begun before a write of this process may miss it: keep its
+	// answer for this request only.
+	if err == nil && db.version.changes == changes {
+		db.version.v, db.version.at = v, time.Now()
+	}
+	db.version.reading = nil
 	db.version.mu.Unlock()
-	return v, nil
+	close(reading)
+	return v, err
 }
 
 // mapError turns engine errors into jigsaw codes: constraint violations

@@ -53,7 +53,7 @@ pg_temp_start() {
 		{ cat "$PG_TEMP_DIR/initdb.log" >&2; return 1; }
 	# The test server trades durability for speed (losing it loses nothing);
 	# PG_TEMP_DURABLE=1 keeps PostgreSQL's defaults, for benchmarks of
-	# durable writes.
+	# durable writes. PG_TEMP_OPTS adds server settings ("-c name=value ...").
 	local opts attempt
 	# A port found free may be taken before the server binds it (another
 	# test run starting at the same moment): then try another.
@@ -63,6 +63,7 @@ pg_temp_start() {
 		if [ "${PG_TEMP_DURABLE:-}" != 1 ]; then
 			opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 		fi
+		opts="$opts ${PG_TEMP_OPTS:-}"
 		if "${PG_TEMP_AS[@]}" "$bindir/pg_ctl" -D "$PG_TEMP_DIR/data" -l "$PG_TEMP_DIR/server.log" -w -t 60 start -o "$opts" >/dev/null; then
 			break
 		fi

@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -130,6 +131,11 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("build jigsaw: %w", err)
 	}
 	rep := &report{started: time.Now(), opts: o}
+	if o.pgURL != "" {
+		if rep.postgres, err = postgresSettings(ctx, o.pgURL); err != nil {
+			return err
+		}
+	}
 	for _, engine := range o.engines {
 		if o.phase("pages") {
 			if err := benchEngine(ctx, o, engine, rep); err != nil {
@@ -229,4 +235,21 @@ func runCorpus(args []string) {
 		os.Exit(1)
 	}
 	logf("stories %d to %d added in %s", first, last, time.Since(t0).Round(time.Second))
+}
+
+// postgresSettings describes the benchmark's PostgreSQL server: its version
+// and the memory it was given, which decide how much of a large corpus it
+// reads from its own buffers rather than from the kernel's.
+func postgresSettings(ctx context.Context, url string) (string, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var version, buffers, cache string
+	err = db.QueryRowContext(ctx, `SELECT current_setting('server_version'), current_setting('shared_buffers'), current_setting('effective_cache_size')`).Scan(&version, &buffers, &cache)
+	if err != nil {
+		return "", fmt.Errorf("postgres settings: %w", err)
+	}
+	return fmt.Sprintf("%s, shared_buffers %s, effective_cache_size %s", version, buffers, cache), nil
 }

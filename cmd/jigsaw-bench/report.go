@@ -21,6 +21,7 @@ type report struct {
 	results           []sizeResult
 	writes            []writeResult
 	imports           []importResult
+	postgres          string // the PostgreSQL server's version and memory settings
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
@@ -46,6 +47,9 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes` (`make bench` runs the defaults: 10s runs, a 60s soak).\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
 		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds)
+	if r.postgres != "" {
+		fmt.Fprintf(&b, "PostgreSQL: %s.\n", r.postgres)
+	}
 	fmt.Fprintf(&b, "Every throughput run is %s with %d concurrent keep-alive clients from the same machine (the load generator shares the 2 cores with the server, so ratios matter more than absolute figures). ", o.duration, o.concurrency)
 	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very answer Jigsaw returned (its header fields, with a fresh request id each time, and its body: the security headers Jigsaw sends are part of what a page costs to send and to read), and the engine's raw full-text query. ")
 	fmt.Fprintf(&b, "Search is timed on 300 two-word queries, one at a time, after a first pass of 300 other queries that warms the caches as a running server's searches do; the first pass's p99 is shown too, as what the first searches after a start cost.\n\n")

@@ -54,7 +54,7 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very answer Jigsaw returned (its header fields, with a fresh request id each time, and its body: the security headers Jigsaw sends are part of what a page costs to send and to read), and the engine's raw full-text query. ")
 	fmt.Fprintf(&b, "Search is timed on 300 two-word queries, one at a time, after a first pass of 300 other queries that warms the caches as a running server's searches do; the first pass's p99 is shown too, as what the first searches after a start cost.\n\n")
 
-	fmt.Fprintf(&b, "Story pages are requested two ways: as real traffic reads them (story ids drawn from a Zipf distribution, newest most read, so the page cache serves the popular ones) and uniformly at random (nearly every page rendered from the database).\n\n")
+	fmt.Fprintf(&b, "Story pages are requested two ways: as real traffic reads them (story ids drawn from a Zipf distribution, newest most read, so the page cache serves the popular ones; measured after as long again of the same traffic, unmeasured, as a running server meets it with its cache warm) and uniformly at random (nearly every page rendered from the database).\n\n")
 	fmt.Fprintf(&b, "| engine | stories | story page req/s | plain server req/s | ratio (goal ≥ 0.5×) | story p99 | uniform story req/s | uniform ratio | list req/s | list vs plain | home req/s | search p99 Jigsaw | search p99 raw | search p99 first pass | idle RSS | loaded RSS |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.results {

@@ -1,12 +1,12 @@
 package server
 
 import (
-	"container/list"
 	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,12 +15,22 @@ import (
 // it was rendered under; any write that may change public content bumps the
 // version (store.DB.Tx), so a withdrawn story leaves every cached page of
 // this process at once and of every other process within versionMaxAge.
+//
+// When full it evicts as SIEVE does (Zhang et al., NSDI 2024): entries queue
+// in the order they came, a hit only marks its entry visited, and a hand
+// walking from the oldest towards the newest evicts the first entry not
+// visited since the hand last passed, unmarking those it passes. Pages read
+// once (most of a large archive's) leave soon after they came, while under
+// LRU each would have pushed out a popular page first; and a hit needs only
+// a shared lock, not a move to the front of a list.
 type pageCache struct {
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	maxBytes int
 	bytes    int
-	lru      *list.List // of *cacheEntry, most recent first
-	byKey    map[string]*list.Element
+	byKey    map[string]*cacheEntry
+	newest   *cacheEntry
+	oldest   *cacheEntry
+	hand     *cacheEntry        // next to consider for eviction; nil: start from the oldest
 	flights  map[string]*flight // answers being rendered now
 }
 
@@ -38,7 +48,12 @@ type cacheEntry struct {
 	version int64
 	header  http.Header
 	body    []byte
+
+	visited      atomic.Bool
+	newer, older *cacheEntry // the queue, under pageCache.mu
 }
+
+func (e *cacheEntry) size() int { return len(e.body) + len(e.key) }
 
 // versionMaxAge bounds how long a change made by another process sharing
 // the database can take to reach this process's cached pages.
@@ -48,22 +63,27 @@ const versionMaxAge = 100 * time.Millisecond
 const maxEntryBytes = 512 << 10
 
 func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{maxBytes: maxBytes, lru: list.New(), byKey: map[string]*list.Element{}, flights: map[string]*flight{}}
+	return &pageCache{maxBytes: maxBytes, byKey: map[string]*cacheEntry{}, flights: map[string]*flight{}}
 }
 
 func (c *pageCache) get(key string, version int64) *cacheEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byKey[key]
-	if !ok {
+	c.mu.RLock()
+	e := c.byKey[key]
+	c.mu.RUnlock()
+	if e == nil {
 		return nil
 	}
-	e := el.Value.(*cacheEntry)
 	if e.version != version {
-		c.remove(el)
+		c.mu.Lock()
+		if c.byKey[key] == e {
+			c.remove(e)
+		}
+		c.mu.Unlock()
 		return nil
 	}
-	c.lru.MoveToFront(el)
+	if !e.visited.Load() { // a popular page's hits then only read its mark
+		e.visited.Store(true)
+	}
 	return e
 }
 
@@ -98,21 +118,57 @@ func (c *pageCache) putLocked(e *cacheEntry) {
 	if len(e.body) > maxEntryBytes {
 		return
 	}
-	if el, ok := c.byKey[e.key]; ok {
-		c.remove(el)
+	if old := c.byKey[e.key]; old != nil {
+		c.remove(old)
 	}
-	c.byKey[e.key] = c.lru.PushFront(e)
-	c.bytes += len(e.body) + len(e.key)
-	for c.bytes > c.maxBytes && c.lru.Len() > 0 {
-		c.remove(c.lru.Back())
+	c.byKey[e.key] = e
+	e.older, e.newer = c.newest, nil
+	if c.newest != nil {
+		c.newest.newer = e
+	} else {
+		c.oldest = e
+	}
+	c.newest = e
+	c.bytes += e.size()
+	for c.bytes > c.maxBytes && c.oldest != nil {
+		c.evictLocked()
 	}
 }
 
-func (c *pageCache) remove(el *list.Element) {
-	e := el.Value.(*cacheEntry)
-	c.lru.Remove(el)
+// evictLocked removes one entry: the first not visited from the hand on,
+// going towards the newest and round again from the oldest.
+func (c *pageCache) evictLocked() {
+	e := c.hand
+	if e == nil {
+		e = c.oldest
+	}
+	for e.visited.Load() {
+		e.visited.Store(false)
+		if e = e.newer; e == nil {
+			e = c.oldest
+		}
+	}
+	c.hand = e.newer
+	c.remove(e)
+}
+
+func (c *pageCache) remove(e *cacheEntry) {
+	if c.hand == e {
+		c.hand = e.newer
+	}
+	if e.newer != nil {
+		e.newer.older = e.older
+	} else {
+		c.newest = e.older
+	}
+	if e.older != nil {
+		e.older.newer = e.newer
+	} else {
+		c.oldest = e.newer
+	}
+	e.newer, e.older = nil, nil
 	delete(c.byKey, e.key)
-	c.bytes -= len(e.body) + len(e.key)
+	c.bytes -= e.size()
 }
 
 // recorder captures an answer while passing it through.

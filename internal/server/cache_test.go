@@ -201,3 +201,56 @@ func TestCacheKeepsWholeAnswers(t *testing.T) {
 		})
 	}
 }
+
+// When the cache is full, pages read again since they came stay and pages
+// read only once leave, oldest first; a page rendered under an older content
+// version is not served.
+func TestCacheEviction(t *testing.T) {
+	body := []byte(strings.Repeat("x", 98))
+	c := newPageCache(4 * (len(body) + 2)) // four pages with two-letter keys
+	put := func(key string) {
+		c.mu.Lock()
+		c.putLocked(&cacheEntry{key: key, version: 1, body: body})
+		c.mu.Unlock()
+	}
+	kept := func() string {
+		var ks []string
+		for _, k := range []string{"p1", "p2", "p3", "p4", "p5", "p6", "p7"} {
+			c.mu.RLock()
+			if c.byKey[k] != nil {
+				ks = append(ks, k)
+			}
+			c.mu.RUnlock()
+		}
+		return strings.Join(ks, " ")
+	}
+	for _, k := range []string{"p1", "p2", "p3", "p4"} {
+		put(k)
+	}
+	if c.get("p1", 1) == nil || c.get("p2", 1) == nil {
+		t.Fatal("a page just cached is not served")
+	}
+	// Under LRU the third new page would have pushed out p1.
+	for _, k := range []string{"p5", "p6", "p7"} {
+		put(k)
+	}
+	if got, want := kept(), "p1 p2 p6 p7"; got != want {
+		t.Fatalf("after three new pages the cache holds %q, want %q", got, want)
+	}
+	if c.bytes != 4*(len(body)+2) {
+		t.Fatalf("cache counts %d bytes, want %d", c.bytes, 4*(len(body)+2))
+	}
+	// The hand goes on from where it stopped: the next two new pages push
+	// out p6 and p7, read once, before it comes back to p1 and p2.
+	put("p3")
+	put("p4")
+	if got, want := kept(), "p1 p2 p3 p4"; got != want {
+		t.Fatalf("after two more new pages the cache holds %q, want %q", got, want)
+	}
+	if c.get("p3", 2) != nil {
+		t.Fatal("a page of an older content version was served")
+	}
+	if got, want := kept(), "p1 p2 p4"; got != want {
+		t.Fatalf("after a stale read the cache holds %q, want %q", got, want)
+	}
+}

@@ -32,7 +32,6 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"StoryCountCap", s.testStoryCountCap},
 		{"StoryLinksFollow", s.testStoryLinksFollow},
 		{"StoryLinksMigrate", s.testStoryLinksMigrate},
-		{"StoryRowLayout", s.testStoryRowLayout},
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
 		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
-	"time"
 )
 
 // Group commit. Every durable commit costs an fsync, and on one disk an
@@ -176,9 +175,7 @@ func (db *DB) runGroup(jobs []*groupJob) {
 		}
 	}
 	if bump {
-		db.version.mu.Lock()
-		db.version.at = time.Time{}
-		db.version.mu.Unlock()
+		db.contentChanged()
 	}
 	finish(nil)
 }

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"jigsaw"
 )
@@ -79,9 +78,7 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 		return db.mapError(err)
 	}
 	if it.changed {
-		db.version.mu.Lock()
-		db.version.at = time.Time{}
-		db.version.mu.Unlock()
+		db.contentChanged()
 	}
 	return nil
 }

@@ -168,12 +168,19 @@ func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) erro
 		return db.mapError(err)
 	}
 	if bump {
-		db.version.mu.Lock()
-		db.version.at = time.Time{} // this process's own change shows at once
-		db.version.changes++
-		db.version.mu.Unlock()
+		db.contentChanged()
 	}
 	return nil
+}
+
+// contentChanged is called after every commit of this process that bumped
+// the content version: the change shows at once in this process's pages,
+// and a version read begun before the commit is not kept as fresh.
+func (db *DB) contentChanged() {
+	db.version.mu.Lock()
+	db.version.at = time.Time{}
+	db.version.changes++
+	db.version.mu.Unlock()
 }
 
 // ContentVersion returns the current content version (see Tx).
@@ -191,8 +198,16 @@ func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (i
 	db.version.mu.Lock()
 	// One request reads it for all: the others, many at once under load,
 	// wait for that read instead of each making its own.
-	for db.version.reading != nil && time.Since(db.version.at) >= maxAge {
+	for {
+		if time.Since(db.version.at) < maxAge {
+			v := db.version.v
+			db.version.mu.Unlock()
+			return v, nil
+		}
 		reading := db.version.reading
+		if reading == nil {
+			break
+		}
 		db.version.mu.Unlock()
 		select {
 		case <-reading:
@@ -200,11 +215,6 @@ func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (i
 			return 0, ctx.Err()
 		}
 		db.version.mu.Lock()
-	}
-	if time.Since(db.version.at) < maxAge {
-		v := db.version.v
-		db.version.mu.Unlock()
-		return v, nil
 	}
 	reading, changes := make(chan struct{}), db.version.changes
 	db.version.reading = reading

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -190,7 +192,7 @@ type sizeResult struct {
 	SearchJigsaw       latencies
 	SearchRaw          latencies
 	Soak               *loadResult
-	OneProc, TwoProcs  *loadResult
+	ScaleOut           *scaleResult
 }
 
 type latencies struct{ P50, P99 time.Duration }
@@ -299,11 +301,9 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		res.Soak = &soak
 		logf("%s: soak %s", engine, soak)
 		if engine == "postgres" {
-			one, two, err := scaleOut(ctx, o, dsn, srv, storyPath)
-			if err != nil {
+			if res.ScaleOut, err = scaleOut(ctx, o, dsn, srv, storyPath); err != nil {
 				return res, err
 			}
-			res.OneProc, res.TwoProcs = &one, &two
 		}
 	}
 	return res, nil
@@ -330,11 +330,13 @@ func sampleRSS(p *proc, dst *float64) func() {
 }
 
 // scaleOut compares the read throughput of one serve process with two
-// sharing the same PostgreSQL database.
-func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath func(*rand.Rand) string) (one, two loadResult, err error) {
+// sharing the same PostgreSQL database: first as they are, then with each
+// process held to a fixed CPU share (o.procCPU), when this machine lets the
+// harness set one.
+func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath func(*rand.Rand) string) (*scaleResult, error) {
 	second, err := startProc(ctx, o.bin, "serve", "--db", dsn, "--log-level", "warn")
 	if err != nil {
-		return one, two, err
+		return nil, err
 	}
 	defer second.stop()
 	mk := func(procs []*proc) func(w, i int) *http.Request {
@@ -347,10 +349,68 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 			return req
 		}
 	}
-	one = load(ctx, o.concurrency, o.duration, 0, mk([]*proc{first}))
-	two = load(ctx, o.concurrency, o.duration, 0, mk([]*proc{first, second}))
-	logf("postgres: one process %s; two %s", one, two)
-	return one, two, nil
+	one, two := []*proc{first}, []*proc{first, second}
+	// The first process has served all the phases before; the second
+	// meets the same traffic first.
+	load(ctx, o.concurrency, o.duration, 0, mk([]*proc{second}))
+	var r scaleResult
+	r.One = measureProcs(ctx, o, one, mk(one))
+	r.Two = measureProcs(ctx, o, two, mk(two))
+	logf("postgres: one process %s; two %s", r.One.loadResult, r.Two.loadResult)
+	if o.procCPU < 0 {
+		return &r, nil
+	}
+	r.Cap = o.procCPU
+	if r.Cap == 0 {
+		// Two processes at their cap, with PostgreSQL and the load generator
+		// doing for them what they did for one, should leave 15% of the
+		// machine idle: what one process used, scaled by the share of the
+		// whole machine's busy time that was its own.
+		busy := r.One.CPUBusy * float64(runtime.NumCPU())
+		r.Cap = math.Round(100*0.85*float64(runtime.NumCPU())/2*r.One.ProcCPU/busy) / 100
+	}
+	for i, p := range two {
+		c, err := capCPU(p.cmd.Process.Pid, fmt.Sprintf("jigsaw-bench-%d-%d", os.Getpid(), i), r.Cap)
+		if err != nil {
+			r.CapErr = err.Error()
+			logf("postgres: processes not held to %.2f CPU: %v", r.Cap, err)
+			return &r, nil
+		}
+		defer c.release()
+	}
+	r.OneCapped = measureProcs(ctx, o, one, mk(one))
+	r.TwoCapped = measureProcs(ctx, o, two, mk(two))
+	logf("postgres: held to %.2f CPU each: one process %s (%.2f CPU); two %s (%.2f CPU)", r.Cap,
+		r.OneCapped.loadResult, r.OneCapped.ProcCPU, r.TwoCapped.loadResult, r.TwoCapped.ProcCPU)
+	return &r, nil
+}
+
+// scaleResult holds the scale-out figures.
+type scaleResult struct {
+	One, Two             procLoad
+	Cap                  float64 // CPUs each process was held to (0: not held)
+	CapErr               string  // why they were not, if asked to be
+	OneCapped, TwoCapped procLoad
+}
+
+// procLoad is a load run and the CPU its serve processes used during it
+// (CPU seconds a second, summed over the processes).
+type procLoad struct {
+	loadResult
+	ProcCPU float64
+}
+
+func measureProcs(ctx context.Context, o options, procs []*proc, next func(w, i int) *http.Request) procLoad {
+	var before time.Duration
+	for _, p := range procs {
+		before += procCPU(p.cmd.Process.Pid)
+	}
+	r := load(ctx, o.concurrency, o.duration, 0, next)
+	var after time.Duration
+	for _, p := range procs {
+		after += procCPU(p.cmd.Process.Pid)
+	}
+	return procLoad{r, (after - before).Seconds() / r.Duration.Seconds()}
 }
 
 // benchSearch times Jigsaw's story search against the raw full-text query

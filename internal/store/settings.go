@@ -87,13 +87,10 @@ const (
 // SiteSettings returns the instance's name, description and contact
 // (empty where not set), kept for a few seconds like the key issues.
 func (db *DB) SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error) {
-	db.site.mu.Lock()
-	if time.Since(db.site.at) < keyIssuesTTL {
-		s := db.site.s
-		db.site.mu.Unlock()
-		return s, nil
-	}
-	db.site.mu.Unlock()
+	return db.site.get(ctx, keyIssuesTTL, db.loadSiteSettings)
+}
+
+func (db *DB) loadSiteSettings(ctx context.Context) (jigsaw.SiteSettings, error) {
 	var s jigsaw.SiteSettings
 	for key, dst := range map[string]*string{settingSiteName: &s.Name, settingSiteDescription: &s.Description, settingSiteContact: &s.Contact} {
 		v, _, err := db.GetSetting(ctx, key)
@@ -102,9 +99,6 @@ func (db *DB) SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error) {
 		}
 		*dst = v
 	}
-	db.site.mu.Lock()
-	db.site.s, db.site.at = s, time.Now()
-	db.site.mu.Unlock()
 	return s, nil
 }
 
@@ -113,11 +107,7 @@ func (db *DB) SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	defer func() {
-		db.site.mu.Lock()
-		db.site.at = time.Time{}
-		db.site.mu.Unlock()
-	}()
+	defer db.site.forget()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		for key, v := range map[string]string{settingSiteName: s.Name, settingSiteDescription: s.Description, settingSiteContact: s.Contact} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, v); err != nil {
@@ -137,7 +127,7 @@ func (db *DB) SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw
 	if k.Name == "" || len(k.Name) > 100 || k.Slug == "" {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "A key issue needs a name of up to 100 characters.", Fields: map[string]string{"name": "Required."}}
 	}
-	defer db.forgetKeyIssues()
+	defer db.keyIssues.forget()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO key_issues (slug, name, position) VALUES ($1, $2, (SELECT COALESCE(max(position), 0) + 1 FROM key_issues))
 			ON CONFLICT (slug) DO UPDATE SET name = excluded.name`, k.Slug, k.Name); err != nil {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"jigsaw"
@@ -36,23 +35,10 @@ type DB struct {
 
 	stmts stmtCache
 	group grouper
-	site  struct {
-		mu sync.Mutex
-		s  jigsaw.SiteSettings
-		at time.Time
-	}
-	version struct {
-		mu      sync.Mutex
-		v       int64
-		at      time.Time     // when v was read; zero when it must be read again
-		changes uint64        // this process's writes so far
-		reading chan struct{} // closed when the read under way ends
-	}
-	keyIssues struct {
-		mu   sync.Mutex
-		list []jigsaw.KeyIssue
-		at   time.Time
-	}
+	// Read on every request, changed rarely: see recent.
+	site      recent[jigsaw.SiteSettings]
+	version   recent[int64]
+	keyIssues recent[[]jigsaw.KeyIssue]
 
 	path string // the SQLite file; "" on PostgreSQL
 	dsn  string // the PostgreSQL URL, password and all (for pg_dump); never printed
@@ -174,14 +160,8 @@ func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) erro
 }
 
 // contentChanged is called after every commit of this process that bumped
-// the content version: the change shows at once in this process's pages,
-// and a version read begun before the commit is not kept as fresh.
-func (db *DB) contentChanged() {
-	db.version.mu.Lock()
-	db.version.at = time.Time{}
-	db.version.changes++
-	db.version.mu.Unlock()
-}
+// the content version: the change shows at once in this process's pages.
+func (db *DB) contentChanged() { db.version.forget() }
 
 // ContentVersion returns the current content version (see Tx).
 func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
@@ -195,43 +175,7 @@ func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
 // process is seen at once, one written by another process sharing the
 // database within maxAge — as if the request had come that much earlier.
 func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (int64, error) {
-	db.version.mu.Lock()
-	// One request reads it for all: the others, many at once under load,
-	// wait for that read instead of each making its own.
-	for {
-		if time.Since(db.version.at) < maxAge {
-			v := db.version.v
-			db.version.mu.Unlock()
-			return v, nil
-		}
-		reading := db.version.reading
-		if reading == nil {
-			break
-		}
-		db.version.mu.Unlock()
-		select {
-		case <-reading:
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
-		db.version.mu.Lock()
-	}
-	reading, changes := make(chan struct{}), db.version.changes
-	db.version.reading = reading
-	db.version.mu.Unlock()
-
-	v, err := db.ContentVersion(ctx)
-
-	db.version.mu.Lock()
-	// A read begun before a write of this process may miss it: keep its
-	// answer for this request only.
-	if err == nil && db.version.changes == changes {
-		db.version.v, db.version.at = v, time.Now()
-	}
-	db.version.reading = nil
-	db.version.mu.Unlock()
-	close(reading)
-	return v, err
+	return db.version.get(ctx, maxAge, db.ContentVersion)
 }
 
 // mapError turns engine errors into jigsaw codes: constraint violations

@@ -197,33 +197,12 @@ func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, c
 // asks for them, and they change only when an admin edits them, so they are
 // kept for a few seconds (at once forgotten when this process changes them).
 func (db *DB) KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
-	db.keyIssues.mu.Lock()
-	if time.Since(db.keyIssues.at) < keyIssuesTTL {
-		out := db.keyIssues.list
-		db.keyIssues.mu.Unlock()
-		return out, nil
-	}
-	db.keyIssues.mu.Unlock()
-	out, err := db.loadKeyIssues(ctx)
-	if err != nil {
-		return nil, err
-	}
-	db.keyIssues.mu.Lock()
-	db.keyIssues.list, db.keyIssues.at = out, time.Now()
-	db.keyIssues.mu.Unlock()
-	return out, nil
+	return db.keyIssues.get(ctx, keyIssuesTTL, db.loadKeyIssues)
 }
 
-// keyIssuesTTL is how long another process's edit of the key issues may
-// take to show here.
+// keyIssuesTTL is how long another process's edit of the key issues (or of
+// the site settings) may take to show here.
 const keyIssuesTTL = 5 * time.Second
-
-// forgetKeyIssues makes the next KeyIssues call read the database.
-func (db *DB) forgetKeyIssues() {
-	db.keyIssues.mu.Lock()
-	db.keyIssues.at = time.Time{}
-	db.keyIssues.mu.Unlock()
-}
 
 func (db *DB) loadKeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
 	rows, err := db.query(ctx, `SELECT slug, name FROM key_issues ORDER BY position, slug`)
@@ -245,7 +224,7 @@ func (db *DB) loadKeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
 // EnsureKeyIssues adds the given key issues where missing, keeping any
 // names an admin has changed.
 func (db *DB) EnsureKeyIssues(ctx context.Context, issues []jigsaw.KeyIssue) error {
-	defer db.forgetKeyIssues()
+	defer db.keyIssues.forget()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		for i, k := range issues {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO key_issues (slug, name, position) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING`,

@@ -143,19 +143,9 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 				return 0, 0, err
 			}
 		}
-		// The schema's triggers write each story's links into its row as
-		// the load commits, so every story was written twice, and in a
-		// bulk load the second version lands on another page: half the
-		// table is dead rows, and each page read brings half the stories
-		// it would. A server gathering the stories one at a time keeps the
-		// two versions on one page and prunes the first (an update of no
-		// indexed column); packing the table gives what it would have.
-		if _, err := db.ExecContext(ctx, `VACUUM (FULL) stories`); err != nil {
-			return 0, 0, err
-		}
-		// VACUUM the rest too, not only ANALYZE: the bulk load leaves every
-		// row for autovacuum to visit, which it would do during the
-		// measurements, and index-only scans need the visibility map it sets.
+		// VACUUM too, not only ANALYZE: the bulk load leaves every row for
+		// autovacuum to visit, which it would do during the measurements,
+		// and index-only scans need the visibility map it sets.
 		if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
 			return 0, 0, err
 		}

@@ -429,8 +429,8 @@ func benchSearch(ctx context.Context, engine, dsn string) (first, jig, raw laten
 	rq := `SELECT id FROM (SELECT rowid AS id, ` + store.SQLiteSearchScore + ` AS score FROM story_search
 		WHERE story_search MATCH $1 ORDER BY rowid DESC LIMIT ` + strconv.Itoa(store.SearchWindow) + `) ORDER BY score DESC LIMIT 20`
 	if engine == "postgres" {
-		rq = `SELECT story_id FROM (SELECT story_id, search FROM story_search WHERE search @@ plainto_tsquery('english', $1)
-			ORDER BY story_id DESC LIMIT ` + strconv.Itoa(store.SearchWindow) + `) recent ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
+		rq = `SELECT id FROM (SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
+			ORDER BY id DESC LIMIT ` + strconv.Itoa(store.SearchWindow) + `) recent ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
 	}
 	rawDB, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine], map[string]string{"sqlite": "file:" + dsn + "?_pragma=query_only(1)", "postgres": dsn}[engine])
 	if err != nil {

@@ -42,11 +42,14 @@ var skippedTables = map[string]string{
 	"sessions":          "sign-ins do not move between servers",
 	"rate_limits":       "counters that expire within the hour",
 	"password_resets":   "one-hour links",
-	"story_search":      "the search index, rebuilt from stories by the engine",
+	"story_search":      "SQLite's search index, rebuilt from stories",
+	"story_links":       "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 }
 
 // derivedColumns are written by the schema's triggers from other tables
-// (an import rebuilds them as it inserts those).
+// (an import rebuilds them as it inserts those); SQLite keeps in a column
+// what PostgreSQL keeps in story_links, so exported, the export would depend
+// on the engine.
 var derivedColumns = map[string]bool{"stories.public_links": true}
 
 // selfReferences are columns that point into their own table: an import

@@ -63,7 +63,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	}
 	// Only the best few are read whole: reading the text of the whole
 	// window was most of the time.
-	rows, err := db.query(ctx, `SELECT `+publicStorySelect("s")+` FROM stories s
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("s")+` FROM stories s
 		WHERE s.status = 'published' AND s.id IN (`+placeholders(1, len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, db.mapError(err)
@@ -95,9 +95,7 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) 
 }
 
 // postgresSearchWindow scores the newest matches, newest first, in ranges
-// of ids so that no more of the table is read than the window needs.
-// story_search holds the vectors of published stories only, kept by a
-// trigger on stories (schema step 9), in rows narrower than a story's.
+// of ids so that no more of the table is read than the window needs:
 //
 //   - The newest searchWalk stories are read in order and checked one by
 //     one, without the full-text index: for common words that fills the
@@ -116,7 +114,7 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) (
 	// was parsed again for every row checked, 10 µs a row.
 	var query string
 	var newest int64
-	if err := db.queryRow(ctx, `SELECT plainto_tsquery('english', $1)::text, COALESCE((SELECT max(story_id) FROM story_search), 0)`,
+	if err := db.queryRow(ctx, `SELECT plainto_tsquery('english', $1)::text, COALESCE((SELECT max(id) FROM stories), 0)`,
 		text).Scan(&query, &newest); err != nil {
 		return nil, err
 	}
@@ -125,12 +123,12 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) (
 	}
 	// The rank is computed for the rows kept only, outside the subquery:
 	// ts_rank costs more than checking a match.
-	const rank = `SELECT story_id, ts_rank(search, $1::tsquery) FROM (SELECT story_id, search FROM story_search WHERE `
+	const rank = `SELECT id, ts_rank(search, $1::tsquery) FROM (SELECT id, search FROM stories WHERE status = 'published' AND `
 	// COALESCE keeps the condition away from the GIN index, so the
 	// newest stories are walked through the primary key.
 	lo := max(newest-searchWalk, 0)
-	window, err := db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND story_id > $2 AND story_id <= $3
-		ORDER BY story_id DESC LIMIT $4) m`, query, lo, newest, size)
+	window, err := db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
+		ORDER BY id DESC LIMIT $4) m`, query, lo, newest, size)
 	if err != nil {
 		return nil, err
 	}
@@ -146,8 +144,8 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) (
 		// Planned for these words and this range every time (an unnamed
 		// statement): a plan made once for any words reads the whole index
 		// for common ones, ten times slower than walking the range.
-		part, err := db.scoredIDs(ctx, rank+`search @@ $1::tsquery AND story_id > $2 AND story_id <= $3
-			ORDER BY story_id DESC LIMIT $4) m`, pgx.QueryExecModeCacheDescribe, query, lo, hi, size-len(window))
+		part, err := db.scoredIDs(ctx, rank+`search @@ $1::tsquery AND id > $2 AND id <= $3
+			ORDER BY id DESC LIMIT $4) m`, pgx.QueryExecModeCacheDescribe, query, lo, hi, size-len(window))
 		if err != nil {
 			return nil, err
 		}

@@ -64,18 +64,25 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 
 // publicStoryColumns are the only story columns a public query may read.
 // Keep person_id, body and anything private out of this list.
-// public_links is the JSON of the story's key issues, organisations and
-// replies that the schema's triggers keep (migrations 0008 and 0009), so
-// that a story page or a list reads one row per story rather than
-// aggregating the link tables. The links are put in order here rather than
-// by the database: a few items sort in no time in Go.
-const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at, public_links`
+const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at`
 
 // publicStorySelect is the select list of a public story query over the
-// stories table aliased a.
-func publicStorySelect(a string) string { return prefixed(a+".", publicStoryColumns) }
+// stories table (aliased a): its public columns and the JSON of its key
+// issues, organisations and replies that the schema's triggers keep
+// (migration 0008), in the story's row on SQLite and in story_links on
+// PostgreSQL, so that a story page or a list reads one row per story rather
+// than aggregating the link tables. The links are put in order here rather
+// than by the database: a few items sort in no time in Go.
+func (db *DB) publicStorySelect(a string) string {
+	links := a + ".public_links"
+	if db.Engine == Postgres {
+		links = "(SELECT l.links FROM story_links l WHERE l.story_id = " + a + ".id)"
+	}
+	return prefixed(a+".", publicStoryColumns) + ", " + links
+}
 
-// storyLinks is the JSON of a story's public links (stories.public_links).
+// storyLinks is the JSON of a story's public links (stories.public_links on
+// SQLite, story_links.links on PostgreSQL).
 type storyLinks struct {
 	KeyIssues     []string        `json:"key_issues"`
 	Organisations []jigsaw.OrgRef `json:"organisations"`
@@ -131,7 +138,7 @@ func parseJSONTime(v string) (time.Time, error) {
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
 	s, err := scanPublicStory(db.queryRow(ctx,
-		`SELECT `+publicStorySelect("s")+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id))
+		`SELECT `+db.publicStorySelect("s")+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id))
 	if err == sql.ErrNoRows {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
 	} else if err != nil {
@@ -172,7 +179,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	page := w.page(limit, offset)
 	// The page's ids first, then their stories: both engines would
 	// otherwise read the rows and links of every story the offset skips.
-	rows, err := db.query(ctx, `SELECT `+publicStorySelect("s")+` FROM (
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("s")+` FROM (
 		SELECT id FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page+`) p
 		JOIN stories s ON s.id = p.id ORDER BY s.published_at DESC, s.id DESC`, w.args...)
 	if err != nil {

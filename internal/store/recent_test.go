@@ -28,15 +28,7 @@ func TestRecent(t *testing.T) {
 			got[i], _ = r.get(ctx, time.Hour, slow)
 		}()
 	}
-	for {
-		r.mu.Lock()
-		started := r.reading != nil
-		r.mu.Unlock()
-		if started {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitForRead(&r)
 	time.Sleep(20 * time.Millisecond) // let the others queue behind the read
 	close(release)
 	wg.Wait()
@@ -87,19 +79,24 @@ func TestRecent(t *testing.T) {
 	r.forget()
 	block := make(chan struct{})
 	go r.get(ctx, time.Hour, func(context.Context) (int, error) { <-block; return 0, nil })
-	for {
-		r.mu.Lock()
-		started := r.reading != nil
-		r.mu.Unlock()
-		if started {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitForRead(&r)
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	if _, err := r.get(cctx, time.Hour, slow); err != context.DeadlineExceeded {
 		t.Errorf("waiting caller with an expiring context: got %v, want deadline exceeded", err)
 	}
 	close(block)
+}
+
+// waitForRead returns once a caller of r.get is reading.
+func waitForRead[T any](r *recent[T]) {
+	for {
+		r.mu.Lock()
+		started := r.reading != nil
+		r.mu.Unlock()
+		if started {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -401,16 +401,15 @@ type procLoad struct {
 }
 
 func measureProcs(ctx context.Context, o options, procs []*proc, next func(w, i int) *http.Request) procLoad {
-	var before time.Duration
-	for _, p := range procs {
-		before += procCPU(p.cmd.Process.Pid)
+	used := func() (d time.Duration) {
+		for _, p := range procs {
+			d += procCPU(p.cmd.Process.Pid)
+		}
+		return d
 	}
+	before := used()
 	r := load(ctx, o.concurrency, o.duration, 0, next)
-	var after time.Duration
-	for _, p := range procs {
-		after += procCPU(p.cmd.Process.Pid)
-	}
-	return procLoad{r, (after - before).Seconds() / r.Duration.Seconds()}
+	return procLoad{r, (used() - before).Seconds() / r.Duration.Seconds()}
 }
 
 // benchSearch times Jigsaw's story search against the raw full-text query

@@ -18,6 +18,7 @@ import (
 type loadResult struct {
 	Requests int
 	Errors   int // transport errors and non-2xx answers
+	Hits     int // answers served from Jigsaw's page cache (X-Cache: hit)
 	Duration time.Duration
 	P50, P90 time.Duration
 	P99, Max time.Duration
@@ -25,12 +26,24 @@ type loadResult struct {
 	CPUBusy  float64 // share of the machine's CPU time busy during the run (servers, databases and load generator alike)
 }
 
+// HitRate is the share of answers served from the page cache.
+func (r loadResult) HitRate() float64 {
+	if r.Requests == 0 {
+		return 0
+	}
+	return float64(r.Hits) / float64(r.Requests)
+}
+
 // RPS is requests per second.
 func (r loadResult) RPS() float64 { return float64(r.Requests) / r.Duration.Seconds() }
 
 func (r loadResult) String() string {
-	return fmt.Sprintf("%d req in %.1fs = %.0f req/s, p50 %s p99 %s max %s, %d errors, CPUs %.0f%% busy", r.Requests, r.Duration.Seconds(), r.RPS(),
+	s := fmt.Sprintf("%d req in %.1fs = %.0f req/s, p50 %s p99 %s max %s, %d errors, CPUs %.0f%% busy", r.Requests, r.Duration.Seconds(), r.RPS(),
 		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Errors, 100*r.CPUBusy)
+	if r.Hits > 0 {
+		s += fmt.Sprintf(", %.1f%% from the page cache", 100*r.HitRate())
+	}
+	return s
 }
 
 // load runs concurrency clients for duration (and at most maxRequests in
@@ -45,7 +58,7 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 	ctx, cancel := context.WithTimeout(ctx, duration)
 	defer cancel()
 	var issued atomic.Int64
-	var errs atomic.Int64
+	var errs, hits atomic.Int64
 	var firstErr atomic.Value
 	lat := make([][]time.Duration, concurrency)
 	busy0, total0 := cpuTimes()
@@ -62,7 +75,9 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 				req := next(w, i).WithContext(ctx)
 				t0 := time.Now()
 				resp, err := client.Do(req)
+				hit := false
 				if err == nil {
+					hit = resp.Header.Get("X-Cache") == "hit"
 					_, err = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
 					if err == nil && resp.StatusCode >= 300 {
@@ -73,6 +88,9 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 					return // the run ended mid-request: not an error of the server
 				}
 				lat[w] = append(lat[w], time.Since(t0))
+				if hit {
+					hits.Add(1)
+				}
 				if err != nil {
 					errs.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
@@ -88,7 +106,7 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 		all = append(all, l...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Duration: elapsed}
+	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Hits: int(hits.Load()), Duration: elapsed}
 	if total1 > total0 {
 		r.CPUBusy = float64(busy1-busy0) / float64(total1-total0)
 	}

@@ -129,6 +129,10 @@ type PublicStoryService interface {
 	// FindPublicStoryByID returns ENOTFOUND unless the story exists and is
 	// published.
 	FindPublicStoryByID(ctx context.Context, id int64) (*PublicStory, error)
+	// FindPublicStoryPage is FindPublicStoryByID for a page that shows the
+	// story's stored HTML: Body is left empty unless BodyHTML is (a story
+	// stored before its HTML was kept), so the Markdown is not read.
+	FindPublicStoryPage(ctx context.Context, id int64) (*PublicStory, error)
 	// FindPublicStories returns published stories, newest first, and how
 	// many match in all, counted exactly up to CountCap (or to the end of the
 	// requested page if that is further): a larger total is reported as

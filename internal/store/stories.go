@@ -81,6 +81,16 @@ func (db *DB) publicStorySelect(a string) string {
 	return prefixed(a+".", publicStoryColumns) + ", " + links
 }
 
+// FindPublicStoryPage implements jigsaw.PublicStoryService. On PostgreSQL a
+// story's Markdown and HTML are each compressed out of its row (TOAST), and
+// reading one costs an index lookup, a page and its decompression;
+// octet_length takes the HTML's size from the pointer alone.
+func (db *DB) FindPublicStoryPage(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
+	cols := strings.Replace(db.publicStorySelect("s"), "s.public_body",
+		"CASE WHEN octet_length(s.public_html) = 0 THEN s.public_body ELSE '' END", 1)
+	return db.findPublicStory(ctx, `SELECT `+cols+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+}
+
 // storyLinks is the JSON of a story's public links (stories.public_links on
 // SQLite, story_links.links on PostgreSQL).
 type storyLinks struct {
@@ -137,8 +147,11 @@ func parseJSONTime(v string) (time.Time, error) {
 
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
-	s, err := scanPublicStory(db.queryRow(ctx,
-		`SELECT `+db.publicStorySelect("s")+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id))
+	return db.findPublicStory(ctx, `SELECT `+db.publicStorySelect("s")+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+}
+
+func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jigsaw.PublicStory, error) {
+	s, err := scanPublicStory(db.queryRow(ctx, query, id))
 	if err == sql.ErrNoRows {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
 	} else if err != nil {

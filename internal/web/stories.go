@@ -78,7 +78,7 @@ func (p *Pages) HandleStory(w http.ResponseWriter, r *http.Request) {
 		p.NotFound(w, r)
 		return
 	}
-	s, err := p.Store.FindPublicStoryByID(r.Context(), id)
+	s, err := p.Store.FindPublicStoryPage(r.Context(), id)
 	if err != nil {
 		p.Error(w, r, err)
 		return

@@ -65,6 +65,9 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 		if _, err := db.FindPublicStoryByID(ctx, f.story.ID); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
 			t.Errorf("story in status %s: got %v, want ENOTFOUND", st, err)
 		}
+		if _, err := db.FindPublicStoryPage(ctx, f.story.ID); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+			t.Errorf("story page in status %s: got %v, want ENOTFOUND", st, err)
+		}
 	}
 
 	got, err := db.FindPublicStoryByID(ctx, pub.story.ID)
@@ -88,6 +91,11 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("FindPublicStoryByID:\n got %+v\nwant %+v", got, want)
 	}
+	// A story stored without its HTML (before migration 0006) shows its
+	// Markdown, rendered as it is read.
+	if page, err := db.FindPublicStoryPage(ctx, pub.story.ID); err != nil || !reflect.DeepEqual(page, want) {
+		t.Fatalf("FindPublicStoryPage without stored HTML:\n got %+v %v\nwant %+v", page, err, want)
+	}
 	list, total, err := db.FindPublicStories(ctx, jigsaw.StoryFilter{})
 	if err != nil || total != 1 || len(list) != 1 || !reflect.DeepEqual(list[0], want) {
 		t.Fatalf("FindPublicStories: got %d %+v %v; want only the published story", total, list, err)
@@ -102,6 +110,23 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 		if strings.Contains(dump, secret) {
 			t.Errorf("public view carries private %q: %s", secret, dump)
 		}
+	}
+
+	// With its HTML stored, a story page reads the HTML alone.
+	db.RenderHTML = func(md string) string { return "<p>" + md + "</p>" }
+	html := newStory("Rendered once", jigsaw.StoryPublished, time.Date(2025, 1, 3, 0, 0, 0, 0, time.UTC))
+	mustCreateStory(t, db, &html)
+	full, err := db.FindPublicStoryByID(ctx, html.story.ID)
+	if err != nil || full.Body != "The text of Rendered once." || full.BodyHTML != "<p>The text of Rendered once.</p>" {
+		t.Fatalf("FindPublicStoryByID with stored HTML: got %+v %v", full, err)
+	}
+	page, err := db.FindPublicStoryPage(ctx, html.story.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full.Body = ""
+	if !reflect.DeepEqual(page, full) {
+		t.Fatalf("FindPublicStoryPage with stored HTML:\n got %+v\nwant %+v", page, full)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,15 @@ func TestHarnessSmoke(t *testing.T) {
 	// over in a fraction of a second).
 	if !regexp.MustCompile(`\| sqlite \| 1 MB \|.*\| [1-9][0-9]*\.[0-9] MB: met \|`).MatchString(doc) {
 		t.Errorf("no peak memory for the SQLite import:\n%s", doc)
+	}
+	// 300 stories fit in the page cache: once warm, most pages come from it.
+	m := regexp.MustCompile(`\| sqlite \| 300 \|[^\n]*?\| ([0-9.]+)% \(([0-9]+)\) \|`).FindStringSubmatch(doc)
+	if m == nil {
+		t.Fatalf("no share of cached story pages in the SQLite row:\n%s", doc)
+	}
+	share, _ := strconv.ParseFloat(m[1], 64)
+	if runs, _ := strconv.Atoi(m[2]); share < 50 || runs < 2 {
+		t.Errorf("story pages: %s%% from the page cache after %s warm-up runs; want most, after at least 2", m[1], m[2])
 	}
 	if strings.Contains(doc, " 0 req in") {
 		t.Errorf("a load run made no requests:\n%s", doc)

@@ -2,15 +2,18 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"jigsaw/internal/store"
 	"jigsaw/internal/testrig"
 )
 
@@ -102,5 +105,66 @@ func TestCPUTimes(t *testing.T) {
 	busy1, total1 := cpuTimes()
 	if total1 <= total0 || busy1 <= busy0 || busy1-busy0 > total1-total0 {
 		t.Fatalf("busy %d→%d of total %d→%d: want busy to grow, and by no more than the total", busy0, busy1, total0, total1)
+	}
+}
+
+// A PostgreSQL corpus fills story_links itself, with its triggers off while
+// it loads: every story's links must read as the triggers would have written
+// them, including a story whose link rows fell into the next transaction,
+// and the triggers must be on again afterwards.
+func TestCorpusLinksOnPostgres(t *testing.T) {
+	if !slices.Contains(testrig.Engines(t), store.Postgres) {
+		t.Fatal("needs PostgreSQL")
+	}
+	ctx := context.Background()
+	dsn := testrig.NewDSN(t, store.Postgres)
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { commitRows = n }(commitRows)
+	commitRows = 500 // many transactions, so that some split a story from its links
+	first, last, err := generate(ctx, store.Postgres, dsn, 1500, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The same links in any order: json_agg keeps the order rows were read in.
+	same := func(a, b string) string {
+		var conds []string
+		for _, key := range []string{"key_issues", "organisations"} {
+			sorted := func(j string) string {
+				return `(SELECT array_agg(x::text ORDER BY x::text) FROM json_array_elements((` + j + `)::json->'` + key + `') x)`
+			}
+			conds = append(conds, sorted(a)+` IS NOT DISTINCT FROM `+sorted(b))
+		}
+		return strings.Join(conds, " AND ")
+	}
+	var stories, links, stale, enabled int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM story_links),
+		(SELECT count(*) FROM stories s LEFT JOIN story_links l ON l.story_id = s.id WHERE NOT (`+same("l.links", "story_links_now(s.id)")+`)),
+		(SELECT count(*) FROM pg_trigger WHERE tgrelid IN ('story_key_issues'::regclass, 'story_organisations'::regclass)
+			AND tgname LIKE '%_links' AND tgenabled = 'O')`).
+		Scan(&stories, &links, &stale, &enabled); err != nil {
+		t.Fatal(err)
+	}
+	if stories != 1500 || links != 1500 || stale != 0 || enabled != 2 {
+		t.Fatalf("stories %d (%d–%d), their links %d, stale %d, link triggers on %d: want 1500, 1500, 0, 2", stories, first, last, links, stale, enabled)
+	}
+	// The triggers work again: a new link shows in the story's links.
+	if _, err := db.Exec(`DELETE FROM story_key_issues WHERE story_id = $1`, first); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := db.QueryRow(`SELECT links FROM story_links WHERE story_id = $1`, first).Scan(&got); err != nil || !strings.Contains(got, `"key_issues" : []`) {
+		t.Fatalf("links after deleting the story's key issues: %s %v", got, err)
 	}
 }

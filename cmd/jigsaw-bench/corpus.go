@@ -94,6 +94,9 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 		}
 	}
 	ins := newBatcher(ctx, db, 200)
+	if engine == "postgres" {
+		bulkLinks(ctx, ins)
+	}
 	for i := 1; i <= orgs; i++ {
 		id := orgBase + int64(i)
 		name := fmt.Sprintf("%s %s NHS Trust %d", strings.Title(words[r.IntN(len(words))]), strings.Title(words[r.IntN(len(words))]), id)
@@ -189,7 +192,64 @@ type batcher struct {
 	tx    *sql.Tx
 	count int
 	err   error
+
+	// Optional: run after each transaction begins, for each batch of rows
+	// inserted, and before each commit.
+	begun    func(tx *sql.Tx) error
+	inserted func(table string, rows [][]any)
+	commit   func(tx *sql.Tx) error
 }
+
+// bulkLinks has a PostgreSQL load fill story_links once per story, with the
+// same story_links_now the schema's triggers use, instead of through the
+// triggers, which refresh a story's links once for each of its link rows:
+// the triggers are off inside each load transaction (ALTER TABLE is
+// transactional, and takes the tables for itself until the commit).
+func bulkLinks(ctx context.Context, b *batcher) {
+	triggers := [][2]string{{"story_key_issues", "story_key_issues_links"}, {"story_organisations", "story_organisations_links"}}
+	lo, hi := int64(0), int64(-1) // the stories whose links this transaction wrote
+	b.begun = func(tx *sql.Tx) error {
+		for _, t := range triggers {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+t[0]+` DISABLE TRIGGER `+t[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	b.inserted = func(table string, rows [][]any) {
+		if table != "story_key_issues" && table != "story_organisations" {
+			return
+		}
+		for _, r := range rows {
+			id := r[0].(int64)
+			if hi < lo {
+				lo, hi = id, id
+			}
+			lo, hi = min(lo, id), max(hi, id)
+		}
+	}
+	b.commit = func(tx *sql.Tx) error {
+		if hi >= lo {
+			// A story's links may have been split between two transactions:
+			// the second writes them again, whole.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO story_links (story_id, links)
+				SELECT s.id, story_links_now(s.id) FROM stories s WHERE s.id BETWEEN $1 AND $2
+				ON CONFLICT (story_id) DO UPDATE SET links = EXCLUDED.links`, lo, hi); err != nil {
+				return err
+			}
+		}
+		lo, hi = 0, -1
+		for _, t := range triggers {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+t[0]+` ENABLE TRIGGER `+t[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// commitRows is how many rows a load transaction holds.
+var commitRows = 50000
 
 func newBatcher(ctx context.Context, db *sql.DB, size int) *batcher {
 	return &batcher{ctx: ctx, db: db, size: size, rows: map[string][][]any{}, cols: map[string]string{}}
@@ -225,6 +285,11 @@ func (b *batcher) flushTables(commit bool) error {
 			return err
 		}
 		b.tx = tx
+		if b.begun != nil {
+			if err := b.begun(tx); err != nil {
+				return b.abort(err)
+			}
+		}
 	}
 	for _, table := range b.order {
 		rows := b.rows[table]
@@ -249,18 +314,30 @@ func (b *batcher) flushTables(commit bool) error {
 			args = append(args, row...)
 		}
 		if _, err := b.tx.ExecContext(b.ctx, sb.String(), args...); err != nil {
-			b.tx.Rollback()
-			b.tx = nil
-			return fmt.Errorf("insert into %s: %w", table, err)
+			return b.abort(fmt.Errorf("insert into %s: %w", table, err))
+		}
+		if b.inserted != nil {
+			b.inserted(table, rows)
 		}
 		b.count += len(rows)
 		b.rows[table] = rows[:0]
 	}
-	if commit || b.count >= 50000 {
+	if commit || b.count >= commitRows {
 		b.count = 0
+		if b.commit != nil {
+			if err := b.commit(b.tx); err != nil {
+				return b.abort(err)
+			}
+		}
 		err := b.tx.Commit()
 		b.tx = nil
 		return err
 	}
 	return nil
+}
+
+func (b *batcher) abort(err error) error {
+	b.tx.Rollback()
+	b.tx = nil
+	return err
 }

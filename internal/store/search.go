@@ -188,12 +188,3 @@ func searchWords(q string) []string {
 	}
 	return words
 }
-
-// prefixed qualifies each column of a comma-separated list.
-func prefixed(p, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i, c := range cols {
-		cols[i] = p + c
-	}
-	return strings.Join(cols, ", ")
-}

@@ -74,11 +74,24 @@ const publicStoryColumns = `id, title, public_body, public_html, kind, district,
 // than aggregating the link tables. The links are put in order here rather
 // than by the database: a few items sort in no time in Go.
 func (db *DB) publicStorySelect(a string) string {
+	return db.publicStorySelectWith(a, a+".public_body")
+}
+
+// publicStorySelectWith is publicStorySelect with markdown read in place of
+// the public_body column.
+func (db *DB) publicStorySelectWith(a, markdown string) string {
+	cols := strings.Split(publicStoryColumns, ", ")
+	for i, c := range cols {
+		cols[i] = a + "." + c
+		if c == "public_body" {
+			cols[i] = markdown
+		}
+	}
 	links := a + ".public_links"
 	if db.Engine == Postgres {
 		links = "(SELECT l.links FROM story_links l WHERE l.story_id = " + a + ".id)"
 	}
-	return prefixed(a+".", publicStoryColumns) + ", " + links
+	return strings.Join(cols, ", ") + ", " + links
 }
 
 // FindPublicStoryPage implements jigsaw.PublicStoryService. On PostgreSQL a
@@ -86,8 +99,7 @@ func (db *DB) publicStorySelect(a string) string {
 // reading one costs an index lookup, a page and its decompression;
 // octet_length takes the HTML's size from the pointer alone.
 func (db *DB) FindPublicStoryPage(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
-	cols := strings.Replace(db.publicStorySelect("s"), "s.public_body",
-		"CASE WHEN octet_length(s.public_html) = 0 THEN s.public_body ELSE '' END", 1)
+	cols := db.publicStorySelectWith("s", "CASE WHEN octet_length(s.public_html) = 0 THEN s.public_body ELSE '' END")
 	return db.findPublicStory(ctx, `SELECT `+cols+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
 }
 

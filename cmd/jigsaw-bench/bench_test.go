@@ -113,8 +113,10 @@ func TestCPUTimes(t *testing.T) {
 // them, including a story whose link rows fell into the next transaction,
 // and the triggers must be on again afterwards.
 func TestCorpusLinksOnPostgres(t *testing.T) {
+	// Like every PostgreSQL half of the suite: left out by a plain go test,
+	// a failure under CI (Engines says which).
 	if !slices.Contains(testrig.Engines(t), store.Postgres) {
-		t.Fatal("needs PostgreSQL")
+		return
 	}
 	ctx := context.Background()
 	dsn := testrig.NewDSN(t, store.Postgres)

@@ -244,9 +244,8 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 	// such traffic leaves in it, not what a fresh start does. At a million
 	// stories one run is not enough for that (in 6 s runs by hand on
 	// PostgreSQL: 73% of hits in the first, 80% in the second, 83% in the
-	// sixth), so
-	// the same mix runs unmeasured until a run adds less than half a point
-	// to the share of hits.
+	// sixth), so the same mix runs unmeasured until a run adds less than
+	// half a point to the share of hits.
 	for prev := -1.0; res.WarmRuns < maxWarmRuns; {
 		warm := load(ctx, o.concurrency, o.duration, 0, zipfStory)
 		res.WarmRuns++

@@ -14,6 +14,7 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/markdown"
+	"jigsaw/internal/store"
 )
 
 // The corpus is generated, not copied: words, places and organisations
@@ -93,9 +94,9 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 			return 0, 0, err
 		}
 	}
-	ins := newBatcher(ctx, db, 200)
-	if engine == "postgres" {
-		bulkLinks(ctx, ins)
+	ins := newBatcher(ctx, db, 200, engine)
+	if err := bulkLinks(ctx, ins, engine); err != nil {
+		return 0, 0, err
 	}
 	for i := 1; i <= orgs; i++ {
 		id := orgBase + int64(i)
@@ -106,32 +107,56 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 	if err := ins.flush(); err != nil {
 		return 0, 0, err
 	}
-	md := markdown.New()
-	for i := 1; i <= n; i++ {
-		id := storyBase + int64(i)
-		pid := personBase + int64(i)
-		title := sentence(r, z, 4+r.IntN(5))
-		var body strings.Builder
-		for p := 0; p < 3; p++ {
-			for s := 0; s < 3; s++ {
-				body.WriteString(sentence(r, z, 8+r.IntN(10)) + " ")
+	// Stories are made (their Markdown rendered) while the ones before are
+	// written, on the other core.
+	type row struct {
+		table, cols string
+		vals        []any
+	}
+	made := make(chan []row, 256)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(made)
+		md := markdown.New()
+		for i := 1; i <= n; i++ {
+			id := storyBase + int64(i)
+			pid := personBase + int64(i)
+			title := sentence(r, z, 4+r.IntN(5))
+			var body strings.Builder
+			for p := 0; p < 3; p++ {
+				for s := 0; s < 3; s++ {
+					body.WriteString(sentence(r, z, 8+r.IntN(10)) + " ")
+				}
+				body.WriteString("\n\n")
 			}
-			body.WriteString("\n\n")
+			district := districts[r.IntN(len(districts))]
+			published := now.Add(-time.Duration(r.IntN(3*365*24)) * time.Hour)
+			rows := []row{
+				{"people", "id, name, email, created_at", []any{pid, fmt.Sprintf("Bench Person %d", pid), fmt.Sprintf("bench%d@example.invalid", pid), published}},
+				// Stored rendered, as the server stores what it publishes.
+				{"stories", "id, title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at",
+					[]any{id, title, body.String(), body.String(), md.Render(body.String()), string(kinds[r.IntN(len(kinds))]), district, "Area " + district, published.Format("2006-01"),
+						string(jigsaw.StoryPublished), pid, "A person in " + district, published, published, published}},
+			}
+			first := r.IntN(len(issues))
+			rows = append(rows, row{"story_key_issues", "story_id, key_issue", []any{id, issues[first]}})
+			if r.IntN(2) == 0 {
+				rows = append(rows, row{"story_key_issues", "story_id, key_issue", []any{id, issues[(first+1+r.IntN(len(issues)-1))%len(issues)]}})
+			}
+			if orgs > 0 {
+				rows = append(rows, row{"story_organisations", "story_id, organisation_id", []any{id, orgBase + 1 + int64(r.IntN(orgs))}})
+			}
+			select {
+			case made <- rows:
+			case <-stop:
+				return
+			}
 		}
-		district := districts[r.IntN(len(districts))]
-		published := now.Add(-time.Duration(r.IntN(3*365*24)) * time.Hour)
-		ins.add("people", "id, name, email, created_at", pid, fmt.Sprintf("Bench Person %d", pid), fmt.Sprintf("bench%d@example.invalid", pid), published)
-		// Stored rendered, as the server stores what it publishes.
-		ins.add("stories", "id, title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at",
-			id, title, body.String(), body.String(), md.Render(body.String()), string(kinds[r.IntN(len(kinds))]), district, "Area "+district, published.Format("2006-01"),
-			string(jigsaw.StoryPublished), pid, "A person in "+district, published, published, published)
-		first := r.IntN(len(issues))
-		ins.add("story_key_issues", "story_id, key_issue", id, issues[first])
-		if r.IntN(2) == 0 {
-			ins.add("story_key_issues", "story_id, key_issue", id, issues[(first+1+r.IntN(len(issues)-1))%len(issues)])
-		}
-		if orgs > 0 {
-			ins.add("story_organisations", "story_id, organisation_id", id, orgBase+1+int64(r.IntN(orgs)))
+	}()
+	for rows := range made {
+		for _, r := range rows {
+			ins.add(r.table, r.cols, r.vals...)
 		}
 		if err := ins.err; err != nil {
 			return 0, 0, err
@@ -193,6 +218,12 @@ type batcher struct {
 	count int
 	err   error
 
+	// SQLite's parameters are written ? rather than $n: it looks a $n up
+	// by name, through a list as long as the statement's parameters, so a
+	// batch of thousands spent a third of the load finding them.
+	positional bool
+	stmts      map[string]*sql.Stmt // a full batch's INSERT for each table, prepared once a transaction
+
 	// Optional: run after each transaction begins, for each batch of rows
 	// inserted, and before each commit.
 	begun    func(tx *sql.Tx) error
@@ -200,17 +231,37 @@ type batcher struct {
 	commit   func(tx *sql.Tx) error
 }
 
-// bulkLinks has a PostgreSQL load fill story_links once per story, with the
-// same story_links_now the schema's triggers use, instead of through the
-// triggers, which refresh a story's links once for each of its link rows:
-// the triggers are off inside each load transaction (ALTER TABLE is
-// transactional, and takes the tables for itself until the commit).
-func bulkLinks(ctx context.Context, b *batcher) {
+// bulkLinks has a load write each story's links once, with the schema's
+// own story_links_now, instead of through the link triggers, which rewrite
+// a story's links once for each of its link rows (on SQLite, the whole
+// story row each time). The triggers are off inside each load transaction,
+// where both engines' DDL is transactional: PostgreSQL disables them (ALTER
+// TABLE takes the tables for itself until the commit), SQLite drops them and
+// creates them again from their own text before the commit.
+func bulkLinks(ctx context.Context, b *batcher, engine string) error {
 	triggers := [][2]string{{"story_key_issues", "story_key_issues_links"}, {"story_organisations", "story_organisations_links"}}
+	off, on := func(i int) string { return `ALTER TABLE ` + triggers[i][0] + ` DISABLE TRIGGER ` + triggers[i][1] },
+		func(i int) string { return `ALTER TABLE ` + triggers[i][0] + ` ENABLE TRIGGER ` + triggers[i][1] }
+	// A story's links may have been split between two transactions: the
+	// second writes them again, whole.
+	fill := `INSERT INTO story_links (story_id, links)
+		SELECT s.id, story_links_now(s.id) FROM stories s WHERE s.id BETWEEN $1 AND $2
+		ON CONFLICT (story_id) DO UPDATE SET links = EXCLUDED.links`
+	if engine == store.SQLite {
+		create := make([]string, len(triggers))
+		for i, t := range triggers {
+			if err := b.db.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?`,
+				t[1]+"_insert").Scan(&create[i]); err != nil {
+				return fmt.Errorf("trigger %s_insert: %w", t[1], err)
+			}
+		}
+		off, on = func(i int) string { return `DROP TRIGGER ` + triggers[i][1] + `_insert` }, func(i int) string { return create[i] }
+		fill = `UPDATE stories SET public_links = (SELECT links FROM story_links_now WHERE story_id = stories.id) WHERE id BETWEEN ? AND ?`
+	}
 	lo, hi := int64(0), int64(-1) // the stories whose links this transaction wrote
 	b.begun = func(tx *sql.Tx) error {
-		for _, t := range triggers {
-			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+t[0]+` DISABLE TRIGGER `+t[1]); err != nil {
+		for i := range triggers {
+			if _, err := tx.ExecContext(ctx, off(i)); err != nil {
 				return err
 			}
 		}
@@ -230,29 +281,27 @@ func bulkLinks(ctx context.Context, b *batcher) {
 	}
 	b.commit = func(tx *sql.Tx) error {
 		if hi >= lo {
-			// A story's links may have been split between two transactions:
-			// the second writes them again, whole.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO story_links (story_id, links)
-				SELECT s.id, story_links_now(s.id) FROM stories s WHERE s.id BETWEEN $1 AND $2
-				ON CONFLICT (story_id) DO UPDATE SET links = EXCLUDED.links`, lo, hi); err != nil {
+			if _, err := tx.ExecContext(ctx, fill, lo, hi); err != nil {
 				return err
 			}
 		}
 		lo, hi = 0, -1
-		for _, t := range triggers {
-			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+t[0]+` ENABLE TRIGGER `+t[1]); err != nil {
+		for i := range triggers {
+			if _, err := tx.ExecContext(ctx, on(i)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	return nil
 }
 
 // commitRows is how many rows a load transaction holds.
 var commitRows = 50000
 
-func newBatcher(ctx context.Context, db *sql.DB, size int) *batcher {
-	return &batcher{ctx: ctx, db: db, size: size, rows: map[string][][]any{}, cols: map[string]string{}}
+func newBatcher(ctx context.Context, db *sql.DB, size int, engine string) *batcher {
+	return &batcher{ctx: ctx, db: db, size: size, rows: map[string][][]any{}, cols: map[string]string{},
+		positional: engine == store.SQLite, stmts: map[string]*sql.Stmt{}}
 }
 
 func (b *batcher) add(table, cols string, vals ...any) {
@@ -296,24 +345,7 @@ func (b *batcher) flushTables(commit bool) error {
 		if len(rows) == 0 {
 			continue
 		}
-		var sb strings.Builder
-		var args []any
-		fmt.Fprintf(&sb, "INSERT INTO %s (%s) VALUES ", table, b.cols[table])
-		for i, row := range rows {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(")
-			for j := range row {
-				if j > 0 {
-					sb.WriteString(", ")
-				}
-				fmt.Fprintf(&sb, "$%d", len(args)+j+1)
-			}
-			sb.WriteString(")")
-			args = append(args, row...)
-		}
-		if _, err := b.tx.ExecContext(b.ctx, sb.String(), args...); err != nil {
+		if err := b.insert(table, rows); err != nil {
 			return b.abort(fmt.Errorf("insert into %s: %w", table, err))
 		}
 		if b.inserted != nil {
@@ -331,13 +363,57 @@ func (b *batcher) flushTables(commit bool) error {
 		}
 		err := b.tx.Commit()
 		b.tx = nil
+		clear(b.stmts) // closed with their transaction
 		return err
 	}
 	return nil
 }
 
+// insert adds rows to table: a full batch through its prepared statement,
+// the last, shorter one through a statement of its own.
+func (b *batcher) insert(table string, rows [][]any) error {
+	args := make([]any, 0, len(rows)*len(rows[0]))
+	for _, row := range rows {
+		args = append(args, row...)
+	}
+	stmt := b.stmts[table]
+	if stmt == nil || len(rows) != b.size {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "INSERT INTO %s (%s) VALUES ", table, b.cols[table])
+		for i := range rows {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(")
+			for j := range rows[i] {
+				if j > 0 {
+					sb.WriteString(", ")
+				}
+				if b.positional {
+					sb.WriteString("?")
+				} else {
+					fmt.Fprintf(&sb, "$%d", i*len(rows[i])+j+1)
+				}
+			}
+			sb.WriteString(")")
+		}
+		if len(rows) != b.size {
+			_, err := b.tx.ExecContext(b.ctx, sb.String(), args...)
+			return err
+		}
+		var err error
+		if stmt, err = b.tx.PrepareContext(b.ctx, sb.String()); err != nil {
+			return err
+		}
+		b.stmts[table] = stmt
+	}
+	_, err := stmt.ExecContext(b.ctx, args...)
+	return err
+}
+
 func (b *batcher) abort(err error) error {
 	b.tx.Rollback()
 	b.tx = nil
+	clear(b.stmts)
 	return err
 }

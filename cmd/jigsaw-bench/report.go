@@ -44,9 +44,9 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	o := r.opts
 	fmt.Fprintf(&b, "%s\n## Harness\n\n", markerStart)
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes` (`make bench` runs the defaults: 10s runs, a 60s soak).\n",
+	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes` (`make bench` runs the defaults: %s runs, a %s soak).\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
-		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds)
+		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds, defaultDuration, defaultSoak)
 	if r.postgres != "" {
 		fmt.Fprintf(&b, "PostgreSQL: %s.\n", r.postgres)
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,4 +220,29 @@ func linkSets(t *testing.T, links string) string {
 		fmt.Fprintf(&b, "%s [%s]; ", key, strings.Join(items, ","))
 	}
 	return b.String()
+}
+
+// Each scale-out run must ask for stories of its own: runs that repeat an
+// earlier run's ids are served from the page caches it filled, and measure
+// those instead of the processes.
+func TestScaleTrafficDrawsNewIDs(t *testing.T) {
+	procs := []*proc{{addr: "a"}, {addr: "b"}}
+	storyPath := func(r *rand.Rand) string { return "/stories/" + strconv.Itoa(1+r.IntN(1000000)) }
+	seen := map[string]int{}
+	for run := uint64(1); run <= 4; run++ {
+		next := scaleTraffic(8, run, procs, storyPath)
+		for w := 0; w < 8; w++ {
+			for i := 0; i < 100; i++ {
+				u := next(w, i).URL
+				if want := procs[(w+i)%2].addr; u.Host != want {
+					t.Fatalf("run %d, client %d, request %d went to %s, want %s", run, w, i, u.Host, want)
+				}
+				seen[u.Path]++
+			}
+		}
+	}
+	// 3,200 draws from a million ids: a few may repeat by chance, not whole runs.
+	if len(seen) < 3150 {
+		t.Fatalf("4 runs of 800 requests asked for %d different stories: runs repeat each other's ids", len(seen))
+	}
 }

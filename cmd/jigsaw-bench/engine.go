@@ -354,21 +354,10 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 		return nil, err
 	}
 	defer second.stop()
-	// Every run draws story ids of its own: a run drawing an earlier run's
-	// ids would find those pages in the page caches that run filled (the
-	// two-process run, measured after the one-process run and the second
-	// process's warm-up, was served 70% from them).
 	runs := uint64(0)
 	mk := func(procs []*proc) func(w, i int) *http.Request {
 		runs++
-		rngs := make([]*rand.Rand, o.concurrency)
-		for i := range rngs {
-			rngs[i] = rand.New(rand.NewPCG(uint64(i), 5+runs<<8))
-		}
-		return func(w, i int) *http.Request {
-			req, _ := http.NewRequest("GET", procs[(w+i)%len(procs)].url(storyPath(rngs[w])), nil)
-			return req
-		}
+		return scaleTraffic(o.concurrency, runs, procs, storyPath)
 	}
 	one, two := []*proc{first}, []*proc{first, second}
 	// The first process has served all the phases before; the second
@@ -412,6 +401,22 @@ type scaleResult struct {
 	Cap                  float64 // CPUs each process was held to (0: not held)
 	CapErr               string  // why they were not, if asked to be
 	OneCapped, TwoCapped procLoad
+}
+
+// scaleTraffic is the traffic of scale-out run number run: story pages
+// spread over procs in turn. Every run draws story ids of its own: a run
+// drawing an earlier run's ids would find those pages in the page caches
+// that run filled (the two-process run, measured after the one-process run
+// and the second process's warm-up, was served 70% from them).
+func scaleTraffic(clients int, run uint64, procs []*proc, storyPath func(*rand.Rand) string) func(w, i int) *http.Request {
+	rngs := make([]*rand.Rand, clients)
+	for i := range rngs {
+		rngs[i] = rand.New(rand.NewPCG(uint64(i), 5+run<<8))
+	}
+	return func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", procs[(w+i)%len(procs)].url(storyPath(rngs[w])), nil)
+		return req
+	}
 }
 
 // procLoad is a load run and the CPU its serve processes used during it

@@ -45,11 +45,17 @@ func randomHex(n int) string {
 // is sane (so IDs follow a request through a proxy), otherwise a new one.
 func (s *Server) withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
+		// The header's canonical spelling, looked up and set directly:
+		// Get and Set would make a new string of "X-Request-ID" to find it
+		// under, twice a request.
+		var id string
+		if v := r.Header["X-Request-Id"]; len(v) > 0 {
+			id = v[0]
+		}
 		if id == "" || !requestIDRE.MatchString(id) {
 			id = requestIDs.prefix + "-" + strconv.FormatUint(requestIDs.n.Add(1), 16)
 		}
-		w.Header().Set("X-Request-ID", id)
+		w.Header()["X-Request-Id"] = []string{id}
 		next.ServeHTTP(w, respond.WithRequestID(r, id))
 	})
 }
@@ -140,7 +146,9 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			s.fail(w, r, jigsaw.Errorf(jigsaw.ETOOLARGE, "The request body is larger than %d bytes.", limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if r.Body != http.NoBody { // a request without a body (most GETs) has nothing to cap
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -63,7 +63,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	}
 	// Only the best few are read whole: reading the text of the whole
 	// window was most of the time.
-	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("s")+` FROM stories s
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect()+` FROM stories s
 		WHERE s.status = 'published' AND s.id IN (`+placeholders(1, len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, db.mapError(err)

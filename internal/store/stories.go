@@ -67,29 +67,43 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 const publicStoryColumns = `id, title, public_body, public_html, kind, district, area, happened_on, byline, published_at`
 
 // publicStorySelect is the select list of a public story query over the
-// stories table (aliased a): its public columns and the JSON of its key
+// stories table (aliased s): its public columns and the JSON of its key
 // issues, organisations and replies that the schema's triggers keep
 // (migration 0008), in the story's row on SQLite and in story_links on
 // PostgreSQL, so that a story page or a list reads one row per story rather
 // than aggregating the link tables. The links are put in order here rather
 // than by the database: a few items sort in no time in Go.
-func (db *DB) publicStorySelect(a string) string {
-	return db.publicStorySelectWith(a, a+".public_body")
+func (db *DB) publicStorySelect() string { return publicStorySelects[db.Engine] }
+
+// storyPageMarkdown is what a story page reads in place of public_body: the
+// Markdown only for a story stored before its HTML was kept.
+const storyPageMarkdown = "CASE WHEN octet_length(s.public_html) = 0 THEN s.public_body ELSE '' END"
+
+// The select lists are made once for each engine, not for every story
+// query a public page makes.
+var publicStorySelects, storyPageSelects = selectsByEngine("s.public_body"), selectsByEngine(storyPageMarkdown)
+
+func selectsByEngine(markdown string) map[string]string {
+	m := map[string]string{}
+	for _, engine := range []string{SQLite, Postgres} {
+		m[engine] = publicStorySelectWith(engine, markdown)
+	}
+	return m
 }
 
-// publicStorySelectWith is publicStorySelect with markdown read in place of
-// the public_body column.
-func (db *DB) publicStorySelectWith(a, markdown string) string {
+// publicStorySelectWith is publicStorySelect on engine with markdown read
+// in place of the public_body column.
+func publicStorySelectWith(engine, markdown string) string {
 	cols := strings.Split(publicStoryColumns, ", ")
 	for i, c := range cols {
-		cols[i] = a + "." + c
+		cols[i] = "s." + c
 		if c == "public_body" {
 			cols[i] = markdown
 		}
 	}
-	links := a + ".public_links"
-	if db.Engine == Postgres {
-		links = "(SELECT l.links FROM story_links l WHERE l.story_id = " + a + ".id)"
+	links := "s.public_links"
+	if engine == Postgres {
+		links = "(SELECT l.links FROM story_links l WHERE l.story_id = s.id)"
 	}
 	return strings.Join(cols, ", ") + ", " + links
 }
@@ -99,8 +113,7 @@ func (db *DB) publicStorySelectWith(a, markdown string) string {
 // reading one costs an index lookup, a page and its decompression;
 // octet_length takes the HTML's size from the pointer alone.
 func (db *DB) FindPublicStoryPage(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
-	cols := db.publicStorySelectWith("s", "CASE WHEN octet_length(s.public_html) = 0 THEN s.public_body ELSE '' END")
-	return db.findPublicStory(ctx, `SELECT `+cols+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+	return db.findPublicStory(ctx, `SELECT `+storyPageSelects[db.Engine]+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
 }
 
 // storyLinks is the JSON of a story's public links (stories.public_links on
@@ -159,7 +172,7 @@ func parseJSONTime(v string) (time.Time, error) {
 
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
-	return db.findPublicStory(ctx, `SELECT `+db.publicStorySelect("s")+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+	return db.findPublicStory(ctx, `SELECT `+db.publicStorySelect()+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
 }
 
 func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jigsaw.PublicStory, error) {
@@ -204,7 +217,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	page := w.page(limit, offset)
 	// The page's ids first, then their stories: both engines would
 	// otherwise read the rows and links of every story the offset skips.
-	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect("s")+` FROM (
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect()+` FROM (
 		SELECT id FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page+`) p
 		JOIN stories s ON s.id = p.id ORDER BY s.published_at DESC, s.id DESC`, w.args...)
 	if err != nil {

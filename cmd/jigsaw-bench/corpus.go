@@ -155,8 +155,8 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 		}
 	}()
 	for rows := range made {
-		for _, r := range rows {
-			ins.add(r.table, r.cols, r.vals...)
+		for _, rw := range rows { // not r: the generating goroutine's random source
+			ins.add(rw.table, rw.cols, rw.vals...)
 		}
 		if err := ins.err; err != nil {
 			return 0, 0, err
@@ -242,13 +242,13 @@ func bulkLinks(ctx context.Context, b *batcher, engine string) error {
 	triggers := [][2]string{{"story_key_issues", "story_key_issues_links"}, {"story_organisations", "story_organisations_links"}}
 	off, on := func(i int) string { return `ALTER TABLE ` + triggers[i][0] + ` DISABLE TRIGGER ` + triggers[i][1] },
 		func(i int) string { return `ALTER TABLE ` + triggers[i][0] + ` ENABLE TRIGGER ` + triggers[i][1] }
-	// A story's links may have been split between two transactions: the
-	// second writes them again, whole.
 	// The link tables are analysed first: the lock ALTER TABLE holds keeps
 	// autovacuum from them all load long, and planned for the empty tables
 	// they began as, story_links_now read every organisation for each story
 	// (2 ms a story at 700 k).
 	analyse := `ANALYZE story_key_issues, story_organisations, organisations`
+	// A story's links may have been split between two transactions: the
+	// second writes them again, whole.
 	fill := `INSERT INTO story_links (story_id, links)
 		SELECT s.id, story_links_now(s.id) FROM stories s WHERE s.id BETWEEN $1 AND $2
 		ON CONFLICT (story_id) DO UPDATE SET links = EXCLUDED.links`

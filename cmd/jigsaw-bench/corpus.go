@@ -68,6 +68,13 @@ func sentence(r *rand.Rand, z *rand.Zipf, n int) string {
 	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
+// A million stories are spread over corpusYears (a story every 95 s); a
+// corpus grown past a million has its newest ones published now.
+const (
+	corpusYears  = 3
+	storySpacing = corpusYears * 365 * 24 * time.Hour / 1_000_000
+)
+
 // generate adds n published stories (each with its person, one or two key
 // issues and an organisation) and orgs organisations to the migrated
 // database at dsn, in large transactions. It returns the story IDs range.
@@ -87,6 +94,7 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 	r := rand.New(rand.NewPCG(uint64(n), 2))
 	z := newZipf(r)
 	now := time.Now().UTC().Truncate(time.Second)
+	epoch := now.Add(-corpusYears * 365 * 24 * time.Hour)
 
 	var orgBase, storyBase, personBase int64
 	for table, dst := range map[string]*int64{"organisations": &orgBase, "stories": &storyBase, "people": &personBase} {
@@ -131,13 +139,24 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 				body.WriteString("\n\n")
 			}
 			district := districts[r.IntN(len(districts))]
-			published := now.Add(-time.Duration(r.IntN(3*365*24)) * time.Hour)
+			// Stories are published in the order they came, each within a
+			// week of its submission, as moderation goes: a list's newest
+			// stories are the newest ids, lying together as in a real
+			// archive, not scattered over the whole table.
+			submitted := epoch.Add(time.Duration(id) * storySpacing)
+			published := submitted.Add(time.Duration(r.IntN(7*24*60)) * time.Minute)
+			if published.After(now) {
+				published = now
+			}
+			if submitted.After(published) {
+				submitted = published
+			}
 			rows := []row{
-				{"people", "id, name, email, created_at", []any{pid, fmt.Sprintf("Bench Person %d", pid), fmt.Sprintf("bench%d@example.invalid", pid), published}},
+				{"people", "id, name, email, created_at", []any{pid, fmt.Sprintf("Bench Person %d", pid), fmt.Sprintf("bench%d@example.invalid", pid), submitted}},
 				// Stored rendered, as the server stores what it publishes.
 				{"stories", "id, title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at",
 					[]any{id, title, body.String(), body.String(), md.Render(body.String()), string(kinds[r.IntN(len(kinds))]), district, "Area " + district, published.Format("2006-01"),
-						string(jigsaw.StoryPublished), pid, "A person in " + district, published, published, published}},
+						string(jigsaw.StoryPublished), pid, "A person in " + district, submitted, published, published}},
 			}
 			first := r.IntN(len(issues))
 			rows = append(rows, row{"story_key_issues", "story_id, key_issue", []any{id, issues[first]}})

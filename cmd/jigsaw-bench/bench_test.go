@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -85,6 +86,10 @@ func TestHarnessSmoke(t *testing.T) {
 	if runs, _ := strconv.Atoi(m[2]); share < 50 || runs < 2 {
 		t.Errorf("story pages: %s%% from the page cache after %s warm-up runs; want most, after at least 2", m[1], m[2])
 	}
+	// The story page and the plain server took their turns, each counted.
+	if !regexp.MustCompile(`- sqlite, 300 stories: story page [0-9.]+× of the plain server \(turns [0-9.]+×, [0-9.]+×;`).MatchString(doc) {
+		t.Errorf("no ratio for each of the story page's two turns:\n%s", doc)
+	}
 	if strings.Contains(doc, " 0 req in") {
 		t.Errorf("a load run made no requests:\n%s", doc)
 	}
@@ -109,6 +114,32 @@ func TestCPUTimes(t *testing.T) {
 	busy1, total1 := cpuTimes()
 	if total1 <= total0 || busy1 <= busy0 || busy1-busy0 > total1-total0 {
 		t.Fatalf("busy %d→%d of total %d→%d: want busy to grow, and by no more than the total", busy0, busy1, total0, total1)
+	}
+}
+
+// Turns taken together count every request of each, and their percentiles
+// are those of all their answers, not of either turn's.
+func TestLoadResultMerge(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, n := range v {
+			out[i] = time.Duration(n) * time.Millisecond
+		}
+		return out
+	}
+	a := loadResult{Requests: 4, Hits: 3, Errors: 1, Duration: time.Second, CPUBusy: 0.5, latencies: ms(1, 2, 3, 4)}
+	a.setPercentiles()
+	b := loadResult{Requests: 4, Hits: 1, Duration: 3 * time.Second, CPUBusy: 0.9, FirstErr: "boom", latencies: ms(10, 20, 30, 40)}
+	b.setPercentiles()
+	m := loadResult{}.merge(a).merge(b)
+	if m.Requests != 8 || m.Hits != 4 || m.Errors != 1 || m.Duration != 4*time.Second || m.FirstErr != "boom" {
+		t.Fatalf("merged %+v", m)
+	}
+	if m.RPS() != 2 || m.HitRate() != 0.5 || math.Abs(m.CPUBusy-0.8) > 1e-9 {
+		t.Errorf("merged rate %.2f req/s, hit rate %.2f, CPU busy %.2f: want 2, 0.5, 0.8", m.RPS(), m.HitRate(), m.CPUBusy)
+	}
+	if m.P50 != 10*time.Millisecond || m.Max != 40*time.Millisecond || m.P99 != 40*time.Millisecond {
+		t.Errorf("merged p50 %s p99 %s max %s: want 10ms, 40ms, 40ms", m.P50, m.P99, m.Max)
 	}
 }
 

@@ -186,6 +186,7 @@ type sizeResult struct {
 	WarmRuns           int        // unmeasured runs of the same traffic before StoryPage
 	StoryPageCold      loadResult // ids drawn uniformly: nearly every page rendered afresh
 	StoryBaseline      loadResult
+	StoryRatios        []float64 // each round's story page rate over the plain server's
 	List               loadResult
 	ListBaseline       loadResult
 	Home               loadResult
@@ -198,6 +199,32 @@ type sizeResult struct {
 
 // maxWarmRuns bounds the warm-up of the Zipf story pages.
 const maxWarmRuns = 10
+
+// storyRounds is how many turns Jigsaw's story page and the plain server
+// take at being measured.
+const storyRounds = 2
+
+// startBaseline starts the plain server answering every request with resp.
+func startBaseline(ctx context.Context, o options, resp response) (*proc, error) {
+	dir, err := os.MkdirTemp(o.workdir, "baseline")
+	if err != nil {
+		return nil, err
+	}
+	f := filepath.Join(dir, "body.html")
+	h, _ := json.Marshal(resp.header)
+	hf := filepath.Join(dir, "header.json")
+	if err := os.WriteFile(f, resp.body, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(hf, h, 0o644); err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return startProc(ctx, self, "baseline", "--file", f, "--header", hf)
+}
 
 type latencies struct{ P50, P99 time.Duration }
 
@@ -255,8 +282,28 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		}
 		prev = warm.HitRate()
 	}
-	res.StoryPage = load(ctx, o.concurrency, o.duration, 0, zipfStory)
-	logf("%s %d: story page (real-world mix) %s", engine, lastID-firstID+1, res.StoryPage)
+	// The plain server and Jigsaw take turns, so that a change in the
+	// machine's speed in the meantime (these machines drift by tens of per
+	// cent within minutes) weighs on both alike rather than on one.
+	base, err := startBaseline(ctx, o, sample)
+	if err != nil {
+		return res, err
+	}
+	defer base.stop()
+	plainStory := func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", base.url("/stories/1"), nil)
+		return req
+	}
+	for round := 1; round <= storyRounds; round++ {
+		plain := load(ctx, o.concurrency, o.duration, 0, plainStory)
+		story := load(ctx, o.concurrency, o.duration, 0, zipfStory)
+		res.StoryBaseline, res.StoryPage = res.StoryBaseline.merge(plain), res.StoryPage.merge(story)
+		if plain.Requests > 0 {
+			res.StoryRatios = append(res.StoryRatios, story.RPS()/plain.RPS())
+		}
+		logf("%s %d: round %d: story page (real-world mix) %s; plain server %s", engine, lastID-firstID+1, round, story, plain)
+	}
+	res.StoryPage.latencies, res.StoryBaseline.latencies = nil, nil // merged: not needed again
 	res.StoryPageCold = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
 		req, _ := http.NewRequest("GET", srv.url(storyPath(rngs[w])), nil)
 		return req
@@ -276,27 +323,16 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		return req
 	})
 	stopSampling()
-	for _, b := range []struct {
-		resp response
-		dst  *loadResult
-	}{{sample, &res.StoryBaseline}, {list, &res.ListBaseline}} {
-		f := filepath.Join(o.workdir, "baseline.html")
-		os.WriteFile(f, b.resp.body, 0o644)
-		h, _ := json.Marshal(b.resp.header)
-		hf := filepath.Join(o.workdir, "baseline-header.json")
-		os.WriteFile(hf, h, 0o644)
-		self, _ := os.Executable()
-		base, err := startProc(ctx, self, "baseline", "--file", f, "--header", hf)
-		if err != nil {
-			return res, err
-		}
-		*b.dst = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
-			req, _ := http.NewRequest("GET", base.url("/stories/1"), nil)
-			return req
-		})
-		base.stop()
+	listBase, err := startBaseline(ctx, o, list)
+	if err != nil {
+		return res, err
 	}
-	logf("%s: baseline %s", engine, res.StoryBaseline)
+	res.ListBaseline = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", listBase.url("/stories/1"), nil)
+		return req
+	})
+	listBase.stop()
+	logf("%s: list baseline %s", engine, res.ListBaseline)
 
 	if res.SearchFirst, res.SearchJigsaw, res.SearchRaw, err = benchSearch(ctx, engine, dsn); err != nil {
 		return res, err

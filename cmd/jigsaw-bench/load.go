@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +26,32 @@ type loadResult struct {
 	P99, Max time.Duration
 	FirstErr string
 	CPUBusy  float64 // share of the machine's CPU time busy during the run (servers, databases and load generator alike)
+
+	latencies []time.Duration // every answer's, sorted: kept for merge
+}
+
+// merge returns the result of r's runs and o's taken together.
+func (r loadResult) merge(o loadResult) loadResult {
+	if r.Requests == 0 && r.Duration == 0 {
+		return o
+	}
+	m := loadResult{Requests: r.Requests + o.Requests, Errors: r.Errors + o.Errors, Hits: r.Hits + o.Hits,
+		Duration: r.Duration + o.Duration, FirstErr: cmp.Or(r.FirstErr, o.FirstErr)}
+	if m.Duration > 0 {
+		m.CPUBusy = (r.CPUBusy*r.Duration.Seconds() + o.CPUBusy*o.Duration.Seconds()) / m.Duration.Seconds()
+	}
+	m.latencies = append(append(make([]time.Duration, 0, len(r.latencies)+len(o.latencies)), r.latencies...), o.latencies...)
+	slices.Sort(m.latencies)
+	m.setPercentiles()
+	return m
+}
+
+func (r *loadResult) setPercentiles() {
+	all := r.latencies
+	if n := len(all); n > 0 {
+		pct := func(p float64) time.Duration { return all[min(n-1, int(float64(n)*p))] }
+		r.P50, r.P90, r.P99, r.Max = pct(0.50), pct(0.90), pct(0.99), all[n-1]
+	}
 }
 
 // HitRate is the share of answers served from the page cache.
@@ -106,17 +134,14 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 		all = append(all, l...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Hits: int(hits.Load()), Duration: elapsed}
+	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Hits: int(hits.Load()), Duration: elapsed, latencies: all}
 	if total1 > total0 {
 		r.CPUBusy = float64(busy1-busy0) / float64(total1-total0)
 	}
 	if s, ok := firstErr.Load().(string); ok {
 		r.FirstErr = s
 	}
-	if n := len(all); n > 0 {
-		pct := func(p float64) time.Duration { return all[min(n-1, int(float64(n)*p))] }
-		r.P50, r.P90, r.P99, r.Max = pct(0.50), pct(0.90), pct(0.99), all[n-1]
-	}
+	r.setPercentiles()
 	return r
 }
 

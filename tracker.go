@@ -316,7 +316,9 @@ type PublicTrackerService interface {
 	// is published. Its linked stories are the published ones only.
 	FindPublicTrackerItemByID(ctx context.Context, id int64) (*TrackerItem, error)
 	// FindPublicTrackerItems returns published items, most recently
-	// reported first, and how many match in all.
+	// reported first, and how many match in all, counted exactly up to
+	// CountCap (or to the end of the requested page), as
+	// PublicStoryService.FindPublicStories counts.
 	FindPublicTrackerItems(ctx context.Context, f TrackerFilter) ([]*TrackerItem, int, error)
 }
 
@@ -339,7 +341,8 @@ type TrackerService interface {
 	// key; ENOTFOUND if there is none.
 	FindTrackerItemBySourceKey(ctx context.Context, key string) (*TrackerItem, error)
 	// FindTrackerItems returns items, drafts included (only drafts when
-	// f.Drafts), most recently reported first, and the total.
+	// f.Drafts), most recently reported first, and the total, counted as
+	// FindPublicTrackerItems counts.
 	FindTrackerItems(ctx context.Context, f TrackerFilter) ([]*TrackerItem, int, error)
 }
 

@@ -327,13 +327,16 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	if f.OrgID != 0 {
 		c.add("id IN (SELECT tracker_id FROM tracker_organisations WHERE organisation_id = ?)", f.OrgID)
 	}
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM tracker_items WHERE `+c.String(), c.args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	total, err := db.countCapped(ctx, "tracker_items", c.String(), c.args, max(clampLimit(f.Limit)+max(f.Offset, 0), jigsaw.CountCap)+1)
+	if err != nil {
+		return nil, 0, err
 	}
 	limit, args := c.page(f.Limit, f.Offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE `+c.String()+
-		` ORDER BY reported_on DESC, id DESC`+limit, args...)
+	// The page's ids first, then their items, as for stories: the rows an
+	// offset skips are not read.
+	rows, err := db.read.QueryContext(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE id IN (
+		SELECT id FROM tracker_items WHERE `+c.String()+` ORDER BY reported_on DESC, id DESC`+limit+`)
+		ORDER BY reported_on DESC, id DESC`, args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

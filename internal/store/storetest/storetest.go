@@ -43,6 +43,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"TrackerLongLists", s.testTrackerLongLists},
 		{"TrackerValidation", s.testTrackerValidation},
 		{"TrackerFilters", s.testTrackerFilters},
+		{"TrackerCountCap", s.testTrackerCountCap},
 		{"TrackerRevisions", s.testTrackerRevisions},
 		{"DisputeCreateFind", s.testDisputeCreateFind},
 		{"DisputeValidation", s.testDisputeValidation},

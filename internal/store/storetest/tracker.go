@@ -302,6 +302,41 @@ func (s *suite) testTrackerFilters(t *testing.T) {
 	}
 }
 
+// Dangers are counted as stories are: exactly up to the cap, or to the end
+// of the page asked for.
+func (s *suite) testTrackerCountCap(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	n := jigsaw.CountCap + 10
+	// One statement inserts them all: creating them one by one would make
+	// the test slow without testing anything more.
+	if err := db.ExecRaw(ctx, `INSERT INTO tracker_items (kind, title, status, status_on, reported_on, published_at, created_at, updated_at)
+		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+		SELECT 'cut', 'bulk', 'decided', '2025-01-01', '2025-01-01', $2, $2, $2 FROM seq`, n, time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		f         jigsaw.TrackerFilter
+		wantTotal int
+		wantLen   int
+	}{
+		{"first page stops at the cap", jigsaw.TrackerFilter{Limit: 20}, jigsaw.CountCap + 1, 20},
+		{"a page inside the cap", jigsaw.TrackerFilter{Limit: 20, Offset: 900}, jigsaw.CountCap + 1, 20},
+		{"a page reaching past the cap counts exactly", jigsaw.TrackerFilter{Limit: 20, Offset: 1000}, n, n - 1000},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := db.FindPublicTrackerItems(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != tt.wantTotal || len(got) != tt.wantLen {
+				t.Fatalf("got total %d and %d items, want %d and %d", total, len(got), tt.wantTotal, tt.wantLen)
+			}
+		})
+	}
+}
+
 func (s *suite) testTrackerRevisions(t *testing.T) {
 	db := s.mustOpen(t)
 	f := mustFixture(t, db)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"jigsaw"
 )
@@ -13,7 +14,19 @@ type AreaView struct {
 	Dangers  []*jigsaw.TrackerItem
 	Disputes []*jigsaw.Dispute
 	Stories  []*jigsaw.PublicStory
-	Counts   struct{ Dangers, Disputes, Stories int }
+	Counts   struct{ Dangers, Disputes, Stories string } // "" for none
+}
+
+// countLabel writes a list's total, which is counted exactly up to
+// jigsaw.CountCap only: a larger one is shown as "1000+".
+func countLabel(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n > jigsaw.CountCap:
+		return strconv.Itoa(jigsaw.CountCap) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 // HandleArea serves /areas/{district}: every published danger, dispute and
@@ -31,17 +44,19 @@ func (p *Pages) HandleArea(w http.ResponseWriter, r *http.Request) {
 	}
 	view := AreaView{Page: p.page(r, district), District: district}
 	var err error
-	if view.Dangers, view.Counts.Dangers, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{District: district, Limit: 100}); err != nil {
+	var dangers, disputes, stories int
+	if view.Dangers, dangers, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{District: district, Limit: 100}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	if view.Disputes, view.Counts.Disputes, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{District: district, Limit: 100}); err != nil {
+	if view.Disputes, disputes, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{District: district, Limit: 100}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	if view.Stories, view.Counts.Stories, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{District: district, Limit: 100}); err != nil {
+	if view.Stories, stories, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{District: district, Limit: 100}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
+	view.Counts.Dangers, view.Counts.Disputes, view.Counts.Stories = countLabel(dangers), countLabel(disputes), countLabel(stories)
 	p.Render(w, r, http.StatusOK, "area", view)
 }

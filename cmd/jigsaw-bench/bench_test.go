@@ -86,6 +86,10 @@ func TestHarnessSmoke(t *testing.T) {
 	if runs, _ := strconv.Atoi(m[2]); share < 50 || runs < 2 {
 		t.Errorf("story pages: %s%% from the page cache after %s warm-up runs; want most, after at least 2", m[1], m[2])
 	}
+	// Dangers were made with the stories, and their pages measured.
+	if !regexp.MustCompile(`\| sqlite \| 300 \| 30 \| [1-9][0-9]* \| [1-9][0-9]* \| [0-9.]+× \|`).MatchString(doc) {
+		t.Errorf("no danger page figures for the SQLite corpus of 300 stories (30 dangers):\n%s", doc)
+	}
 	// The story page and the plain server took their turns, each counted.
 	if !regexp.MustCompile(`- sqlite, 300 stories: story page [0-9.]+× of the plain server \(turns [0-9.]+×, [0-9.]+×;`).MatchString(doc) {
 		t.Errorf("no ratio for each of the story page's two turns:\n%s", doc)

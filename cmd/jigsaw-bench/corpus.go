@@ -75,6 +75,53 @@ const (
 	storySpacing = corpusYears * 365 * 24 * time.Hour / 1_000_000
 )
 
+// row is one row of a table to add to the corpus.
+type row struct {
+	table, cols string
+	vals        []any
+}
+
+// storiesPerDanger: one published tracker item (danger) is made for every
+// so many stories, a hundred thousand in a corpus of a million stories.
+const storiesPerDanger = 10
+
+// dangerRows are the rows of published tracker item t, reported at the
+// time of story storyID and linked to it: a contract or a cut with its
+// status history, a buyer and a supplier, a key issue or two and a source.
+func dangerRows(r *rand.Rand, z *rand.Zipf, t, storyID int64, reported time.Time, district string, orgBase int64, orgs int) []row {
+	kind := jigsaw.TrackerKinds[r.IntN(len(jigsaw.TrackerKinds))].Value
+	steps := 1 + r.IntN(3) // proposed, then consultation, then decided
+	day := func(d int) string { return reported.AddDate(0, 0, d).Format("2006-01-02") }
+	status := jigsaw.TrackerStatuses[steps-1].Value
+	decided := ""
+	if status == jigsaw.TrackerDecided {
+		decided = day(14 * (steps - 1))
+	}
+	var summary strings.Builder
+	for range 2 + r.IntN(3) {
+		summary.WriteString(sentence(r, z, 8+r.IntN(10)) + " ")
+	}
+	buyer := orgBase + 1 + int64(r.IntN(orgs))
+	supplier := orgBase + 1 + (buyer-orgBase+int64(r.IntN(orgs-1)))%int64(orgs)
+	first := r.IntN(len(issues))
+	rows := []row{{"tracker_items", "id, kind, title, summary, status, status_on, reported_on, decided_on, value_pence, staff_affected, district, area, published_at, created_at, updated_at",
+		[]any{t, string(kind), sentence(r, z, 5+r.IntN(6)), strings.TrimSpace(summary.String()), string(status), day(14 * (steps - 1)), day(0), decided,
+			int64(r.IntN(50_000_000)) * 100, r.IntN(400), district, "Area " + district, reported, reported, reported}}}
+	for i := range steps {
+		rows = append(rows, row{"tracker_status_history", "tracker_id, position, status, on_date, note", []any{t, i, string(jigsaw.TrackerStatuses[i].Value), day(14 * i), ""}})
+	}
+	rows = append(rows,
+		row{"tracker_organisations", "tracker_id, organisation_id, role, position", []any{t, buyer, string(jigsaw.RoleBuyer), 0}},
+		row{"tracker_organisations", "tracker_id, organisation_id, role, position", []any{t, supplier, string(jigsaw.RoleSupplier), 1}},
+		row{"tracker_key_issues", "tracker_id, key_issue", []any{t, issues[first]}},
+		row{"tracker_sources", "tracker_id, position, url, publisher, published_on, quote", []any{t, 0, fmt.Sprintf("https://news.example.invalid/%d", t), "Local news", day(0), sentence(r, z, 10)}},
+		row{"tracker_stories", "tracker_id, story_id", []any{t, storyID}})
+	if r.IntN(2) == 0 {
+		rows = append(rows, row{"tracker_key_issues", "tracker_id, key_issue", []any{t, issues[(first+1+r.IntN(len(issues)-1))%len(issues)]}})
+	}
+	return rows
+}
+
 // generate adds n published stories (each with its person, one or two key
 // issues and an organisation) and orgs organisations to the migrated
 // database at dsn, in large transactions. It returns the story IDs range.
@@ -96,8 +143,8 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 	now := time.Now().UTC().Truncate(time.Second)
 	epoch := now.Add(-corpusYears * 365 * 24 * time.Hour)
 
-	var orgBase, storyBase, personBase int64
-	for table, dst := range map[string]*int64{"organisations": &orgBase, "stories": &storyBase, "people": &personBase} {
+	var orgBase, storyBase, personBase, trackerBase int64
+	for table, dst := range map[string]*int64{"organisations": &orgBase, "stories": &storyBase, "people": &personBase, "tracker_items": &trackerBase} {
 		if err := db.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM `+table).Scan(dst); err != nil {
 			return 0, 0, err
 		}
@@ -117,10 +164,6 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 	}
 	// Stories are made (their Markdown rendered) while the ones before are
 	// written, on the other core.
-	type row struct {
-		table, cols string
-		vals        []any
-	}
 	made := make(chan []row, 256)
 	stop := make(chan struct{})
 	defer close(stop)
@@ -166,6 +209,12 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 			if orgs > 0 {
 				rows = append(rows, row{"story_organisations", "story_id, organisation_id", []any{id, orgBase + 1 + int64(r.IntN(orgs))}})
 			}
+			if (storyBase+int64(i))%storiesPerDanger == 0 && orgs > 1 {
+				// A danger reported where this story happened, the story
+				// linked to it.
+				t := trackerBase + (storyBase+int64(i))/storiesPerDanger - storyBase/storiesPerDanger
+				rows = append(rows, dangerRows(r, z, t, id, submitted, district, orgBase, orgs)...)
+			}
 			select {
 			case made <- rows:
 			case <-stop:
@@ -185,7 +234,7 @@ func generate(ctx context.Context, engine, dsn string, n, orgs int) (firstID, la
 		return 0, 0, err
 	}
 	if engine == "postgres" {
-		for _, t := range []string{"organisations", "stories", "people"} {
+		for _, t := range []string{"organisations", "stories", "people", "tracker_items"} {
 			if _, err := db.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))`, t, t)); err != nil {
 				return 0, 0, err
 			}

@@ -190,6 +190,11 @@ type sizeResult struct {
 	List               loadResult
 	ListBaseline       loadResult
 	Home               loadResult
+	Dangers            int        // published tracker items
+	DangerPage         loadResult // ids drawn as the stories' are
+	DangerBaseline     loadResult
+	DangerList         loadResult
+	DangerListBaseline loadResult
 	SearchFirst        latencies // Jigsaw's first searches after start, caches cold
 	SearchJigsaw       latencies
 	SearchRaw          latencies
@@ -203,6 +208,78 @@ const maxWarmRuns = 10
 // storyRounds is how many turns Jigsaw's story page and the plain server
 // take at being measured.
 const storyRounds = 2
+
+// measureDangers measures a danger's page, its ids drawn as the stories'
+// are (newest most read; one unmeasured run first, to fill the page cache),
+// and the list of dangers by key issue, each against the plain server.
+func measureDangers(ctx context.Context, o options, engine, dsn string, srv *proc, rngs []*rand.Rand, res *sizeResult) error {
+	first, last, err := idRange(ctx, engine, dsn, "tracker_items")
+	if err != nil || last == 0 {
+		return err
+	}
+	res.Dangers = int(last - first + 1)
+	zipfs := make([]*rand.Zipf, len(rngs))
+	for i := range zipfs {
+		zipfs[i] = rand.NewZipf(rngs[i], 1.1, 1, uint64(last-first))
+	}
+	page := func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", srv.url("/tracker/"+strconv.FormatInt(last-int64(zipfs[w].Uint64()), 10)), nil)
+		return req
+	}
+	load(ctx, o.concurrency, o.duration, 0, page)
+	res.DangerPage = load(ctx, o.concurrency, o.duration, 0, page)
+	logf("%s: danger page %s", engine, res.DangerPage)
+	res.DangerList = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", srv.url(fmt.Sprintf("/tracker?issue=%s&page=%d", issues[i%len(issues)], 1+rngs[w].IntN(20))), nil)
+		return req
+	})
+	logf("%s: dangers list %s", engine, res.DangerList)
+	for _, b := range []struct {
+		path string
+		dst  *loadResult
+	}{{"/tracker/" + strconv.FormatInt(last, 10), &res.DangerBaseline}, {"/tracker?issue=cuts&page=3", &res.DangerListBaseline}} {
+		sample, err := get(srv.url(b.path))
+		if err != nil {
+			return err
+		}
+		if *b.dst, err = plainLoad(ctx, o, sample); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// idRange is the lowest and highest id in table (zeros when it is empty).
+func idRange(ctx context.Context, engine, dsn, table string) (lo, hi int64, err error) {
+	db, err := openRaw(engine, dsn)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	err = db.QueryRowContext(ctx, `SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM `+table).Scan(&lo, &hi)
+	return lo, hi, err
+}
+
+// openRaw opens the database for reading outside Jigsaw.
+func openRaw(engine, dsn string) (*sql.DB, error) {
+	if engine == "postgres" {
+		return sql.Open("pgx", dsn)
+	}
+	return sql.Open("sqlite", "file:"+dsn+"?_pragma=query_only(1)")
+}
+
+// plainLoad measures the plain server answering every request with resp.
+func plainLoad(ctx context.Context, o options, resp response) (loadResult, error) {
+	base, err := startBaseline(ctx, o, resp)
+	if err != nil {
+		return loadResult{}, err
+	}
+	defer base.stop()
+	return load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+		req, _ := http.NewRequest("GET", base.url("/stories/1"), nil)
+		return req
+	}), nil
+}
 
 // startBaseline starts the plain server answering every request with resp.
 func startBaseline(ctx context.Context, o options, resp response) (*proc, error) {
@@ -322,16 +399,13 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		req, _ := http.NewRequest("GET", srv.url("/"), nil)
 		return req
 	})
-	stopSampling()
-	listBase, err := startBaseline(ctx, o, list)
-	if err != nil {
+	if err := measureDangers(ctx, o, engine, dsn, srv, rngs, &res); err != nil {
 		return res, err
 	}
-	res.ListBaseline = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
-		req, _ := http.NewRequest("GET", listBase.url("/stories/1"), nil)
-		return req
-	})
-	listBase.stop()
+	stopSampling()
+	if res.ListBaseline, err = plainLoad(ctx, o, list); err != nil {
+		return res, err
+	}
 	logf("%s: list baseline %s", engine, res.ListBaseline)
 
 	if res.SearchFirst, res.SearchJigsaw, res.SearchRaw, err = benchSearch(ctx, engine, dsn); err != nil {
@@ -493,7 +567,7 @@ func benchSearch(ctx context.Context, engine, dsn string) (first, jig, raw laten
 		rq = `SELECT id FROM (SELECT id, search FROM stories WHERE status = 'published' AND search @@ plainto_tsquery('english', $1)
 			ORDER BY id DESC LIMIT ` + strconv.Itoa(store.SearchWindow) + `) recent ORDER BY ts_rank(search, plainto_tsquery('english', $1)) DESC LIMIT 20`
 	}
-	rawDB, err := sql.Open(map[string]string{"sqlite": "sqlite", "postgres": "pgx"}[engine], map[string]string{"sqlite": "file:" + dsn + "?_pragma=query_only(1)", "postgres": dsn}[engine])
+	rawDB, err := openRaw(engine, dsn)
 	if err != nil {
 		return first, jig, raw, err
 	}

@@ -296,7 +296,7 @@ func findDispute(ctx context.Context, q querier, id int64) (*jigsaw.Dispute, err
 
 // FindDisputeByID implements jigsaw.PublicDisputeService.
 func (db *DB) FindDisputeByID(ctx context.Context, id int64) (*jigsaw.Dispute, error) {
-	d, err := findDispute(ctx, db.read, id)
+	d, err := findDispute(ctx, readQuerier{db}, id)
 	return d, db.mapError(err)
 }
 
@@ -323,11 +323,11 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) ([]*jigs
 		c.add("id IN (SELECT dispute_id FROM dispute_parties WHERE organisation_id = ?)", f.OrgID)
 	}
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM disputes WHERE `+c.String(), c.args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT count(*) FROM disputes WHERE `+c.String(), c.args...).Scan(&total); err != nil {
 		return nil, 0, db.mapError(err)
 	}
 	limit, args := c.page(f.Limit, f.Offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+disputeColumns+` FROM disputes WHERE `+c.String()+
+	rows, err := db.query(ctx, `SELECT `+disputeColumns+` FROM disputes WHERE `+c.String()+
 		` ORDER BY last_step_on DESC, id DESC`+limit, args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
@@ -345,7 +345,7 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) ([]*jigs
 		return nil, 0, db.mapError(err)
 	}
 	rows.Close()
-	return out, total, db.mapError(attachDisputeLists(ctx, db.read, out))
+	return out, total, db.mapError(attachDisputeLists(ctx, readQuerier{db}, out))
 }
 
 // attachDisputeLists loads the lists of disputes in one query per list.

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -51,12 +50,11 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	if len(window) == 0 {
 		return nil, nil
 	}
-	// As many placeholders as the next power of two, the last id repeated:
-	// a handful of statement shapes for the prepared-statement cache.
-	ids := make([]any, 1<<bits.Len(uint(len(window)-1)))
-	for i := range ids {
-		ids[i] = window[min(i, len(window)-1)].id
+	windowIDs := make([]int64, len(window))
+	for i, w := range window {
+		windowIDs[i] = w.id
 	}
+	ids := padIDs(windowIDs)
 	rank := make(map[int64]int, len(window))
 	for i, w := range window {
 		rank[w.id] = i

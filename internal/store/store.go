@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -231,6 +232,20 @@ func idOrNull(id int64) any {
 }
 
 // placeholders returns "$start, $start+1, …" for n arguments.
+// padIDs returns ids as arguments, as many as the next power of two, the
+// last repeated: an IN list of them then comes in a handful of lengths, and
+// its statement in as many shapes, for the prepared-statement cache.
+func padIDs[T any](ids []T) []any {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]any, 1<<bits.Len(uint(len(ids)-1)))
+	for i := range out {
+		out[i] = ids[min(i, len(ids)-1)]
+	}
+	return out
+}
+
 func placeholders(start, n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {

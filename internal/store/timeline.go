@@ -60,7 +60,7 @@ func (db *DB) OrganisationTimeline(ctx context.Context, orgID int64, limit int) 
 		have.Organisations = append(have.Organisations, org)
 	}
 
-	err = eachRow(ctx, db.read, `SELECT t.id, t.title, h.position, h.status, h.on_date, h.note, o.id, o.slug, o.name
+	err = eachRow(ctx, readQuerier{db}, `SELECT t.id, t.title, h.position, h.status, h.on_date, h.note, o.id, o.slug, o.name
 		FROM tracker_status_history h
 		JOIN tracker_items t ON t.id = h.tracker_id
 		JOIN tracker_organisations l ON l.tracker_id = t.id
@@ -79,7 +79,7 @@ func (db *DB) OrganisationTimeline(ctx context.Context, orgID int64, limit int) 
 		return nil, db.mapError(err)
 	}
 
-	err = eachRow(ctx, db.read, `SELECT d.id, d.title, s.id, s.kind, s.on_date, s.end_date, s.note, s.turnout_bp, s.yes_bp, o.id, o.slug, o.name
+	err = eachRow(ctx, readQuerier{db}, `SELECT d.id, d.title, s.id, s.kind, s.on_date, s.end_date, s.note, s.turnout_bp, s.yes_bp, o.id, o.slug, o.name
 		FROM dispute_steps s
 		JOIN disputes d ON d.id = s.dispute_id
 		JOIN dispute_parties p ON p.dispute_id = d.id
@@ -101,7 +101,7 @@ func (db *DB) OrganisationTimeline(ctx context.Context, orgID int64, limit int) 
 	// Stories are the one kind that may run to thousands for a big trust:
 	// only the newest published are read, enough to fill the timeline.
 	args := append(append([]any(nil), family...), limit*4)
-	err = eachRow(ctx, db.read, `SELECT s.id, s.title, s.happened_on, s.published_at, o.id, o.slug, o.name
+	err = eachRow(ctx, readQuerier{db}, `SELECT s.id, s.title, s.happened_on, s.published_at, o.id, o.slug, o.name
 		FROM stories s
 		JOIN story_organisations l ON l.story_id = s.id
 		JOIN organisations o ON o.id = l.organisation_id

@@ -250,19 +250,19 @@ func findTrackerItem(ctx context.Context, q querier, public bool, where string, 
 
 // FindPublicTrackerItemByID implements jigsaw.PublicTrackerService.
 func (db *DB) FindPublicTrackerItemByID(ctx context.Context, id int64) (*jigsaw.TrackerItem, error) {
-	t, err := findTrackerItem(ctx, db.read, true, "id = $1", id)
+	t, err := findTrackerItem(ctx, readQuerier{db}, true, "id = $1", id)
 	return t, db.mapError(err)
 }
 
 // FindTrackerItemByID implements jigsaw.TrackerService.
 func (db *DB) FindTrackerItemByID(ctx context.Context, id int64) (*jigsaw.TrackerItem, error) {
-	t, err := findTrackerItem(ctx, db.read, false, "id = $1", id)
+	t, err := findTrackerItem(ctx, readQuerier{db}, false, "id = $1", id)
 	return t, db.mapError(err)
 }
 
 // FindTrackerItemBySourceKey implements jigsaw.TrackerService.
 func (db *DB) FindTrackerItemBySourceKey(ctx context.Context, key string) (*jigsaw.TrackerItem, error) {
-	t, err := findTrackerItem(ctx, db.read, false, "source_key = $1", strings.TrimSpace(key))
+	t, err := findTrackerItem(ctx, readQuerier{db}, false, "source_key = $1", strings.TrimSpace(key))
 	return t, db.mapError(err)
 }
 
@@ -334,7 +334,7 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	limit, args := c.page(f.Limit, f.Offset)
 	// The page's ids first, then their items, as for stories: the rows an
 	// offset skips are not read.
-	rows, err := db.read.QueryContext(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE id IN (
+	rows, err := db.query(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE id IN (
 		SELECT id FROM tracker_items WHERE `+c.String()+` ORDER BY reported_on DESC, id DESC`+limit+`)
 		ORDER BY reported_on DESC, id DESC`, args...)
 	if err != nil {
@@ -353,12 +353,13 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 		return nil, 0, db.mapError(err)
 	}
 	rows.Close()
-	return out, total, db.mapError(attachTrackerLists(ctx, db.read, out, public))
+	return out, total, db.mapError(attachTrackerLists(ctx, readQuerier{db}, out, public))
 }
 
 // eachRow runs query with the IDs as arguments in place of the IN list
 // marker "(?)" and calls scan for every row.
 func eachRow(ctx context.Context, q querier, query string, ids []any, scan func(*sql.Rows) error) error {
+	ids = padIDs(ids)
 	rows, err := q.QueryContext(ctx, strings.Replace(query, "(?)", "("+placeholders(1, len(ids))+")", 1), ids...)
 	if err != nil {
 		return err
@@ -372,103 +373,75 @@ func eachRow(ctx context.Context, q querier, query string, ids []any, scan func(
 	return rows.Err()
 }
 
-// attachTrackerLists loads the lists of items in one query per list,
-// whatever the number of items. Public reads see published stories only;
-// other reads see every linked story's number but the title of published
-// ones only, since editors are not moderators.
+// trackerLists reads every list of a set of dangers in one query, each
+// list a branch of a UNION ALL whose rows say which list they belong to:
+// (list, tracker_id, ord, n, a, b, c, d). A danger's page is then two round
+// trips to the database, not seven.
+const trackerLists = `
+	SELECT 1 AS list, tracker_id, position AS ord, 0 AS n, status AS a, on_date AS b, note AS c, '' AS d
+		FROM tracker_status_history WHERE tracker_id IN (?)
+	UNION ALL SELECT 2, t.tracker_id, t.position, t.organisation_id, t.role, o.slug, o.name, ''
+		FROM tracker_organisations t JOIN organisations o ON o.id = t.organisation_id WHERE t.tracker_id IN (?)
+	UNION ALL SELECT 3, t.tracker_id, k.position, 0, t.key_issue, '', '', ''
+		FROM tracker_key_issues t JOIN key_issues k ON k.slug = t.key_issue WHERE t.tracker_id IN (?)
+	UNION ALL SELECT 4, tracker_id, position, 0, url, publisher, published_on, quote
+		FROM tracker_sources WHERE tracker_id IN (?)
+	UNION ALL SELECT 5, t.tracker_id, 0, s.id, CASE WHEN s.status = 'published' THEN s.title ELSE '' END, '', '', ''
+		FROM tracker_stories t JOIN stories s ON s.id = t.story_id WHERE t.tracker_id IN (?) {stories}
+	UNION ALL SELECT 6, t.tracker_id, 0, d.id, d.title, '', '', ''
+		FROM tracker_disputes t JOIN disputes d ON d.id = t.dispute_id WHERE t.tracker_id IN (?)
+	ORDER BY 1, 2, 3, 4, 5`
+
+// attachTrackerLists loads the lists of items, whatever their number, in
+// one query (trackerLists). Public reads see published stories only; other
+// reads see every linked story's number but the title of published ones
+// only, since editors are not moderators.
 func attachTrackerLists(ctx context.Context, q querier, items []*jigsaw.TrackerItem, public bool) error {
 	if len(items) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*jigsaw.TrackerItem, len(items))
-	ids := make([]any, len(items))
+	itemIDs := make([]int64, len(items))
 	for i, t := range items {
 		byID[t.ID] = t
-		ids[i] = t.ID
+		itemIDs[i] = t.ID
 	}
-	err := eachRow(ctx, q, `SELECT tracker_id, status, on_date, note FROM tracker_status_history WHERE tracker_id IN (?) ORDER BY tracker_id, position`, ids,
-		func(rows *sql.Rows) error {
-			var id int64
-			var h jigsaw.StatusChange
-			if err := rows.Scan(&id, &h.Status, &h.On, &h.Note); err != nil {
-				return err
-			}
-			byID[id].History = append(byID[id].History, h)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = eachRow(ctx, q, `SELECT t.tracker_id, t.organisation_id, t.role, o.slug, o.name FROM tracker_organisations t
-		JOIN organisations o ON o.id = t.organisation_id WHERE t.tracker_id IN (?) ORDER BY t.tracker_id, t.position`, ids,
-		func(rows *sql.Rows) error {
-			var id int64
-			var o jigsaw.TrackerOrg
-			if err := rows.Scan(&id, &o.OrgID, &o.Role, &o.Slug, &o.Name); err != nil {
-				return err
-			}
-			byID[id].Organisations = append(byID[id].Organisations, o)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = eachRow(ctx, q, `SELECT t.tracker_id, t.key_issue FROM tracker_key_issues t JOIN key_issues k ON k.slug = t.key_issue
-		WHERE t.tracker_id IN (?) ORDER BY t.tracker_id, k.position, k.slug`, ids,
-		func(rows *sql.Rows) error {
-			var id int64
-			var k string
-			if err := rows.Scan(&id, &k); err != nil {
-				return err
-			}
-			byID[id].KeyIssues = append(byID[id].KeyIssues, k)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
-	err = eachRow(ctx, q, `SELECT tracker_id, url, publisher, published_on, quote FROM tracker_sources WHERE tracker_id IN (?) ORDER BY tracker_id, position`, ids,
-		func(rows *sql.Rows) error {
-			var id int64
-			var s jigsaw.Source
-			if err := rows.Scan(&id, &s.URL, &s.Publisher, &s.PublishedOn, &s.Quote); err != nil {
-				return err
-			}
-			byID[id].Sources = append(byID[id].Sources, s)
-			return nil
-		})
-	if err != nil {
-		return err
-	}
+	ids := padIDs(itemIDs)
 	storyCond := ""
 	if public {
-		storyCond = " AND s.status = 'published'"
+		storyCond = "AND s.status = 'published'"
 	}
-	err = eachRow(ctx, q, `SELECT t.tracker_id, s.id, CASE WHEN s.status = 'published' THEN s.title ELSE '' END
-		FROM tracker_stories t JOIN stories s ON s.id = t.story_id WHERE t.tracker_id IN (?)`+storyCond+` ORDER BY t.tracker_id, s.id`, ids,
-		func(rows *sql.Rows) error {
-			var id int64
-			var l jigsaw.LinkRef
-			if err := rows.Scan(&id, &l.ID, &l.Title); err != nil {
-				return err
-			}
-			byID[id].Stories = append(byID[id].Stories, l)
-			return nil
-		})
+	// Every branch names the same ids: $1… $n, bound once.
+	query := strings.ReplaceAll(strings.Replace(trackerLists, "{stories}", storyCond, 1), "(?)", "("+placeholders(1, len(ids))+")")
+	rows, err := q.QueryContext(ctx, query, ids...)
 	if err != nil {
 		return err
 	}
-	return eachRow(ctx, q, `SELECT t.tracker_id, d.id, d.title FROM tracker_disputes t JOIN disputes d ON d.id = t.dispute_id
-		WHERE t.tracker_id IN (?) ORDER BY t.tracker_id, d.id`, ids,
-		func(rows *sql.Rows) error {
-			var id int64
-			var l jigsaw.LinkRef
-			if err := rows.Scan(&id, &l.ID, &l.Title); err != nil {
-				return err
-			}
-			byID[id].Disputes = append(byID[id].Disputes, l)
-			return nil
-		})
+	defer rows.Close()
+	for rows.Next() {
+		var list int
+		var id, ord, n int64
+		var a, b, c, d string
+		if err := rows.Scan(&list, &id, &ord, &n, &a, &b, &c, &d); err != nil {
+			return err
+		}
+		t := byID[id]
+		switch list {
+		case 1:
+			t.History = append(t.History, jigsaw.StatusChange{Status: jigsaw.TrackerStatus(a), On: b, Note: c})
+		case 2:
+			t.Organisations = append(t.Organisations, jigsaw.TrackerOrg{OrgID: n, Role: jigsaw.OrgRole(a), Slug: b, Name: c})
+		case 3:
+			t.KeyIssues = append(t.KeyIssues, a)
+		case 4:
+			t.Sources = append(t.Sources, jigsaw.Source{URL: a, Publisher: b, PublishedOn: c, Quote: d})
+		case 5:
+			t.Stories = append(t.Stories, jigsaw.LinkRef{ID: n, Title: a})
+		case 6:
+			t.Disputes = append(t.Disputes, jigsaw.LinkRef{ID: n, Title: a})
+		}
+	}
+	return rows.Err()
 }
 
 // trackerSnapshot is the item as the edit history compares it.

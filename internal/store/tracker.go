@@ -318,14 +318,18 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	if f.Status != "" {
 		c.add("status = ?", f.Status)
 	}
+	// EXISTS, as for stories, lets the planner walk the dangers most
+	// recently reported first and probe the link's primary key; with IN,
+	// SQLite read and sorted every danger of the key issue for each page
+	// (a tenth of them at a hundred thousand dangers: 20 pages a second).
 	if f.KeyIssue != "" {
-		c.add("id IN (SELECT tracker_id FROM tracker_key_issues WHERE key_issue = ?)", f.KeyIssue)
+		c.add("EXISTS (SELECT 1 FROM tracker_key_issues k WHERE k.tracker_id = tracker_items.id AND k.key_issue = ?)", f.KeyIssue)
 	}
 	if f.District != "" {
 		c.add("district = ?", jigsaw.NormalizeDistrict(f.District))
 	}
 	if f.OrgID != 0 {
-		c.add("id IN (SELECT tracker_id FROM tracker_organisations WHERE organisation_id = ?)", f.OrgID)
+		c.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
 	}
 	total, err := db.countCapped(ctx, "tracker_items", c.String(), c.args, max(clampLimit(f.Limit)+max(f.Offset, 0), jigsaw.CountCap)+1)
 	if err != nil {

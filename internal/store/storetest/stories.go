@@ -334,6 +334,31 @@ func firstID(stories []*jigsaw.PublicStory) int64 {
 	return stories[0].ID
 }
 
+// checkCountCap asks find (a list of n > CountCap rows) for three pages of 20:
+// the total is counted up to the cap only, unless the page reaches past it.
+func checkCountCap(t *testing.T, n int, find func(limit, offset int) (got, total int, err error)) {
+	t.Helper()
+	for _, tt := range []struct {
+		name               string
+		offset             int
+		wantTotal, wantLen int
+	}{
+		{"first page stops at the cap", 0, jigsaw.CountCap + 1, 20},
+		{"a page inside the cap", 900, jigsaw.CountCap + 1, 20},
+		{"a page reaching past the cap counts exactly", n - 20, n, 20},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := find(20, tt.offset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != tt.wantTotal || got != tt.wantLen {
+				t.Fatalf("got total %d and %d rows, want %d and %d", total, got, tt.wantTotal, tt.wantLen)
+			}
+		})
+	}
+}
+
 func (s *suite) testStoryCountCap(t *testing.T) {
 	ctx := context.Background()
 	db := s.mustOpen(t)
@@ -347,24 +372,8 @@ func (s *suite) testStoryCountCap(t *testing.T) {
 		SELECT 'bulk', 'b', 'b', 'patient', 'published', $2, $3, $3, $3 FROM seq`, n-1, one.person.ID, one.story.PublishedAt); err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct {
-		name      string
-		f         jigsaw.StoryFilter
-		wantTotal int
-		wantLen   int
-	}{
-		{"first page stops at the cap", jigsaw.StoryFilter{Limit: 20}, jigsaw.CountCap + 1, 20},
-		{"a page inside the cap", jigsaw.StoryFilter{Limit: 20, Offset: 900}, jigsaw.CountCap + 1, 20},
-		{"a page reaching past the cap counts exactly", jigsaw.StoryFilter{Limit: 20, Offset: 990}, n, n - 990},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got, total, err := db.FindPublicStories(ctx, tt.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if total != tt.wantTotal || len(got) != tt.wantLen {
-				t.Fatalf("got total %d and %d stories, want %d and %d", total, len(got), tt.wantTotal, tt.wantLen)
-			}
-		})
-	}
+	checkCountCap(t, n, func(limit, offset int) (int, int, error) {
+		got, total, err := db.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: limit, Offset: offset})
+		return len(got), total, err
+	})
 }

@@ -275,10 +275,16 @@ func plainLoad(ctx context.Context, o options, resp response) (loadResult, error
 		return loadResult{}, err
 	}
 	defer base.stop()
-	return load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
+	return load(ctx, o.concurrency, o.duration, 0, plainRequests(base)), nil
+}
+
+// plainRequests is the traffic of a plain server: it answers every path
+// alike.
+func plainRequests(base *proc) func(w, i int) *http.Request {
+	return func(w, i int) *http.Request {
 		req, _ := http.NewRequest("GET", base.url("/stories/1"), nil)
 		return req
-	}), nil
+	}
 }
 
 // startBaseline starts the plain server answering every request with resp.
@@ -367,10 +373,7 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		return res, err
 	}
 	defer base.stop()
-	plainStory := func(w, i int) *http.Request {
-		req, _ := http.NewRequest("GET", base.url("/stories/1"), nil)
-		return req
-	}
+	plainStory := plainRequests(base)
 	for round := 1; round <= storyRounds; round++ {
 		plain := load(ctx, o.concurrency, o.duration, 0, plainStory)
 		story := load(ctx, o.concurrency, o.duration, 0, zipfStory)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,7 +132,7 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	slices.Sort(all)
 	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Hits: int(hits.Load()), Duration: elapsed, latencies: all}
 	if total1 > total0 {
 		r.CPUBusy = float64(busy1-busy0) / float64(total1-total0)

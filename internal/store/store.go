@@ -231,7 +231,6 @@ func idOrNull(id int64) any {
 	return id
 }
 
-// placeholders returns "$start, $start+1, …" for n arguments.
 // padIDs returns ids as arguments, as many as the next power of two, the
 // last repeated: an IN list of them then comes in a handful of lengths, and
 // its statement in as many shapes, for the prepared-statement cache.
@@ -246,6 +245,7 @@ func padIDs[T any](ids []T) []any {
 	return out
 }
 
+// placeholders returns "$start, $start+1, …" for n arguments.
 func placeholders(start, n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {

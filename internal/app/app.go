@@ -107,13 +107,36 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(digestDone)
 		digest.Run(mailCtx, min(a.Config.DigestEvery, 5*time.Minute))
 	}()
+	optimizeDone := make(chan struct{})
+	go func() {
+		defer close(optimizeDone)
+		a.optimize(mailCtx, time.Hour)
+	}()
 	err := a.Server.Serve(ctx, ln)
 	// Mail queued by the last requests is sent on the next start if the
 	// sender stops before reaching it: the queue is in the database.
 	stopMail()
 	<-mailDone
 	<-digestDone
+	<-optimizeDone
 	return err
+}
+
+// optimize keeps the query planner's statistics current (store.DB.Optimize):
+// at start, for a database that has none, and then every period.
+func (a *App) optimize(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("optimize database", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close closes the database.

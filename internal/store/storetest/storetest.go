@@ -4,9 +4,12 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
+	"jigsaw"
 	"jigsaw/internal/store"
 )
 
@@ -36,6 +39,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"FullTextIndex", s.testFullTextIndex},
 		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},
 		{"Settings", s.testSettings},
+		{"Optimize", s.testOptimize},
 		{"Users", s.testUsers},
 		{"Audit", s.testAudit},
 		{"GroupCommit", s.testGroupCommit},
@@ -140,5 +144,48 @@ func (s *suite) testContentVersionFollowsWrites(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// testOptimize checks that SQLite's planner gets statistics for the tables
+// the public lists read (on PostgreSQL autovacuum gathers them: Optimize
+// must only succeed).
+func (s *suite) testOptimize(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	for i := range 30 {
+		f := newStory(fmt.Sprintf("Story %d", i), jigsaw.StoryPublished, time.Date(2025, 1, 1+i, 0, 0, 0, 0, time.UTC))
+		mustCreateStory(t, db, &f)
+	}
+	statRows := func() (n int) {
+		t.Helper()
+		if db.Engine != store.SQLite {
+			return 0
+		}
+		err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+			var tables int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'`).Scan(&tables); err != nil || tables == 0 {
+				return err
+			}
+			return tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'stories'`).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := statRows(); n != 0 {
+		t.Fatalf("statistics of stories before Optimize: %d rows", n)
+	}
+	if err := db.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := statRows(); db.Engine == store.SQLite && n == 0 {
+		t.Error("no statistics of stories after Optimize")
+	}
+	// The planner's new statistics change no answer.
+	got, total, err := db.FindPublicStories(ctx, jigsaw.StoryFilter{Kind: jigsaw.StoryPatient, Limit: 5})
+	if err != nil || total != 30 || len(got) != 5 || got[0].Title != "Story 29" {
+		t.Errorf("stories after Optimize: %d of %d, err %v", len(got), total, err)
 	}
 }

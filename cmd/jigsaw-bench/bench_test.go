@@ -124,17 +124,16 @@ func TestCPUTimes(t *testing.T) {
 // Turns taken together count every request of each, and their percentiles
 // are those of all their answers, not of either turn's.
 func TestLoadResultMerge(t *testing.T) {
-	ms := func(v ...int) []time.Duration {
-		out := make([]time.Duration, len(v))
-		for i, n := range v {
-			out[i] = time.Duration(n) * time.Millisecond
+	run := func(r loadResult, ms ...int) loadResult {
+		r.hist = &histogram{}
+		for _, n := range ms {
+			r.hist.add(time.Duration(n) * time.Millisecond)
 		}
-		return out
+		r.setPercentiles()
+		return r
 	}
-	a := loadResult{Requests: 4, Hits: 3, Errors: 1, Duration: time.Second, CPUBusy: 0.5, latencies: ms(1, 2, 3, 4)}
-	a.setPercentiles()
-	b := loadResult{Requests: 4, Hits: 1, Duration: 3 * time.Second, CPUBusy: 0.9, FirstErr: "boom", latencies: ms(10, 20, 30, 40)}
-	b.setPercentiles()
+	a := run(loadResult{Requests: 4, Hits: 3, Errors: 1, Duration: time.Second, CPUBusy: 0.5}, 1, 2, 3, 4)
+	b := run(loadResult{Requests: 4, Hits: 1, Duration: 3 * time.Second, CPUBusy: 0.9, FirstErr: "boom"}, 10, 20, 30, 40)
 	m := loadResult{}.merge(a).merge(b)
 	if m.Requests != 8 || m.Hits != 4 || m.Errors != 1 || m.Duration != 4*time.Second || m.FirstErr != "boom" {
 		t.Fatalf("merged %+v", m)
@@ -142,8 +141,34 @@ func TestLoadResultMerge(t *testing.T) {
 	if m.RPS() != 2 || m.HitRate() != 0.5 || math.Abs(m.CPUBusy-0.8) > 1e-9 {
 		t.Errorf("merged rate %.2f req/s, hit rate %.2f, CPU busy %.2f: want 2, 0.5, 0.8", m.RPS(), m.HitRate(), m.CPUBusy)
 	}
-	if m.P50 != 10*time.Millisecond || m.Max != 40*time.Millisecond || m.P99 != 40*time.Millisecond {
-		t.Errorf("merged p50 %s p99 %s max %s: want 10ms, 40ms, 40ms", m.P50, m.P99, m.Max)
+	// A percentile is its bucket's upper edge: at most 1% over.
+	near := func(got time.Duration, ms int) bool {
+		want := time.Duration(ms) * time.Millisecond
+		return got >= want && got <= want+want/100
+	}
+	if !near(m.P50, 10) || !near(m.P90, 40) || m.Max != 40*time.Millisecond || a.Max != 4*time.Millisecond || !near(a.P50, 3) {
+		t.Errorf("merged p50 %s p90 %s max %s (a: p50 %s max %s): want 10ms, 40ms, 40ms (3ms, 4ms)", m.P50, m.P90, m.Max, a.P50, a.Max)
+	}
+}
+
+// The histogram's percentiles hold to 1% from a microsecond to a minute.
+func TestHistogram(t *testing.T) {
+	var h histogram
+	for d := time.Microsecond; d <= time.Minute; d = d * 101 / 100 {
+		h.add(d)
+		if got := h.quantile(1); got != d {
+			t.Fatalf("after %s the largest is %s", d, got)
+		}
+	}
+	for _, p := range []float64{0.01, 0.5, 0.9, 0.99} {
+		var sorted []time.Duration
+		for d := time.Microsecond; d <= time.Minute; d = d * 101 / 100 {
+			sorted = append(sorted, d)
+		}
+		want := sorted[int(float64(len(sorted))*p)]
+		if got := h.quantile(p); got < want || got > want+want/100 {
+			t.Errorf("p%.0f %s: want %s to 1%% over", 100*p, got, want)
+		}
 	}
 }
 

@@ -383,7 +383,6 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		}
 		logf("%s %d: round %d: story page (real-world mix) %s; plain server %s", engine, lastID-firstID+1, round, story, plain)
 	}
-	res.StoryPage.latencies, res.StoryBaseline.latencies = nil, nil // merged: not needed again
 	res.StoryPageCold = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
 		req, _ := http.NewRequest("GET", srv.url(storyPath(rngs[w])), nil)
 		return req

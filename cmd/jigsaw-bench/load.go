@@ -5,9 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,7 +26,52 @@ type loadResult struct {
 	FirstErr string
 	CPUBusy  float64 // share of the machine's CPU time busy during the run (servers, databases and load generator alike)
 
-	latencies []time.Duration // every answer's, sorted: kept for merge
+	hist *histogram // every answer's latency, kept for merge
+}
+
+// histogram counts latencies in buckets 1% wide, so that a run's
+// percentiles take the same memory however long it ran, and two runs merge
+// by adding their counts. A percentile is read as its bucket's upper edge:
+// at most 1% over the latency it stands for.
+type histogram struct {
+	counts [histBuckets]uint32
+	n      int
+	max    time.Duration
+}
+
+// histBuckets covers 1.01^3000 ns, hours: more than any run's timeout.
+const histBuckets = 3000
+
+var histGrowth = math.Log(1.01)
+
+func (h *histogram) add(d time.Duration) {
+	i := 0
+	if d > 1 {
+		// Bucket i holds the latencies over 1.01^(i-1) ns, up to 1.01^i.
+		i = min(int(math.Log(float64(d))/histGrowth)+1, histBuckets-1)
+	}
+	h.counts[i]++
+	h.n++
+	h.max = max(h.max, d)
+}
+
+func (h *histogram) merge(o *histogram) {
+	for i, c := range o.counts {
+		h.counts[i] += c
+	}
+	h.n += o.n
+	h.max = max(h.max, o.max)
+}
+
+// quantile is the latency that a share p of the answers took at most.
+func (h *histogram) quantile(p float64) time.Duration {
+	rank := min(h.n-1, int(float64(h.n)*p))
+	for i, c := range h.counts {
+		if rank -= int(c); rank < 0 {
+			return min(time.Duration(math.Ceil(math.Pow(1.01, float64(i)))), h.max)
+		}
+	}
+	return h.max
 }
 
 // merge returns the result of r's runs and o's taken together.
@@ -39,17 +84,19 @@ func (r loadResult) merge(o loadResult) loadResult {
 	if m.Duration > 0 {
 		m.CPUBusy = (r.CPUBusy*r.Duration.Seconds() + o.CPUBusy*o.Duration.Seconds()) / m.Duration.Seconds()
 	}
-	m.latencies = append(append(make([]time.Duration, 0, len(r.latencies)+len(o.latencies)), r.latencies...), o.latencies...)
-	slices.Sort(m.latencies)
+	m.hist = &histogram{}
+	for _, h := range []*histogram{r.hist, o.hist} {
+		if h != nil {
+			m.hist.merge(h)
+		}
+	}
 	m.setPercentiles()
 	return m
 }
 
 func (r *loadResult) setPercentiles() {
-	all := r.latencies
-	if n := len(all); n > 0 {
-		pct := func(p float64) time.Duration { return all[min(n-1, int(float64(n)*p))] }
-		r.P50, r.P90, r.P99, r.Max = pct(0.50), pct(0.90), pct(0.99), all[n-1]
+	if h := r.hist; h != nil && h.n > 0 {
+		r.P50, r.P90, r.P99, r.Max = h.quantile(0.50), h.quantile(0.90), h.quantile(0.99), h.max
 	}
 }
 
@@ -87,7 +134,7 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 	var issued atomic.Int64
 	var errs, hits atomic.Int64
 	var firstErr atomic.Value
-	lat := make([][]time.Duration, concurrency)
+	hists := make([]histogram, concurrency)
 	busy0, total0 := cpuTimes()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -114,7 +161,7 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 				if ctx.Err() != nil {
 					return // the run ended mid-request: not an error of the server
 				}
-				lat[w] = append(lat[w], time.Since(t0))
+				hists[w].add(time.Since(t0))
 				if hit {
 					hits.Add(1)
 				}
@@ -128,12 +175,11 @@ func load(ctx context.Context, concurrency int, duration time.Duration, maxReque
 	wg.Wait()
 	elapsed := time.Since(start)
 	busy1, total1 := cpuTimes()
-	var all []time.Duration
-	for _, l := range lat {
-		all = append(all, l...)
+	all := &histogram{}
+	for i := range hists {
+		all.merge(&hists[i])
 	}
-	slices.Sort(all)
-	r := loadResult{Requests: len(all), Errors: int(errs.Load()), Hits: int(hits.Load()), Duration: elapsed, latencies: all}
+	r := loadResult{Requests: all.n, Errors: int(errs.Load()), Hits: int(hits.Load()), Duration: elapsed, hist: all}
 	if total1 > total0 {
 		r.CPUBusy = float64(busy1-busy0) / float64(total1-total0)
 	}

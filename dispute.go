@@ -349,7 +349,9 @@ type PublicDisputeService interface {
 	// FindDisputeByID returns the dispute with its parties, steps and
 	// published linked dangers; ENOTFOUND if there is none.
 	FindDisputeByID(ctx context.Context, id int64) (*Dispute, error)
-	// FindDisputes returns disputes, most recent step first, and the total.
+	// FindDisputes returns disputes, most recent step first, and how many
+	// match in all, counted exactly up to CountCap (or to the end of the
+	// requested page), as PublicStoryService.FindPublicStories counts.
 	FindDisputes(ctx context.Context, f DisputeFilter) ([]*Dispute, int, error)
 }
 

@@ -171,8 +171,9 @@ type OrganisationService interface {
 	// Companies House number (in any case, spaces ignored); ENOTFOUND if
 	// there is none. Numbers are not unique: the oldest record wins.
 	FindOrganisationByCompanyNumber(ctx context.Context, number string) (*Organisation, error)
-	// FindOrganisations returns the matching organisations by name and the
-	// total number that match before Limit and Offset.
+	// FindOrganisations returns the matching organisations by name and how
+	// many match in all, counted as PublicStoryService.FindPublicStories
+	// counts (exactly up to CountCap or the end of the page asked for).
 	FindOrganisations(ctx context.Context, f OrganisationFilter) ([]*Organisation, int, error)
 	// FindMergedOrganisation returns the organisation that absorbed the
 	// organisation once known by key (its old ID or slug), so old links

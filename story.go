@@ -2,6 +2,7 @@ package jigsaw
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -121,6 +122,21 @@ type StoryFilter struct {
 // CountCap is how far list totals are counted exactly; see
 // PublicStoryService.FindPublicStories.
 const CountCap = 1000
+
+// TotalCapped reports whether a list's total, as counted for a page ending
+// at item upTo, is a lower bound: totals are counted exactly up to CountCap,
+// or to upTo when that is further, and a larger one is reported as that
+// bound plus one.
+func TotalCapped(total, upTo int) bool { return total > CountCap && total > upTo }
+
+// TotalText writes a list's total, as counted for a page ending at item
+// upTo, as people read it: "1000+" when it is a lower bound.
+func TotalText(total, upTo int) string {
+	if TotalCapped(total, upTo) {
+		return strconv.Itoa(total-1) + "+"
+	}
+	return strconv.Itoa(total)
+}
 
 // PublicStoryService reads published stories. Public pages, feeds, exports
 // and the API depend on this interface alone, so they cannot reach the

@@ -45,7 +45,7 @@ func (d *Digest) SendIfDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d stories are waiting for review:\n\n", total)
+	fmt.Fprintf(&b, "%s stories are waiting for review:\n\n", jigsaw.TotalText(total, len(waiting)))
 	for _, q := range waiting {
 		fmt.Fprintf(&b, "- %s (%s, submitted %s)\n  %s/moderation/stories/%d\n", q.Title, q.Kind, q.SubmittedAt.Format("2 Jan 2006"), d.BaseURL, q.ID)
 	}

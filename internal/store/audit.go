@@ -24,7 +24,8 @@ func (db *DB) recordAudit(ctx context.Context, tx *sql.Tx, e *jigsaw.AuditEntry)
 		e.At, idOrNull(e.UserID), e.Actor, e.Action, e.ObjectType, idOrNull(e.ObjectID), e.Detail, e.IP).Scan(&e.ID)
 }
 
-// FindAudit returns matching audit entries, newest first, and the total.
+// FindAudit returns matching audit entries, newest first, and the total
+// counted as jigsaw.CountCap says.
 func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.AuditEntry, int, error) {
 	var w where
 	if f.UserID != 0 {
@@ -46,11 +47,12 @@ func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.Au
 		w.add("at < ?", f.Until.UTC())
 	}
 	cond := w.sql()
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM audit_log WHERE `+cond, w.args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "audit_log", cond, w.args, max(offset+limit, jigsaw.CountCap)+1)
+	if err != nil {
+		return nil, 0, err
 	}
-	page := w.page(clampLimit(f.Limit), max(f.Offset, 0))
+	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT id, at, COALESCE(user_id, 0), actor, action, object_type, COALESCE(object_id, 0), detail, ip
 		FROM audit_log WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.args...)
 	if err != nil {

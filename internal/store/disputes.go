@@ -316,15 +316,16 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) ([]*jigs
 	if f.District != "" {
 		c.add("district = ?", jigsaw.NormalizeDistrict(f.District))
 	}
+	// EXISTS probes, as the stories' and dangers' filters are.
 	if f.KeyIssue != "" {
-		c.add("id IN (SELECT dispute_id FROM dispute_key_issues WHERE key_issue = ?)", f.KeyIssue)
+		c.add("EXISTS (SELECT 1 FROM dispute_key_issues k WHERE k.dispute_id = disputes.id AND k.key_issue = ?)", f.KeyIssue)
 	}
 	if f.OrgID != 0 {
-		c.add("id IN (SELECT dispute_id FROM dispute_parties WHERE organisation_id = ?)", f.OrgID)
+		c.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
 	}
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM disputes WHERE `+c.String(), c.args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	total, err := db.countCapped(ctx, "disputes", c.String(), c.args, max(clampLimit(f.Limit)+max(f.Offset, 0), jigsaw.CountCap)+1)
+	if err != nil {
+		return nil, 0, err
 	}
 	limit, args := c.page(f.Limit, f.Offset)
 	rows, err := db.query(ctx, `SELECT `+disputeColumns+` FROM disputes WHERE `+c.String()+

@@ -218,11 +218,12 @@ func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter
 		w.add("coalition_member = ?", true)
 	}
 	cond := w.sql()
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM organisations WHERE `+cond, w.args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "organisations", cond, w.args, max(offset+limit, jigsaw.CountCap)+1)
+	if err != nil {
+		return nil, 0, err
 	}
-	page := w.page(clampLimit(f.Limit), max(f.Offset, 0))
+	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+` ORDER BY lower(name), id`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)

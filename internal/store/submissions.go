@@ -164,17 +164,18 @@ func (db *DB) RequestErasure(ctx context.Context, id int64, ip string) error {
 }
 
 // ModerationQueue lists stories in the given status (all when ""), oldest
-// first, with the total.
+// first, with the total counted as jigsaw.CountCap says.
 func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int) ([]jigsaw.QueueItem, int, error) {
 	cond, args := "1 = 1", []any{}
 	if status != "" {
 		cond, args = "s.status = $1", append(args, status)
 	}
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM stories s WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	limit, offset = clampLimit(limit), max(offset, 0)
+	total, err := db.countCapped(ctx, "stories s", cond, args, max(offset+limit, jigsaw.CountCap)+1)
+	if err != nil {
+		return nil, 0, err
 	}
-	args = append(args, clampLimit(limit), max(offset, 0))
+	args = append(args, limit, offset)
 	rows, err := db.query(ctx, `SELECT s.id, s.title, s.kind, s.status, s.area, s.submitted_at, p.erasure_requested_at IS NOT NULL AND p.erased_at IS NULL
 		FROM stories s JOIN people p ON p.id = s.person_id WHERE `+cond+`
 		ORDER BY s.submitted_at, s.id LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"jigsaw"
 )
@@ -17,17 +16,8 @@ type AreaView struct {
 	Counts   struct{ Dangers, Disputes, Stories string } // "" for none
 }
 
-// countLabel writes a list's total, which is counted exactly up to
-// jigsaw.CountCap only: a larger one is shown as "1000+".
-func countLabel(n int) string {
-	switch {
-	case n <= 0:
-		return ""
-	case n > jigsaw.CountCap:
-		return strconv.Itoa(jigsaw.CountCap) + "+"
-	}
-	return strconv.Itoa(n)
-}
+// areaListLimit is how many of each list an area page shows.
+const areaListLimit = 100
 
 // HandleArea serves /areas/{district}: every published danger, dispute and
 // story in a postcode district.
@@ -45,18 +35,24 @@ func (p *Pages) HandleArea(w http.ResponseWriter, r *http.Request) {
 	view := AreaView{Page: p.page(r, district), District: district}
 	var err error
 	var dangers, disputes, stories int
-	if view.Dangers, dangers, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{District: district, Limit: 100}); err != nil {
+	if view.Dangers, dangers, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{District: district, Limit: areaListLimit}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	if view.Disputes, disputes, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{District: district, Limit: 100}); err != nil {
+	if view.Disputes, disputes, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{District: district, Limit: areaListLimit}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	if view.Stories, stories, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{District: district, Limit: 100}); err != nil {
+	if view.Stories, stories, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{District: district, Limit: areaListLimit}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	view.Counts.Dangers, view.Counts.Disputes, view.Counts.Stories = countLabel(dangers), countLabel(disputes), countLabel(stories)
+	count := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return jigsaw.TotalText(n, areaListLimit)
+	}
+	view.Counts.Dangers, view.Counts.Disputes, view.Counts.Stories = count(dangers), count(disputes), count(stories)
 	p.Render(w, r, http.StatusOK, "area", view)
 }

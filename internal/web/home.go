@@ -10,17 +10,20 @@ import (
 type HomeView struct {
 	Page
 	Disputes     []*jigsaw.Dispute // live ones
-	DisputeCount int
+	DisputeCount string // "1000+" past jigsaw.CountCap
 	Dangers      []*jigsaw.TrackerItem
-	DangerCount  int
+	DangerCount  string
 	Stories      []*jigsaw.PublicStory
 	KeyIssues    []jigsaw.KeyIssue
 }
 
+// homeListLimit is how many of each list the home page shows.
+const homeListLimit = 6
+
 // HandleHome serves /.
 func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	stories, _, err := p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: 6})
+	stories, _, err := p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: homeListLimit})
 	if err != nil {
 		p.Error(w, r, err)
 		return
@@ -31,13 +34,15 @@ func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := HomeView{Page: p.page(r, ""), Stories: stories, KeyIssues: issues}
-	if view.Disputes, view.DisputeCount, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{Live: true, Limit: 6}); err != nil {
+	var disputes, dangers int
+	if view.Disputes, disputes, err = p.Store.FindDisputes(ctx, jigsaw.DisputeFilter{Live: true, Limit: homeListLimit}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
-	if view.Dangers, view.DangerCount, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: 6}); err != nil {
+	if view.Dangers, dangers, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: homeListLimit}); err != nil {
 		p.Error(w, r, err)
 		return
 	}
+	view.DisputeCount, view.DangerCount = jigsaw.TotalText(disputes, homeListLimit), jigsaw.TotalText(dangers, homeListLimit)
 	p.Render(w, r, http.StatusOK, "home", view)
 }

@@ -126,7 +126,7 @@ type Pager struct {
 func (p Pager) HasPrev() bool { return p.Page > 1 }
 
 // Capped reports whether Total is a lower bound (see jigsaw.CountCap).
-func (p Pager) Capped() bool { return p.Total > jigsaw.CountCap && p.Total > p.Page*p.PerPage }
+func (p Pager) Capped() bool { return jigsaw.TotalCapped(p.Total, p.Page*p.PerPage) }
 
 // HasNext reports whether there is a page after this one.
 func (p Pager) HasNext() bool { return p.Page*p.PerPage < p.Total }
@@ -148,10 +148,6 @@ func (p Pager) First() int {
 // Last returns the 1-based number of the last item shown.
 func (p Pager) Last() int { return min(p.Page*p.PerPage, p.Total) }
 
-// Shown is the total as people read it: "1,000+" when it was capped.
-func (p Pager) Shown() string {
-	if p.Capped() {
-		return strconv.Itoa(p.Total-1) + "+"
-	}
-	return strconv.Itoa(p.Total)
-}
+// Shown is the total as people read it: "1000+" when it was capped.
+func (p Pager) Shown() string { return jigsaw.TotalText(p.Total, p.Page*p.PerPage) }
+

@@ -236,11 +236,18 @@ func editor(r *http.Request) bool {
 	return u != nil && u.Role.AtLeast(jigsaw.RoleEditor)
 }
 
-// page is the paging of a list answer.
+// page is the paging of a list answer. Totals past jigsaw.CountCap are
+// counted only to the end of the page asked for: then Total is that bound
+// plus one, and LowerBound says so.
 type page struct {
-	Total  int `json:"total"`
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
+	Total      int  `json:"total"`
+	LowerBound bool `json:"total_is_lower_bound,omitempty"`
+	Limit      int  `json:"limit"`
+	Offset     int  `json:"offset"`
+}
+
+func newPage(total, limit, offset int) page {
+	return page{Total: total, LowerBound: jigsaw.TotalCapped(total, offset+limit), Limit: limit, Offset: offset}
 }
 
 func (q *params) page() (limit, offset int) {

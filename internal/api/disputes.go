@@ -239,7 +239,7 @@ func (a *API) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, struct {
 		Disputes []DisputeOut `json:"disputes"`
 		page
-	}{out, page{total, limit, offset}})
+	}{out, newPage(total, limit, offset)})
 }
 
 // HandleDispute answers GET /api/v1/disputes/{id}.

@@ -95,7 +95,7 @@ func (a *API) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, struct {
 		Organisations []OrganisationOut `json:"organisations"`
 		page
-	}{out, page{total, limit, offset}})
+	}{out, newPage(total, limit, offset)})
 }
 
 // findOrganisation finds {id}, a number or a slug.

@@ -135,7 +135,10 @@ func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
 	for _, s := range stories {
 		out = append(out, a.storyOut(s))
 	}
-	respond.JSON(w, http.StatusOK, map[string]any{"stories": out, "total": total, "limit": limit, "offset": offset})
+	respond.JSON(w, http.StatusOK, struct {
+		Stories []StoryOut `json:"stories"`
+		page
+	}{out, newPage(total, limit, offset)})
 }
 
 // HandleStory answers one published story.

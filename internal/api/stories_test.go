@@ -103,6 +103,26 @@ func TestStoryAPI(t *testing.T) {
 			if code, list := callStory(t, a, "GET", "/api/v1/stories?limit=0", "", nil); code != 400 || !strings.Contains(list["error"].(map[string]any)["message"].(string), "limit") {
 				t.Fatalf("bad limit: %d %v", code, list)
 			}
+
+			// A total past CountCap is a lower bound, and the answer says so.
+			if code, list := callStory(t, a, "GET", "/api/v1/stories", "", nil); code != 200 || list["total"] != 1.0 || list["total_is_lower_bound"] != nil {
+				t.Fatalf("one story: %d total %v, lower bound %v", code, list["total"], list["total_is_lower_bound"])
+			}
+			if err := a.DB.ExecRaw(ctx, `INSERT INTO stories (title, body, public_body, kind, status, person_id, submitted_at, published_at, updated_at)
+				WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+				SELECT 'bulk', 'b', 'b', 'patient', 'published', person_id, submitted_at, published_at, updated_at FROM seq, stories WHERE id = $2`,
+				jigsaw.CountCap+10, id); err != nil {
+				t.Fatal(err)
+			}
+			for _, tt := range []struct {
+				query string
+				total any
+				bound any
+			}{{"", float64(jigsaw.CountCap + 1), true}, {"?offset=1000", float64(jigsaw.CountCap + 11), nil}} {
+				if code, list := callStory(t, a, "GET", "/api/v1/stories"+tt.query, "", nil); code != 200 || list["total"] != tt.total || list["total_is_lower_bound"] != tt.bound {
+					t.Errorf("stories%s: %d total %v, lower bound %v; want %v, %v", tt.query, code, list["total"], list["total_is_lower_bound"], tt.total, tt.bound)
+				}
+			}
 		})
 	}
 }

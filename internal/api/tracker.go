@@ -233,7 +233,7 @@ func (a *API) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, struct {
 		Items []TrackerOut `json:"tracker_items"`
 		page
-	}{out, page{total, limit, offset}})
+	}{out, newPage(total, limit, offset)})
 }
 
 // HandleTrackerItem answers GET /api/v1/tracker/{id}: a published danger,

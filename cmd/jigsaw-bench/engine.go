@@ -192,6 +192,7 @@ type sizeResult struct {
 	Home               loadResult
 	Dangers            int        // published tracker items
 	DangerPage         loadResult // ids drawn as the stories' are
+	DangerWarmRuns     int
 	DangerBaseline     loadResult
 	DangerList         loadResult
 	DangerListBaseline loadResult
@@ -202,8 +203,24 @@ type sizeResult struct {
 	ScaleOut           *scaleResult
 }
 
-// maxWarmRuns bounds the warm-up of the Zipf story pages.
+// maxWarmRuns bounds a warm-up.
 const maxWarmRuns = 10
+
+// warmUp runs next's traffic unmeasured until a run adds less than half a
+// point to the share of answers from the page cache, and returns how many
+// runs it took.
+func warmUp(ctx context.Context, o options, what string, next func(worker, i int) *http.Request) (runs int) {
+	for prev := -1.0; runs < maxWarmRuns; {
+		warm := load(ctx, o.concurrency, o.duration, 0, next)
+		runs++
+		logf("%s: warming up %s", what, warm)
+		if warm.HitRate()-prev < 0.005 {
+			break
+		}
+		prev = warm.HitRate()
+	}
+	return runs
+}
 
 // storyRounds is how many turns Jigsaw's story page and the plain server
 // take at being measured.
@@ -226,7 +243,7 @@ func measureDangers(ctx context.Context, o options, engine, dsn string, srv *pro
 		req, _ := http.NewRequest("GET", srv.url("/tracker/"+strconv.FormatInt(last-int64(zipfs[w].Uint64()), 10)), nil)
 		return req
 	}
-	load(ctx, o.concurrency, o.duration, 0, page)
+	res.DangerWarmRuns = warmUp(ctx, o, engine+": danger pages", page)
 	res.DangerPage = load(ctx, o.concurrency, o.duration, 0, page)
 	logf("%s: danger page %s", engine, res.DangerPage)
 	res.DangerList = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
@@ -356,15 +373,7 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 	// PostgreSQL: 73% of hits in the first, 80% in the second, 83% in the
 	// sixth), so the same mix runs unmeasured until a run adds less than
 	// half a point to the share of hits.
-	for prev := -1.0; res.WarmRuns < maxWarmRuns; {
-		warm := load(ctx, o.concurrency, o.duration, 0, zipfStory)
-		res.WarmRuns++
-		logf("%s %d: warming up %s", engine, lastID-firstID+1, warm)
-		if warm.HitRate()-prev < 0.005 {
-			break
-		}
-		prev = warm.HitRate()
-	}
+	res.WarmRuns = warmUp(ctx, o, fmt.Sprintf("%s %d: story pages", engine, lastID-firstID+1), zipfStory)
 	// The plain server and Jigsaw take turns, so that a change in the
 	// machine's speed in the meantime (these machines drift by tens of per
 	// cent within minutes) weighs on both alike rather than on one.

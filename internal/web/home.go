@@ -10,7 +10,7 @@ import (
 type HomeView struct {
 	Page
 	Disputes     []*jigsaw.Dispute // live ones
-	DisputeCount string // "1000+" past jigsaw.CountCap
+	DisputeCount string            // "1000+" past jigsaw.CountCap
 	Dangers      []*jigsaw.TrackerItem
 	DangerCount  string
 	Stories      []*jigsaw.PublicStory

@@ -150,4 +150,3 @@ func (p Pager) Last() int { return min(p.Page*p.PerPage, p.Total) }
 
 // Shown is the total as people read it: "1000+" when it was capped.
 func (p Pager) Shown() string { return jigsaw.TotalText(p.Total, p.Page*p.PerPage) }
-

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"jigsaw"
 )
@@ -247,21 +246,4 @@ func (s *suite) testDisputeSteps(t *testing.T) {
 	if _, n, _ := db.FindDisputes(ctx, jigsaw.DisputeFilter{OrgID: f.company.ID}); n != 0 {
 		t.Fatalf("filtered by an unrelated organisation: %d, want 0", n)
 	}
-}
-
-func (s *suite) testDisputeCountCap(t *testing.T) {
-	ctx := context.Background()
-	db := s.mustOpen(t)
-	n := jigsaw.CountCap + 10
-	// One statement inserts them all: creating them one by one would make
-	// the test slow without testing anything more.
-	if err := db.ExecRaw(ctx, `INSERT INTO disputes (title, status, last_step_on, created_at, updated_at)
-		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
-		SELECT 'bulk', 'balloting', '2025-01-01', $2, $2 FROM seq`, n, time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	checkCountCap(t, n, func(limit, offset int) (int, int, error) {
-		got, total, err := db.FindDisputes(ctx, jigsaw.DisputeFilter{Limit: limit, Offset: offset})
-		return len(got), total, err
-	})
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"testing"
-	"time"
 
 	"jigsaw"
 	"jigsaw/internal/store"
@@ -166,21 +165,4 @@ func (s *suite) testOrganisationFilter(t *testing.T) {
 			}
 		})
 	}
-}
-
-// An ODS import brings thousands of organisations: their list is counted
-// as the stories' are.
-func (s *suite) testOrganisationCountCap(t *testing.T) {
-	ctx := context.Background()
-	db := s.mustOpen(t)
-	n := jigsaw.CountCap + 10
-	if err := db.ExecRaw(ctx, `INSERT INTO organisations (slug, name, kind, created_at, updated_at)
-		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
-		SELECT 'bulk-' || i, 'Bulk ' || i, 'nhs-trust', $2, $2 FROM seq`, n, time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	checkCountCap(t, n, func(limit, offset int) (int, int, error) {
-		got, total, err := db.FindOrganisations(ctx, jigsaw.OrganisationFilter{Limit: limit, Offset: offset})
-		return len(got), total, err
-	})
 }

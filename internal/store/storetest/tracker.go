@@ -304,23 +304,6 @@ func (s *suite) testTrackerFilters(t *testing.T) {
 
 // Dangers are counted as stories are: exactly up to the cap, or to the end
 // of the page asked for.
-func (s *suite) testTrackerCountCap(t *testing.T) {
-	ctx := context.Background()
-	db := s.mustOpen(t)
-	n := jigsaw.CountCap + 10
-	// One statement inserts them all: creating them one by one would make
-	// the test slow without testing anything more.
-	if err := db.ExecRaw(ctx, `INSERT INTO tracker_items (kind, title, status, status_on, reported_on, published_at, created_at, updated_at)
-		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
-		SELECT 'cut', 'bulk', 'decided', '2025-01-01', '2025-01-01', $2, $2, $2 FROM seq`, n, time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	checkCountCap(t, n, func(limit, offset int) (int, int, error) {
-		got, total, err := db.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: limit, Offset: offset})
-		return len(got), total, err
-	})
-}
-
 func (s *suite) testTrackerRevisions(t *testing.T) {
 	db := s.mustOpen(t)
 	f := mustFixture(t, db)

@@ -98,8 +98,7 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) 
 //   - The newest searchWalk stories are read in order and checked one by
 //     one, without the full-text index: for common words that fills the
 //     window at once, where the GIN index would have yielded every match of
-//     those words in the table (tens of thousands, 50–100 ms). Rare words
-//     leave the walk after its first quarter.
+//     those words in the table (tens of thousands, 50–100 ms).
 //   - Older stories are searched through the index, a range at a time, each
 //     range sized from how densely the words matched so far so that it
 //     should hold the matches still missing; when none matched yet, all of
@@ -125,29 +124,11 @@ func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) (
 	const rank = `SELECT id, ts_rank(search, $1::tsquery) FROM (SELECT id, search FROM stories WHERE status = 'published' AND `
 	// COALESCE keeps the condition away from the GIN index, so the
 	// newest stories are walked through the primary key.
-	walk := func(lo, hi int64, n int) ([]scoredID, error) {
-		return db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
-		ORDER BY id DESC LIMIT $4) m`, query, lo, hi, n)
-	}
-	// The walk begins with a quarter of its length. Words that matched so
-	// few of those stories that all their matches in the table would be
-	// fewer than rareMatches at that density are rare: the index yields
-	// them all sooner than the rest of the walk would check its stories
-	// (a rare pair of words at a million stories: 4,000 stories walked in
-	// 16 ms, then the index in 31).
-	lo := max(newest-searchWalk/4, 0)
-	window, err := walk(lo, newest, size)
+	lo := max(newest-searchWalk, 0)
+	window, err := db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
+		ORDER BY id DESC LIMIT $4) m`, query, lo, newest, size)
 	if err != nil {
 		return nil, err
-	}
-	if len(window) < size && lo > 0 && float64(len(window))*float64(newest)/float64(newest-lo) >= rareMatches {
-		hi := lo
-		lo = max(newest-searchWalk, 0)
-		more, err := walk(lo, hi, size-len(window))
-		if err != nil {
-			return nil, err
-		}
-		window = append(window, more...)
 	}
 	for len(window) < size && lo > 0 {
 		hi := lo
@@ -195,10 +176,6 @@ const SearchWindow = 100
 // searchWalk is how many of the newest stories PostgreSQL checks one by one
 // before it turns to the full-text index.
 const searchWalk = 4000
-
-// rareMatches is how many matches in the whole table make words rare
-// enough for PostgreSQL to leave its walk after the first quarter.
-const rareMatches = 2000
 
 // searchWords splits q into words of letters and digits, so that no input
 // can be read as query syntax by either engine.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -324,6 +325,39 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 	got, err = db.SearchPublicStories(ctx, "rota", 10)
 	if err != nil || len(got) != 10 {
 		t.Fatalf("search rota for 10: got %d stories, %v", len(got), err)
+	}
+
+	// Words matching several of the newest stories, one a few thousand ids
+	// older and one far older: PostgreSQL finds the first ones walking the
+	// newest stories, then the last through the index in ranges sized from
+	// the density the walk found.
+	// The ids lie above and between all the stories made so far.
+	base := old.story.ID + 300000
+	var wantIDs []int64
+	// All are made before any is moved: a story moved away leaves rows
+	// keyed by its old id, which the next story made would be given.
+	var made []int64
+	for i := range 12 {
+		f := newStory(fmt.Sprintf("Phlebotomy queue %d", i), jigsaw.StoryPublished, time.Now())
+		mustCreateStory(t, db, &f)
+		made = append(made, f.story.ID)
+	}
+	for i, at := range []int64{base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7, base + 8, base + 9, base + 10, base - 2500, old.story.ID + 100000} {
+		// Setting the title too moves the story's entry in SQLite's index.
+		if err := db.ExecRaw(ctx, `UPDATE stories SET id = $1, title = title WHERE id = $2`, at, made[i]); err != nil {
+			t.Fatal(err)
+		}
+		wantIDs = append(wantIDs, at)
+	}
+	got, err = db.SearchPublicStories(ctx, "phlebotomy queue", 20)
+	var gotIDs []int64
+	for _, st := range got {
+		gotIDs = append(gotIDs, st.ID)
+	}
+	slices.Sort(gotIDs)
+	slices.Sort(wantIDs)
+	if err != nil || !slices.Equal(gotIDs, wantIDs) {
+		t.Fatalf("search phlebotomy queue: got %v, %v; want %v", gotIDs, err, wantIDs)
 	}
 }
 

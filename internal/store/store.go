@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"net/url"
 	"strings"
 	"time"
 
@@ -95,16 +96,24 @@ func (db *DB) Close() error {
 // tables that have none or whose size has changed tenfold since: without
 // them it plans from guesses, which suit a small database and can mislead it
 // on a large one. Sampling a bounded number of rows per index (analysis_limit)
-// keeps it to milliseconds at a million stories, and it does nothing when no
-// table has changed enough. PostgreSQL's autovacuum does this by itself.
+// keeps it short, and it does nothing when no table has changed enough.
+// PostgreSQL's autovacuum does this by itself.
+//
+// It runs on a connection of its own, closed after, without the memory map
+// the others use: the pages it read through the map stayed in this
+// process's resident memory (idle RSS at 100,000 stories 41 → 300 MB in the
+// harness), while read this way they leave with the connection's cache.
 func (db *DB) Optimize(ctx context.Context) error {
 	if db.Engine != SQLite {
 		return nil
 	}
-	for _, q := range []string{"PRAGMA analysis_limit = 400", "PRAGMA optimize = 0x10002"} {
-		if _, err := db.write.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%s: %s: %w", db, q, err)
-		}
+	c, err := sql.Open("sqlite", "file:"+db.path+"?"+url.Values{"_pragma": {"busy_timeout(10000)", "analysis_limit(400)"}}.Encode())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "PRAGMA optimize = 0x10002"); err != nil {
+		return fmt.Errorf("%s: optimize: %w", db, err)
 	}
 	return nil
 }

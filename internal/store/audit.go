@@ -48,7 +48,7 @@ func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.Au
 	}
 	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
-	total, err := db.countCapped(ctx, "audit_log", cond, w.args, max(offset+limit, jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "audit_log", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -323,7 +323,7 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) ([]*jigs
 	if f.OrgID != 0 {
 		c.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
 	}
-	total, err := db.countCapped(ctx, "disputes", c.String(), c.args, max(clampLimit(f.Limit)+max(f.Offset, 0), jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "disputes", c.String(), c.args, clampLimit(f.Limit)+max(f.Offset, 0))
 	if err != nil {
 		return nil, 0, err
 	}

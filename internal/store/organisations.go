@@ -219,7 +219,7 @@ func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter
 	}
 	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
-	total, err := db.countCapped(ctx, "organisations", cond, w.args, max(offset+limit, jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "organisations", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -210,7 +210,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	}
 	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
-	total, err := db.countCapped(ctx, "stories", cond, w.args, max(offset+limit, jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "stories", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -230,11 +230,14 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*j
 	return out, total, nil
 }
 
-// countCapped counts the rows of table matching cond, stopping at capAt.
-func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, capAt int) (int, error) {
+// countCapped counts the rows of table matching cond for a page ending at
+// item upTo: exactly up to jigsaw.CountCap, or to upTo when that is
+// further, and a larger total as that bound plus one (jigsaw.TotalCapped
+// reads it back), so that no list counts a million rows.
+func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, upTo int) (int, error) {
 	var n int
 	err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+cond+
-		` LIMIT $`+itoa(len(args)+1)+`) capped`, append(args, capAt)...).Scan(&n)
+		` LIMIT $`+itoa(len(args)+1)+`) capped`, append(args[:len(args):len(args)], max(upTo, jigsaw.CountCap)+1)...).Scan(&n)
 	return n, db.mapError(err)
 }
 

@@ -171,7 +171,7 @@ func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, li
 		cond, args = "s.status = $1", append(args, status)
 	}
 	limit, offset = clampLimit(limit), max(offset, 0)
-	total, err := db.countCapped(ctx, "stories s", cond, args, max(offset+limit, jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "stories s", cond, args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -331,7 +331,7 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	if f.OrgID != 0 {
 		c.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
 	}
-	total, err := db.countCapped(ctx, "tracker_items", c.String(), c.args, max(clampLimit(f.Limit)+max(f.Offset, 0), jigsaw.CountCap)+1)
+	total, err := db.countCapped(ctx, "tracker_items", c.String(), c.args, clampLimit(f.Limit)+max(f.Offset, 0))
 	if err != nil {
 		return nil, 0, err
 	}

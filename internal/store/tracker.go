@@ -360,11 +360,12 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	return out, total, db.mapError(attachTrackerLists(ctx, readQuerier{db}, out, public))
 }
 
-// eachRow runs query with the IDs as arguments in place of the IN list
-// marker "(?)" and calls scan for every row.
+// eachRow runs query with the IDs as arguments in place of every IN list
+// marker "(?)" (each names the same $1… $n, bound once) and calls scan for
+// every row.
 func eachRow(ctx context.Context, q querier, query string, ids []any, scan func(*sql.Rows) error) error {
 	ids = padIDs(ids)
-	rows, err := q.QueryContext(ctx, strings.Replace(query, "(?)", "("+placeholders(1, len(ids))+")", 1), ids...)
+	rows, err := q.QueryContext(ctx, strings.ReplaceAll(query, "(?)", "("+placeholders(1, len(ids))+")"), ids...)
 	if err != nil {
 		return err
 	}
@@ -405,24 +406,16 @@ func attachTrackerLists(ctx context.Context, q querier, items []*jigsaw.TrackerI
 		return nil
 	}
 	byID := make(map[int64]*jigsaw.TrackerItem, len(items))
-	itemIDs := make([]int64, len(items))
+	ids := make([]any, len(items))
 	for i, t := range items {
 		byID[t.ID] = t
-		itemIDs[i] = t.ID
+		ids[i] = t.ID
 	}
-	ids := padIDs(itemIDs)
 	storyCond := ""
 	if public {
 		storyCond = "AND s.status = 'published'"
 	}
-	// Every branch names the same ids: $1… $n, bound once.
-	query := strings.ReplaceAll(strings.Replace(trackerLists, "{stories}", storyCond, 1), "(?)", "("+placeholders(1, len(ids))+")")
-	rows, err := q.QueryContext(ctx, query, ids...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, q, strings.Replace(trackerLists, "{stories}", storyCond, 1), ids, func(rows *sql.Rows) error {
 		var list int
 		var id, ord, n int64
 		var a, b, c, d string
@@ -444,8 +437,8 @@ func attachTrackerLists(ctx context.Context, q querier, items []*jigsaw.TrackerI
 		case 6:
 			t.Disputes = append(t.Disputes, jigsaw.LinkRef{ID: n, Title: a})
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // trackerSnapshot is the item as the edit history compares it.

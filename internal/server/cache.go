@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +34,16 @@ type pageCache struct {
 	oldest   *cacheEntry
 	hand     *cacheEntry        // next to consider for eviction; nil: start from the oldest
 	flights  map[string]*flight // answers being rendered now
+	shared   map[string]*sharedPart
+}
+
+// sharedPart is a piece that many answers have in common, kept once for
+// all the entries that hold it: the layout around each page's own title
+// and content, more than half of a story page. Kept once, it lets the same
+// memory hold twice as many story pages.
+type sharedPart struct {
+	s    string
+	refs int // entries holding it, under pageCache.mu
 }
 
 // flight is one rendering of a page that other requests for the same page
@@ -47,13 +59,29 @@ type cacheEntry struct {
 	key     string
 	version int64
 	header  http.Header
-	body    []byte
+	body    []bodyPart // in the order written
+	length  int        // of the whole body
 
 	visited      atomic.Bool
 	newer, older *cacheEntry // the queue, under pageCache.mu
 }
 
-func (e *cacheEntry) size() int { return len(e.body) + len(e.key) }
+// bodyPart is a piece of an answer: its own bytes, or a piece that other
+// answers share (pageCache.shared).
+type bodyPart struct {
+	own    []byte
+	shared string
+}
+
+// size is what the entry adds to the cache besides the shared parts it
+// holds, which are counted once, when they come.
+func (e *cacheEntry) size() int {
+	n := len(e.key)
+	for _, p := range e.body {
+		n += len(p.own)
+	}
+	return n
+}
 
 // versionMaxAge bounds how long a change made by another process sharing
 // the database can take to reach this process's cached pages.
@@ -63,7 +91,7 @@ const versionMaxAge = 100 * time.Millisecond
 const maxEntryBytes = 512 << 10
 
 func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{maxBytes: maxBytes, byKey: map[string]*cacheEntry{}, flights: map[string]*flight{}}
+	return &pageCache{maxBytes: maxBytes, byKey: map[string]*cacheEntry{}, flights: map[string]*flight{}, shared: map[string]*sharedPart{}}
 }
 
 func (c *pageCache) get(key string, version int64) *cacheEntry {
@@ -115,11 +143,24 @@ func (c *pageCache) land(key string, f *flight, e *cacheEntry) {
 }
 
 func (c *pageCache) putLocked(e *cacheEntry) {
-	if len(e.body) > maxEntryBytes {
+	if e.length > maxEntryBytes {
 		return
 	}
 	if old := c.byKey[e.key]; old != nil {
 		c.remove(old)
+	}
+	for i, p := range e.body {
+		if p.own != nil {
+			continue
+		}
+		sp := c.shared[p.shared]
+		if sp == nil {
+			sp = &sharedPart{s: p.shared}
+			c.shared[p.shared] = sp
+			c.bytes += len(p.shared)
+		}
+		sp.refs++
+		e.body[i].shared = sp.s // the copy kept, so that the entry's own can go
 	}
 	c.byKey[e.key] = e
 	e.older, e.newer = c.newest, nil
@@ -169,13 +210,37 @@ func (c *pageCache) remove(e *cacheEntry) {
 	e.newer, e.older = nil, nil
 	delete(c.byKey, e.key)
 	c.bytes -= e.size()
+	for _, p := range e.body {
+		if p.own != nil {
+			continue
+		}
+		if sp := c.shared[p.shared]; sp != nil {
+			if sp.refs--; sp.refs == 0 {
+				delete(c.shared, p.shared)
+				c.bytes -= len(p.shared)
+			}
+		}
+	}
+}
+
+// sharedCopy returns the copy of b the cache keeps, if it keeps one, so
+// that a page's layout is not copied again for every page rendered.
+func (c *pageCache) sharedCopy(b []byte) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if sp := c.shared[string(b)]; sp != nil {
+		return sp.s, true
+	}
+	return "", false
 }
 
 // recorder captures an answer while passing it through.
 type recorder struct {
 	http.ResponseWriter
+	cache  *pageCache
 	status int
-	body   []byte
+	body   []bodyPart
+	length int
 	tooBig bool // more than maxEntryBytes: not kept
 }
 
@@ -187,19 +252,45 @@ func (r *recorder) WriteHeader(code int) {
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	// A page arrives in one Write (web.Pages.Render): copied at its size,
-	// it needs neither growing nor a second copy for the cache.
-	if !r.tooBig {
-		if len(r.body)+len(b) > maxEntryBytes {
-			r.tooBig, r.body = true, nil
+	if r.keep(len(b)) {
+		// A page's own text arrives in one Write (web.Pages.Render): copied
+		// at its size, it needs neither growing nor a second copy.
+		if last := len(r.body) - 1; last >= 0 && r.body[last].own != nil {
+			r.body[last].own = append(r.body[last].own, b...)
 		} else {
-			r.body = append(r.body, b...)
+			r.body = append(r.body, bodyPart{own: bytes.Clone(b)})
 		}
 	}
 	return r.ResponseWriter.Write(b)
+}
+
+// WriteShared writes b, a part of the answer that other answers share
+// (web.SharedWriter), which the cache keeps once for all of them.
+func (r *recorder) WriteShared(b []byte) (int, error) {
+	if r.keep(len(b)) {
+		s, ok := r.cache.sharedCopy(b)
+		if !ok {
+			s = string(b)
+		}
+		r.body = append(r.body, bodyPart{shared: s})
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// keep reports whether n more bytes are to be kept, counting them.
+func (r *recorder) keep(n int) bool {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if r.tooBig || n == 0 {
+		return false
+	}
+	if r.length+n > maxEntryBytes {
+		r.tooBig, r.body = true, nil
+		return false
+	}
+	r.length += n
+	return true
 }
 
 // serveCached answers r from the cache or from h, storing a fresh 200
@@ -240,22 +331,21 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		return
 	}
 	defer s.renders.leave()
-	rec := &recorder{ResponseWriter: w}
+	rec := &recorder{ResponseWriter: w, cache: s.cache}
 	h(rec, r)
 	if rec.status != http.StatusOK || rec.tooBig || w.Header().Get("Set-Cookie") != "" ||
 		strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return
 	}
-	body := rec.body
 	// The headers a hit is answered with, made once: Content-Length declared
 	// so the body goes out whole rather than in chunks.
-	header := http.Header{"X-Cache": {"hit"}, "Content-Length": {strconv.Itoa(len(body))}}
+	header := http.Header{"X-Cache": {"hit"}, "Content-Length": {strconv.Itoa(rec.length)}}
 	for _, k := range []string{"Content-Type", "Cache-Control", "Last-Modified", "Content-Disposition", "Link"} {
 		if v, ok := w.Header()[k]; ok {
 			header[k] = v
 		}
 	}
-	entry = &cacheEntry{key: key, version: version, header: header, body: body}
+	entry = &cacheEntry{key: key, version: version, header: header, body: rec.body, length: rec.length}
 }
 
 // writeCached answers with e. Its header values are shared between the
@@ -267,7 +357,13 @@ func writeCached(w http.ResponseWriter, e *cacheEntry) {
 		h[k] = v
 	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(e.body)
+	for _, p := range e.body {
+		if p.own != nil {
+			w.Write(p.own)
+		} else {
+			io.WriteString(w, p.shared)
+		}
+	}
 }
 
 // gate lets a fixed number of renderings run at once and queues the rest

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"jigsaw/internal/store"
+	"jigsaw/internal/web"
 )
 
 // Requests for a page that is being rendered wait for that rendering rather
@@ -210,7 +211,7 @@ func TestCacheEviction(t *testing.T) {
 	c := newPageCache(4 * (len(body) + 2)) // four pages with two-letter keys
 	put := func(key string) {
 		c.mu.Lock()
-		c.putLocked(&cacheEntry{key: key, version: 1, body: body})
+		c.putLocked(&cacheEntry{key: key, version: 1, body: []bodyPart{{own: body}}, length: len(body)})
 		c.mu.Unlock()
 	}
 	kept := func() string {
@@ -252,5 +253,49 @@ func TestCacheEviction(t *testing.T) {
 	}
 	if got, want := kept(), "p1 p2 p4"; got != want {
 		t.Fatalf("after a stale read the cache holds %q, want %q", got, want)
+	}
+}
+
+// Parts written as shared (the layout every page has) are kept once for all
+// the pages that hold them and counted once; a hit answers the whole page;
+// the shared part goes when the last page holding it goes.
+func TestCacheSharesLayout(t *testing.T) {
+	db := migratedSQLite(t)
+	s := &Server{DB: db, cache: newPageCache(1 << 20), renders: newGate(2)}
+	layout := strings.Repeat("<nav>layout</nav>", 20)
+	page := func(w http.ResponseWriter, r *http.Request) {
+		sw := w.(web.SharedWriter)
+		sw.WriteShared([]byte(layout))
+		w.Write([]byte("<h1>" + r.URL.Path + "</h1>"))
+		sw.WriteShared([]byte("<footer>"))
+	}
+	paths := []string{"/stories/1", "/stories/22"}
+	own := 0
+	for _, path := range paths {
+		own += len(path) + len("<h1>"+path+"</h1>")
+		for i, want := range []string{"", "hit"} {
+			rec := httptest.NewRecorder()
+			s.serveCached(rec, httptest.NewRequest("GET", path, nil), page)
+			if got := rec.Body.String(); got != layout+"<h1>"+path+"</h1><footer>" || rec.Header().Get("X-Cache") != want {
+				t.Fatalf("%s, request %d: X-Cache %q, body %q", path, i, rec.Header().Get("X-Cache"), got)
+			}
+		}
+	}
+	c := s.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if want := own + len(layout) + len("<footer>"); c.bytes != want || len(c.shared) != 2 {
+		t.Fatalf("two pages count %d bytes in %d shared parts, want %d in 2", c.bytes, len(c.shared), want)
+	}
+	if sp := c.shared[layout]; sp == nil || sp.refs != 2 {
+		t.Fatalf("the layout is held by %+v, want both pages", sp)
+	}
+	c.remove(c.byKey[paths[0]])
+	if want := len(paths[1]) + len("<h1>"+paths[1]+"</h1>") + len(layout) + len("<footer>"); c.bytes != want || len(c.shared) != 2 {
+		t.Fatalf("one page left counts %d bytes in %d shared parts, want %d in 2", c.bytes, len(c.shared), want)
+	}
+	c.remove(c.byKey[paths[1]])
+	if c.bytes != 0 || len(c.shared) != 0 {
+		t.Fatalf("an empty cache counts %d bytes in %d shared parts", c.bytes, len(c.shared))
 	}
 }

@@ -200,7 +200,62 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	page := buf.Bytes()
+	sw, ok := w.(SharedWriter)
+	if !ok {
+		w.Write(page)
+		return
+	}
+	for i, part := range layoutParts(page) {
+		if i%2 == 0 {
+			sw.WriteShared(part)
+		} else {
+			w.Write(part)
+		}
+	}
+}
+
+// SharedWriter is a writer that keeps what it is given, the page cache: the
+// parts of a page that other pages share, the layout around its own title
+// and content, come to it through WriteShared so that it can keep them once
+// for all the pages that have them.
+type SharedWriter interface {
+	WriteShared([]byte) (int, error)
+}
+
+// layoutSeams are where a page's own text begins and ends in layout.html:
+// its title, then its main content. Whatever a page puts there is escaped
+// or sanitised, so none of these tags can come from the page itself before
+// the layout's own.
+var layoutSeams = [...]struct{ open, close string }{{"<title>", "</title>"}, {`<main id="main" class="wrap">`, "</main>"}}
+
+// layoutParts cuts a page at layoutSeams: the layout's parts (shared by
+// other pages) at even indexes, the page's own at odd ones. A page without
+// the seams is one part of its own, after an empty layout part.
+func layoutParts(page []byte) [][]byte {
+	parts := make([][]byte, 0, 2*len(layoutSeams)+1)
+	rest := page
+	for i, seam := range layoutSeams {
+		open := bytes.Index(rest, []byte(seam.open))
+		close := -1
+		if open >= 0 {
+			open += len(seam.open)
+			if i == len(layoutSeams)-1 {
+				close = bytes.LastIndex(rest, []byte(seam.close))
+			} else {
+				close = bytes.Index(rest[open:], []byte(seam.close))
+				if close >= 0 {
+					close += open
+				}
+			}
+		}
+		if open < 0 || close < open {
+			return [][]byte{nil, page}
+		}
+		parts = append(parts, rest[:open], rest[open:close])
+		rest = rest[close:]
+	}
+	return append(parts, rest)
 }
 
 // renderBuffers are reused between renderings: a page grown afresh in a new

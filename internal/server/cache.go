@@ -35,6 +35,23 @@ type pageCache struct {
 	hand     *cacheEntry        // next to consider for eviction; nil: start from the oldest
 	flights  map[string]*flight // answers being rendered now
 	shared   map[string]*sharedPart
+
+	// For /metrics: answers from the cache, pages rendered for it, entries
+	// pushed out to make room.
+	hits, renders, evictions atomic.Uint64
+}
+
+// pageCacheStats is what /metrics reports of the page cache.
+type pageCacheStats struct {
+	entries, shared, bytes, maxBytes int
+	hits, renders, evictions         uint64
+}
+
+func (c *pageCache) stats() pageCacheStats {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return pageCacheStats{entries: len(c.byKey), shared: len(c.shared), bytes: c.bytes, maxBytes: c.maxBytes,
+		hits: c.hits.Load(), renders: c.renders.Load(), evictions: c.evictions.Load()}
 }
 
 // sharedPart is a piece that many answers have in common, kept once for
@@ -191,6 +208,7 @@ func (c *pageCache) evictLocked() {
 	}
 	c.hand = e.newer
 	c.remove(e)
+	c.evictions.Add(1)
 }
 
 func (c *pageCache) remove(e *cacheEntry) {
@@ -304,6 +322,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	}
 	key := r.URL.RequestURI()
 	if e := s.cache.get(key, version); e != nil {
+		s.cache.hits.Add(1)
 		writeCached(w, e)
 		return
 	}
@@ -316,11 +335,13 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		}
 		// An answer rendered under an older content version is not shared.
 		if e := f.entry; e != nil && e.version >= version {
+			s.cache.hits.Add(1)
 			writeCached(w, e)
 			return
 		}
 		if s.renders.enter(r.Context()) {
 			defer s.renders.leave()
+			s.cache.renders.Add(1)
 			h(w, r)
 		}
 		return
@@ -331,6 +352,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		return
 	}
 	defer s.renders.leave()
+	s.cache.renders.Add(1)
 	rec := &recorder{ResponseWriter: w, cache: s.cache}
 	h(rec, r)
 	if rec.status != http.StatusOK || rec.tooBig || w.Header().Get("Set-Cookie") != "" ||

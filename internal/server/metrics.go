@@ -70,14 +70,14 @@ func (m *Metrics) Observe(route, method string, status int, d time.Duration) {
 }
 
 // Handler serves /metrics.
-func (m *Metrics) Handler(db *store.DB, version string) http.Handler {
+func (m *Metrics) Handler(db *store.DB, cache *pageCache, version string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		m.write(w, db, version)
+		m.write(w, db, cache, version)
 	})
 }
 
-func (m *Metrics) write(w io.Writer, db *store.DB, version string) {
+func (m *Metrics) write(w io.Writer, db *store.DB, cache *pageCache, version string) {
 	fmt.Fprintf(w, "# HELP jigsaw_build_info Build information.\n# TYPE jigsaw_build_info gauge\n")
 	fmt.Fprintf(w, "jigsaw_build_info{version=%q,goversion=%q,engine=%q} 1\n", version, runtime.Version(), db.Engine)
 	fmt.Fprintf(w, "# HELP process_start_time_seconds Start time of the process.\n# TYPE process_start_time_seconds gauge\n")
@@ -128,6 +128,15 @@ func (m *Metrics) write(w io.Writer, db *store.DB, version string) {
 	fmt.Fprintf(w, "jigsaw_db_wait_total{pool=\"read\"} %d\njigsaw_db_wait_total{pool=\"write\"} %d\n", read.WaitCount, write.WaitCount)
 	fmt.Fprintf(w, "# HELP jigsaw_db_wait_seconds_total Time spent waiting for a database connection.\n# TYPE jigsaw_db_wait_seconds_total counter\n")
 	fmt.Fprintf(w, "jigsaw_db_wait_seconds_total{pool=\"read\"} %g\njigsaw_db_wait_seconds_total{pool=\"write\"} %g\n", read.WaitDuration.Seconds(), write.WaitDuration.Seconds())
+
+	c := cache.stats()
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_entries Public pages in the page cache.\n# TYPE jigsaw_page_cache_entries gauge\njigsaw_page_cache_entries %d\n", c.entries)
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_shared_parts Parts the cached pages share, kept once (their layout).\n# TYPE jigsaw_page_cache_shared_parts gauge\njigsaw_page_cache_shared_parts %d\n", c.shared)
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_bytes Bytes the page cache holds.\n# TYPE jigsaw_page_cache_bytes gauge\njigsaw_page_cache_bytes %d\n", c.bytes)
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_max_bytes Bytes the page cache may hold (--page-cache-mb).\n# TYPE jigsaw_page_cache_max_bytes gauge\njigsaw_page_cache_max_bytes %d\n", c.maxBytes)
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_hits_total Answers from the page cache.\n# TYPE jigsaw_page_cache_hits_total counter\njigsaw_page_cache_hits_total %d\n", c.hits)
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_renders_total Cacheable pages rendered because the cache did not hold them.\n# TYPE jigsaw_page_cache_renders_total counter\njigsaw_page_cache_renders_total %d\n", c.renders)
+	fmt.Fprintf(w, "# HELP jigsaw_page_cache_evictions_total Pages pushed out of the page cache to make room.\n# TYPE jigsaw_page_cache_evictions_total counter\njigsaw_page_cache_evictions_total %d\n", c.evictions)
 
 	writeRuntimeMetrics(w)
 }

@@ -42,6 +42,9 @@ func TestOperations(t *testing.T) {
 				`jigsaw_http_requests_total{route="GET /stories/{id}",method="GET",status="404"} 1`,
 				`jigsaw_http_request_duration_seconds_count{route="GET /readyz"} 1`,
 				`jigsaw_db_connections{pool="read",state="idle"}`,
+				"jigsaw_page_cache_entries 1\n", // /stories; the 404 is not kept
+				"jigsaw_page_cache_renders_total 2\n",
+				"jigsaw_page_cache_hits_total 0\n",
 				`go_goroutines `,
 				`jigsaw_build_info{version="dev"`,
 			} {

@@ -157,6 +157,22 @@ func statusMB(pid int, field string) float64 {
 
 func (p *proc) url(path string) string { return "http://" + p.addr + path }
 
+// pageCacheLine says what the server's page cache holds and has done, from
+// its /metrics.
+func pageCacheLine(p *proc) string {
+	m, err := get(p.url("/metrics"))
+	if err != nil {
+		return "page cache: " + err.Error()
+	}
+	var figures []string
+	for _, line := range strings.Split(string(m.body), "\n") {
+		if f, ok := strings.CutPrefix(line, "jigsaw_page_cache_"); ok {
+			figures = append(figures, f)
+		}
+	}
+	return "page cache: " + strings.Join(figures, ", ")
+}
+
 func get(u string) (response, error) {
 	resp, err := http.Get(u)
 	if err != nil {
@@ -392,6 +408,7 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		}
 		logf("%s %d: round %d: story page (real-world mix) %s; plain server %s", engine, lastID-firstID+1, round, story, plain)
 	}
+	logf("%s %d: %s", engine, lastID-firstID+1, pageCacheLine(srv))
 	res.StoryPageCold = load(ctx, o.concurrency, o.duration, 0, func(w, i int) *http.Request {
 		req, _ := http.NewRequest("GET", srv.url(storyPath(rngs[w])), nil)
 		return req

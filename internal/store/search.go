@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/jackc/pgx/v5"
@@ -38,7 +39,7 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	var window []scoredID
 	var err error
 	if db.Engine == Postgres {
-		window, err = db.postgresSearchWindow(ctx, strings.Join(words, " "), size)
+		window, err = db.postgresSearchWindow(ctx, words, size)
 	} else {
 		window, err = db.sqliteSearchWindow(ctx, words, size)
 	}
@@ -93,63 +94,204 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) 
 }
 
 // postgresSearchWindow scores the newest matches, newest first, in ranges
-// of ids so that no more of the table is read than the window needs:
+// of ids so that no more of the table is read than the window needs. There
+// are two ways to find them, and the cheaper is chosen from how often the
+// words occur (PostgreSQL's statistics, see lexemeStats):
 //
-//   - The newest searchWalk stories are read in order and checked one by
-//     one, without the full-text index: for common words that fills the
-//     window at once, where the GIN index would have yielded every match of
-//     those words in the table (tens of thousands, 50–100 ms).
-//   - Older stories are searched through the index, a range at a time, each
-//     range sized from how densely the words matched so far so that it
-//     should hold the matches still missing; when none matched yet, all of
-//     them at once (the words are rare: the index yields few matches, and
-//     each range would read the index again).
+//   - Walking the newest stories in order through the primary key and
+//     checking each one's search vector: the cost is the stories walked,
+//     about size / density of them. It wins for words that occur together
+//     often, where the full-text index would yield every match in the table
+//     (tens of thousands, 50–100 ms).
+//   - The full-text index, for a range of ids sized to hold the window at
+//     that density, which a BRIN index of ids narrows to its pages (schema
+//     step 12). The index reads the posting lists of the words, skipping
+//     through the common ones by the rarest: the cost follows the rarest
+//     word's matches in the whole table.
 //
-// The result is the same as searching everything at once.
-func (db *DB) postgresSearchWindow(ctx context.Context, text string, size int) ([]scoredID, error) {
+// The costs of each (walkCost and the rest) were measured at a million
+// stories; where the two ways cost about the same, neither is cheap: words
+// a few per cent of stories hold each, found together in half a per cent,
+// take 20–40 ms either way on a slow machine. Whatever remains after a walk,
+// or after a range that held fewer matches than estimated, is searched
+// through the index, each range sized from the density seen so far. The
+// result is the same as searching everything at once.
+func (db *DB) postgresSearchWindow(ctx context.Context, words []string, size int) ([]scoredID, error) {
 	// The query is parsed once, here, and passed as a tsquery constant:
 	// plainto_tsquery is not immutable, so written into the statement it
-	// was parsed again for every row checked, 10 µs a row.
-	var query string
+	// was parsed again for every row checked, 10 µs a row. Each word is
+	// parsed alone too, for its lexemes (see wordFrequency); a word is
+	// letters and digits, so no tsquery of one holds a line break.
+	var query, wordQueries string
 	var newest int64
-	if err := db.queryRow(ctx, `SELECT plainto_tsquery('english', $1)::text, COALESCE((SELECT max(id) FROM stories), 0)`,
-		text).Scan(&query, &newest); err != nil {
+	if err := db.queryRow(ctx, `SELECT plainto_tsquery('english', $1)::text,
+		array_to_string(ARRAY(SELECT plainto_tsquery('english', w)::text FROM unnest($2::text[]) WITH ORDINALITY u(w, i) ORDER BY i), E'\n'),
+		COALESCE((SELECT max(id) FROM stories), 0)`,
+		strings.Join(words, " "), words).Scan(&query, &wordQueries, &newest); err != nil {
 		return nil, err
 	}
-	if query == "" {
-		return nil, nil // stop words only
+	if query == "" || newest == 0 {
+		return nil, nil // stop words only, or no stories
 	}
-	// The rank is computed for the rows kept only, outside the subquery:
-	// ts_rank costs more than checking a match.
-	const rank = `SELECT id, ts_rank(search, $1::tsquery) FROM (SELECT id, search FROM stories WHERE status = 'published' AND `
-	// COALESCE keeps the condition away from the GIN index, so the
-	// newest stories are walked through the primary key.
-	lo := max(newest-searchWalk, 0)
-	window, err := db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
-		ORDER BY id DESC LIMIT $4) m`, query, lo, newest, size)
+	stats, err := db.searchStats.get(ctx, searchStatsAge, db.readLexemeStats)
 	if err != nil {
 		return nil, err
 	}
-	for len(window) < size && lo > 0 {
-		hi := lo
-		lo = 0
+	density, rarest := 1.0, 1.0
+	for _, wq := range strings.Split(wordQueries, "\n") {
+		if f, ok := stats.wordFrequency(wq); ok {
+			density *= f
+			rarest = min(rarest, f)
+		}
+	}
+	stories := float64(newest)
+	walk := float64(size) / density // stories walked to fill the window
+	// The rank is computed for the rows kept only, outside the subquery:
+	// ts_rank costs more than checking a match.
+	const rank = `SELECT id, ts_rank(search, $1::tsquery) FROM (SELECT id, search FROM stories WHERE status = 'published' AND `
+	var window []scoredID
+	hi := newest
+	if walk*walkCost <= rarest*stories*indexCost {
+		// Twice the stories expected to hold the window: the walk stops
+		// when it is full, and the range bounds it when the estimate was
+		// too high. COALESCE keeps the condition away from the full-text
+		// index, so the stories are walked through the primary key.
+		lo := max(newest-int64(2*walk), 0)
+		window, err = db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
+			ORDER BY id DESC LIMIT $4) m`, query, lo, newest, size)
+		if err != nil {
+			return nil, err
+		}
+		hi = lo
+	}
+	for len(window) < size && hi > 0 {
 		if len(window) > 0 {
-			// Enough ids for the matches still missing at the density seen
-			// so far, and half as many again.
-			density := float64(len(window)) / float64(newest-hi)
-			lo = max(hi-max(int64(1.5*float64(size-len(window))/density), searchWalk), 0)
+			density = float64(len(window)) / float64(newest-hi)
+		}
+		// Enough ids for the matches still missing at that density, and
+		// half as many again; everything left when none matched so far
+		// beyond the first range (the words are rarer than estimated).
+		lo := max(hi-int64(1.5*float64(size-len(window))/density), 0)
+		if len(window) == 0 && hi < newest {
+			lo = 0
+		}
+		// The BRIN index costs by the pages of the range; without it every
+		// match below hi is read from the table to learn its id. For rare
+		// words the range is wide and the matches few: then the matches are
+		// read (id + 0 keeps the BRIN index out).
+		cond := `search @@ $1::tsquery AND id > $2 AND id <= $3`
+		if lo == 0 || float64(hi-lo)*rangeCost >= density*float64(hi)*fetchCost {
+			lo = 0
+			cond = `search @@ $1::tsquery AND id + 0 > $2 AND id <= $3`
 		}
 		// Planned for these words and this range every time (an unnamed
 		// statement): a plan made once for any words reads the whole index
 		// for common ones, ten times slower than walking the range.
-		part, err := db.scoredIDs(ctx, rank+`search @@ $1::tsquery AND id > $2 AND id <= $3
-			ORDER BY id DESC LIMIT $4) m`, pgx.QueryExecModeCacheDescribe, query, lo, hi, size-len(window))
+		part, err := db.scoredIDs(ctx, rank+cond+` ORDER BY id DESC LIMIT $4) m`,
+			pgx.QueryExecModeCacheDescribe, query, lo, hi, size-len(window))
 		if err != nil {
 			return nil, err
 		}
 		window = append(window, part...)
+		hi = lo
 	}
 	return window, nil
+}
+
+// The costs, in microseconds, of finding matches by walking the newest
+// stories (per story walked), through the full-text index (per match of
+// the rarest word in the whole table), of narrowing the index's matches to a
+// range of ids with the BRIN index (per id in the range) and of reading a
+// match from the table instead (per match), measured at a million stories.
+const (
+	walkCost  = 1.6
+	indexCost = 0.8
+	rangeCost = 0.014
+	fetchCost = 10
+)
+
+// searchStatsAge is how long PostgreSQL's word statistics are kept before
+// they are read again. They change when the table is analysed, which
+// autovacuum does as a tenth of it changes.
+const searchStatsAge = 10 * time.Minute
+
+// lexemeStats holds what PostgreSQL's statistics know of the lexemes in
+// stories' search vectors (ANALYZE samples them): the share of stories
+// that hold each of the most common, and for any other lexeme a share it is
+// assumed not to exceed, as the planner assumes.
+type lexemeStats struct {
+	freq  map[string]float64
+	other float64
+}
+
+func (db *DB) readLexemeStats(ctx context.Context) (lexemeStats, error) {
+	// most_common_elem_freqs holds a share for each element, then the least
+	// and the greatest of them.
+	rows, err := db.query(ctx, `SELECT u.e, u.f, s.most_common_elem_freqs[cardinality(s.most_common_elem_freqs) - 1]
+		FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
+		WHERE s.schemaname = current_schema() AND s.tablename = 'stories' AND s.attname = 'search' AND u.e IS NOT NULL`)
+	if err != nil {
+		return lexemeStats{}, err
+	}
+	defer rows.Close()
+	// With no statistics yet (a new or small table), PostgreSQL's own
+	// default share of matches.
+	st := lexemeStats{freq: map[string]float64{}, other: 0.005}
+	for rows.Next() {
+		var e string
+		var f, least float64
+		if err := rows.Scan(&e, &f, &least); err != nil {
+			return lexemeStats{}, err
+		}
+		st.freq[e] = f
+		st.other = min(0.005, least/2)
+	}
+	return st, rows.Err()
+}
+
+// wordFrequency estimates the share of stories holding a word, given as the
+// tsquery PostgreSQL made of it alone ('x-ray' & 'x' & 'ray'); false for a
+// stop word. The lexemes of one word occur together, so the word is as
+// frequent as its rarest lexeme, not their product.
+func (st lexemeStats) wordFrequency(wordQuery string) (float64, bool) {
+	f, found := 1.0, false
+	for _, lexeme := range tsqueryLexemes(wordQuery) {
+		lf, ok := st.freq[lexeme]
+		if !ok {
+			lf = st.other
+		}
+		f, found = min(f, lf), true
+	}
+	return f, found
+}
+
+// tsqueryLexemes returns the quoted lexemes of a tsquery's text, in which a
+// quote within a lexeme is doubled.
+func tsqueryLexemes(q string) []string {
+	var out []string
+	for {
+		start := strings.IndexByte(q, '\'')
+		if start < 0 {
+			return out
+		}
+		q = q[start+1:]
+		var b strings.Builder
+		for {
+			end := strings.IndexByte(q, '\'')
+			if end < 0 {
+				return out // unterminated: not from PostgreSQL
+			}
+			b.WriteString(q[:end])
+			if strings.HasPrefix(q[end:], "''") {
+				b.WriteByte('\'')
+				q = q[end+2:]
+				continue
+			}
+			q = q[end+1:]
+			break
+		}
+		out = append(out, b.String())
+	}
 }
 
 func (db *DB) scoredIDs(ctx context.Context, query string, args ...any) ([]scoredID, error) {
@@ -172,10 +314,6 @@ const SQLiteSearchScore = `(length(highlight(story_search, 0, char(1), '')) - le
 // SearchWindow is how many of the newest matches are ranked, unless more
 // results are asked for.
 const SearchWindow = 100
-
-// searchWalk is how many of the newest stories PostgreSQL checks one by one
-// before it turns to the full-text index.
-const searchWalk = 4000
 
 // searchWords splits q into words of letters and digits, so that no input
 // can be read as query syntax by either engine.

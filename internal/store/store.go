@@ -41,6 +41,8 @@ type DB struct {
 	site      recent[jigsaw.SiteSettings]
 	version   recent[int64]
 	keyIssues recent[[]jigsaw.KeyIssue]
+	// PostgreSQL's statistics of the words in stories (see lexemeStats).
+	searchStats recent[lexemeStats]
 
 	path string // the SQLite file; "" on PostgreSQL
 	dsn  string // the PostgreSQL URL, password and all (for pg_dump); never printed

@@ -37,6 +37,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"StoryLinksMigrate", s.testStoryLinksMigrate},
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
+		{"SearchWindow", s.testSearchWindow},
 		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},
 		{"Settings", s.testSettings},
 		{"Optimize", s.testOptimize},

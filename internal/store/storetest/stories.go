@@ -361,6 +361,84 @@ func (s *suite) testFullTextIndex(t *testing.T) {
 	}
 }
 
+// testSearchWindow checks that a search ranks exactly the newest
+// store.SearchWindow published matches, on a corpus where each word occurs
+// in a known share of the stories, once the database has gathered its
+// statistics. On PostgreSQL, which chooses how to find them from those
+// statistics (postgresSearchWindow), the queries take each way: walking the
+// newest stories, the full-text index over a range of ids, over all of them,
+// and a walk or a range that falls short of its estimate and goes on.
+func (s *suite) testSearchWindow(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	owner := newStory("Owner", jigsaw.StoryPublished, time.Now())
+	mustCreateStory(t, db, &owner)
+	// Story i at id 1+i, after the owner's: PostgreSQL takes the newest id
+	// for the number of stories.
+	const n, first = 3000, 1
+	type word struct {
+		text string
+		in   func(i int) bool
+		sql  string
+	}
+	words := []word{
+		{"porter", func(i int) bool { return i%2 == 0 }, "i % 2 = 0"},
+		{"theatre", func(i int) bool { return i%5 != 0 }, "i % 5 <> 0"},
+		{"midwife", func(i int) bool { return i%7 <= 1 }, "i % 7 <= 1"},
+		{"pharmacy", func(i int) bool { return i%11 <= 2 }, "i % 11 <= 2"},
+		{"audiologist", func(i int) bool { return i%97 == 0 }, "i % 97 = 0"},
+		// In the older half only: a walk of the newest finds none.
+		{"locum", func(i int) bool { return i%4 != 0 && i <= 1500 }, "i % 4 <> 0 AND i <= 1500"},
+		// In the older two thirds only, with one in every third story:
+		// the first range holds fewer than its estimate.
+		{"radiology", func(i int) bool { return i%4 <= 1 && i <= 2000 }, "i % 4 <= 1 AND i <= 2000"},
+		{"sepsis", func(i int) bool { return i%3 == 0 }, "i % 3 = 0"},
+	}
+	published := func(i int) bool { return i%13 != 0 }
+	body := "'Story'"
+	for _, w := range words {
+		body += " || CASE WHEN " + w.sql + " THEN ' " + w.text + "' ELSE '' END"
+	}
+	if err := db.ExecRaw(ctx, `INSERT INTO stories (id, title, body, public_body, kind, status, person_id, submitted_at, published_at, updated_at)
+		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $1)
+		SELECT $2 + i, 'Staffing', 'b', `+body+`, 'staff', CASE WHEN i % 13 = 0 THEN 'awaiting-review' ELSE 'published' END, $3, $4, $4, $4 FROM seq`,
+		n, first, owner.person.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecRaw(ctx, `ANALYZE stories`); err != nil {
+		t.Fatal(err)
+	}
+	byText := map[string]word{}
+	for _, w := range words {
+		byText[w.text] = w
+	}
+	for _, q := range []string{"porter theatre", "midwife pharmacy", "audiologist", "locum", "radiology sepsis", "porter"} {
+		var want []int64
+		for i := n; i >= 1 && len(want) < store.SearchWindow; i-- {
+			match := published(i)
+			for _, text := range strings.Fields(q) {
+				match = match && byText[text].in(i)
+			}
+			if match {
+				want = append(want, int64(first+i))
+			}
+		}
+		got, err := db.SearchPublicStories(ctx, q, store.SearchWindow)
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		var ids []int64
+		for _, st := range got {
+			ids = append(ids, st.ID)
+		}
+		slices.Sort(ids)
+		slices.Sort(want)
+		if !slices.Equal(ids, want) {
+			t.Errorf("search %q: got %d stories %v…, want the newest %d matches %v…", q, len(ids), ids[:min(5, len(ids))], len(want), want[:min(5, len(want))])
+		}
+	}
+}
+
 func firstID(stories []*jigsaw.PublicStory) int64 {
 	if len(stories) == 0 {
 		return 0

@@ -151,12 +151,19 @@ func (db *DB) postgresSearchWindow(ctx context.Context, words []string, size int
 	const rank = `SELECT id, ts_rank(search, $1::tsquery) FROM (SELECT id, search FROM stories WHERE status = 'published' AND `
 	var window []scoredID
 	hi := newest
-	if walk*walkCost <= rarest*stories*indexCost {
+	// Without statistics (the table was never analysed) the density is
+	// unknown: a walk of the newest stories measures it.
+	known := len(stats.freq) > 0
+	if !known || walk*walkCost <= rarest*stories*indexCost {
 		// Twice the stories expected to hold the window: the walk stops
 		// when it is full, and the range bounds it when the estimate was
 		// too high. COALESCE keeps the condition away from the full-text
 		// index, so the stories are walked through the primary key.
-		lo := max(newest-int64(2*walk), 0)
+		span := 2 * walk
+		if !known {
+			span = unknownWalk
+		}
+		lo := max(newest-int64(span), 0)
 		window, err = db.scoredIDs(ctx, rank+`COALESCE(search @@ $1::tsquery, false) AND id > $2 AND id <= $3
 			ORDER BY id DESC LIMIT $4) m`, query, lo, newest, size)
 		if err != nil {
@@ -209,6 +216,10 @@ const (
 	rangeCost = 0.014
 	fetchCost = 10
 )
+
+// unknownWalk is how many of the newest stories are walked when there are
+// no statistics to estimate from.
+const unknownWalk = 4000
 
 // searchStatsAge is how long PostgreSQL's word statistics are kept before
 // they are read again. They change when the table is analysed, which

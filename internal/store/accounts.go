@@ -196,7 +196,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
 func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
 	now := db.now()
 	start := now.Truncate(window)
-	err = db.GroupTx(ctx, false, func(tx *sql.Tx) error {
+	err = db.GroupTx(ctx, false, func(tx Execer) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
 			ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, start).Scan(&count); err != nil {
 			return err

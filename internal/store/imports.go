@@ -206,9 +206,9 @@ func (db *DB) CountRows(ctx context.Context, tables ...string) (map[string]int64
 	return out, nil
 }
 
-// execer is what the write helpers need of a transaction: a *sql.Tx, or an
-// import's preparedTx over one.
-type execer interface {
+// Execer is what the write helpers need of a transaction: a *sql.Tx, an
+// import's preparedTx over one, or a group transaction (GroupTx).
+type Execer interface {
 	querier
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }

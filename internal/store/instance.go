@@ -510,7 +510,7 @@ func abbreviate(raw []byte) string {
 // rerender renders every story's stored HTML again from its Markdown: pages
 // serve that HTML as it is, so it must come from this renderer, not from a
 // file. An honest export gives the same bytes back.
-func (db *DB) rerender(ctx context.Context, tx execer) error {
+func (db *DB) rerender(ctx context.Context, tx Execer) error {
 	if db.RenderHTML == nil {
 		_, err := tx.ExecContext(ctx, `UPDATE stories SET public_html = ''`)
 		return err
@@ -560,7 +560,7 @@ func (db *DB) checkEmpty(ctx context.Context, q querier) error {
 
 // resetSequences moves PostgreSQL's identity sequences past the imported
 // ids, so new rows do not collide with them. SQLite needs nothing.
-func (db *DB) resetSequences(ctx context.Context, tx execer) error {
+func (db *DB) resetSequences(ctx context.Context, tx Execer) error {
 	if db.Engine != Postgres {
 		return nil
 	}

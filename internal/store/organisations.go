@@ -28,7 +28,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *jigsaw.Organisation) er
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createOrganisation(ctx, tx, o) })
 }
 
-func (db *DB) createOrganisation(ctx context.Context, tx execer, o *jigsaw.Organisation) error {
+func (db *DB) createOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organisation) error {
 	o.Normalize()
 	if err := o.Validate(); err != nil {
 		return err
@@ -68,7 +68,7 @@ func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) er
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateOrganisation(ctx, tx, o) })
 }
 
-func (db *DB) updateOrganisation(ctx context.Context, tx execer, o *jigsaw.Organisation) error {
+func (db *DB) updateOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organisation) error {
 	o.Normalize()
 	if err := o.Validate(); err != nil {
 		return err
@@ -95,7 +95,7 @@ func (db *DB) updateOrganisation(ctx context.Context, tx execer, o *jigsaw.Organ
 	return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "update", diff(before, after))
 }
 
-func updateOrganisationRow(ctx context.Context, tx execer, o *jigsaw.Organisation) error {
+func updateOrganisationRow(ctx context.Context, tx Execer, o *jigsaw.Organisation) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
 			parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10
@@ -133,7 +133,7 @@ func orgSnapshot(ctx context.Context, q querier, o *jigsaw.Organisation) (snapsh
 
 // checkParentCycle refuses a parent that does not exist or that is id
 // itself or one of its descendants.
-func checkParentCycle(ctx context.Context, tx execer, id, parent int64) error {
+func checkParentCycle(ctx context.Context, tx Execer, id, parent int64) error {
 	for seen := 0; parent != 0; seen++ {
 		if parent == id {
 			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "An organisation cannot be its own parent or ancestor.",

@@ -16,7 +16,7 @@ func (db *DB) EnqueueMail(ctx context.Context, m *jigsaw.Mail) error {
 
 // enqueueMail queues m inside tx, so the mail is sent if and only if the
 // change that caused it commits.
-func (db *DB) enqueueMail(ctx context.Context, tx *sql.Tx, m *jigsaw.Mail) error {
+func (db *DB) enqueueMail(ctx context.Context, tx Execer, m *jigsaw.Mail) error {
 	if strings.ContainsAny(m.To, "\r\n") || strings.ContainsAny(m.Subject, "\r\n") {
 		return jigsaw.Errorf(jigsaw.EINVALID, "Mail headers may not contain line breaks.")
 	}
@@ -91,7 +91,7 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 
 // MarkMailSent records that mail id was delivered.
 func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
-	return db.GroupTx(ctx, false, func(tx *sql.Tx) error {
+	return db.GroupTx(ctx, false, func(tx Execer) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = '' WHERE id = $2`, db.now(), id)
 		return err
 	})

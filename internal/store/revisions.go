@@ -51,7 +51,7 @@ func withActor(ctx context.Context, actor string) context.Context {
 // recordRevision appends a revision inside tx under the user in ctx (the
 // system when there is none). An update that changed nothing is not
 // recorded.
-func (db *DB) recordRevision(ctx context.Context, tx execer, objectType string, objectID int64, action string, changes []jigsaw.FieldChange) error {
+func (db *DB) recordRevision(ctx context.Context, tx Execer, objectType string, objectID int64, action string, changes []jigsaw.FieldChange) error {
 	if len(changes) == 0 && action == "update" {
 		return nil
 	}

@@ -35,8 +35,9 @@ type DB struct {
 	read  *sql.DB
 	write *sql.DB
 
-	stmts stmtCache
-	group grouper
+	stmts      stmtCache
+	writeStmts writeStmts // SQLite's group transactions' (see groupTx)
+	group      grouper
 	// Read on every request, changed rarely: see recent.
 	site      recent[jigsaw.SiteSettings]
 	version   recent[int64]
@@ -85,6 +86,7 @@ func isPostgresDSN(dsn string) bool {
 func (db *DB) Close() error {
 	db.closeGroups()
 	db.stmts.close()
+	db.writeStmts.close()
 	err := db.read.Close()
 	if db.write != db.read {
 		if werr := db.write.Close(); err == nil {
@@ -300,7 +302,7 @@ func (m *multiRow) add(values ...any) {
 // insert writes the gathered rows into table, "name (columns…)", at most
 // 100 rows a statement (well under either engine's limit on arguments), and
 // empties m for the next table.
-func (m *multiRow) insert(ctx context.Context, tx execer, table string) error {
+func (m *multiRow) insert(ctx context.Context, tx Execer, table string) error {
 	defer func() { m.args, m.rows = m.args[:0], 0 }()
 	if m.rows == 0 {
 		return nil

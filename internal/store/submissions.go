@@ -21,7 +21,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 	// Rendered before the transaction: the writer is shared by every
 	// submission in the group.
 	publicHTML := db.html(s.Body)
-	err = db.GroupTx(ctx, true, func(tx *sql.Tx) error {
+	err = db.GroupTx(ctx, true, func(tx Execer) error {
 		id, existing = 0, false
 		if s.Token != "" {
 			err := tx.QueryRowContext(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
@@ -92,7 +92,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 }
 
 // addRevision records the story as it now stands.
-func addRevision(ctx context.Context, tx *sql.Tx, storyID, userID int64, action string, now any) error {
+func addRevision(ctx context.Context, tx Execer, storyID, userID int64, action string, now any) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO story_revisions (story_id, user_id, at, action, title, body, public_body)
 		SELECT id, $2, $3, $4, title, body, public_body FROM stories WHERE id = $1`, storyID, idOrNull(userID), now, action)
 	return err

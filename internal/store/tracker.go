@@ -33,7 +33,7 @@ func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) erro
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createTrackerItem(ctx, tx, t) })
 }
 
-func (db *DB) createTrackerItem(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
+func (db *DB) createTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
 	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (db *DB) UpdateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) erro
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateTrackerItem(ctx, tx, t) })
 }
 
-func (db *DB) updateTrackerItem(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
+func (db *DB) updateTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
 	before, err := findTrackerItem(ctx, tx, false, "id = $1", t.ID)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func sourceKeyConflict(err error) error {
 // checkTrackerItem normalises and validates t, then checks that everything
 // it refers to exists, naming the field of each missing reference, and fills
 // in the organisations' names.
-func (db *DB) checkTrackerItem(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
+func (db *DB) checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
@@ -176,7 +176,7 @@ func exists(ctx context.Context, q querier, query string, args ...any) bool {
 
 // writeTrackerLists writes each of the item's lists with one statement, so a
 // bulk import costs a statement per table rather than per row.
-func (db *DB) writeTrackerLists(ctx context.Context, tx execer, t *jigsaw.TrackerItem) error {
+func (db *DB) writeTrackerLists(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
 	var rows multiRow
 	for i, h := range t.History {
 		rows.add(t.ID, i, h.Status, h.On, h.Note)

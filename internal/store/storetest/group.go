@@ -2,11 +2,11 @@ package storetest
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 	"testing"
 
 	"jigsaw"
+	"jigsaw/internal/store"
 )
 
 // testGroupCommit runs many writes at once through GroupTx: those that
@@ -22,7 +22,7 @@ func (s *suite) testGroupCommit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = db.GroupTx(ctx, true, func(tx *sql.Tx) error {
+			errs[i] = db.GroupTx(ctx, true, func(tx store.Execer) error {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, 'v')`, "group-"+itoa(int64(i))); err != nil {
 					return err
 				}

@@ -49,3 +49,42 @@ func (s *suite) testGroupCommit(t *testing.T) {
 		}
 	}
 }
+
+// testSubmitStoryRecordsConsents submits stories through the group commit
+// and checks what each teller consented to, in the words they were shown,
+// as a moderator sees it.
+func (s *suite) testSubmitStoryRecordsConsents(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	_, moderator := mustUserContext(t, db, "moderator@example.org")
+	for _, sub := range []*jigsaw.Submission{
+		{PublishAs: jigsaw.PublishFullName, ContactCoalition: true, ContactMedia: false, Agree: true},
+		{PublishAs: jigsaw.PublishWithoutName, ContactCoalition: false, ContactMedia: true, Agree: true},
+	} {
+		sub.Title, sub.Body, sub.Kind = "Waiting", "Eleven hours.", jigsaw.StoryPatient
+		sub.Name, sub.Email = "Ada", "ada@example.invalid"
+		id, _, err := db.SubmitStory(ctx, sub, func(int64) []*jigsaw.Mail { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := db.ModerationView(ctx, id, moderator, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		yesNo := map[bool]string{true: "yes", false: "no"}
+		want := []jigsaw.Consent{
+			{Kind: "publish-as", Value: string(sub.PublishAs), Wording: jigsaw.ConsentWording["publish-as:"+string(sub.PublishAs)]},
+			{Kind: "contact-coalition", Value: yesNo[sub.ContactCoalition], Wording: jigsaw.ConsentWording["contact-coalition"]},
+			{Kind: "contact-media", Value: yesNo[sub.ContactMedia], Wording: jigsaw.ConsentWording["contact-media"]},
+			{Kind: "agree", Value: "yes", Wording: jigsaw.ConsentWording["agree"]},
+		}
+		if len(v.Consents) != len(want) {
+			t.Fatalf("story %d: %d consents, want %d: %+v", id, len(v.Consents), len(want), v.Consents)
+		}
+		for i, c := range v.Consents {
+			if c.Kind != want[i].Kind || c.Value != want[i].Value || c.Wording != want[i].Wording || c.Wording == "" || c.GivenAt.IsZero() {
+				t.Errorf("story %d consent %d: got %+v, want %+v given at the submission", id, i, c, want[i])
+			}
+		}
+	}
+}

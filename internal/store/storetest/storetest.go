@@ -38,6 +38,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"KeyIssues", s.testKeyIssues},
 		{"FullTextIndex", s.testFullTextIndex},
 		{"SearchWindow", s.testSearchWindow},
+		{"SubmitStoryRecordsConsents", s.testSubmitStoryRecordsConsents},
 		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},
 		{"Settings", s.testSettings},
 		{"Optimize", s.testOptimize},

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 
 	"jigsaw"
@@ -22,16 +23,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 	// submission in the group.
 	publicHTML := db.html(s.Body)
 	err = db.GroupTx(ctx, true, func(tx Execer) error {
-		id, existing = 0, false
-		if s.Token != "" {
-			err := tx.QueryRowContext(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
-			if err == nil {
-				existing = true
-				return nil
-			} else if err != sql.ErrNoRows {
-				return err
-			}
-		}
+		id = 0
 		for _, o := range s.OrgIDs {
 			if _, err := findOrganisation(ctx, tx, "id = $1", o); err != nil {
 				return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Choose organisations from the list.",
@@ -50,6 +42,22 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now, publicHTML,
 		).Scan(&id); err != nil {
 			return err
+		}
+		// A form submitted again is found by its token here, rather than
+		// looked up first in every submission: the job's savepoint undoes
+		// what it wrote (a statement fewer for each story on the single
+		// writer).
+		if s.Token != "" {
+			res, err := tx.ExecContext(ctx, `INSERT INTO submissions (token, story_id, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT (token) DO NOTHING`, s.Token, id, now)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return errResubmitted
+			}
 		}
 		for _, k := range s.KeyIssues {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO story_key_issues (story_id, key_issue) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, k); err != nil {
@@ -74,11 +82,6 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 			yesNo[s.Agree], jigsaw.ConsentWording["agree"], now); err != nil {
 			return err
 		}
-		if s.Token != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO submissions (token, story_id, created_at) VALUES ($1, $2, $3)`, s.Token, id, now); err != nil {
-				return err
-			}
-		}
 		if err := addRevision(ctx, tx, id, 0, "submitted", now); err != nil {
 			return err
 		}
@@ -89,8 +92,16 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(
 		}
 		return nil
 	})
-	return id, existing, err
+	if errors.Is(err, errResubmitted) {
+		// Committed by now, whether in an earlier group or in this one.
+		err = db.queryRow(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
+		return id, err == nil, db.mapError(err)
+	}
+	return id, false, err
 }
+
+// errResubmitted undoes a submission whose form was already submitted.
+var errResubmitted = &jigsaw.Error{Code: jigsaw.ECONFLICT, Message: "This form was already submitted."}
 
 // addRevision records the story as it now stands.
 func addRevision(ctx context.Context, tx Execer, storyID, userID int64, action string, now any) error {

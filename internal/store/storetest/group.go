@@ -88,3 +88,57 @@ func (s *suite) testSubmitStoryRecordsConsents(t *testing.T) {
 		}
 	}
 }
+
+// testSubmitStoryOnce submits the same form many times at once, so that
+// some copies share a group commit with the first and some come after it:
+// one story is stored, and every copy answers with its ID.
+func (s *suite) testSubmitStoryOnce(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	const n = 24
+	ids := make([]int64, n)
+	existing := make([]bool, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sub := &jigsaw.Submission{Title: "Waiting", Body: "Eleven hours.", Kind: jigsaw.StoryPatient, Name: "Ada",
+				Email: "ada@example.invalid", PublishAs: jigsaw.PublishWithoutName, Agree: true, Token: "form-1"}
+			if i%4 == 3 {
+				sub.Token = "form-" + itoa(int64(i)) // others in the same groups
+			}
+			ids[i], existing[i], errs[i] = db.SubmitStory(ctx, sub, func(int64) []*jigsaw.Mail { return nil })
+		}()
+	}
+	wg.Wait()
+	var first int64
+	created := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("submission %d: %v", i, errs[i])
+		}
+		if i%4 == 3 {
+			if existing[i] {
+				t.Errorf("submission %d of its own form: existing", i)
+			}
+			continue
+		}
+		if !existing[i] {
+			created++
+		}
+		if first == 0 {
+			first = ids[i]
+		} else if ids[i] != first {
+			t.Errorf("submission %d of form-1: story %d, another copy got %d", i, ids[i], first)
+		}
+	}
+	if created != 1 {
+		t.Errorf("form-1 submitted %d times: %d stories created, want 1", n*3/4, created)
+	}
+	q, total, err := db.ModerationQueue(ctx, jigsaw.StoryAwaitingConfirmation, 100, 0)
+	if err != nil || total != n/4+1 {
+		t.Errorf("stories awaiting confirmation: %d (%d listed), %v; want %d", total, len(q), err, n/4+1)
+	}
+}

@@ -39,6 +39,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"FullTextIndex", s.testFullTextIndex},
 		{"SearchWindow", s.testSearchWindow},
 		{"SubmitStoryRecordsConsents", s.testSubmitStoryRecordsConsents},
+		{"SubmitStoryOnce", s.testSubmitStoryOnce},
 		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},
 		{"Settings", s.testSettings},
 		{"Optimize", s.testOptimize},

@@ -156,7 +156,7 @@ func (db *DB) runGroup(jobs []*groupJob) {
 		return
 	}
 	defer sqlTx.Rollback()
-	tx := groupTx{sqlTx, &db.writeStmts}
+	tx := db.writeStmts.in(sqlTx)
 	ok, bump := 0, false
 	for i, j := range jobs {
 		if err := j.ctx.Err(); err != nil {
@@ -248,6 +248,17 @@ func (w *writeStmts) prepareWanted(ctx context.Context, pool *sql.DB) {
 	}
 }
 
+// in returns tx running the statements prepared here through it (on the
+// same connection, so database/sql does not prepare them again).
+func (w *writeStmts) in(tx *sql.Tx) stmtTx {
+	return stmtTx{tx: tx, lookup: func(ctx context.Context, query string) *sql.Stmt {
+		if s := w.get(query); s != nil {
+			return tx.StmtContext(ctx, s)
+		}
+		return nil
+	}}
+}
+
 func (w *writeStmts) close() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -255,33 +266,4 @@ func (w *writeStmts) close() {
 		s.Close()
 	}
 	w.m, w.wanted = nil, nil
-}
-
-// groupTx is a group transaction that runs the statements prepared in
-// writeStmts through the transaction (on the same connection, so
-// database/sql does not prepare them again).
-type groupTx struct {
-	tx    *sql.Tx
-	stmts *writeStmts
-}
-
-func (t groupTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if s := t.stmts.get(query); s != nil {
-		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
-	}
-	return t.tx.ExecContext(ctx, query, args...)
-}
-
-func (t groupTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := t.stmts.get(query); s != nil {
-		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
-	}
-	return t.tx.QueryContext(ctx, query, args...)
-}
-
-func (t groupTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := t.stmts.get(query); s != nil {
-		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
-	}
-	return t.tx.QueryRowContext(ctx, query, args...)
 }

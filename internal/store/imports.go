@@ -23,7 +23,7 @@ var errDryRun = errors.New("dry run")
 // that fails half-way, or a dry run, leaves nothing behind.
 type ImportTx struct {
 	db      *DB
-	tx      *preparedTx
+	tx      stmtTx
 	ctx     context.Context
 	changed bool // whether anything public may have changed
 }
@@ -53,7 +53,7 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 		return db.mapError(err)
 	}
 	defer tx.Rollback()
-	it := &ImportTx{db: db, tx: &preparedTx{tx: tx, stmts: map[string]*sql.Stmt{}}, ctx: ctx}
+	it := &ImportTx{db: db, tx: newPreparedTx(tx), ctx: ctx}
 	if err := fn(it); err != nil {
 		return db.mapError(err)
 	}
@@ -207,55 +207,33 @@ func (db *DB) CountRows(ctx context.Context, tables ...string) (map[string]int64
 }
 
 // Execer is what the write helpers need of a transaction: a *sql.Tx, an
-// import's preparedTx over one, or a group transaction (GroupTx).
+// import's statement-preparing stmtTx over one (newPreparedTx), or a
+// group transaction (GroupTx).
 type Execer interface {
 	querier
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// preparedTx prepares each statement once per transaction. An import runs
-// the same few statements hundreds of thousands of times, and SQLite's
-// parser was a third of its time.
-type preparedTx struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+// newPreparedTx prepares each of tx's statements once for the transaction.
+// An import runs the same few statements hundreds of thousands of times,
+// and SQLite's parser was a third of its time.
+func newPreparedTx(tx *sql.Tx) stmtTx {
+	stmts := map[string]*sql.Stmt{}
+	return stmtTx{tx: tx, lookup: func(ctx context.Context, query string) *sql.Stmt {
+		if s, ok := stmts[query]; ok {
+			return s
+		}
+		if len(stmts) >= maxPrepared {
+			return nil
+		}
+		s, err := tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil // run unprepared: the query reports its own error
+		}
+		stmts[query] = s
+		return s
+	}}
 }
 
 // maxPrepared bounds the cache: queries with lists of placeholders vary.
 const maxPrepared = 256
-
-func (p *preparedTx) stmt(ctx context.Context, query string) *sql.Stmt {
-	if s, ok := p.stmts[query]; ok {
-		return s
-	}
-	if len(p.stmts) >= maxPrepared {
-		return nil
-	}
-	s, err := p.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // run unprepared: the query reports its own error
-	}
-	p.stmts[query] = s
-	return s
-}
-
-func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if s := p.stmt(ctx, query); s != nil {
-		return s.ExecContext(ctx, args...)
-	}
-	return p.tx.ExecContext(ctx, query, args...)
-}
-
-func (p *preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := p.stmt(ctx, query); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
-	return p.tx.QueryContext(ctx, query, args...)
-}
-
-func (p *preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := p.stmt(ctx, query); s != nil {
-		return s.QueryRowContext(ctx, args...)
-	}
-	return p.tx.QueryRowContext(ctx, query, args...)
-}

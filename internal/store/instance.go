@@ -341,7 +341,7 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 	}
 
 	err = db.Tx(ctx, func(sqlTx *sql.Tx) error {
-		tx := &preparedTx{tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+		tx := newPreparedTx(sqlTx)
 		if err := db.checkEmpty(ctx, tx); err != nil {
 			return err
 		}

@@ -77,3 +77,31 @@ func (r readQuerier) QueryRowContext(ctx context.Context, query string, args ...
 func (r readQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return r.db.query(ctx, query, args...)
 }
+
+// stmtTx is a transaction that runs each statement prepared when lookup
+// has it ready, and unprepared when lookup returns nil.
+type stmtTx struct {
+	tx     *sql.Tx
+	lookup func(ctx context.Context, query string) *sql.Stmt
+}
+
+func (t stmtTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := t.lookup(ctx, query); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t stmtTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.lookup(ctx, query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t stmtTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := t.lookup(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}

@@ -36,7 +36,7 @@ type DB struct {
 	write *sql.DB
 
 	stmts      stmtCache
-	writeStmts writeStmts // SQLite's group transactions' (see groupTx)
+	writeStmts writeStmts // SQLite's group transactions' (see writeStmts.in)
 	group      grouper
 	// Read on every request, changed rarely: see recent.
 	site      recent[jigsaw.SiteSettings]

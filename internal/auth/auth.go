@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -177,46 +176,24 @@ func (s *Service) CreateAPIToken(ctx context.Context, u *jigsaw.User, name strin
 	return token, nil
 }
 
-// Limit is a rate limit: at most Max events per Window.
-type Limit struct {
-	Max    int
-	Window time.Duration
-}
-
 // The limits on the actions that invite abuse.
 var (
-	LoginPerIP      = Limit{Max: 20, Window: 15 * time.Minute}
-	LoginPerAccount = Limit{Max: 10, Window: 15 * time.Minute}
-	ResetPerIP      = Limit{Max: 10, Window: time.Hour}
-	ResetPerAccount = Limit{Max: 5, Window: time.Hour}
+	LoginPerIP      = jigsaw.Limit{Max: 20, Window: 15 * time.Minute}
+	LoginPerAccount = jigsaw.Limit{Max: 10, Window: 15 * time.Minute}
+	ResetPerIP      = jigsaw.Limit{Max: 10, Window: time.Hour}
+	ResetPerAccount = jigsaw.Limit{Max: 5, Window: time.Hour}
 )
 
-// Allow counts one event for key under limit and returns ETOOMANY, carrying
-// how long to wait, once the limit is passed.
-func (s *Service) Allow(ctx context.Context, key string, l Limit) error {
+// Allow counts one event for key under limit and returns ETOOMANY (a
+// *jigsaw.RateLimitError, carrying how long to wait) once the limit is
+// passed.
+func (s *Service) Allow(ctx context.Context, key string, l jigsaw.Limit) error {
 	n, end, err := s.DB.Hit(ctx, key, l.Window)
 	if err != nil {
 		return err
 	}
-	if n > l.Max {
-		wait := time.Until(end).Round(time.Second)
-		return &RateLimitError{RetryAfter: max(wait, time.Second)}
-	}
-	return nil
+	return l.Check(n, end, time.Now())
 }
-
-// RateLimitError says a limit was reached and when to try again.
-type RateLimitError struct{ RetryAfter time.Duration }
-
-func (e *RateLimitError) Error() string {
-	return "Too many attempts. Try again in " + strconv.Itoa(int(e.RetryAfter.Minutes())+1) + " minutes."
-}
-
-// RetryAfterSeconds is sent as the Retry-After header.
-func (e *RateLimitError) RetryAfterSeconds() int { return int(e.RetryAfter.Seconds()) }
-
-// Unwrap gives the error its jigsaw code.
-func (e *RateLimitError) Unwrap() error { return jigsaw.Errorf(jigsaw.ETOOMANY, "%s", e.Error()) }
 
 func truncate(s string, n int) string {
 	if len(s) > n {

@@ -26,7 +26,7 @@ func TestModeratorDigest(t *testing.T) {
 		for i := 0; i < 3; i++ {
 			s := &jigsaw.Submission{Title: "Waiting " + string(rune('A'+i)), Body: "x", Kind: jigsaw.StoryPatient, Name: "N", Email: "n@example.invalid",
 				PublishAs: jigsaw.PublishWithoutName, Agree: true}
-			id, _, err := db.SubmitStory(ctx, s, func(int64) []*jigsaw.Mail { return nil })
+			id, _, err := db.SubmitStory(ctx, s, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,7 +29,7 @@ type Transport interface {
 // Queue is the part of the store the sender needs.
 type Queue interface {
 	ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]*jigsaw.Mail, error)
-	MarkMailSent(ctx context.Context, id int64) error
+	MarkMailSent(ctx context.Context, ids ...int64) error
 	MarkMailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error
 }
 
@@ -88,9 +88,13 @@ func (s *Sender) SendDue(ctx context.Context) int {
 		if len(mails) == 0 {
 			return sent
 		}
+		// The batch's deliveries are recorded together, one write instead
+		// of one per mail; a crash before that sends them again once their
+		// claims lapse.
+		var delivered []int64
 		for _, m := range mails {
 			if ctx.Err() != nil {
-				return sent // claimed mail is retried once its lease ends
+				break // claimed mail is retried once its lease ends
 			}
 			if err := s.Transport.Send(ctx, s.From, m); err != nil {
 				retry := time.Now().Add(backoff(m.Attempts))
@@ -100,17 +104,18 @@ func (s *Sender) SendDue(ctx context.Context) int {
 				}
 				continue
 			}
-			// Record the delivery even if we are stopping: a mail sent but
-			// not marked would go out twice.
-			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			err := s.Queue.MarkMailSent(mctx, m.ID)
-			cancel()
-			if err != nil {
-				s.Log.ErrorContext(ctx, "record mail sent", "mail_id", m.ID, "error", err)
-				continue
-			}
-			sent++
+			delivered = append(delivered, m.ID)
 		}
+		// Record the deliveries even if we are stopping: a mail sent but
+		// not marked would go out twice.
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		err = s.Queue.MarkMailSent(mctx, delivered...)
+		cancel()
+		if err != nil {
+			s.Log.ErrorContext(ctx, "record mail sent", "mail_ids", delivered, "error", err)
+			continue
+		}
+		sent += len(delivered)
 	}
 	return sent
 }

@@ -74,7 +74,7 @@ func TestPrivacySweep(t *testing.T) {
 					Name: "Ophelia Marchbanks-Leakcheck", Email: "ophelia.leakcheck@example.invalid", Phone: "07700 900777",
 					PublishAs: publishAs, Agree: true}
 				s.Normalize()
-				id, _, err := a.DB.SubmitStory(ctx, s, func(int64) []*jigsaw.Mail { return nil })
+				id, _, err := a.DB.SubmitStory(ctx, s, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -71,7 +71,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Se
 	}
 	readPool, _ := db.Stats()
 	s.renders = newGate(readPool.MaxOpenConnections)
-	pages.SubmitLimit = auth.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
+	pages.SubmitLimit = jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
 	pages.ImportRuns = db
 	pages.Import = func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 		return imports.Import(ctx, db, kind, src, opt)

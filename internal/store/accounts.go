@@ -193,20 +193,28 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
 // Hit counts one event against key in the fixed window of the given length
 // containing now, and returns the count including this one. The counters
 // live in the database, so every process sharing it enforces one limit.
+// They are written lazily: a crash may forget the last few counts, which
+// costs nothing, and a request is not held for a commit of its count.
 func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
-	now := db.now()
-	start := now.Truncate(window)
-	err = db.GroupTx(ctx, false, func(tx Execer) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-			ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, start).Scan(&count); err != nil {
-			return err
-		}
-		// Old windows are of no further use; clearing them here keeps the
-		// table small without a separate job.
-		_, err := tx.ExecContext(ctx, `DELETE FROM rate_limits WHERE key = $1 AND window_start < $2`, key, start)
+	err = db.LazyTx(ctx, func(tx Execer) error {
+		count, windowEnd, err = db.hit(ctx, tx, key, window)
 		return err
 	})
-	return count, start.Add(window), err
+	return count, windowEnd, err
+}
+
+func (db *DB) hit(ctx context.Context, tx Execer, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
+	start := db.now().Truncate(window)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`, key, start).Scan(&count); err != nil {
+		return 0, time.Time{}, err
+	}
+	// Old windows are of no further use; clearing them here keeps the
+	// table small without a separate job.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rate_limits WHERE key = $1 AND window_start < $2`, key, start); err != nil {
+		return 0, time.Time{}, err
+	}
+	return count, start.Add(window), nil
 }
 
 func truncate(s string, n int) string {

@@ -65,9 +65,11 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 		return nil, nil
 	}
 	// One transaction claims the lot: the claim of each mail is conditional,
-	// so a mail another process claimed meanwhile is skipped.
+	// so a mail another process claimed meanwhile is skipped. A claim need
+	// not wait for the disk: if a crash forgets it, the mail is claimed
+	// again, as it would be once the lease ran out.
 	var out []*jigsaw.Mail
-	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.LazyTx(ctx, func(tx Execer) error {
 		out = out[:0]
 		for _, id := range ids {
 			res, err := tx.ExecContext(ctx, `UPDATE outbox SET locked_until = $1, attempts = attempts + 1
@@ -89,11 +91,22 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 	return out, err
 }
 
-// MarkMailSent records that mail id was delivered.
-func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
-	return db.GroupTx(ctx, false, func(tx Execer) error {
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = '' WHERE id = $2`, db.now(), id)
-		return err
+// MarkMailSent records that the mails ids were delivered, in one
+// transaction that does not wait for the disk: only a crash of the machine
+// within moments of the delivery could forget it (and send them again), as
+// a crash between delivering and recording could anyway.
+func (db *DB) MarkMailSent(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.LazyTx(ctx, func(tx Execer) error {
+		now := db.now()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, locked_until = NULL, last_error = '' WHERE id = $2`, now, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

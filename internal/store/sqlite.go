@@ -81,6 +81,11 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return mapSQLiteError(err, path)
 	}
+	// Group commits rely on the write-ahead log (syncLog), and readers on
+	// not being blocked by the writer.
+	if !strings.EqualFold(mode, "wal") {
+		return jigsaw.Errorf(jigsaw.EUNAVAILABLE, "SQLite database %s could not be switched to write-ahead logging (journal mode is %q); is it on a network file system?", path, mode)
+	}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
 		return mapSQLiteError(err, path)

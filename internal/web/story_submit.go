@@ -19,7 +19,7 @@ import (
 // a story and act on it through signed links, but never read anyone's
 // personal data back.
 type StoryFlow interface {
-	SubmitStory(ctx context.Context, s *jigsaw.Submission, mails func(storyID int64) []*jigsaw.Mail) (int64, bool, error)
+	SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey string, limit jigsaw.Limit, mails func(storyID int64) []*jigsaw.Mail) (int64, bool, error)
 	StoryStatus(ctx context.Context, id int64) (jigsaw.StoryStatus, string, error)
 	ConfirmStory(ctx context.Context, id int64) error
 	WithdrawStory(ctx context.Context, id int64, ip string) error
@@ -88,8 +88,12 @@ func submissionFromForm(v url.Values) (*jigsaw.Submission, jigsaw.Problems) {
 }
 
 // Submit validates and stores a submission, and queues its confirmation
-// mail, all in one transaction; it returns once the story is durable.
-func (p *Pages) Submit(ctx context.Context, s *jigsaw.Submission, formProblems jigsaw.Problems) (int64, error) {
+// mail, all in one transaction; it returns once the story is durable. The
+// story counts against SubmitLimit for the client r came from, in the same
+// transaction: a form refused as invalid does not count, a story received
+// does.
+func (p *Pages) Submit(r *http.Request, s *jigsaw.Submission, formProblems jigsaw.Problems) (int64, error) {
+	ctx := r.Context()
 	issues, err := p.Store.KeyIssues(ctx)
 	if err != nil {
 		return 0, err
@@ -109,7 +113,7 @@ func (p *Pages) Submit(ctx context.Context, s *jigsaw.Submission, formProblems j
 	if err != nil {
 		return 0, err
 	}
-	id, _, err := p.Flow.SubmitStory(ctx, s, func(id int64) []*jigsaw.Mail {
+	id, _, err := p.Flow.SubmitStory(ctx, s, "submit-ip:"+auth.ClientIP(r), p.SubmitLimit, func(id int64) []*jigsaw.Mail {
 		return []*jigsaw.Mail{p.Links.ConfirmMail(s.Email, s.Name, s.Title, id, time.Now())}
 	})
 	if err != nil {
@@ -133,14 +137,10 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	if token == "" {
 		token = newFormToken()
 	}
-	if err := p.Auth.Allow(r.Context(), "submit-ip:"+auth.ClientIP(r), p.SubmitLimit); err != nil {
-		respond.SetErrorHeaders(w, err)
-		p.renderSubmit(w, r, respond.Status(err), formFromError(r.PostForm, err), token)
-		return
-	}
 	s, problems := submissionFromForm(r.PostForm)
 	s.Token = token
-	if _, err := p.Submit(r.Context(), s, problems); err != nil {
+	if _, err := p.Submit(r, s, problems); err != nil {
+		respond.SetErrorHeaders(w, err)
 		p.renderSubmit(w, r, refusalStatus(err), formFromError(r.PostForm, err), token)
 		return
 	}

@@ -72,7 +72,7 @@ type Pages struct {
 	Mod     ModerationStore // the moderation queue
 	Links   *submit.Signer  // signed links in mails to tellers
 	// SubmitLimit bounds the stories one address may submit.
-	SubmitLimit auth.Limit
+	SubmitLimit jigsaw.Limit
 	// WakeMail, if set, asks the mail sender to send queued mail now.
 	WakeMail func()
 	Site     Site

@@ -47,7 +47,7 @@ func TestHostileStories(t *testing.T) {
 			for i, v := range xssVectors {
 				s := &jigsaw.Submission{Title: "Hostile " + strconv.Itoa(i) + " " + v, Body: "Story text follows.\n\n" + v + "\n\nEnd of story.",
 					Kind: jigsaw.StoryPatient, Area: v, Name: v, Email: "x" + strconv.Itoa(i) + "@example.invalid", PublishAs: jigsaw.PublishFullName, Agree: true}
-				id, _, err := a.DB.SubmitStory(ctx, s, func(int64) []*jigsaw.Mail { return nil })
+				id, _, err := a.DB.SubmitStory(ctx, s, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
 				if err != nil {
 					t.Fatal(err)
 				}

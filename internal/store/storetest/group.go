@@ -2,8 +2,11 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"jigsaw"
 	"jigsaw/internal/store"
@@ -63,7 +66,7 @@ func (s *suite) testSubmitStoryRecordsConsents(t *testing.T) {
 	} {
 		sub.Title, sub.Body, sub.Kind = "Waiting", "Eleven hours.", jigsaw.StoryPatient
 		sub.Name, sub.Email = "Ada", "ada@example.invalid"
-		id, _, err := db.SubmitStory(ctx, sub, func(int64) []*jigsaw.Mail { return nil })
+		id, _, err := db.SubmitStory(ctx, sub, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +112,7 @@ func (s *suite) testSubmitStoryOnce(t *testing.T) {
 			if i%4 == 3 {
 				sub.Token = "form-" + itoa(int64(i)) // others in the same groups
 			}
-			ids[i], existing[i], errs[i] = db.SubmitStory(ctx, sub, func(int64) []*jigsaw.Mail { return nil })
+			ids[i], existing[i], errs[i] = db.SubmitStory(ctx, sub, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
 		}()
 	}
 	wg.Wait()
@@ -140,5 +143,73 @@ func (s *suite) testSubmitStoryOnce(t *testing.T) {
 	q, total, err := db.ModerationQueue(ctx, jigsaw.StoryAwaitingConfirmation, 100, 0)
 	if err != nil || total != n/4+1 {
 		t.Errorf("stories awaiting confirmation: %d (%d listed), %v; want %d", total, len(q), err, n/4+1)
+	}
+}
+
+// testSubmitStoryLimit submits stories from one address past its limit:
+// the one past it is refused, saying when to try again, and stores
+// nothing; another address is not held back by it.
+func (s *suite) testSubmitStoryLimit(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	limit := jigsaw.Limit{Max: 2, Window: time.Hour}
+	submit := func(key, title string) error {
+		sub := &jigsaw.Submission{Title: title, Body: "Eleven hours.", Kind: jigsaw.StoryPatient, Name: "Ada",
+			Email: "ada@example.invalid", PublishAs: jigsaw.PublishWithoutName, Agree: true}
+		_, _, err := db.SubmitStory(ctx, sub, key, limit, func(int64) []*jigsaw.Mail { return nil })
+		return err
+	}
+	for i := range limit.Max {
+		if err := submit("submit-ip:192.0.2.1", "Within "+itoa(int64(i))); err != nil {
+			t.Fatalf("submission %d within the limit: %v", i, err)
+		}
+	}
+	for i := range 2 {
+		err := submit("submit-ip:192.0.2.1", "Past the limit")
+		var rl *jigsaw.RateLimitError
+		if !errors.As(err, &rl) || jigsaw.ErrorCode(err) != jigsaw.ETOOMANY || rl.RetryAfter <= 0 || rl.RetryAfter > limit.Window {
+			t.Fatalf("submission %d past the limit: %v, want a rate limit error with a wait within the window", i, err)
+		}
+	}
+	if err := submit("submit-ip:192.0.2.2", "Another address"); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	q, _, err := db.ModerationQueue(ctx, jigsaw.StoryAwaitingConfirmation, 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range q {
+		titles = append(titles, it.Title)
+	}
+	if len(q) != 3 || slices.Contains(titles, "Past the limit") {
+		t.Errorf("stored %q, want the two within the limit and the other address's", titles)
+	}
+}
+
+// testLazyTx checks that a lazy write is seen by the writes after it at
+// once and by reads once committed, and that rate-limit counts go on from
+// there.
+func (s *suite) testLazyTx(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	if err := db.LazyTx(ctx, func(tx store.Execer) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('lazy', 'v')`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// A group write after it commits it (with everything before it).
+	if err := db.GroupTx(ctx, false, func(tx store.Execer) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := db.GetSetting(ctx, "lazy"); err != nil || !ok || v != "v" {
+		t.Errorf("lazy write read back: %q %v %v", v, ok, err)
+	}
+	for want := 1; want <= 3; want++ {
+		n, end, err := db.Hit(ctx, "lazy-key", time.Minute)
+		if err != nil || n != want || !end.After(time.Now().Add(-time.Second)) {
+			t.Fatalf("hit %d: count %d, window end %v, %v", want, n, end, err)
+		}
 	}
 }

@@ -40,6 +40,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"SearchWindow", s.testSearchWindow},
 		{"SubmitStoryRecordsConsents", s.testSubmitStoryRecordsConsents},
 		{"SubmitStoryOnce", s.testSubmitStoryOnce},
+		{"SubmitStoryLimit", s.testSubmitStoryLimit},
+		{"LazyTx", s.testLazyTx},
 		{"ContentVersionFollowsWrites", s.testContentVersionFollowsWrites},
 		{"Settings", s.testSettings},
 		{"Optimize", s.testOptimize},

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"jigsaw"
+	"jigsaw/internal/config"
 	"jigsaw/internal/testrig"
 )
 
@@ -122,6 +124,48 @@ func TestStoryAPI(t *testing.T) {
 				if code, list := callStory(t, a, "GET", "/api/v1/stories"+tt.query, "", nil); code != 200 || list["total"] != tt.total || list["total_is_lower_bound"] != tt.bound {
 					t.Errorf("stories%s: %d total %v, lower bound %v; want %v, %v", tt.query, code, list["total"], list["total_is_lower_bound"], tt.total, tt.bound)
 				}
+			}
+		})
+	}
+}
+
+// TestStorySubmitLimit submits stories from one address past its hourly
+// limit: the one past it gets 429 with Retry-After and stores nothing, a
+// refused (invalid) story does not count, and a retry of a story already
+// received still answers with it.
+func TestStorySubmitLimit(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, func(c *config.Config) { c.SubmitPerHour = 2 })
+			if code, _ := callStory(t, a, "POST", "/api/v1/stories", `{"title": 42}`, nil); code != 400 {
+				t.Fatalf("invalid story: %d, want 400", code)
+			}
+			first := ""
+			for i := range 2 {
+				code, out := callStory(t, a, "POST", "/api/v1/stories", goodStory, map[string]string{"Idempotency-Key": "limit-" + strconv.Itoa(i)})
+				if code != 201 {
+					t.Fatalf("story %d within the limit: %d %v", i, code, out)
+				}
+				if i == 0 {
+					first = fmt.Sprint(out["id"])
+				}
+			}
+			req, _ := http.NewRequest("POST", a.URL+"/api/v1/stories", strings.NewReader(goodStory))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if ra, _ := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != 429 || ra < 1 || ra > 3600 || !strings.Contains(string(body), `"too_many"`) {
+				t.Fatalf("story past the limit: %d, Retry-After %q, %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+			}
+			if code, out := callStory(t, a, "POST", "/api/v1/stories", goodStory, map[string]string{"Idempotency-Key": "limit-0"}); code != 201 || fmt.Sprint(out["id"]) != first {
+				t.Fatalf("retry of the first story past the limit: %d %v, want 201 with id %s", code, out, first)
+			}
+			if _, n, _ := a.DB.ModerationQueue(context.Background(), "", 10, 0); n != 2 {
+				t.Fatalf("%d stories stored, want 2", n)
 			}
 		})
 	}

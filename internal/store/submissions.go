@@ -21,23 +21,15 @@ import (
 //
 // Unless limitKey is "", the story counts against limit for that key (as
 // Hit does) in the same transaction, and one past the limit is refused
-// with a *jigsaw.RateLimitError and stores nothing: counted apart, each
-// submission waited for the single writer twice.
+// with a *jigsaw.RateLimitError and stores nothing (a form sent again
+// still finds its story). Counted apart, each submission waited for the
+// single writer twice.
 func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey string, limit jigsaw.Limit, mails func(storyID int64) []*jigsaw.Mail) (id int64, existing bool, err error) {
 	// Rendered before the transaction: the writer is shared by every
 	// submission in the group.
 	publicHTML := db.html(s.Body)
 	err = db.GroupTx(ctx, true, func(tx Execer) error {
 		id = 0
-		if limitKey != "" {
-			n, end, err := db.hit(ctx, tx, limitKey, limit.Window)
-			if err != nil {
-				return err
-			}
-			if err := limit.Check(n, end, db.now()); err != nil {
-				return err
-			}
-		}
 		for _, o := range s.OrgIDs {
 			if _, err := findOrganisation(ctx, tx, "id = $1", o); err != nil {
 				return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Choose organisations from the list.",
@@ -71,6 +63,17 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 				return err
 			} else if n == 0 {
 				return errResubmitted
+			}
+		}
+		// Counted after the token, so that a form sent again is found even
+		// past the limit.
+		if limitKey != "" {
+			n, end, err := db.hit(ctx, tx, limitKey, limit.Window)
+			if err != nil {
+				return err
+			}
+			if err := limit.Check(n, end, db.now()); err != nil {
+				return err
 			}
 		}
 		for _, k := range s.KeyIssues {

@@ -251,3 +251,27 @@ func TestRightOfReply(t *testing.T) {
 		})
 	}
 }
+
+// TestStoryFormLimit posts the story form past the address's hourly limit:
+// the form comes back with 429, Retry-After and what was typed, and the
+// story is not stored.
+func TestStoryFormLimit(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			a := testrig.StartApp(t, engine, func(c *config.Config) { c.SubmitPerHour = 1 })
+			if resp, _ := postForm(t, a.Client, a.URL+"/stories/new", storyForm("limit-1"), nil); resp.StatusCode != 303 {
+				t.Fatalf("first story: %d", resp.StatusCode)
+			}
+			resp, body := postForm(t, a.Client, a.URL+"/stories/new", storyForm("limit-2"), nil)
+			if ra, _ := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != 429 || ra < 1 || ra > 3600 {
+				t.Fatalf("story past the limit: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+			}
+			if !strings.Contains(body, "Too many attempts") || !strings.Contains(body, "Eleven hours on a trolley") {
+				t.Errorf("the refused form should say why and keep the story typed:\n%s", body)
+			}
+			if _, n, _ := a.DB.ModerationQueue(context.Background(), "", 10, 0); n != 1 {
+				t.Fatalf("%d stories stored, want 1", n)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -266,8 +267,7 @@ func (db *DB) runGroup(jobs []*groupJob) {
 			return
 		}
 	}
-	defer conn.ExecContext(ctx, `PRAGMA temp_store = DEFAULT`)
-	defer conn.ExecContext(ctx, `PRAGMA synchronous = FULL`)
+	defer restorePragmas(ctx, conn)
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		finish(err)
@@ -322,6 +322,19 @@ func (db *DB) runGroup(jobs []*groupJob) {
 		db.contentChanged()
 	}
 	db.group.syncs <- b
+}
+
+// restorePragmas sets the writer back as every other transaction expects
+// it: above all synchronous=FULL, without which their commits would not
+// wait for the disk. A connection that cannot be set back is discarded,
+// and the pool opens a new one with the settings of the database's name.
+func restorePragmas(ctx context.Context, conn *sql.Conn) {
+	for _, pragma := range []string{`PRAGMA synchronous = FULL`, `PRAGMA temp_store = DEFAULT`} {
+		if _, err := conn.ExecContext(ctx, pragma); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			return
+		}
+	}
 }
 
 // writeStmts keeps the statements group transactions run prepared on

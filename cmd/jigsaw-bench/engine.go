@@ -525,50 +525,20 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 		busy := r.One.CPUBusy * float64(runtime.NumCPU())
 		r.Cap = math.Round(100*0.85*float64(runtime.NumCPU())/2*r.One.ProcCPU/busy) / 100
 	}
-	for try := 1; ; try++ {
-		if err := r.measureCapped(ctx, o, one, two, mk); err != nil {
-			r.CapErr = err.Error()
-			logf("postgres: processes not held to %.2f CPU: %v", r.Cap, err)
-			return &r, nil
-		}
-		logf("postgres: held to %.2f CPU each: one process %s (%.2f CPU); two %s (%.2f CPU)", r.Cap,
-			r.OneCapped.loadResult, r.OneCapped.ProcCPU, r.TwoCapped.loadResult, r.TwoCapped.ProcCPU)
-		// A request costing the two processes clearly more CPU than it cost
-		// one means they compete for this machine's cores and caches
-		// (with PostgreSQL and the load generator): the measure would then
-		// show the machine's limit, not whether a second process adds
-		// what the first gives. A share chosen here is lowered and the
-		// measure repeated; a share given with -proc-cpu is kept.
-		dearer := r.TwoCapped.cpuPerRequest() / r.OneCapped.cpuPerRequest()
-
-		if o.procCPU > 0 || !(dearer > 1.1) || try == 3 {
-			break
-		}
-		r.Lowered = append(r.Lowered, loweredCap{Cap: r.Cap, Ratio: r.TwoCapped.RPS() / r.OneCapped.RPS(), Dearer: dearer})
-		r.Cap = math.Round(100*r.Cap*0.8) / 100
-	}
-	return &r, nil
-}
-
-// measureCapped measures one process and then two, each held to r.Cap CPU.
-func (r *scaleResult) measureCapped(ctx context.Context, o options, one, two []*proc, mk func([]*proc) func(w, i int) *http.Request) error {
 	for i, p := range two {
 		c, err := capCPU(p.cmd.Process.Pid, fmt.Sprintf("jigsaw-bench-%d-%d", os.Getpid(), i), r.Cap)
 		if err != nil {
-			return err
+			r.CapErr = err.Error()
+			logf("postgres: processes not held to %.2f CPU: %v", r.Cap, err)
+			return &r, nil
 		}
 		defer c.release()
 	}
 	r.OneCapped = measureProcs(ctx, o, one, mk(one))
 	r.TwoCapped = measureProcs(ctx, o, two, mk(two))
-	return nil
-}
-
-// loweredCap is a CPU share the scale-out measure gave up, and why.
-type loweredCap struct {
-	Cap    float64 // CPUs each process was held to
-	Ratio  float64 // two processes' reads over one's
-	Dearer float64 // CPU per request with two processes over that with one
+	logf("postgres: held to %.2f CPU each: one process %s (%.2f CPU); two %s (%.2f CPU)", r.Cap,
+		r.OneCapped.loadResult, r.OneCapped.ProcCPU, r.TwoCapped.loadResult, r.TwoCapped.ProcCPU)
+	return &r, nil
 }
 
 // scaleResult holds the scale-out figures.
@@ -577,7 +547,6 @@ type scaleResult struct {
 	Cap                  float64 // CPUs each process was held to (0: not held)
 	CapErr               string  // why they were not, if asked to be
 	OneCapped, TwoCapped procLoad
-	Lowered              []loweredCap // shares tried first and given up, in order
 }
 
 // scaleTraffic is the traffic of scale-out run number run: story pages
@@ -601,14 +570,6 @@ func scaleTraffic(clients int, run uint64, procs []*proc, storyPath func(*rand.R
 type procLoad struct {
 	loadResult
 	ProcCPU float64
-}
-
-// cpuPerRequest is the serve processes' CPU seconds per request answered.
-func (p procLoad) cpuPerRequest() float64 {
-	if p.RPS() == 0 {
-		return 0
-	}
-	return p.ProcCPU / p.RPS()
 }
 
 func measureProcs(ctx context.Context, o options, procs []*proc, next func(w, i int) *http.Request) procLoad {

@@ -98,10 +98,6 @@ func (r *report) markdown() string {
 				fmt.Fprintf(&b, "- postgres scale-out, each serve process held to %.2f CPU (a cgroup quota, as if each ran on a small machine of its own): one process %.0f req/s using %.2f CPU (%.1f%% from its page cache), two %.0f req/s using %.2f CPU (%.1f%%) = %s (goal ≥ 1.7×: %s).\n",
 					so.Cap, so.OneCapped.RPS(), so.OneCapped.ProcCPU, 100*so.OneCapped.HitRate(), so.TwoCapped.RPS(), so.TwoCapped.ProcCPU, 100*so.TwoCapped.HitRate(),
 					ratio(so.TwoCapped.RPS(), so.OneCapped.RPS()), check(so.TwoCapped.RPS() >= 1.7*so.OneCapped.RPS()))
-				for _, l := range so.Lowered {
-					fmt.Fprintf(&b, "  - Tried first held to %.2f CPU: %.2f×, but a request cost two processes %.0f%% more CPU than it cost one (they competed for this machine with PostgreSQL and the load generator), so the share was lowered by a fifth and the measure repeated.\n",
-						l.Cap, l.Ratio, 100*(l.Dearer-1))
-				}
 			case so.CapErr != "":
 				fmt.Fprintf(&b, "- postgres scale-out with each process held to a CPU share: not measured (%s); goal ≥ 1.7× not shown.\n", so.CapErr)
 			}

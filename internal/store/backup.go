@@ -49,8 +49,10 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return os.Rename(tmp, path)
 }
 
+// syncFile fsyncs the file or directory at path. Opened read-only, which
+// fsync accepts, so that it serves directories too.
 func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 )
@@ -60,16 +59,20 @@ type groupBatch struct {
 // finish answers every job not answered yet with its own error, or else
 // err.
 func (b *groupBatch) finish(err error) {
-	for i, j := range b.jobs {
-		if b.answered[i] {
-			continue
+	for i := range b.jobs {
+		if !b.answered[i] {
+			if b.results[i] == nil {
+				b.results[i] = err
+			}
+			b.answer(i)
 		}
-		if b.results[i] == nil {
-			b.results[i] = err
-		}
-		j.done <- b.db.mapError(b.results[i])
-		b.answered[i] = true
 	}
+}
+
+// answer tells job i its outcome.
+func (b *groupBatch) answer(i int) {
+	b.jobs[i].done <- b.db.mapError(b.results[i])
+	b.answered[i] = true
 }
 
 // maxGroup bounds how many writes share a commit.
@@ -219,23 +222,11 @@ func (db *DB) runSyncs() {
 // connection closes). The first call also syncs the directory, so that
 // the log's own name survives a crash.
 func (db *DB) syncLog() error {
-	f, err := os.Open(db.path + "-wal")
-	if err != nil {
-		return fmt.Errorf("store: open the write-ahead log to sync it: %w", err)
-	}
-	err = f.Sync()
-	f.Close()
-	if err != nil {
+	if err := syncFile(db.path + "-wal"); err != nil {
 		return fmt.Errorf("store: sync the write-ahead log: %w", err)
 	}
 	if !db.group.dirSynced {
-		d, err := os.Open(filepath.Dir(db.path))
-		if err != nil {
-			return fmt.Errorf("store: open the database's directory to sync it: %w", err)
-		}
-		err = d.Sync()
-		d.Close()
-		if err != nil {
+		if err := syncFile(filepath.Dir(db.path)); err != nil {
 			return fmt.Errorf("store: sync the database's directory: %w", err)
 		}
 		db.group.dirSynced = true
@@ -261,13 +252,14 @@ func (db *DB) runGroup(jobs []*groupJob) {
 	// as its savepoint is released. Set for the group only: a migration's
 	// statement journal on the same connection can reach the size of a
 	// table. The group's commit does not wait for the disk: runSyncs does.
+	// Restored whatever happens, even if only the first was set.
+	defer restorePragmas(ctx, conn)
 	for _, pragma := range []string{`PRAGMA temp_store = MEMORY`, `PRAGMA synchronous = NORMAL`} {
 		if _, err := conn.ExecContext(ctx, pragma); err != nil {
 			finish(err)
 			return
 		}
 	}
-	defer restorePragmas(ctx, conn)
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		finish(err)
@@ -300,8 +292,7 @@ func (db *DB) runGroup(jobs []*groupJob) {
 			return
 		}
 		if j.lazy {
-			j.done <- db.mapError(results[i])
-			b.answered[i] = true
+			b.answer(i)
 		}
 	}
 	if bump {

@@ -72,7 +72,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 			if err != nil {
 				return err
 			}
-			if err := limit.Check(n, end, db.now()); err != nil {
+			if err := limit.Check(n, end, now); err != nil {
 				return err
 			}
 		}

@@ -28,7 +28,7 @@ import (
 type groupJob struct {
 	ctx  context.Context
 	bump bool
-	// lazy: answered as soon as fn ran, before the commit (LazyTx).
+	// lazy: answered once its group committed, before the fsync (LazyTx).
 	lazy bool
 	fn   func(Execer) error
 	done chan error
@@ -95,12 +95,13 @@ func (db *DB) GroupTx(ctx context.Context, bump bool, fn func(tx Execer) error) 
 	return db.enqueue(ctx, &groupJob{ctx: ctx, bump: bump, fn: fn})
 }
 
-// LazyTx runs fn in a write transaction and returns once fn ran, without
-// waiting for the commit to reach the disk: for writes whose loss in a
-// crash harms nobody, such as rate-limit counters, so that they do not hold
-// their callers for a commit. Later writes see what fn wrote at once, reads
-// once it is committed (on SQLite with its group; on PostgreSQL at once, as
-// the commit does not wait for its flush). It never changes public content.
+// LazyTx runs fn in a write transaction and returns once it committed,
+// without waiting for the commit to reach the disk: for writes whose loss
+// in a crash harms nobody, such as rate-limit counters and marks on sent
+// mail, so that they do not hold their callers for an fsync. Once it
+// returns, every read sees what fn wrote (on SQLite the group committed;
+// on PostgreSQL the commit does not wait for its flush). It never changes
+// public content.
 func (db *DB) LazyTx(ctx context.Context, fn func(tx Execer) error) error {
 	if db.Engine == Postgres {
 		return db.tx(ctx, false, func(tx *sql.Tx) error {
@@ -291,9 +292,6 @@ func (db *DB) runGroup(jobs []*groupJob) {
 			finish(err)
 			return
 		}
-		if j.lazy {
-			b.answer(i)
-		}
 	}
 	if bump {
 		if _, err := tx.ExecContext(ctx, `UPDATE content_version SET version = version + 1 WHERE id = 1`); err != nil {
@@ -311,6 +309,11 @@ func (db *DB) runGroup(jobs []*groupJob) {
 	}
 	if bump {
 		db.contentChanged()
+	}
+	for i, j := range jobs {
+		if j.lazy {
+			b.answer(i)
+		}
 	}
 	db.group.syncs <- b
 }

@@ -187,9 +187,10 @@ func (s *suite) testSubmitStoryLimit(t *testing.T) {
 	}
 }
 
-// testLazyTx checks that a lazy write is seen by the writes after it at
-// once and by reads once committed, and that rate-limit counts go on from
-// there.
+// testLazyTx checks that every read sees a lazy write once LazyTx
+// returned (a mail sender reads back the marks it just made), that a lazy
+// write's own error reaches its caller with nothing written, and that
+// rate-limit counts go on from there.
 func (s *suite) testLazyTx(t *testing.T) {
 	ctx := context.Background()
 	db := s.mustOpen(t)
@@ -199,12 +200,20 @@ func (s *suite) testLazyTx(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// A group write after it commits it (with everything before it).
-	if err := db.GroupTx(ctx, false, func(tx store.Execer) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
 	if v, ok, err := db.GetSetting(ctx, "lazy"); err != nil || !ok || v != "v" {
 		t.Errorf("lazy write read back: %q %v %v", v, ok, err)
+	}
+	boom := errors.New("boom")
+	if err := db.LazyTx(ctx, func(tx store.Execer) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('lazy-failed', 'v')`); err != nil {
+			return err
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Errorf("failed lazy write returned %v, want its own error", err)
+	}
+	if _, ok, err := db.GetSetting(ctx, "lazy-failed"); err != nil || ok {
+		t.Errorf("failed lazy write left its row: %v %v", ok, err)
 	}
 	for want := 1; want <= 3; want++ {
 		n, end, err := db.Hit(ctx, "lazy-key", time.Minute)

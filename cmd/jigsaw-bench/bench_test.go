@@ -94,6 +94,11 @@ func TestHarnessSmoke(t *testing.T) {
 	if !regexp.MustCompile(`- sqlite, 300 stories: story page [0-9.]+× of the plain server \(turns [0-9.]+×, [0-9.]+×;`).MatchString(doc) {
 		t.Errorf("no ratio for each of the story page's two turns:\n%s", doc)
 	}
+	// One and two held processes took their turns, each counted (where
+	// this machine lets the harness hold them to a CPU share).
+	if strings.Contains(doc, "held to") && !regexp.MustCompile(`\(turns [0-9.]+×, [0-9.]+×; goal ≥ 1\.7×`).MatchString(doc) {
+		t.Errorf("no ratio for each of the held scale-out's two turns:\n%s", doc)
+	}
 	if strings.Contains(doc, " 0 req in") {
 		t.Errorf("a load run made no requests:\n%s", doc)
 	}

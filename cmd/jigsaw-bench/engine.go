@@ -534,19 +534,38 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 		}
 		defer c.release()
 	}
-	r.OneCapped = measureProcs(ctx, o, one, mk(one))
-	r.TwoCapped = measureProcs(ctx, o, two, mk(two))
-	logf("postgres: held to %.2f CPU each: one process %s (%.2f CPU); two %s (%.2f CPU)", r.Cap,
-		r.OneCapped.loadResult, r.OneCapped.ProcCPU, r.TwoCapped.loadResult, r.TwoCapped.ProcCPU)
+	// One and two processes take turns, in the order one, two, two, one,
+	// so that a change in the machine's speed weighs on both alike: single
+	// runs of each gave ratios from 1.5× to 2.4× in runs of the same code.
+	for round := 1; round <= scaleRounds; round++ {
+		var oneRun, twoRun procLoad
+		if round%2 == 1 {
+			oneRun = measureProcs(ctx, o, one, mk(one))
+			twoRun = measureProcs(ctx, o, two, mk(two))
+		} else {
+			twoRun = measureProcs(ctx, o, two, mk(two))
+			oneRun = measureProcs(ctx, o, one, mk(one))
+		}
+		r.OneCapped, r.TwoCapped = r.OneCapped.merge(oneRun), r.TwoCapped.merge(twoRun)
+		if oneRun.Requests > 0 {
+			r.CappedRatios = append(r.CappedRatios, twoRun.RPS()/oneRun.RPS())
+		}
+		logf("postgres: held to %.2f CPU each, round %d: one process %s (%.2f CPU); two %s (%.2f CPU)", r.Cap, round,
+			oneRun.loadResult, oneRun.ProcCPU, twoRun.loadResult, twoRun.ProcCPU)
+	}
 	return &r, nil
 }
+
+// scaleRounds is how many turns one and two held processes take.
+const scaleRounds = 2
 
 // scaleResult holds the scale-out figures.
 type scaleResult struct {
 	One, Two             procLoad
-	Cap                  float64 // CPUs each process was held to (0: not held)
-	CapErr               string  // why they were not, if asked to be
-	OneCapped, TwoCapped procLoad
+	Cap                  float64   // CPUs each process was held to (0: not held)
+	CapErr               string    // why they were not, if asked to be
+	OneCapped, TwoCapped procLoad  // summed over the rounds
+	CappedRatios         []float64 // each round's ratio, two to one
 }
 
 // scaleTraffic is the traffic of scale-out run number run: story pages
@@ -570,6 +589,15 @@ func scaleTraffic(clients int, run uint64, procs []*proc, storyPath func(*rand.R
 type procLoad struct {
 	loadResult
 	ProcCPU float64
+}
+
+// merge sums two runs; the CPU used is averaged over their time.
+func (p procLoad) merge(o procLoad) procLoad {
+	m := procLoad{loadResult: p.loadResult.merge(o.loadResult)}
+	if d := m.Duration.Seconds(); d > 0 {
+		m.ProcCPU = (p.ProcCPU*p.Duration.Seconds() + o.ProcCPU*o.Duration.Seconds()) / d
+	}
+	return m
 }
 
 func measureProcs(ctx context.Context, o options, procs []*proc, next func(w, i int) *http.Request) procLoad {

@@ -79,12 +79,8 @@ func (r *report) markdown() string {
 		if s.Size != o.sizes[len(o.sizes)-1] {
 			continue
 		}
-		turns := make([]string, len(s.StoryRatios))
-		for i, r := range s.StoryRatios {
-			turns[i] = fmt.Sprintf("%.2f×", r)
-		}
 		fmt.Fprintf(&b, "- %s, %d stories: story page %s of the plain server (turns %s; goal ≥ 0.5×: %s); search p99 %s (goal ≤ 30 ms: %s); idle RSS %.1f MB (goal ≤ 40 MB: %s).\n",
-			s.Engine, s.Size, ratio(s.StoryPage.RPS(), s.StoryBaseline.RPS()), strings.Join(turns, ", "), check(s.StoryPage.RPS() >= 0.5*s.StoryBaseline.RPS()),
+			s.Engine, s.Size, ratio(s.StoryPage.RPS(), s.StoryBaseline.RPS()), turnRatios(s.StoryRatios), check(s.StoryPage.RPS() >= 0.5*s.StoryBaseline.RPS()),
 			ms(s.SearchJigsaw.P99), check(s.SearchJigsaw.P99 <= 30*time.Millisecond), s.IdleRSS, check(s.IdleRSS <= 40))
 		if s.Soak != nil {
 			fmt.Fprintf(&b, "- %s soak: %d clients for %s: %s (goal 0 errors, p99 < 200 ms: %s).\n", s.Engine, o.soakClients, o.soak, s.Soak,
@@ -95,9 +91,9 @@ func (r *report) markdown() string {
 				so.One.RPS(), 100*so.One.HitRate(), so.Two.RPS(), 100*so.Two.HitRate(), ratio(so.Two.RPS(), so.One.RPS()), runtime.NumCPU(), 100*so.One.CPUBusy, 100*so.Two.CPUBusy)
 			switch {
 			case so.Cap > 0:
-				fmt.Fprintf(&b, "- postgres scale-out, each serve process held to %.2f CPU (a cgroup quota, as if each ran on a small machine of its own): one process %.0f req/s using %.2f CPU (%.1f%% from its page cache), two %.0f req/s using %.2f CPU (%.1f%%) = %s (goal ≥ 1.7×: %s).\n",
-					so.Cap, so.OneCapped.RPS(), so.OneCapped.ProcCPU, 100*so.OneCapped.HitRate(), so.TwoCapped.RPS(), so.TwoCapped.ProcCPU, 100*so.TwoCapped.HitRate(),
-					ratio(so.TwoCapped.RPS(), so.OneCapped.RPS()), check(so.TwoCapped.RPS() >= 1.7*so.OneCapped.RPS()))
+				fmt.Fprintf(&b, "- postgres scale-out, each serve process held to %.2f CPU (a cgroup quota, as if each ran on a small machine of its own), %d turns each in the order one, two, two, one: one process %.0f req/s using %.2f CPU (%.1f%% from its page cache), two %.0f req/s using %.2f CPU (%.1f%%) = %s (turns %s; goal ≥ 1.7×: %s).\n",
+					so.Cap, len(so.CappedRatios), so.OneCapped.RPS(), so.OneCapped.ProcCPU, 100*so.OneCapped.HitRate(), so.TwoCapped.RPS(), so.TwoCapped.ProcCPU, 100*so.TwoCapped.HitRate(),
+					ratio(so.TwoCapped.RPS(), so.OneCapped.RPS()), turnRatios(so.CappedRatios), check(so.TwoCapped.RPS() >= 1.7*so.OneCapped.RPS()))
 			case so.CapErr != "":
 				fmt.Fprintf(&b, "- postgres scale-out with each process held to a CPU share: not measured (%s); goal ≥ 1.7× not shown.\n", so.CapErr)
 			}
@@ -187,4 +183,13 @@ func (r *report) write(path string) error {
 	}
 	logf("writing %s", path)
 	return os.WriteFile(path, []byte(doc), 0o644)
+}
+
+// turnRatios lists the ratios of a measure's turns.
+func turnRatios(rs []float64) string {
+	turns := make([]string, len(rs))
+	for i, r := range rs {
+		turns[i] = fmt.Sprintf("%.2f×", r)
+	}
+	return strings.Join(turns, ", ")
 }

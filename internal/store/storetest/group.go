@@ -153,16 +153,25 @@ func (s *suite) testSubmitStoryLimit(t *testing.T) {
 	ctx := context.Background()
 	db := s.mustOpen(t)
 	limit := jigsaw.Limit{Max: 2, Window: time.Hour}
-	submit := func(key, title string) error {
+	submitForm := func(key, title, token string) (int64, bool, error) {
 		sub := &jigsaw.Submission{Title: title, Body: "Eleven hours.", Kind: jigsaw.StoryPatient, Name: "Ada",
-			Email: "ada@example.invalid", PublishAs: jigsaw.PublishWithoutName, Agree: true}
-		_, _, err := db.SubmitStory(ctx, sub, key, limit, func(int64) []*jigsaw.Mail { return nil })
+			Email: "ada@example.invalid", PublishAs: jigsaw.PublishWithoutName, Agree: true, Token: token}
+		return db.SubmitStory(ctx, sub, key, limit, func(int64) []*jigsaw.Mail { return nil })
+	}
+	submit := func(key, title string) error {
+		_, _, err := submitForm(key, title, "")
 		return err
 	}
-	for i := range limit.Max {
-		if err := submit("submit-ip:192.0.2.1", "Within "+itoa(int64(i))); err != nil {
-			t.Fatalf("submission %d within the limit: %v", i, err)
-		}
+	firstID, _, err := submitForm("submit-ip:192.0.2.1", "Within 0", "form-0")
+	if err != nil {
+		t.Fatalf("submission 0 within the limit: %v", err)
+	}
+	if err := submit("submit-ip:192.0.2.1", "Within 1"); err != nil {
+		t.Fatalf("submission 1 within the limit: %v", err)
+	}
+	// The first form sent again past the limit still finds its story.
+	if id, existing, err := submitForm("submit-ip:192.0.2.1", "Within 0", "form-0"); err != nil || !existing || id != firstID {
+		t.Errorf("first form sent again past the limit: %d %v %v, want story %d found", id, existing, err, firstID)
 	}
 	for i := range 2 {
 		err := submit("submit-ip:192.0.2.1", "Past the limit")

@@ -20,9 +20,9 @@ import (
 // only once it is on disk.
 //
 // Unless limitKey is "", the story counts against limit for that key (as
-// Hit does) in the same transaction, and one past the limit is refused
-// with a *jigsaw.RateLimitError and stores nothing (a form sent again
-// still finds its story).
+// Hit does; on SQLite in the same transaction), and one past the limit is
+// refused with a *jigsaw.RateLimitError and stores nothing (a form sent
+// again still finds its story).
 func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey string, limit jigsaw.Limit, mails func(storyID int64) []*jigsaw.Mail) (id int64, existing bool, err error) {
 	// On SQLite the count is taken inside the submission's own job:
 	// counted apart, each submission waited for the single writer twice.
@@ -33,9 +33,10 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 	// fsync in turn (220/s in the harness). There the count comes first, in
 	// a transaction that does not wait for the disk (Hit), once a form sent
 	// again has been looked for.
+	countInJob := limitKey != ""
 	if db.Engine == Postgres && limitKey != "" {
 		if s.Token != "" {
-			err := db.queryRow(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
+			id, err := db.submittedStory(ctx, s.Token)
 			if err == nil {
 				return id, true, nil
 			}
@@ -50,7 +51,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 		if err := limit.Check(n, end, db.now()); err != nil {
 			return 0, false, err
 		}
-		limitKey = ""
+		countInJob = false
 	}
 	// Rendered before the transaction: the writer is shared by every
 	// submission in the group.
@@ -98,7 +99,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 		}
 		// Counted after the token, so that a form sent again is found even
 		// past the limit.
-		if limitKey != "" {
+		if countInJob {
 			n, end, err := db.hit(ctx, tx, limitKey, limit.Window)
 			if err != nil {
 				return err
@@ -142,10 +143,16 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 	})
 	if errors.Is(err, errResubmitted) {
 		// Committed by now, whether in an earlier group or in this one.
-		err = db.queryRow(ctx, `SELECT story_id FROM submissions WHERE token = $1`, s.Token).Scan(&id)
+		id, err = db.submittedStory(ctx, s.Token)
 		return id, err == nil, db.mapError(err)
 	}
 	return id, false, err
+}
+
+// submittedStory returns the story stored from the form with this token.
+func (db *DB) submittedStory(ctx context.Context, token string) (id int64, err error) {
+	err = db.queryRow(ctx, `SELECT story_id FROM submissions WHERE token = $1`, token).Scan(&id)
+	return id, err
 }
 
 // errResubmitted undoes a submission whose form was already submitted.

@@ -104,12 +104,15 @@ func (db *DB) GroupTx(ctx context.Context, bump bool, fn func(tx Execer) error) 
 // public content.
 func (db *DB) LazyTx(ctx context.Context, fn func(tx Execer) error) error {
 	if db.Engine == Postgres {
-		return db.tx(ctx, false, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-				return err
-			}
-			return fn(tx)
-		})
+		tx, err := db.lazy.BeginTx(ctx, nil)
+		if err != nil {
+			return db.mapError(err)
+		}
+		defer tx.Rollback()
+		if err := fn(tx); err != nil {
+			return db.mapError(err)
+		}
+		return db.mapError(tx.Commit())
 	}
 	return db.enqueue(ctx, &groupJob{ctx: ctx, lazy: true, fn: fn})
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -23,18 +25,35 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, jigsaw.Errorf(jigsaw.EINVALID, "The PostgreSQL URL in --db is malformed.")
 	}
 	desc := fmt.Sprintf("PostgreSQL database %q on %s:%d", cfg.Database, cfg.Host, cfg.Port)
-	sqldb := stdlib.OpenDB(*cfg)
-	sqldb.SetMaxOpenConns(20)
-	sqldb.SetMaxIdleConns(20)
-	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-
+	// Reads are CPU work on this process and on the server, so a pool about
+	// the size of the machine serves them best: on two cores, 4 connections
+	// read uniformly drawn story pages at 1.4 times the rate of 20 (fewer
+	// backends to switch between, each with its shared buffers mapped).
+	// Durable writes mostly wait for the disk and get a larger pool of
+	// their own, so that concurrent commits share their flushes.
+	read := pgPool(cfg, max(4, runtime.GOMAXPROCS(0)))
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := sqldb.PingContext(pctx); err != nil {
-		sqldb.Close()
+	if err := read.PingContext(pctx); err != nil {
+		read.Close()
 		return nil, &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("Cannot reach %s as user %q: %s", desc, cfg.User, pgReason(err))}
 	}
-	return &DB{Engine: Postgres, read: sqldb, write: sqldb, desc: desc, dsn: dsn}, nil
+	// Writes whose loss in a crash harms nobody (LazyTx) go through
+	// connections that do not wait for the disk at commit, so that a
+	// one-statement write commits in its only round trip.
+	lcfg := cfg.Copy()
+	lcfg.RuntimeParams["synchronous_commit"] = "off"
+	return &DB{Engine: Postgres, read: read, write: pgPool(cfg, 20), lazy: pgPool(lcfg, 4), desc: desc, dsn: dsn}, nil
+}
+
+// pgPool opens a pool of at most n connections to the database of cfg;
+// they are opened when first needed.
+func pgPool(cfg *pgx.ConnConfig, n int) *sql.DB {
+	p := stdlib.OpenDB(*cfg)
+	p.SetMaxOpenConns(n)
+	p.SetMaxIdleConns(n)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	return p
 }
 
 // pgReason shortens a connection error to its cause, without the connection

@@ -29,11 +29,14 @@ type DB struct {
 	Engine string
 
 	// read serves queries; write serves transactions that change data. On
-	// PostgreSQL they are the same pool. On SQLite the writer is a single
-	// connection, because SQLite admits one writer at a time and queuing in
-	// Go is fairer and cheaper than spinning on the busy timeout.
+	// PostgreSQL they are two pools (see openPostgres). On SQLite the writer
+	// is a single connection, because SQLite admits one writer at a time and
+	// queuing in Go is fairer and cheaper than spinning on the busy timeout.
 	read  *sql.DB
 	write *sql.DB
+	// lazy serves LazyTx on PostgreSQL: its sessions commit without waiting
+	// for the disk (synchronous_commit off). Nil on SQLite.
+	lazy *sql.DB
 
 	stmts      stmtCache
 	writeStmts writeStmts // SQLite's group transactions' (see writeStmts.in)
@@ -88,9 +91,11 @@ func (db *DB) Close() error {
 	db.stmts.close()
 	db.writeStmts.close()
 	err := db.read.Close()
-	if db.write != db.read {
-		if werr := db.write.Close(); err == nil {
-			err = werr
+	for _, other := range []*sql.DB{db.write, db.lazy} {
+		if other != nil && other != db.read {
+			if cerr := other.Close(); err == nil {
+				err = cerr
+			}
 		}
 	}
 	return err

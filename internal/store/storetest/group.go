@@ -199,7 +199,8 @@ func (s *suite) testSubmitStoryLimit(t *testing.T) {
 // testLazyTx checks that every read sees a lazy write once LazyTx
 // returned (a mail sender reads back the marks it just made), that a lazy
 // write's own error reaches its caller with nothing written, and that
-// rate-limit counts go on from there.
+// rate-limit counts go on from there, starting again in a new window that
+// clears the old ones.
 func (s *suite) testLazyTx(t *testing.T) {
 	ctx := context.Background()
 	db := s.mustOpen(t)
@@ -229,5 +230,16 @@ func (s *suite) testLazyTx(t *testing.T) {
 		if err != nil || n != want || !end.After(time.Now().Add(-time.Second)) {
 			t.Fatalf("hit %d: count %d, window end %v, %v", want, n, end, err)
 		}
+	}
+	later := time.Now().Add(2 * time.Minute)
+	db.Now = func() time.Time { return later }
+	if n, end, err := db.Hit(ctx, "lazy-key", time.Minute); err != nil || n != 1 || !end.After(later) {
+		t.Fatalf("first hit of a later window: count %d, window end %v, %v", n, end, err)
+	}
+	var windows int
+	if err := db.LazyTx(ctx, func(tx store.Execer) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM rate_limits WHERE key = 'lazy-key'`).Scan(&windows)
+	}); err != nil || windows != 1 {
+		t.Errorf("windows kept for the key: %d, %v; want only the current one", windows, err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"time"
 
@@ -25,17 +24,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, jigsaw.Errorf(jigsaw.EINVALID, "The PostgreSQL URL in --db is malformed.")
 	}
 	desc := fmt.Sprintf("PostgreSQL database %q on %s:%d", cfg.Database, cfg.Host, cfg.Port)
-	// Reads are CPU work on this process and on the server, so a pool about
-	// the size of the machine serves them best: on two cores, 4 connections
-	// read uniformly drawn story pages at 1.4 times the rate of 20 (fewer
-	// backends to switch between, each with its shared buffers mapped).
-	// Durable writes mostly wait for the disk and get a larger pool of
-	// their own, so that concurrent commits share their flushes.
-	read := pgPool(cfg, max(4, runtime.GOMAXPROCS(0)))
+	sqldb := pgPool(cfg, 20)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := read.PingContext(pctx); err != nil {
-		read.Close()
+	if err := sqldb.PingContext(pctx); err != nil {
+		sqldb.Close()
 		return nil, &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("Cannot reach %s as user %q: %s", desc, cfg.User, pgReason(err))}
 	}
 	// Writes whose loss in a crash harms nobody (LazyTx) go through
@@ -43,7 +36,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	// one-statement write commits in its only round trip.
 	lcfg := cfg.Copy()
 	lcfg.RuntimeParams["synchronous_commit"] = "off"
-	return &DB{Engine: Postgres, read: read, write: pgPool(cfg, 20), lazy: pgPool(lcfg, 4), desc: desc, dsn: dsn}, nil
+	return &DB{Engine: Postgres, read: sqldb, write: sqldb, lazy: pgPool(lcfg, 4), desc: desc, dsn: dsn}, nil
 }
 
 // pgPool opens a pool of at most n connections to the database of cfg;

@@ -29,9 +29,9 @@ type DB struct {
 	Engine string
 
 	// read serves queries; write serves transactions that change data. On
-	// PostgreSQL they are two pools (see openPostgres). On SQLite the writer
-	// is a single connection, because SQLite admits one writer at a time and
-	// queuing in Go is fairer and cheaper than spinning on the busy timeout.
+	// PostgreSQL they are the same pool. On SQLite the writer is a single
+	// connection, because SQLite admits one writer at a time and queuing in
+	// Go is fairer and cheaper than spinning on the busy timeout.
 	read  *sql.DB
 	write *sql.DB
 	// lazy serves LazyTx on PostgreSQL: its sessions commit without waiting

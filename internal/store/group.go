@@ -104,15 +104,7 @@ func (db *DB) GroupTx(ctx context.Context, bump bool, fn func(tx Execer) error) 
 // public content.
 func (db *DB) LazyTx(ctx context.Context, fn func(tx Execer) error) error {
 	if db.Engine == Postgres {
-		tx, err := db.lazy.BeginTx(ctx, nil)
-		if err != nil {
-			return db.mapError(err)
-		}
-		defer tx.Rollback()
-		if err := fn(tx); err != nil {
-			return db.mapError(err)
-		}
-		return db.mapError(tx.Commit())
+		return db.txOn(ctx, db.lazy, false, func(tx *sql.Tx) error { return fn(tx) })
 	}
 	return db.enqueue(ctx, &groupJob{ctx: ctx, lazy: true, fn: fn})
 }

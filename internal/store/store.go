@@ -174,7 +174,13 @@ func (db *DB) QuietTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 func (db *DB) tx(ctx context.Context, bump bool, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	return db.txOn(ctx, db.write, bump, fn)
+}
+
+// txOn runs fn in a transaction on pool, bumping the content version with
+// it if bump is set.
+func (db *DB) txOn(ctx context.Context, pool *sql.DB, bump bool, fn func(tx *sql.Tx) error) error {
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return db.mapError(err)
 	}

@@ -197,15 +197,11 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
 // costs nothing, and a request is not held for a commit of its count.
 func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
 	if db.Engine == Postgres {
-		// One statement, committed on its own: the key's counter row is
-		// locked for no round trip to this process.
-		start := db.now().Truncate(window)
-		err = db.lazy.QueryRowContext(ctx, `WITH old AS (DELETE FROM rate_limits WHERE key = $1 AND window_start < $2)
-			`+hitUpsert, key, start).Scan(&count)
-		if err != nil {
-			return 0, time.Time{}, db.mapError(err)
-		}
-		return count, start.Add(window), nil
+		// One statement on a connection that does not wait for the disk,
+		// committed on its own: the key's counter row is locked for no round
+		// trip to this process.
+		count, windowEnd, err = db.hit(ctx, db.lazy, key, window)
+		return count, windowEnd, db.mapError(err)
 	}
 	err = db.LazyTx(ctx, func(tx Execer) error {
 		count, windowEnd, err = db.hit(ctx, tx, key, window)
@@ -214,18 +210,21 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count 
 	return count, windowEnd, err
 }
 
-// hitUpsert counts one event against key ($1) in the window starting at $2.
-const hitUpsert = `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
-	ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`
-
-func (db *DB) hit(ctx context.Context, tx Execer, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
+// hit counts one event against key through x and clears the key's old
+// windows, which are of no further use (the table stays small without a
+// separate job): on PostgreSQL in the same statement, on SQLite (inside a
+// group job) in a second one.
+func (db *DB) hit(ctx context.Context, x Execer, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
 	start := db.now().Truncate(window)
-	if err := tx.QueryRowContext(ctx, hitUpsert, key, start).Scan(&count); err != nil {
-		return 0, time.Time{}, err
+	const upsert = `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+	ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`
+	const clear = `DELETE FROM rate_limits WHERE key = $1 AND window_start < $2`
+	if db.Engine == Postgres {
+		err = x.QueryRowContext(ctx, `WITH old AS (`+clear+`) `+upsert, key, start).Scan(&count)
+	} else if err = x.QueryRowContext(ctx, upsert, key, start).Scan(&count); err == nil {
+		_, err = x.ExecContext(ctx, clear, key, start)
 	}
-	// Old windows are of no further use; clearing them here keeps the
-	// table small without a separate job.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM rate_limits WHERE key = $1 AND window_start < $2`, key, start); err != nil {
+	if err != nil {
 		return 0, time.Time{}, err
 	}
 	return count, start.Add(window), nil

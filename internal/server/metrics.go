@@ -115,6 +115,9 @@ func (m *Metrics) write(w io.Writer, db *store.DB, cache *pageCache, version str
 	}
 	m.mu.Unlock()
 
+	queries, pages := db.StoryPageReads()
+	fmt.Fprintf(w, "# HELP jigsaw_db_story_page_queries_total Queries that read story pages (PostgreSQL; one reads every page asked for meanwhile).\n# TYPE jigsaw_db_story_page_queries_total counter\njigsaw_db_story_page_queries_total %d\n", queries)
+	fmt.Fprintf(w, "# HELP jigsaw_db_story_pages_read_total Story pages those queries were asked for.\n# TYPE jigsaw_db_story_pages_read_total counter\njigsaw_db_story_pages_read_total %d\n", pages)
 	read, write := db.Stats()
 	fmt.Fprintf(w, "# HELP jigsaw_db_connections Database connections by pool and state.\n# TYPE jigsaw_db_connections gauge\n")
 	for _, p := range []struct {

@@ -36,7 +36,9 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	// one-statement write commits in its only round trip.
 	lcfg := cfg.Copy()
 	lcfg.RuntimeParams["synchronous_commit"] = "off"
-	return &DB{Engine: Postgres, read: sqldb, write: sqldb, lazy: pgPool(lcfg, 4), desc: desc, dsn: dsn}, nil
+	db := &DB{Engine: Postgres, read: sqldb, write: sqldb, lazy: pgPool(lcfg, 4), desc: desc, dsn: dsn}
+	db.pages = newPageBatcher(db.findStoryPages)
+	return db, nil
 }
 
 // pgPool opens a pool of at most n connections to the database of cfg;

@@ -37,6 +37,8 @@ type DB struct {
 	// lazy serves LazyTx on PostgreSQL: its sessions commit without waiting
 	// for the disk (synchronous_commit off). Nil on SQLite.
 	lazy *sql.DB
+	// pages batches story pages' reads on PostgreSQL; nil on SQLite.
+	pages *pageBatcher
 
 	stmts      stmtCache
 	writeStmts writeStmts // SQLite's group transactions' (see writeStmts.in)

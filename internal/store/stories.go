@@ -111,9 +111,36 @@ func publicStorySelectWith(engine, markdown string) string {
 // FindPublicStoryPage implements jigsaw.PublicStoryService. On PostgreSQL a
 // story's Markdown and HTML are each compressed out of its row (TOAST), and
 // reading one costs an index lookup, a page and its decompression;
-// octet_length takes the HTML's size from the pointer alone.
+// octet_length takes the HTML's size from the pointer alone. PostgreSQL reads
+// the pages asked for at the same time together (pageBatcher).
 func (db *DB) FindPublicStoryPage(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
-	return db.findPublicStory(ctx, `SELECT `+storyPageSelects[db.Engine]+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+	if db.pages == nil {
+		return db.findPublicStory(ctx, `SELECT `+storyPageSelects[db.Engine]+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+	}
+	s, err := db.pages.get(ctx, id)
+	if err == nil && s == nil {
+		err = jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+	}
+	return s, err
+}
+
+// findStoryPages reads the published stories among ids for their pages, in
+// one query (PostgreSQL's).
+func (db *DB) findStoryPages(ctx context.Context, ids []int64) (map[int64]*jigsaw.PublicStory, error) {
+	rows, err := db.query(ctx, `SELECT `+storyPageSelects[db.Engine]+` FROM stories s WHERE s.id = ANY($1) AND s.status = 'published'`, ids)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	defer rows.Close()
+	found := make(map[int64]*jigsaw.PublicStory, len(ids))
+	for rows.Next() {
+		s, err := scanPublicStory(rows)
+		if err != nil {
+			return nil, db.mapError(err)
+		}
+		found[s.ID] = s
+	}
+	return found, db.mapError(rows.Err())
 }
 
 // storyLinks is the JSON of a story's public links (stories.public_links on

@@ -30,6 +30,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"OrganisationParentCycle", s.testOrganisationParentCycle},
 		{"OrganisationFilter", s.testOrganisationFilter},
 		{"StoryPublicViews", s.testStoryPublicViews},
+		{"StoryPagesAtOnce", s.testStoryPagesAtOnce},
 		{"StoryFilters", s.testStoryFilters},
 		{"StoryCreateIsAtomic", s.testStoryCreateIsAtomic},
 		{"CountCaps", s.testCountCaps},

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,6 +129,71 @@ func (s *suite) testStoryPublicViews(t *testing.T) {
 	full.Body = ""
 	if !reflect.DeepEqual(page, full) {
 		t.Fatalf("FindPublicStoryPage with stored HTML:\n got %+v\nwant %+v", page, full)
+	}
+}
+
+// testStoryPagesAtOnce: story pages asked for all at once (which
+// PostgreSQL reads several to a query) each get their own story, and a story
+// not published is not found, even when read in the same query as others.
+func (s *suite) testStoryPagesAtOnce(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	want := map[int64]string{} // id → title; "" when not published
+	for i := range 24 {
+		status := jigsaw.StoryPublished
+		if i%4 == 3 {
+			status = jigsaw.StoryAwaitingReview
+		}
+		f := newStory(fmt.Sprintf("Story number %d", i), status, time.Date(2025, 2, 1, 0, i, 0, 0, time.UTC))
+		mustCreateStory(t, db, &f)
+		if status == jigsaw.StoryPublished {
+			want[f.story.ID] = f.story.Title
+		} else {
+			want[f.story.ID] = ""
+		}
+	}
+	want[999999] = "" // no such story
+	ids := make([]int64, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	for round := 0; ; round++ {
+		var wg sync.WaitGroup
+		errs := make(chan error, 48*len(ids))
+		for g := range 48 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range ids {
+					id := ids[(g+k)%len(ids)]
+					page, err := db.FindPublicStoryPage(ctx, id)
+					switch {
+					case want[id] == "" && jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND:
+						errs <- fmt.Errorf("story %d is not published, yet its page gave %+v, %v", id, page, err)
+					case want[id] != "" && (err != nil || page.ID != id || page.Title != want[id] || page.BodyHTML == "" && page.Body == ""):
+						errs <- fmt.Errorf("story %d (%q): got %+v, %v", id, want[id], page, err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		queries, pages := db.StoryPageReads()
+		if db.Engine == store.SQLite {
+			if queries != 0 || pages != 0 {
+				t.Fatalf("SQLite counted %d page queries for %d pages; it batches none", queries, pages)
+			}
+			return
+		}
+		if pages > queries {
+			return // some query read several pages: the batched path was met
+		}
+		if round == 10 {
+			t.Fatalf("%d rounds of 48 readers at once: %d queries for %d pages, none read two", round+1, queries, pages)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,7 @@ func (b *pageBatcher) run(ctx context.Context, batch []*pageWait) {
 	}
 	b.queries.Add(1)
 	b.pages.Add(uint64(len(ids)))
-	found, err := b.fetch(ctx, ids)
+	found, err := b.fetchOnce(ctx, ids)
 	for _, w := range batch {
 		w.story, w.err = found[w.id], err
 		close(w.done)
@@ -102,6 +103,18 @@ func (b *pageBatcher) run(ctx context.Context, batch []*pageWait) {
 		defer cancel()
 		b.run(ctx, next)
 	}()
+}
+
+// fetchOnce is fetch, its panic turned into an error: a batch whose query
+// panicked must still answer its waiters and free its runner, or every
+// story page would wait behind it.
+func (b *pageBatcher) fetchOnce(ctx context.Context, ids []int64) (found map[int64]*jigsaw.PublicStory, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			found, err = nil, fmt.Errorf("reading story pages %v: %v", ids, p)
+		}
+	}()
+	return b.fetch(ctx, ids)
 }
 
 // pageBatchTimeout bounds a batch's query, which no one request may cancel.

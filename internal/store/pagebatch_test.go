@@ -30,6 +30,9 @@ func TestPageBatcher(t *testing.T) {
 			if id == 13 {
 				return nil, errors.New("broken")
 			}
+			if id == 666 {
+				panic("a bug")
+			}
 			if id%2 == 1 {
 				found[id] = &jigsaw.PublicStory{ID: id}
 			}
@@ -70,8 +73,10 @@ func TestPageBatcher(t *testing.T) {
 		t.Fatalf("batches %v, want [1] then the three queued in one", batches)
 	}
 	mu.Unlock()
-	if a := <-ask(13); a.err == nil {
-		t.Fatalf("a failed query answered %+v", a)
+	for _, id := range []int64{13, 666} {
+		if a := <-ask(id); a.err == nil {
+			t.Fatalf("a failed query answered %+v", a)
+		}
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

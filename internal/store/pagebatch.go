@@ -20,11 +20,11 @@ import (
 // group commit takes every write. Alone, a request runs its query at once:
 // a batch forms only while the runners are busy, so it adds no wait.
 //
-// Runners are one per CPU and one more, so that a query is running while
-// another's rows are decoded. Measured on a million stories (two CPUs,
-// docs/benchmarks.md): uncached story pages at 1.2–1.7× the rate of a query
-// each on a pool of 20, more batching (fewer runners) faster still until
-// one runner left the CPUs idle.
+// Runners are one per CPU (at least two). By hand on a million stories (two
+// CPUs, docs/benchmarks.md): uncached story pages at 1.2–1.7× the rate of a
+// query each on the pool of 20; with two runners a query read 2.5 pages on
+// average under the real-world mix and the mix went at 0.47–0.57× the plain
+// server, with three 1.8 pages and 0.45–0.52×; one runner left the CPUs idle.
 type pageBatcher struct {
 	mu      sync.Mutex
 	running int
@@ -37,7 +37,7 @@ type pageBatcher struct {
 }
 
 func newPageBatcher(fetch func(ctx context.Context, ids []int64) (map[int64]*jigsaw.PublicStory, error)) *pageBatcher {
-	return &pageBatcher{runners: runtime.GOMAXPROCS(0) + 1, fetch: fetch}
+	return &pageBatcher{runners: max(2, runtime.GOMAXPROCS(0)), fetch: fetch}
 }
 
 type pageWait struct {

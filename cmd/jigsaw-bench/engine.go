@@ -525,8 +525,7 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 	// cache is full; the second meets such traffic first (its connections,
 	// statements and templates) and is warmed until its page cache is full
 	// too. Measured while it filled, every page it kept was memory fresh
-	// from the kernel, whose page faults cost the second process 1.1 a
-	// request and a third of its CPU (0.07 a request once full).
+	// from the kernel: 1.1 page faults a request, against 0.07 once full.
 	for runs := 0; runs < maxWarmRuns; runs++ {
 		warm := load(ctx, o.concurrency, o.duration, 0, mk([]*proc{second}))
 		logf("postgres: warming up the second process %s; %s", warm, pageCacheLine(second))

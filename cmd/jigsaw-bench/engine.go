@@ -160,32 +160,27 @@ func (p *proc) url(path string) string { return "http://" + p.addr + path }
 // pageCacheLine says what the server's page cache holds and has done, from
 // its /metrics.
 func pageCacheLine(p *proc) string {
+	line, _ := pageCacheState(p)
+	return line
+}
+
+// pageCacheState is pageCacheLine and whether the page cache has begun to
+// evict pages to make room (is full), from one reading of /metrics.
+func pageCacheState(p *proc) (line string, full bool) {
 	m, err := get(p.url("/metrics"))
 	if err != nil {
-		return "page cache: " + err.Error()
+		return "page cache: " + err.Error(), false
 	}
 	var figures []string
 	for _, line := range strings.Split(string(m.body), "\n") {
 		if f, ok := strings.CutPrefix(line, "jigsaw_page_cache_"); ok {
 			figures = append(figures, f)
+			if v, ok := strings.CutPrefix(f, "evictions_total "); ok {
+				full = v != "0"
+			}
 		}
 	}
-	return "page cache: " + strings.Join(figures, ", ")
-}
-
-// pageCacheFull reports whether the server's page cache has begun to
-// evict pages to make room.
-func pageCacheFull(p *proc) bool {
-	m, err := get(p.url("/metrics"))
-	if err != nil {
-		return false
-	}
-	for _, line := range strings.Split(string(m.body), "\n") {
-		if v, ok := strings.CutPrefix(line, "jigsaw_page_cache_evictions_total "); ok {
-			return v != "0"
-		}
-	}
-	return false
+	return "page cache: " + strings.Join(figures, ", "), full
 }
 
 func get(u string) (response, error) {
@@ -241,14 +236,24 @@ const maxWarmRuns = 10
 // point to the share of answers from the page cache, and returns how many
 // runs it took.
 func warmUp(ctx context.Context, o options, what string, next func(worker, i int) *http.Request) (runs int) {
-	for prev := -1.0; runs < maxWarmRuns; {
+	prev := -1.0
+	return warmUntil(ctx, o, what, next, func(warm loadResult) bool {
+		rose := warm.HitRate()-prev >= 0.005
+		prev = warm.HitRate()
+		return !rose
+	})
+}
+
+// warmUntil runs next's traffic unmeasured until done says a run was the
+// last needed, at most maxWarmRuns times, and returns how many runs it took.
+func warmUntil(ctx context.Context, o options, what string, next func(worker, i int) *http.Request, done func(loadResult) bool) (runs int) {
+	for runs < maxWarmRuns {
 		warm := load(ctx, o.concurrency, o.duration, 0, next)
 		runs++
 		logf("%s: warming up %s", what, warm)
-		if warm.HitRate()-prev < 0.005 {
+		if done(warm) {
 			break
 		}
-		prev = warm.HitRate()
 	}
 	return runs
 }
@@ -526,13 +531,11 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 	// statements and templates) and is warmed until its page cache is full
 	// too. Measured while it filled, every page it kept was memory fresh
 	// from the kernel: 1.1 page faults a request, against 0.07 once full.
-	for runs := 0; runs < maxWarmRuns; runs++ {
-		warm := load(ctx, o.concurrency, o.duration, 0, mk([]*proc{second}))
-		logf("postgres: warming up the second process %s; %s", warm, pageCacheLine(second))
-		if pageCacheFull(second) {
-			break
-		}
-	}
+	warmUntil(ctx, o, "postgres: the second process", mk([]*proc{second}), func(loadResult) bool {
+		line, full := pageCacheState(second)
+		logf("postgres: the second process: %s", line)
+		return full
+	})
 	var r scaleResult
 	r.One = measureProcs(ctx, o, one, mk(one))
 	r.Two = measureProcs(ctx, o, two, mk(two))

@@ -595,18 +595,24 @@ type scaleResult struct {
 	CappedRatios         []float64 // each round's ratio, two to one
 }
 
-// scaleTraffic is the traffic of scale-out run number run: story pages
-// spread over procs in turn. Every run draws story ids of its own: a run
-// drawing an earlier run's ids would find those pages in the page caches
-// that run filled (the two-process run, measured after the one-process run
-// and the second process's warm-up, was served 70% from them).
+// scaleTraffic is the traffic of scale-out run number run: story pages,
+// each client keeping to one of procs, as behind a load balancer that
+// spreads connections rather than requests. Clients that took turns
+// between the processes coupled them: when one process had used its CPU
+// share, every client soon waited on it while the other stood idle, and
+// two held processes served 1.4–1.6× the pages of one where clients kept
+// to one served 1.8–2.0× (docs/benchmarks.md). Every run draws story ids
+// of its own: a run drawing an earlier run's ids would find those pages in
+// the page caches that run filled (the two-process run, measured after the
+// one-process run and the second process's warm-up, was served 70% from
+// them).
 func scaleTraffic(clients int, run uint64, procs []*proc, storyPath func(*rand.Rand) string) func(w, i int) *http.Request {
 	rngs := make([]*rand.Rand, clients)
 	for i := range rngs {
 		rngs[i] = rand.New(rand.NewPCG(uint64(i), 5+run<<8))
 	}
 	return func(w, i int) *http.Request {
-		req, _ := http.NewRequest("GET", procs[(w+i)%len(procs)].url(storyPath(rngs[w])), nil)
+		req, _ := http.NewRequest("GET", procs[w%len(procs)].url(storyPath(rngs[w])), nil)
 		return req
 	}
 }

@@ -87,8 +87,8 @@ func (r *report) markdown() string {
 				check(s.Soak.Errors == 0 && s.Soak.P99 < 200*time.Millisecond))
 		}
 		if so := s.ScaleOut; so != nil {
-			fmt.Fprintf(&b, "- postgres scale-out, uniform story pages: one serve process %.0f req/s (%.1f%% from its page cache), two %.0f req/s (%.1f%%) = %s. All %d cores here are shared by both processes, PostgreSQL and the load generator (%.0f%% busy with one process, %.0f%% with two), so what a second process adds on this machine comes from requests costing less CPU, not from CPU left idle by one.\n",
-				so.One.RPS(), 100*so.One.HitRate(), so.Two.RPS(), 100*so.Two.HitRate(), ratio(so.Two.RPS(), so.One.RPS()), runtime.NumCPU(), 100*so.One.CPUBusy, 100*so.Two.CPUBusy)
+			fmt.Fprintf(&b, "- postgres scale-out, uniform story pages, %d clients each keeping to one process: one serve process %.0f req/s (%.1f%% from its page cache), two %.0f req/s (%.1f%%) = %s. All %d cores here are shared by both processes, PostgreSQL and the load generator (%.0f%% busy with one process, %.0f%% with two), so what a second process adds on this machine comes from requests costing less CPU, not from CPU left idle by one.\n",
+				o.concurrency, so.One.RPS(), 100*so.One.HitRate(), so.Two.RPS(), 100*so.Two.HitRate(), ratio(so.Two.RPS(), so.One.RPS()), runtime.NumCPU(), 100*so.One.CPUBusy, 100*so.Two.CPUBusy)
 			switch {
 			case so.Cap > 0:
 				fmt.Fprintf(&b, "- postgres scale-out, each serve process held to %.2f CPU (a cgroup quota, as if each ran on a small machine of its own), %d turns each in the order one, two, two, one: one process %.0f req/s using %.2f CPU (%.1f%% from its page cache), two %.0f req/s using %.2f CPU (%.1f%%) = %s (turns %s; goal ≥ 1.7×: %s).\n",

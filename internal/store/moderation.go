@@ -24,7 +24,7 @@ func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User,
 			&p.ID, &p.Name, &p.Email, &p.Phone, &p.Postcode, nullTime{&p.EmailConfirmedAt}, nullTime{&p.VerifiedAt}, &p.VerifiedNote, nullTime{&p.ErasedAt}, &p.CreatedAt,
 			nullTime{&v.ErasureRequestedAt})
 		if err == sql.ErrNoRows {
-			return jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+			return storyNotFound(id)
 		} else if err != nil {
 			return err
 		}

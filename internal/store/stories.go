@@ -119,7 +119,7 @@ func (db *DB) FindPublicStoryPage(ctx context.Context, id int64) (*jigsaw.Public
 	}
 	s, err := db.pages.get(ctx, id)
 	if err == nil && s == nil {
-		err = jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+		err = storyNotFound(id)
 	}
 	return s, err
 }
@@ -197,6 +197,13 @@ func parseJSONTime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("unreadable time %q", v)
 }
 
+// storyNotFound is the error for an id that names no story the caller may
+// read: a public reader is told the same of a story unpublished as of one
+// never written.
+func storyNotFound(id int64) error {
+	return jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+}
+
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
 	return db.findPublicStory(ctx, `SELECT `+db.publicStorySelect()+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
@@ -205,7 +212,7 @@ func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.Public
 func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jigsaw.PublicStory, error) {
 	s, err := scanPublicStory(db.queryRow(ctx, query, id))
 	if err == sql.ErrNoRows {
-		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+		return nil, storyNotFound(id)
 	} else if err != nil {
 		return nil, db.mapError(err)
 	}

@@ -277,7 +277,7 @@ func (db *DB) moderate(ctx context.Context, id int64, audit *jigsaw.AuditEntry, 
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		var st jigsaw.StoryStatus
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM stories WHERE id = $1`, id).Scan(&st); err == sql.ErrNoRows {
-			return jigsaw.Errorf(jigsaw.ENOTFOUND, "Story %d not found.", id)
+			return storyNotFound(id)
 		} else if err != nil {
 			return err
 		}

@@ -85,6 +85,60 @@ func TestPageBatcher(t *testing.T) {
 	}
 }
 
+// TestPageBatcherStartAt: while one query runs, another starts only once
+// startAt requests wait, and it takes them all.
+func TestPageBatcherStartAt(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var batches [][]int64
+	b := &pageBatcher{runners: 2, startAt: 3, fetch: func(ctx context.Context, ids []int64) (map[int64]*jigsaw.PublicStory, error) {
+		mu.Lock()
+		batches = append(batches, ids)
+		mu.Unlock()
+		<-release
+		found := map[int64]*jigsaw.PublicStory{}
+		for _, id := range ids {
+			found[id] = &jigsaw.PublicStory{ID: id}
+		}
+		return found, nil
+	}}
+	var wg sync.WaitGroup
+	ask := func(id int64) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if s, err := b.get(context.Background(), id); err != nil || s == nil || s.ID != id {
+				t.Errorf("story %d: %+v, %v", id, s, err)
+			}
+		}()
+	}
+	nBatches := func() int { mu.Lock(); defer mu.Unlock(); return len(batches) }
+	state := func() (running, waiting int) { b.mu.Lock(); defer b.mu.Unlock(); return b.running, len(b.waiting) }
+	ask(1)
+	waitFor(t, func() bool { return nBatches() == 1 })
+	ask(2)
+	ask(3)
+	waitFor(t, func() bool { _, w := state(); return w == 2 })
+	if r, _ := state(); r != 1 || nBatches() != 1 {
+		t.Fatalf("two waiting of three: %d queries running, %d started", r, nBatches())
+	}
+	ask(4)
+	waitFor(t, func() bool { return nBatches() == 2 })
+	if r, w := state(); r != 2 || w != 0 {
+		t.Fatalf("the third waiting: %d running, %d waiting; want 2 and 0", r, w)
+	}
+	mu.Lock()
+	if got := batches[1]; len(got) != 3 {
+		t.Errorf("second query read %v, want the three that waited", got)
+	}
+	mu.Unlock()
+	close(release)
+	wg.Wait()
+	if r, w := state(); r != 0 || w != 0 {
+		t.Fatalf("after all answers: %d running, %d waiting", r, w)
+	}
+}
+
 // TestPageBatcherGoneClient: a request whose client leaves while it waits
 // returns at once, and its batch still answers the others.
 func TestPageBatcherGoneClient(t *testing.T) {

@@ -13,17 +13,18 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
-	"jigsaw/internal/web"
 )
 
 // Store is what the API reads for everyone.
 type Store interface {
+	listparams.Lookup
+	jigsaw.PublicStoryService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
 	jigsaw.OrganisationService
@@ -39,13 +40,13 @@ type EditStore interface {
 
 // API holds the handlers.
 type API struct {
-	Store   Store
-	Edit    EditStore
+	Store Store
+	Edit  EditStore
+	// Stories is the teller's journey and moderation, the same service
+	// the web forms call, so the two behave alike.
+	Stories jigsaw.StoryService
 	BaseURL string // for the url of each object
 	Log     *slog.Logger
-	// Pages gives the story routes the same submission, moderation and
-	// public reads as the web forms, so the two behave alike.
-	Pages *web.Pages
 }
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -145,82 +146,6 @@ func jsonType(kind string) string {
 	return "a " + kind
 }
 
-// params reads query parameters, collecting every bad one.
-type params struct {
-	v url.Values
-	p jigsaw.Problems
-}
-
-func newParams(r *http.Request) *params { return &params{v: r.URL.Query(), p: jigsaw.Problems{}} }
-
-func (q *params) int(name string, def, min, max int) int {
-	s := q.v.Get(name)
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > max {
-		q.p.Add(name, fmt.Sprintf("must be a whole number from %d to %d", min, max))
-		return def
-	}
-	return n
-}
-
-func (q *params) id(name string) int64 {
-	s := q.v.Get(name)
-	if s == "" {
-		return 0
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		q.p.Add(name, "must be the number of a record")
-	}
-	return id
-}
-
-func paramChoice[T ~string](q *params, name string, choices []jigsaw.Choice[T]) T {
-	s := T(q.v.Get(name))
-	if s != "" && !jigsaw.Valid(choices, s) {
-		var vals []string
-		for _, c := range choices {
-			vals = append(vals, string(c.Value))
-		}
-		q.p.Add(name, "must be one of "+strings.Join(vals, ", "))
-		return ""
-	}
-	return s
-}
-
-func (q *params) district(name string) string {
-	s := jigsaw.NormalizeDistrict(q.v.Get(name))
-	if s != "" && !jigsaw.ValidDistrict(s) {
-		q.p.Add(name, "must be a postcode district such as BD20")
-		return ""
-	}
-	return s
-}
-
-func (q *params) flag(name string) bool {
-	switch q.v.Get(name) {
-	case "":
-		return false
-	case "1", "true", "yes":
-		return true
-	}
-	q.p.Add(name, "must be 1 or true")
-	return false
-}
-
-// err returns the problems as one EINVALID error naming each parameter.
-func (q *params) err() error {
-	if len(q.p) == 0 {
-		return nil
-	}
-	e := q.p.Err().(*jigsaw.Error)
-	e.Message = "Bad query parameter: " + e.FieldSummary()
-	return e
-}
-
 // pathID reads {name} of the path; a bad one is a record that is not there.
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
@@ -236,22 +161,21 @@ func editor(r *http.Request) bool {
 	return u != nil && u.Role.AtLeast(jigsaw.RoleEditor)
 }
 
-// page is the paging of a list answer. Totals past jigsaw.CountCap are
+// defaultLimit is the length of a list's page when limit is not given.
+const defaultLimit = 20
+
+// listPage is the paging of a list answer. Totals past jigsaw.CountCap are
 // counted only to the end of the page asked for: then Total is that bound
 // plus one, and LowerBound says so.
-type page struct {
+type listPage struct {
 	Total      int  `json:"total"`
 	LowerBound bool `json:"total_is_lower_bound,omitempty"`
 	Limit      int  `json:"limit"`
 	Offset     int  `json:"offset"`
 }
 
-func newPage(total, limit, offset int) page {
-	return page{Total: total, LowerBound: jigsaw.TotalCapped(total, offset+limit), Limit: limit, Offset: offset}
-}
-
-func (q *params) page() (limit, offset int) {
-	return q.int("limit", 20, 1, 100), q.int("offset", 0, 0, 1_000_000)
+func newPage(total int, l listparams.List) listPage {
+	return listPage{Total: total, LowerBound: jigsaw.TotalCapped(total, l.Offset+l.Limit), Limit: l.Limit, Offset: l.Offset}
 }
 
 // LinkOut names a linked record.

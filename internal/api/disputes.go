@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
 )
 
@@ -213,17 +214,8 @@ func (in *DisputeIn) apply(d *jigsaw.Dispute) error {
 
 // HandleDisputeList answers GET /api/v1/disputes, most recent step first.
 func (a *API) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r)
-	limit, offset := q.page()
-	f := jigsaw.DisputeFilter{
-		Status:   paramChoice(q, "status", jigsaw.DisputeStatuses),
-		Live:     q.flag("live"),
-		District: q.district("district"),
-		KeyIssue: q.v.Get("issue"),
-		OrgID:    q.id("organisation"),
-		Limit:    limit, Offset: offset,
-	}
-	if err := q.err(); err != nil {
+	f, page, err := listparams.Disputes(r.Context(), a.Store, r.URL.Query(), defaultLimit)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -238,8 +230,8 @@ func (a *API) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 	}
 	respond.JSON(w, http.StatusOK, struct {
 		Disputes []DisputeOut `json:"disputes"`
-		page
-	}{out, newPage(total, limit, offset)})
+		listPage
+	}{out, newPage(total, page)})
 }
 
 // HandleDispute answers GET /api/v1/disputes/{id}.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
 )
 
@@ -69,17 +70,8 @@ func (in *OrganisationIn) apply(o *jigsaw.Organisation) {
 
 // HandleOrganisationList answers GET /api/v1/organisations, by name.
 func (a *API) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r)
-	limit, offset := q.page()
-	f := jigsaw.OrganisationFilter{
-		Kind:     paramChoice(q, "kind", jigsaw.OrgKinds),
-		Region:   q.v.Get("region"),
-		Query:    q.v.Get("q"),
-		ParentID: q.id("parent"),
-		Members:  q.flag("members"),
-		Limit:    limit, Offset: offset,
-	}
-	if err := q.err(); err != nil {
+	f, page, err := listparams.Organisations(r.Context(), a.Store, r.URL.Query(), defaultLimit)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -94,8 +86,8 @@ func (a *API) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 	}
 	respond.JSON(w, http.StatusOK, struct {
 		Organisations []OrganisationOut `json:"organisations"`
-		page
-	}{out, newPage(total, limit, offset)})
+		listPage
+	}{out, newPage(total, page)})
 }
 
 // findOrganisation finds {id}, a number or a slug.
@@ -143,9 +135,8 @@ type TimelineEntryOut struct {
 // every published danger status, dispute step and story about the
 // organisation and its subsidiaries, newest first.
 func (a *API) HandleOrganisationTimeline(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r)
-	limit := q.int("limit", 100, 1, 500)
-	if err := q.err(); err != nil {
+	limit, err := listparams.Timeline(r.Context(), r.URL.Query(), 100)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}

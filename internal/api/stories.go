@@ -1,14 +1,12 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"jigsaw"
 	"jigsaw/internal/auth"
+	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
 )
 
@@ -64,7 +62,7 @@ type ReplyOut struct {
 }
 
 func (a *API) storyOut(s *jigsaw.PublicStory) StoryOut {
-	out := StoryOut{ID: s.ID, URL: a.Pages.Site.BaseURL + "/stories/" + strconv.FormatInt(s.ID, 10), Title: s.Title, Body: s.Body,
+	out := StoryOut{ID: s.ID, URL: a.url("stories", s.ID), Title: s.Title, Body: s.Body,
 		Kind: string(s.Kind), KeyIssues: s.KeyIssues, District: s.District, Area: s.Area, HappenedOn: s.HappenedOn,
 		Byline: s.Byline, PublishedAt: s.PublishedAt, Organisations: []OrgOut{}}
 	if out.KeyIssues == nil {
@@ -95,7 +93,7 @@ func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	if s.Token != "" {
 		s.Token = "api:" + s.Token
 	}
-	id, err := a.Pages.Submit(r, s, nil)
+	id, err := a.Stories.Submit(r.Context(), s, auth.ClientIP(r), nil)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -106,23 +104,12 @@ func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 
 // HandleStories lists published stories, newest first.
 func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), 20, 1, 100, "limit")
+	f, list, err := listparams.Stories(r.Context(), a.Store, r.URL.Query(), defaultLimit)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	offset, err := intParam(q.Get("offset"), 0, 0, 1_000_000, "offset")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	f := jigsaw.StoryFilter{Kind: jigsaw.StoryKind(q.Get("kind")), KeyIssue: q.Get("issue"), District: strings.ToUpper(q.Get("district")), Limit: limit, Offset: offset}
-	if f.Kind != "" && !jigsaw.Valid(jigsaw.StoryKinds, f.Kind) {
-		a.fail(w, r, &jigsaw.Error{Code: jigsaw.EINVALID, Message: "kind must be patient, staff, carer or blog.", Fields: map[string]string{"kind": "unknown kind"}})
-		return
-	}
-	stories, total, err := a.Pages.Store.FindPublicStories(r.Context(), f)
+	stories, total, err := a.Store.FindPublicStories(r.Context(), f)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -133,18 +120,18 @@ func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
 	}
 	respond.JSON(w, http.StatusOK, struct {
 		Stories []StoryOut `json:"stories"`
-		page
-	}{out, newPage(total, limit, offset)})
+		listPage
+	}{out, newPage(total, list)})
 }
 
 // HandleStory answers one published story.
 func (a *API) HandleStory(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id")
 	if err != nil {
-		a.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story not found."))
+		a.fail(w, r, err)
 		return
 	}
-	s, err := a.Pages.Store.FindPublicStoryByID(r.Context(), id)
+	s, err := a.Store.FindPublicStoryByID(r.Context(), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -152,49 +139,37 @@ func (a *API) HandleStory(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, a.storyOut(s))
 }
 
-// HandleModerate publishes or rejects a story: POST
-// /api/v1/stories/{id}/publish, or …/reject with {"reason": "…"}.
+// ModerationIn is the body of POST /api/v1/stories/{id}/{action}: what
+// the action needs (reject: reason; redact: passage; edit: title and
+// public_body; notes and verify: note). Publish and erase need no body.
+type ModerationIn struct {
+	Reason     string `json:"reason"`
+	Passage    string `json:"passage"`
+	Title      string `json:"title"`
+	PublicBody string `json:"public_body"`
+	Note       string `json:"note"`
+}
+
+// HandleModerate carries out a moderator's action on a story: POST
+// /api/v1/stories/{id}/publish, …/reject with {"reason": "…"}, and
+// likewise redact, edit, notes, verify and erase.
 func (a *API) HandleModerate(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		a.fail(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "Story not found."))
-		return
-	}
-	u := jigsaw.UserFromContext(r.Context())
-	ip := auth.ClientIP(r)
-	switch r.PathValue("action") {
-	case "publish":
-		err = a.Pages.Mod.PublishStory(r.Context(), id, u, ip)
-	case "reject":
-		var in struct {
-			Reason string `json:"reason"`
-		}
-		if err = decode(r, &in); err == nil {
-			err = a.Pages.Mod.RejectStory(r.Context(), id, in.Reason, u, ip, func(email, title string) *jigsaw.Mail {
-				return a.Pages.Links.RejectMail(email, title, in.Reason, id, time.Now())
-			})
-		}
-	default:
-		err = jigsaw.Errorf(jigsaw.ENOTFOUND, "Unknown action; use publish or reject.")
-	}
+	id, err := pathID(r, "id")
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if a.Pages.WakeMail != nil {
-		a.Pages.WakeMail()
+	var in ModerationIn
+	if r.ContentLength != 0 {
+		if err := decode(r, &in); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 	}
-	respond.JSON(w, http.StatusOK, map[string]any{"id": id, "done": r.PathValue("action")})
-}
-
-func intParam(s string, def, min, max int, name string) (int, error) {
-	if s == "" {
-		return def, nil
+	m := jigsaw.Moderation{Action: r.PathValue("action"), Reason: in.Reason, Passage: in.Passage, Title: in.Title, PublicBody: in.PublicBody, Note: in.Note}
+	if err := a.Stories.Moderate(r.Context(), id, m, jigsaw.UserFromContext(r.Context()), auth.ClientIP(r)); err != nil {
+		a.fail(w, r, err)
+		return
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < min || n > max {
-		return 0, &jigsaw.Error{Code: jigsaw.EINVALID, Message: fmt.Sprintf("%s must be a whole number from %d to %d.", name, min, max),
-			Fields: map[string]string{name: "out of range"}}
-	}
-	return n, nil
+	respond.JSON(w, http.StatusOK, map[string]any{"id": id, "done": m.Action})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
 )
 
@@ -198,18 +199,8 @@ func (in *TrackerIn) apply(t *jigsaw.TrackerItem) error {
 // HandleTrackerList answers GET /api/v1/tracker: published dangers, most
 // recently reported first. Editors may ask for drafts=1.
 func (a *API) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
-	q := newParams(r)
-	limit, offset := q.page()
-	f := jigsaw.TrackerFilter{
-		Kind:     paramChoice(q, "kind", jigsaw.TrackerKinds),
-		Status:   paramChoice(q, "status", jigsaw.TrackerStatuses),
-		KeyIssue: q.v.Get("issue"),
-		District: q.district("district"),
-		OrgID:    q.id("organisation"),
-		Drafts:   q.flag("drafts"),
-		Limit:    limit, Offset: offset,
-	}
-	if err := q.err(); err != nil {
+	f, list, err := listparams.Tracker(r.Context(), a.Store, r.URL.Query(), defaultLimit)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -232,8 +223,8 @@ func (a *API) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 	}
 	respond.JSON(w, http.StatusOK, struct {
 		Items []TrackerOut `json:"tracker_items"`
-		page
-	}{out, newPage(total, limit, offset)})
+		listPage
+	}{out, newPage(total, list)})
 }
 
 // HandleTrackerItem answers GET /api/v1/tracker/{id}: a published danger,

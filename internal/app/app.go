@@ -8,14 +8,21 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
+	"jigsaw"
+	"jigsaw/internal/api"
+	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
 	"jigsaw/internal/demo"
+	"jigsaw/internal/imports"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/server"
 	"jigsaw/internal/store"
+	"jigsaw/internal/stories"
+	"jigsaw/internal/web"
 )
 
 // Version is the version of this build, set at link time with
@@ -81,14 +88,43 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		}
 	}
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
-	a.Server, err = server.New(cfg, db, log, Version)
-	if err != nil {
+	if a.Server, err = wire(ctx, cfg, db, a.Mail, log); err != nil {
 		db.Close()
 		return nil, err
 	}
-	a.Server.Mail = a.Mail
-	a.Server.Pages.WakeMail = a.Mail.Wake
 	return a, nil
+}
+
+// wire builds every service on db and hands them to the pages, the API and
+// the server: the one place that knows which implementation stands behind
+// each interface.
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, log *slog.Logger) (*server.Server, error) {
+	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	storySvc := &stories.Service{Store: db, Links: links, WakeMail: mail.Wake,
+		SubmitLimit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
+	pages, err := web.New(web.Config{
+		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Auth: authn,
+		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
+			return imports.Import(ctx, db, kind, src, opt)
+		},
+		ImportRuns: db,
+		WakeMail:   mail.Wake,
+		Site: web.Site{
+			Name:        "Jigsaw",
+			Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
+			BaseURL:     cfg.BaseURL,
+		},
+		Log: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log}
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Mail: mail}), nil
 }
 
 // Serve answers on ln and sends queued mail until ctx is cancelled, then

@@ -8,17 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"jigsaw"
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
-	"jigsaw/internal/imports"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/store"
-	"jigsaw/internal/submit"
 	"jigsaw/internal/web"
 )
 
@@ -47,38 +44,31 @@ type Server struct {
 	http    *http.Server
 }
 
+// Options is what a Server is built from; internal/app wires it.
+type Options struct {
+	Config  config.Config
+	DB      *store.DB
+	Log     *slog.Logger
+	Version string
+	Auth    *auth.Service
+	Pages   *web.Pages
+	API     *api.API
+	Mail    *notify.Sender
+}
+
 // New builds a Server with every route registered.
-func New(cfg config.Config, db *store.DB, log *slog.Logger, version string) (*Server, error) {
-	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
-	links, err := submit.NewSigner(context.Background(), db, cfg.BaseURL)
-	if err != nil {
-		return nil, err
-	}
-	pages, err := web.New(db, db, db, db, db, authn, links, web.Site{
-		Name:        "Jigsaw",
-		Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
-		BaseURL:     cfg.BaseURL,
-	}, log)
-	if err != nil {
-		return nil, err
-	}
+func New(o Options) *Server {
 	s := &Server{
-		Config: cfg, DB: db, Log: log, Pages: pages, Metrics: NewMetrics(), Version: version,
-		Auth:         authn,
-		Authenticate: authn.Authenticate,
+		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Mail: o.Mail, Auth: o.Auth,
+		Metrics: NewMetrics(), Version: o.Version,
+		Authenticate: o.Auth.Authenticate,
 		mux:          http.NewServeMux(),
-		cache:        newPageCache(cfg.PageCacheMB << 20),
+		cache:        newPageCache(o.Config.PageCacheMB << 20),
 	}
-	readPool, _ := db.Stats()
+	readPool, _ := o.DB.Stats()
 	s.renders = newGate(readPool.MaxOpenConnections)
-	pages.SubmitLimit = jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}
-	pages.ImportRuns = db
-	pages.Import = func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
-		return imports.Import(ctx, db, kind, src, opt)
-	}
-	s.API = &api.API{Store: db, Edit: db, BaseURL: cfg.BaseURL, Log: log, Pages: pages}
 	s.registerRoutes()
-	return s, nil
+	return s
 }
 
 // Handler returns the server's handler with every middleware applied.

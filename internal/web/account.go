@@ -9,6 +9,7 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/auth"
+	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
 	"jigsaw/internal/store"
 )
@@ -171,18 +172,8 @@ const auditPerPage = 100
 
 // HandleAudit shows the audit log, filtered by action, user or object.
 func (p *Pages) HandleAudit(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r.URL.Query())
-	f := jigsaw.AuditFilter{
-		Action:     q.text("action", 50),
-		ObjectType: q.text("object", 50),
-		UserID:     int64(q.int("user", 0, 0, 1<<30)),
-		Since:      q.date("since"),
-		Until:      q.date("until"),
-		Limit:      auditPerPage,
-	}
-	page, offset := q.page(auditPerPage)
-	f.Offset = offset
-	if err := q.err(); err != nil {
+	f, list, err := listparams.Audit(r.Context(), r.URL.Query(), auditPerPage)
+	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -192,7 +183,7 @@ func (p *Pages) HandleAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Render(w, r, http.StatusOK, "admin_audit", AuditView{Page: p.page(r, "Audit log"), Entries: entries, Filter: f,
-		Pager: Pager{Page: page, PerPage: auditPerPage, Total: total, Query: r.URL.Query()}})
+		Pager: newPager(list, total, r.URL.Query())})
 }
 
 // TokensView is the view of the API tokens page.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 )
 
 const disputesPerPage = 30
@@ -32,41 +33,19 @@ func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	q := newQuery(r.URL.Query())
-	f := jigsaw.DisputeFilter{
-		Status:   choice(q, "status", jigsaw.DisputeStatuses),
-		KeyIssue: q.keyIssue("issue", issues),
-		District: q.district("district"),
-		Limit:    disputesPerPage,
-	}
-	switch q.text("live", 5) {
-	case "":
-	case "1", "yes", "true":
-		f.Live = true
-	default:
-		q.p.Add("live", "must be 1 or empty.")
-	}
-	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues}
-	if org := q.text("organisation", 100); org != "" {
-		if view.Organisation, err = p.findOrganisation(r, org); err != nil {
-			q.p.Add("organisation", "is not a known organisation.")
-		} else {
-			f.OrgID = view.Organisation.ID
-		}
-	}
-	page, offset := q.page(disputesPerPage)
-	f.Offset = offset
-	if err := q.err(); err != nil {
+	f, list, err := listparams.Disputes(ctx, p.Store, r.URL.Query(), disputesPerPage)
+	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
+	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues, Organisation: list.Organisation}
 	disputes, total, err := p.Store.FindDisputes(ctx, f)
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	view.Disputes, view.Filter = disputes, f
-	view.Pager = Pager{Page: page, PerPage: disputesPerPage, Total: total, Query: r.URL.Query()}
+	view.Pager = newPager(list, total, r.URL.Query())
 	p.Render(w, r, http.StatusOK, "disputes", view)
 }
 

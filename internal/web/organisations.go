@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 )
 
 const organisationsPerPage = 50
@@ -22,23 +23,8 @@ type OrganisationListView struct {
 
 // HandleOrganisationList serves /organisations.
 func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
-	q := newQuery(r.URL.Query())
-	f := jigsaw.OrganisationFilter{
-		Kind:   choice(q, "kind", jigsaw.OrgKinds),
-		Region: q.text("region", 100),
-		Query:  q.text("q", 200),
-		Limit:  organisationsPerPage,
-	}
-	switch q.text("members", 5) {
-	case "":
-	case "1":
-		f.Members = true
-	default:
-		q.p.Add("members", "must be 1 or empty.")
-	}
-	page, offset := q.page(organisationsPerPage)
-	f.Offset = offset
-	if err := q.err(); err != nil {
+	f, list, err := listparams.Organisations(r.Context(), p.Store, r.URL.Query(), organisationsPerPage)
+	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -50,7 +36,7 @@ func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 	p.Render(w, r, http.StatusOK, "organisations", OrganisationListView{
 		Page:          p.page(r, "Organisations"),
 		Organisations: orgs, Filter: f, Query: r.URL.Query(), Kinds: jigsaw.OrgKinds,
-		Pager: Pager{Page: page, PerPage: organisationsPerPage, Total: total, Query: r.URL.Query()},
+		Pager: newPager(list, total, r.URL.Query()),
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 )
 
 const storiesPerPage = 20
@@ -29,26 +30,8 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	q := newQuery(r.URL.Query())
-	f := jigsaw.StoryFilter{
-		Kind:     choice(q, "kind", jigsaw.StoryKinds),
-		KeyIssue: q.keyIssue("issue", issues),
-		District: q.district("district"),
-		Since:    q.date("since"),
-		Until:    q.date("until"),
-		Limit:    storiesPerPage,
-	}
-	if org := q.text("organisation", 100); org != "" {
-		o, err := p.findOrganisation(r, org)
-		if err != nil {
-			q.p.Add("organisation", "is not a known organisation.")
-		} else {
-			f.OrgID = o.ID
-		}
-	}
-	page, offset := q.page(storiesPerPage)
-	f.Offset = offset
-	if err := q.err(); err != nil {
+	f, list, err := listparams.Stories(ctx, p.Store, r.URL.Query(), storiesPerPage)
+	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
@@ -60,7 +43,7 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 	p.Render(w, r, http.StatusOK, "stories", StoryListView{
 		Page:    p.page(r, "Stories"),
 		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds,
-		Pager: Pager{Page: page, PerPage: storiesPerPage, Total: total, Query: r.URL.Query()},
+		Pager: newPager(list, total, r.URL.Query()),
 	})
 }
 

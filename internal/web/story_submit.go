@@ -1,30 +1,17 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"jigsaw"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/server/respond"
-	"jigsaw/internal/submit"
+	"jigsaw/internal/stories"
 )
-
-// StoryFlow is what the teller's own pages need from the store: they write
-// a story and act on it through signed links, but never read anyone's
-// personal data back.
-type StoryFlow interface {
-	SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey string, limit jigsaw.Limit, mails func(storyID int64) []*jigsaw.Mail) (int64, bool, error)
-	StoryStatus(ctx context.Context, id int64) (jigsaw.StoryStatus, string, error)
-	ConfirmStory(ctx context.Context, id int64) error
-	WithdrawStory(ctx context.Context, id int64, ip string) error
-	RequestErasure(ctx context.Context, id int64, ip string) error
-}
 
 // SubmitView is the view of the story form.
 type SubmitView struct {
@@ -87,44 +74,6 @@ func submissionFromForm(v url.Values) (*jigsaw.Submission, jigsaw.Problems) {
 	return s, p
 }
 
-// Submit validates and stores a submission, and queues its confirmation
-// mail, all in one transaction; it returns once the story is durable. The
-// story counts against SubmitLimit for the client r came from, in the same
-// transaction: a form refused as invalid does not count, a story received
-// does.
-func (p *Pages) Submit(r *http.Request, s *jigsaw.Submission, formProblems jigsaw.Problems) (int64, error) {
-	ctx := r.Context()
-	issues, err := p.Store.KeyIssues(ctx)
-	if err != nil {
-		return 0, err
-	}
-	known := map[string]bool{}
-	for _, k := range issues {
-		known[k.Slug] = true
-	}
-	s.Normalize()
-	err = s.Validate(func(k string) bool { return known[k] }, time.Now())
-	if len(formProblems) > 0 {
-		for k, v := range jigsaw.FieldErrors(err) {
-			formProblems.Add(k, v)
-		}
-		err = formProblems.Err()
-	}
-	if err != nil {
-		return 0, err
-	}
-	id, _, err := p.Flow.SubmitStory(ctx, s, "submit-ip:"+auth.ClientIP(r), p.SubmitLimit, func(id int64) []*jigsaw.Mail {
-		return []*jigsaw.Mail{p.Links.ConfirmMail(s.Email, s.Name, s.Title, id, time.Now())}
-	})
-	if err != nil {
-		return 0, err
-	}
-	if p.WakeMail != nil {
-		p.WakeMail()
-	}
-	return id, nil
-}
-
 // HandleStoryCreate takes a submitted story. The thank-you page is sent only
 // after the story is committed; a second submit of the same form lands on
 // the same thank-you page without a second story.
@@ -139,7 +88,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s, problems := submissionFromForm(r.PostForm)
 	s.Token = token
-	if _, err := p.Submit(r, s, problems); err != nil {
+	if _, err := p.Stories.Submit(r.Context(), s, auth.ClientIP(r), problems); err != nil {
 		respond.SetErrorHeaders(w, err)
 		p.renderSubmit(w, r, refusalStatus(err), formFromError(r.PostForm, err), token)
 		return
@@ -161,28 +110,27 @@ type LinkView struct {
 	Done   string
 }
 
-// storyFromLink checks the signed token in the request for purpose.
-func (p *Pages) storyFromLink(r *http.Request, token, purpose string) (int64, jigsaw.StoryStatus, string, error) {
-	id, err := p.Links.Check(token, purpose, time.Now())
-	if err != nil {
-		return 0, "", "", err
-	}
-	st, title, err := p.Flow.StoryStatus(r.Context(), id)
-	return id, st, title, err
-}
-
 // HandleConfirmPage shows a button to confirm. Confirming needs a POST:
 // mail scanners open links, and must not confirm on the teller's behalf.
 func (p *Pages) HandleConfirmPage(w http.ResponseWriter, r *http.Request) {
+	p.renderLinkPage(w, r, stories.Confirm, "Confirm your story")
+}
+
+// HandleWithdrawPage offers withdrawal and erasure.
+func (p *Pages) HandleWithdrawPage(w http.ResponseWriter, r *http.Request) {
+	p.renderLinkPage(w, r, stories.Withdraw, "Withdraw your story")
+}
+
+func (p *Pages) renderLinkPage(w http.ResponseWriter, r *http.Request, purpose, title string) {
 	token := r.URL.Query().Get("t")
-	_, st, title, err := p.storyFromLink(r, token, submit.Confirm)
+	ls, err := p.Stories.LinkedStory(r.Context(), token, purpose)
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, "Confirm your story"), Token: token, Title: title, Status: st})
+	p.Render(w, r, http.StatusOK, "story_"+purpose, LinkView{Page: p.page(r, title), Token: token, Title: ls.Title, Status: ls.Status})
 }
 
 // HandleConfirm confirms the teller's address.
@@ -191,30 +139,13 @@ func (p *Pages) HandleConfirm(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	token := r.PostForm.Get("t")
-	id, _, title, err := p.storyFromLink(r, token, submit.Confirm)
-	if err == nil {
-		err = p.Flow.ConfirmStory(r.Context(), id)
-	}
+	ls, err := p.Stories.Confirm(r.Context(), r.PostForm.Get("t"))
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, "Confirmed"), Title: title, Status: jigsaw.StoryAwaitingReview, Done: "confirmed"})
-}
-
-// HandleWithdrawPage offers withdrawal and erasure.
-func (p *Pages) HandleWithdrawPage(w http.ResponseWriter, r *http.Request) {
-	token := r.URL.Query().Get("t")
-	_, st, title, err := p.storyFromLink(r, token, submit.Withdraw)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, "Withdraw your story"), Token: token, Title: title, Status: st})
+	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, "Confirmed"), Title: ls.Title, Status: ls.Status, Done: "confirmed"})
 }
 
 // HandleWithdraw withdraws the story, or records a request for erasure.
@@ -223,20 +154,16 @@ func (p *Pages) HandleWithdraw(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	token := r.PostForm.Get("t")
-	id, _, title, err := p.storyFromLink(r, token, submit.Withdraw)
-	done := "withdrawn"
-	if err == nil {
-		err = p.Flow.WithdrawStory(r.Context(), id, auth.ClientIP(r))
-		if err == nil && r.PostForm.Get("erase") == "yes" {
-			err = p.Flow.RequestErasure(r.Context(), id, auth.ClientIP(r))
-			done = "erasure"
-		}
-	}
+	erase := r.PostForm.Get("erase") == "yes"
+	ls, err := p.Stories.Withdraw(r.Context(), r.PostForm.Get("t"), erase, auth.ClientIP(r))
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
+	done := "withdrawn"
+	if erase {
+		done = "erasure"
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, "Withdrawn"), Title: title, Status: jigsaw.StoryWithdrawn, Done: done})
+	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, "Withdrawn"), Title: ls.Title, Status: ls.Status, Done: done})
 }

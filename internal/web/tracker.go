@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/listparams"
 )
 
 const trackerPerPage = 30
@@ -35,30 +36,13 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	q := newQuery(r.URL.Query())
-	f := jigsaw.TrackerFilter{
-		Kind:     choice(q, "kind", jigsaw.TrackerKinds),
-		Status:   choice(q, "status", jigsaw.TrackerStatuses),
-		KeyIssue: q.keyIssue("issue", issues),
-		District: q.district("district"),
-		Drafts:   q.text("drafts", 5) != "",
-		Limit:    trackerPerPage,
-	}
-	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
-		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues}
-	if org := q.text("organisation", 100); org != "" {
-		if view.Organisation, err = p.findOrganisation(r, org); err != nil {
-			q.p.Add("organisation", "is not a known organisation.")
-		} else {
-			f.OrgID = view.Organisation.ID
-		}
-	}
-	page, offset := q.page(trackerPerPage)
-	f.Offset = offset
-	if err := q.err(); err != nil {
+	f, list, err := listparams.Tracker(ctx, p.Store, r.URL.Query(), trackerPerPage)
+	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
+	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
+		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues, Organisation: list.Organisation}
 	editor := canEdit(view.User)
 	if f.Drafts && !editor {
 		p.Error(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Sign in as an editor to see drafts."))
@@ -81,7 +65,7 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	view.Items, view.Filter = items, f
-	view.Pager = Pager{Page: page, PerPage: trackerPerPage, Total: total, Query: r.URL.Query()}
+	view.Pager = newPager(list, total, r.URL.Query())
 	p.Render(w, r, http.StatusOK, "tracker", view)
 }
 

@@ -24,7 +24,6 @@ import (
 	"jigsaw/internal/auth"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/server/respond"
-	"jigsaw/internal/submit"
 )
 
 //go:embed templates static
@@ -61,25 +60,28 @@ type Site struct {
 	BaseURL     string
 }
 
-// Pages renders and serves the web pages.
-type Pages struct {
-	Store   Store        // what public pages read
-	Edit    EditStore    // what editors' pages read and change
-	Private PrivateStore // what signed-in pages for staff read and change
-	Auth    *auth.Service
-	Account AccountStore    // passwords and two-factor sign-in
-	Flow    StoryFlow       // the story teller's own journey
-	Mod     ModerationStore // the moderation queue
-	Links   *submit.Signer  // signed links in mails to tellers
-	// SubmitLimit bounds the stories one address may submit.
-	SubmitLimit jigsaw.Limit
+// Config is what the pages are built from. The program is wired in one
+// place (internal/app); the pages know the services only by these
+// interfaces.
+type Config struct {
+	Store   Store               // what public pages read
+	Edit    EditStore           // what editors' pages read and change
+	Private PrivateStore        // what signed-in pages for staff read and change
+	Account AccountStore        // passwords and two-factor sign-in
+	Stories jigsaw.StoryService // the teller's journey and moderation
+	Auth    *auth.Service       // sign-in and sessions
+	// Import and ImportRuns serve the admin's import page.
+	Import     Importer
+	ImportRuns jigsaw.ImportService
 	// WakeMail, if set, asks the mail sender to send queued mail now.
 	WakeMail func()
 	Site     Site
 	Log      *slog.Logger
-	// Import and ImportRuns serve the admin's import page.
-	Import     Importer
-	ImportRuns jigsaw.ImportService
+}
+
+// Pages renders and serves the web pages.
+type Pages struct {
+	Config
 
 	md        *markdown.Renderer
 	templates map[string]*template.Template
@@ -93,11 +95,8 @@ type staticFile struct {
 }
 
 // New parses every template and loads the static files.
-func New(st Store, ed EditStore, private PrivateStore, flow StoryFlow, mod ModerationStore, a *auth.Service, links *submit.Signer, site Site, log *slog.Logger) (*Pages, error) {
-	p := &Pages{Store: st, Edit: ed, Private: private, Flow: flow, Mod: mod, Auth: a, Links: links, Site: site, Log: log, md: markdown.New()}
-	if acc, ok := private.(AccountStore); ok {
-		p.Account = acc
-	}
+func New(c Config) (*Pages, error) {
+	p := &Pages{Config: c, md: markdown.New()}
 	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func TestPublicPages(t *testing.T) {
 				{"/stories?kind=martian", 400, []string{"kind: must be one of patient, staff, carer, blog."}, nil},
 				{"/stories?page=0", 400, []string{"page: must be a whole number from 1"}, nil},
 				{"/stories?district=not+a+district&since=yesterday", 400, []string{"district: must be a postcode district", "since: must be a date"}, nil},
-				{"/stories?organisation=nobody", 400, []string{"organisation: is not a known organisation."}, nil},
+				{"/stories?organisation=nobody", 400, []string{"organisation: is not a known organisation"}, nil},
 				{"/stories/" + itoa(story.ID), 200, []string{"<strong>second class</strong>", "Sam, a porter in Keighley · Keighley (BD20) · happened February 2025", "1 March 2025", `href="/organisations/agh-solutions"`, `<a href="/stories?issue=outsourcing">Outsourcing</a>`}, []string{"<script>alert", "private original", "aria-current"}},
 				{"/stories/" + itoa(pending.ID), 404, []string{"not found"}, []string{"Not yet reviewed"}},
 				{"/stories/abc", 404, nil, nil},

@@ -1,7 +1,4 @@
-// Package submit holds what the story teller's journey needs besides the
-// store: signed links for confirming, withdrawing and asking for erasure,
-// and the text of the mails that carry them.
-package submit
+package stories
 
 import (
 	"context"

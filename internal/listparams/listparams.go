@@ -1,0 +1,331 @@
+// Package listparams reads the filters and paging of public lists from URL
+// query parameters. It is the one parser that the web pages and the JSON API
+// share, so that /stories?since=… and /api/v1/stories?since=… accept and
+// refuse the same things: an unknown parameter or a bad value is an
+// EINVALID error naming each parameter, never silently ignored.
+package listparams
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"jigsaw"
+)
+
+// Lookup is what reading filters needs from the store: the instance's key
+// issues, and its organisations by number or slug.
+type Lookup interface {
+	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
+	FindOrganisationByID(ctx context.Context, id int64) (*jigsaw.Organisation, error)
+	FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.Organisation, error)
+}
+
+// MaxLimit is the most items one page of a list may hold.
+const MaxLimit = 100
+
+// List is what was read besides a list's own filter: its page, and the
+// organisation it is filtered by, if any.
+type List struct {
+	// Page is the 1-based number of the page (offset / limit + 1).
+	Page          int
+	Limit, Offset int
+	Organisation  *jigsaw.Organisation
+}
+
+// ignored are parameters that links gain on their way round the web (from
+// newsletters and social sites): they are not filters, and a page reached
+// through such a link must not fail.
+func ignored(name string) bool {
+	return strings.HasPrefix(name, "utm_") || name == "fbclid" || name == "gclid" || name == "mc_cid" || name == "mc_eid"
+}
+
+// reader reads one request's parameters, collecting every bad one.
+type reader struct {
+	ctx   context.Context
+	l     Lookup
+	v     url.Values
+	p     jigsaw.Problems
+	known []string
+	list  List
+}
+
+func newReader(ctx context.Context, l Lookup, v url.Values, perPage int) *reader {
+	return &reader{ctx: ctx, l: l, v: v, p: jigsaw.Problems{}, known: []string{"page", "limit", "offset"}, list: List{Limit: perPage}}
+}
+
+// get returns the trimmed value of name and marks name as known.
+func (r *reader) get(name string) string {
+	r.known = append(r.known, name)
+	if len(r.v[name]) > 1 {
+		r.p.Add(name, "must be given once.")
+	}
+	return strings.TrimSpace(r.v.Get(name))
+}
+
+func (r *reader) text(name string, maxLen int) string {
+	s := r.get(name)
+	if len(s) > maxLen {
+		r.p.Add(name, "must be at most "+strconv.Itoa(maxLen)+" characters.")
+		return ""
+	}
+	return s
+}
+
+func (r *reader) int(name string, def, lo, hi int) int {
+	s := r.get(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		r.p.Add(name, "must be a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi)+".")
+		return def
+	}
+	return n
+}
+
+func (r *reader) flag(name string) bool {
+	switch strings.ToLower(r.get(name)) {
+	case "":
+		return false
+	case "1", "true", "yes", "on":
+		return true
+	}
+	r.p.Add(name, "must be 1 or left out.")
+	return false
+}
+
+func choice[T ~string](r *reader, name string, choices []jigsaw.Choice[T]) T {
+	s := T(r.get(name))
+	if s == "" || jigsaw.Valid(choices, s) {
+		return s
+	}
+	vals := make([]string, len(choices))
+	for i, c := range choices {
+		vals[i] = string(c.Value)
+	}
+	r.p.Add(name, "must be one of "+strings.Join(vals, ", ")+".")
+	return ""
+}
+
+func (r *reader) district(name string) string {
+	s := jigsaw.NormalizeDistrict(r.get(name))
+	if s != "" && !jigsaw.ValidDistrict(s) {
+		r.p.Add(name, "must be a postcode district such as BD20 or SW1A.")
+		return ""
+	}
+	return s
+}
+
+func (r *reader) date(name string) time.Time {
+	s := r.get(name)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		r.p.Add(name, "must be a date as YYYY-MM-DD.")
+	}
+	return t
+}
+
+// keyIssue checks the parameter against the instance's key issues.
+func (r *reader) keyIssue(name string) string {
+	s := r.get(name)
+	if s == "" {
+		return ""
+	}
+	issues, err := r.l.KeyIssues(r.ctx)
+	if err != nil {
+		r.p.Add(name, jigsaw.ErrorMessage(err))
+		return ""
+	}
+	for _, k := range issues {
+		if k.Slug == s {
+			return s
+		}
+	}
+	r.p.Add(name, "is not a key issue of this site.")
+	return ""
+}
+
+// organisation finds the organisation named by number or slug.
+func (r *reader) organisation(name string) *jigsaw.Organisation {
+	s := r.text(name, 100)
+	if s == "" {
+		return nil
+	}
+	var o *jigsaw.Organisation
+	var err error
+	if id, perr := strconv.ParseInt(s, 10, 64); perr == nil {
+		o, err = r.l.FindOrganisationByID(r.ctx, id)
+	} else {
+		o, err = r.l.FindOrganisationBySlug(r.ctx, s)
+	}
+	switch jigsaw.ErrorCode(err) {
+	case "":
+		return o
+	case jigsaw.ENOTFOUND:
+		r.p.Add(name, "is not a known organisation: give its number or the last part of its address.")
+	default:
+		r.p.Add(name, jigsaw.ErrorMessage(err))
+	}
+	return nil
+}
+
+// finish reads the paging and refuses parameters no filter knows; it
+// returns the list read and every problem as one EINVALID error.
+func (r *reader) finish() (List, error) {
+	r.list.Limit = r.int("limit", r.list.Limit, 1, MaxLimit)
+	page := r.int("page", 0, 1, 10000)
+	r.list.Offset = r.int("offset", 0, 0, 1_000_000)
+	switch {
+	case page > 0 && r.v.Get("offset") != "":
+		r.p.Add("offset", "give page or offset, not both.")
+	case page > 0:
+		r.list.Offset = (page - 1) * r.list.Limit
+	}
+	r.list.Page = r.list.Offset/r.list.Limit + 1
+	for name := range r.v {
+		if !slices.Contains(r.known, name) && !ignored(name) {
+			r.p.Add(name, "is not a filter of this list.")
+		}
+	}
+	return r.list, r.err()
+}
+
+// err returns every problem as one EINVALID error naming each parameter.
+func (r *reader) err() error {
+	var e *jigsaw.Error
+	if !errors.As(r.p.Err(), &e) {
+		return nil
+	}
+	e.Message = "Bad query parameter: " + e.FieldSummary()
+	return e
+}
+
+// Stories reads the filter of the list of published stories. perPage is
+// the page's length when the request does not set limit.
+func Stories(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.StoryFilter, List, error) {
+	r := newReader(ctx, l, v, perPage)
+	f := jigsaw.StoryFilter{
+		Kind:     choice(r, "kind", jigsaw.StoryKinds),
+		KeyIssue: r.keyIssue("issue"),
+		District: r.district("district"),
+		Since:    r.date("since"),
+		Until:    r.date("until"),
+	}
+	if r.list.Organisation = r.organisation("organisation"); r.list.Organisation != nil {
+		f.OrgID = r.list.Organisation.ID
+	}
+	list, err := r.finish()
+	f.Limit, f.Offset = list.Limit, list.Offset
+	return f, list, err
+}
+
+// Tracker reads the filter of the list of dangers; drafts=1 is for editors,
+// which the caller checks.
+func Tracker(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.TrackerFilter, List, error) {
+	r := newReader(ctx, l, v, perPage)
+	f := jigsaw.TrackerFilter{
+		Kind:     choice(r, "kind", jigsaw.TrackerKinds),
+		Status:   choice(r, "status", jigsaw.TrackerStatuses),
+		KeyIssue: r.keyIssue("issue"),
+		District: r.district("district"),
+		Drafts:   r.flag("drafts"),
+	}
+	if r.list.Organisation = r.organisation("organisation"); r.list.Organisation != nil {
+		f.OrgID = r.list.Organisation.ID
+	}
+	list, err := r.finish()
+	f.Limit, f.Offset = list.Limit, list.Offset
+	return f, list, err
+}
+
+// Disputes reads the filter of the list of disputes.
+func Disputes(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.DisputeFilter, List, error) {
+	r := newReader(ctx, l, v, perPage)
+	f := jigsaw.DisputeFilter{
+		Status:   choice(r, "status", jigsaw.DisputeStatuses),
+		Live:     r.flag("live"),
+		KeyIssue: r.keyIssue("issue"),
+		District: r.district("district"),
+	}
+	if r.list.Organisation = r.organisation("organisation"); r.list.Organisation != nil {
+		f.OrgID = r.list.Organisation.ID
+	}
+	list, err := r.finish()
+	f.Limit, f.Offset = list.Limit, list.Offset
+	return f, list, err
+}
+
+// Organisations reads the filter of the list of organisations.
+func Organisations(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.OrganisationFilter, List, error) {
+	r := newReader(ctx, l, v, perPage)
+	f := jigsaw.OrganisationFilter{
+		Kind:    choice(r, "kind", jigsaw.OrgKinds),
+		Region:  r.text("region", 100),
+		Query:   r.text("q", 200),
+		Members: r.flag("members"),
+	}
+	if r.list.Organisation = r.organisation("parent"); r.list.Organisation != nil {
+		f.ParentID = r.list.Organisation.ID
+	}
+	list, err := r.finish()
+	f.Limit, f.Offset = list.Limit, list.Offset
+	return f, list, err
+}
+
+// Audit reads the filter of the audit log.
+func Audit(ctx context.Context, v url.Values, perPage int) (jigsaw.AuditFilter, List, error) {
+	r := newReader(ctx, nil, v, perPage)
+	f := jigsaw.AuditFilter{
+		Action:     r.text("action", 50),
+		ObjectType: r.text("object", 50),
+		UserID:     int64(r.int("user", 0, 0, 1<<30)),
+		Since:      r.date("since"),
+		Until:      r.date("until"),
+	}
+	list, err := r.finish()
+	f.Limit, f.Offset = list.Limit, list.Offset
+	return f, list, err
+}
+
+// Queue reads the moderation queue's status: stories awaiting review when
+// none is given, every story for "all".
+func Queue(ctx context.Context, v url.Values, perPage int) (jigsaw.StoryStatus, List, error) {
+	r := newReader(ctx, nil, v, perPage)
+	var status jigsaw.StoryStatus
+	switch s := r.get("status"); s {
+	case "":
+		status = jigsaw.StoryAwaitingReview
+	case "all":
+	default:
+		status = choice(r, "status", jigsaw.StoryStatuses)
+	}
+	list, err := r.finish()
+	return status, list, err
+}
+
+// MaxTimeline is the most entries of an organisation's timeline one answer
+// may hold.
+const MaxTimeline = 500
+
+// Timeline reads how many entries of an organisation's timeline to give:
+// limit, def when it is not given. A timeline has no further pages.
+func Timeline(ctx context.Context, v url.Values, def int) (int, error) {
+	r := newReader(ctx, nil, v, def)
+	r.known = []string{"limit"}
+	limit := r.int("limit", def, 1, MaxTimeline)
+	for name := range r.v {
+		if !slices.Contains(r.known, name) && !ignored(name) {
+			r.p.Add(name, "is not a parameter of the timeline.")
+		}
+	}
+	return limit, r.err()
+}

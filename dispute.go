@@ -217,6 +217,10 @@ type Dispute struct {
 	TrackerItems []LinkRef
 
 	CreatedAt time.Time
+	// Version counts the record's changes. An update made from an older
+	// version than the stored one is refused (ECONFLICT), so a second
+	// editor does not overwrite the first; 0 leaves it unchecked.
+	Version   int64
 	UpdatedAt time.Time
 }
 
@@ -366,7 +370,7 @@ type DisputeService interface {
 	// updates that step, one without is added, and stored steps not listed
 	// are removed. Returns ENOTFOUND if the dispute does not exist, and
 	// EINVALID naming each bad field (a step ID of another dispute
-	// included).
+	// included), ECONFLICT if d.Version is set and not the stored version.
 	UpdateDispute(ctx context.Context, d *Dispute) error
 	// AddDisputeStep adds s to the dispute s.DisputeID and sets its ID.
 	AddDisputeStep(ctx context.Context, s *DisputeStep) error

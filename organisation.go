@@ -89,7 +89,11 @@ type Organisation struct {
 	Website         string
 	CoalitionMember bool
 	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Version counts the record's changes. An update made from an older
+	// version than the stored one is refused (ECONFLICT), so a second
+	// editor does not overwrite the first; 0 leaves it unchecked.
+	Version   int64
+	UpdatedAt time.Time
 }
 
 var (
@@ -158,7 +162,8 @@ type OrganisationService interface {
 	CreateOrganisation(ctx context.Context, o *Organisation) error
 	// UpdateOrganisation replaces the stored fields of o. Returns ENOTFOUND
 	// if it does not exist, EINVALID and ECONFLICT as Create does, and
-	// EINVALID when the parent would make a cycle.
+	// EINVALID when the parent would make a cycle, ECONFLICT if o.Version
+	// is set and not the stored version.
 	UpdateOrganisation(ctx context.Context, o *Organisation) error
 	// FindOrganisationByID returns ENOTFOUND if there is none.
 	FindOrganisationByID(ctx context.Context, id int64) (*Organisation, error)

@@ -164,7 +164,11 @@ type TrackerItem struct {
 	Published   bool
 	PublishedAt time.Time
 	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Version counts the record's changes. An update made from an older
+	// version than the stored one is refused (ECONFLICT), so a second
+	// editor does not overwrite the first; 0 leaves it unchecked.
+	Version   int64
+	UpdatedAt time.Time
 }
 
 // Normalize trims what people type loosely. It keeps the order of every
@@ -332,7 +336,8 @@ type TrackerService interface {
 	// the source key is taken.
 	CreateTrackerItem(ctx context.Context, t *TrackerItem) error
 	// UpdateTrackerItem replaces every field of t, its lists included.
-	// Returns ENOTFOUND if it does not exist, otherwise as Create.
+	// Returns ENOTFOUND if it does not exist, ECONFLICT if t.Version is
+	// set and not the stored version, otherwise as Create.
 	UpdateTrackerItem(ctx context.Context, t *TrackerItem) error
 	// FindTrackerItemByID returns the item, draft or not, with all its
 	// links; ENOTFOUND if there is none.

@@ -176,6 +176,25 @@ func testAPI(t *testing.T, engine string) {
 		}
 	})
 
+	t.Run("tracker edits carry their version", func(t *testing.T) {
+		_, m, _ := call(t, editor, "GET", u("/api/v1/tracker/%d", itemID), nil)
+		v, ok := m["version"].(float64)
+		if !ok || v < 1 {
+			t.Fatalf("read: version %v", m["version"])
+		}
+		status, m, _ := call(t, editor, "PATCH", u("/api/v1/tracker/%d", itemID), fmt.Sprintf(`{"staff_affected": 151, "version": %v}`, v))
+		if status != 200 || m["version"] != v+1 {
+			t.Fatalf("save from the current version: %d, version %v, want 200 and %v", status, m["version"], v+1)
+		}
+		status, m, _ = call(t, editor, "PATCH", u("/api/v1/tracker/%d", itemID), fmt.Sprintf(`{"staff_affected": 152, "version": %v}`, v))
+		if status != 409 || fieldsOf(m)["version"] == nil {
+			t.Fatalf("save from an old version: %d %v, want 409 naming the version", status, m)
+		}
+		if got, _ := a.DB.FindTrackerItemByID(ctx, itemID); got.StaffAffected != 151 {
+			t.Fatalf("staff affected %d after a refused save, want 151", got.StaffAffected)
+		}
+	})
+
 	dispute := fmt.Sprintf(`{"title": "AGH Solutions strike", "status": "balloting", "district": "BD20",
 		"parties": [{"organisation": %d, "role": "employer"}, {"organisation": %d, "role": "union"}],
 		"workforce": [{"role": "porters", "headcount": 60}, {"role": "domestics", "headcount": 90}],

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -32,6 +33,7 @@ type DisputeOut struct {
 	TrackerItems   []LinkOut   `json:"tracker_items"`
 	CreatedAt      time.Time   `json:"created_at"`
 	UpdatedAt      time.Time   `json:"updated_at"`
+	Version
 }
 
 // PartyOut is an employer or union of a dispute.
@@ -78,7 +80,7 @@ func stepOut(s jigsaw.DisputeStep) StepOut {
 func (a *API) disputeOut(d *jigsaw.Dispute) DisputeOut {
 	out := DisputeOut{ID: d.ID, URL: a.url("disputes", d.ID), Title: d.Title, Summary: d.Summary, Status: string(d.Status),
 		Live: d.Status.Live(), Headcount: d.Headcount(), Demands: strs(d.Demands), District: d.District, Area: d.Area,
-		KeyIssues: strs(d.KeyIssues), Outcome: d.Outcome, TrackerItems: links(d.TrackerItems), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
+		KeyIssues: strs(d.KeyIssues), Outcome: d.Outcome, TrackerItems: links(d.TrackerItems), CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: versionOut(d.Version),
 		Parties: []PartyOut{}, Workforce: []Workforce{}, Steps: []StepOut{}, OutcomeFigures: []FigureOut{}}
 	for _, p := range d.Parties {
 		out.Parties = append(out.Parties, PartyOut{p.OrgID, p.Slug, p.Name, string(p.Role)})
@@ -116,6 +118,7 @@ type DisputeIn struct {
 	Steps          *[]json.RawMessage `json:"steps"`
 	Outcome        *string            `json:"outcome"`
 	OutcomeFigures *[]json.RawMessage `json:"outcome_figures"`
+	Version
 }
 
 // StepIn is a step in a body: turnout and yes_share are percentages.
@@ -145,6 +148,7 @@ func (s StepIn) step(p jigsaw.Problems, prefix string) jigsaw.DisputeStep {
 // apply copies the fields present in in onto d. Without steps in the body
 // d.Steps is nil, which leaves the stored steps alone.
 func (in *DisputeIn) apply(d *jigsaw.Dispute) error {
+	in.Version.set(&d.Version)
 	setStr := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -249,64 +253,40 @@ func (a *API) HandleDispute(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, a.disputeOut(d))
 }
 
+// disputes is how the API keeps disputes.
+func (a *API) disputes() *record[*jigsaw.Dispute, DisputeIn] {
+	return &record[*jigsaw.Dispute, DisputeIn]{
+		path:  "disputes",
+		blank: func() *jigsaw.Dispute { return &jigsaw.Dispute{} },
+		find: func(r *http.Request) (*jigsaw.Dispute, error) {
+			id, err := pathID(r, "id")
+			if err != nil {
+				return nil, err
+			}
+			return a.Edit.FindDisputeByID(r.Context(), id)
+		},
+		apply:  (*DisputeIn).apply,
+		create: a.Edit.CreateDispute,
+		update: a.Edit.UpdateDispute,
+		answer: func(ctx context.Context, d *jigsaw.Dispute) (any, string, error) {
+			d, err := a.Edit.FindDisputeByID(ctx, d.ID)
+			if err != nil {
+				return nil, "", err
+			}
+			return a.disputeOut(d), strconv.FormatInt(d.ID, 10), nil
+		},
+	}
+}
+
 // HandleDisputeCreate answers POST /api/v1/disputes with 201 and the new
 // dispute, steps included.
 func (a *API) HandleDisputeCreate(w http.ResponseWriter, r *http.Request) {
-	var in DisputeIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	d := &jigsaw.Dispute{}
-	if err := in.apply(d); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := a.Edit.CreateDispute(r.Context(), d); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.answerDispute(w, r, http.StatusCreated, d.ID)
+	writeCreate(a, a.disputes(), w, r)
 }
 
 // HandleDisputeUpdate answers PATCH /api/v1/disputes/{id}.
 func (a *API) HandleDisputeUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var in DisputeIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	d, err := a.Edit.FindDisputeByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := in.apply(d); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := a.Edit.UpdateDispute(r.Context(), d); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.answerDispute(w, r, http.StatusOK, id)
-}
-
-func (a *API) answerDispute(w http.ResponseWriter, r *http.Request, status int, id int64) {
-	d, err := a.Edit.FindDisputeByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if status == http.StatusCreated {
-		w.Header().Set("Location", "/api/v1/disputes/"+strconv.FormatInt(id, 10))
-	}
-	respond.JSON(w, status, a.disputeOut(d))
+	writeUpdate(a, a.disputes(), w, r)
 }
 
 // HandleStepCreate answers POST /api/v1/disputes/{id}/steps with 201 and

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -26,12 +27,13 @@ type OrganisationOut struct {
 	CoalitionMember bool      `json:"coalition_member"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	Version
 }
 
 func (a *API) organisationOut(o *jigsaw.Organisation) OrganisationOut {
 	return OrganisationOut{ID: o.ID, URL: a.url("organisations", o.Slug), Slug: o.Slug, Name: o.Name, Kind: string(o.Kind),
 		ODSCode: o.ODSCode, CompanyNumber: o.CompanyNumber, ParentID: o.ParentID, Region: o.Region, Website: o.Website,
-		CoalitionMember: o.CoalitionMember, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		CoalitionMember: o.CoalitionMember, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: versionOut(o.Version)}
 }
 
 // OrganisationIn is the body of POST and PATCH /api/v1/organisations; in a
@@ -46,9 +48,11 @@ type OrganisationIn struct {
 	Region          *string `json:"region"`
 	Website         *string `json:"website"`
 	CoalitionMember *bool   `json:"coalition_member"`
+	Version
 }
 
-func (in *OrganisationIn) apply(o *jigsaw.Organisation) {
+func (in *OrganisationIn) apply(o *jigsaw.Organisation) error {
+	in.Version.set(&o.Version)
 	for _, f := range []struct {
 		dst *string
 		src *string
@@ -66,6 +70,7 @@ func (in *OrganisationIn) apply(o *jigsaw.Organisation) {
 	if in.CoalitionMember != nil {
 		o.CoalitionMember = *in.CoalitionMember
 	}
+	return nil
 }
 
 // HandleOrganisationList answers GET /api/v1/organisations, by name.
@@ -167,41 +172,29 @@ func (a *API) HandleOrganisationTimeline(w http.ResponseWriter, r *http.Request)
 	}{a.organisationOut(o), out})
 }
 
+// organisations is how the API keeps organisations.
+func (a *API) organisations() *record[*jigsaw.Organisation, OrganisationIn] {
+	return &record[*jigsaw.Organisation, OrganisationIn]{
+		path:   "organisations",
+		blank:  func() *jigsaw.Organisation { return &jigsaw.Organisation{} },
+		find:   a.findOrganisation,
+		apply:  (*OrganisationIn).apply,
+		create: a.Edit.CreateOrganisation,
+		update: a.Edit.UpdateOrganisation,
+		answer: func(_ context.Context, o *jigsaw.Organisation) (any, string, error) {
+			return a.organisationOut(o), strconv.FormatInt(o.ID, 10), nil
+		},
+	}
+}
+
 // HandleOrganisationCreate answers POST /api/v1/organisations with 201.
 func (a *API) HandleOrganisationCreate(w http.ResponseWriter, r *http.Request) {
-	var in OrganisationIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	o := &jigsaw.Organisation{}
-	in.apply(o)
-	if err := a.Edit.CreateOrganisation(r.Context(), o); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/organisations/"+strconv.FormatInt(o.ID, 10))
-	respond.JSON(w, http.StatusCreated, a.organisationOut(o))
+	writeCreate(a, a.organisations(), w, r)
 }
 
 // HandleOrganisationUpdate answers PATCH /api/v1/organisations/{id}.
 func (a *API) HandleOrganisationUpdate(w http.ResponseWriter, r *http.Request) {
-	var in OrganisationIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	o, err := a.findOrganisation(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in.apply(o)
-	if err := a.Edit.UpdateOrganisation(r.Context(), o); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	respond.JSON(w, http.StatusOK, a.organisationOut(o))
+	writeUpdate(a, a.organisations(), w, r)
 }
 
 // MergeIn is the body of POST /api/v1/organisations/{id}/merge: the

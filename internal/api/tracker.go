@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -40,6 +41,7 @@ type TrackerOut struct {
 	PublishedAt   *time.Time  `json:"published_at,omitempty"`
 	CreatedAt     time.Time   `json:"created_at"`
 	UpdatedAt     time.Time   `json:"updated_at"`
+	Version
 }
 
 // StatusOut is one entry of a danger's status history.
@@ -71,7 +73,7 @@ func (a *API) trackerOut(t *jigsaw.TrackerItem) TrackerOut {
 		Status: string(t.Status), StatusOn: t.StatusOn, ReportedOn: t.ReportedOn, DecidedOn: t.DecidedOn,
 		EffectiveOn: t.EffectiveOn, EndsOn: t.EndsOn, ValuePence: t.ValuePence, Value: t.Value(), StaffAffected: t.StaffAffected,
 		District: t.District, Area: t.Area, KeyIssues: strs(t.KeyIssues), Stories: links(t.Stories), Disputes: links(t.Disputes),
-		SourceKey: t.SourceKey, Published: t.Published, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		SourceKey: t.SourceKey, Published: t.Published, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Version: versionOut(t.Version),
 		StatusHistory: []StatusOut{}, Organisations: []OrgRole{}, Sources: []Source{}}
 	if t.Published {
 		at := t.PublishedAt
@@ -111,6 +113,7 @@ type TrackerIn struct {
 	Disputes      *[]int64           `json:"disputes"`
 	SourceKey     *string            `json:"source_key"`
 	Published     *bool              `json:"published"`
+	Version
 }
 
 // statusIn and orgRoleIn are list elements of TrackerIn, decoded one by
@@ -128,6 +131,7 @@ type orgRoleIn struct {
 
 // apply copies the fields present in in onto t.
 func (in *TrackerIn) apply(t *jigsaw.TrackerItem) error {
+	in.Version.set(&t.Version)
 	setStr := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -248,64 +252,39 @@ func (a *API) HandleTrackerItem(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, a.trackerOut(t))
 }
 
+// dangers is how the API keeps dangers.
+func (a *API) dangers() *record[*jigsaw.TrackerItem, TrackerIn] {
+	return &record[*jigsaw.TrackerItem, TrackerIn]{
+		path:  "tracker",
+		blank: func() *jigsaw.TrackerItem { return &jigsaw.TrackerItem{} },
+		find: func(r *http.Request) (*jigsaw.TrackerItem, error) {
+			id, err := pathID(r, "id")
+			if err != nil {
+				return nil, err
+			}
+			return a.Edit.FindTrackerItemByID(r.Context(), id)
+		},
+		apply:  (*TrackerIn).apply,
+		create: a.Edit.CreateTrackerItem,
+		update: a.Edit.UpdateTrackerItem,
+		answer: func(ctx context.Context, t *jigsaw.TrackerItem) (any, string, error) {
+			t, err := a.Edit.FindTrackerItemByID(ctx, t.ID)
+			if err != nil {
+				return nil, "", err
+			}
+			return a.trackerOut(t), strconv.FormatInt(t.ID, 10), nil
+		},
+	}
+}
+
 // HandleTrackerCreate answers POST /api/v1/tracker with 201 and the new
 // danger.
 func (a *API) HandleTrackerCreate(w http.ResponseWriter, r *http.Request) {
-	var in TrackerIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	t := &jigsaw.TrackerItem{}
-	if err := in.apply(t); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := a.Edit.CreateTrackerItem(r.Context(), t); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.answerTracker(w, r, http.StatusCreated, t.ID)
+	writeCreate(a, a.dangers(), w, r)
 }
 
 // HandleTrackerUpdate answers PATCH /api/v1/tracker/{id}: the fields sent
 // change, the others stay.
 func (a *API) HandleTrackerUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var in TrackerIn
-	if err := decode(r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	t, err := a.Edit.FindTrackerItemByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := in.apply(t); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := a.Edit.UpdateTrackerItem(r.Context(), t); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	a.answerTracker(w, r, http.StatusOK, id)
-}
-
-// answerTracker reads the danger back, so the answer shows it as stored.
-func (a *API) answerTracker(w http.ResponseWriter, r *http.Request, status int, id int64) {
-	t, err := a.Edit.FindTrackerItemByID(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if status == http.StatusCreated {
-		w.Header().Set("Location", "/api/v1/tracker/"+strconv.FormatInt(id, 10))
-	}
-	respond.JSON(w, status, a.trackerOut(t))
+	writeUpdate(a, a.dangers(), w, r)
 }

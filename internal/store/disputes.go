@@ -12,11 +12,11 @@ import (
 
 var _ jigsaw.DisputeService = (*DB)(nil)
 
-const disputeColumns = `id, title, summary, status, district, area, outcome, created_at, updated_at`
+const disputeColumns = `id, title, summary, status, district, area, outcome, version, created_at, updated_at`
 
 func scanDispute(row interface{ Scan(...any) error }) (*jigsaw.Dispute, error) {
 	var d jigsaw.Dispute
-	if err := row.Scan(&d.ID, &d.Title, &d.Summary, &d.Status, &d.District, &d.Area, &d.Outcome, &d.CreatedAt, &d.UpdatedAt); err != nil {
+	if err := row.Scan(&d.ID, &d.Title, &d.Summary, &d.Status, &d.District, &d.Area, &d.Outcome, &d.Version, &d.CreatedAt, &d.UpdatedAt); err != nil {
 		return nil, err
 	}
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
@@ -71,6 +71,9 @@ func (db *DB) UpdateDispute(ctx context.Context, d *jigsaw.Dispute) error {
 		if err != nil {
 			return err
 		}
+		if err := checkVersion("dispute", d.Version, before.Version); err != nil {
+			return err
+		}
 		// Step IDs are checked before checkDispute sorts the steps, so
 		// that the field names count steps as the caller listed them.
 		if err := checkStepIDs(d, before.Steps); err != nil {
@@ -105,7 +108,7 @@ func (db *DB) UpdateDispute(ctx context.Context, d *jigsaw.Dispute) error {
 		if err != nil {
 			return err
 		}
-		d.Steps = after.Steps
+		d.Steps, d.Version = after.Steps, after.Version
 		return db.recordRevision(ctx, tx, jigsaw.ObjectDispute, d.ID, "update", diff(disputeSnapshot(before), disputeSnapshot(after)))
 	})
 }
@@ -215,9 +218,11 @@ func updateStep(ctx context.Context, tx *sql.Tx, s *jigsaw.DisputeStep) error {
 	return err
 }
 
-// touchDispute refreshes the dispute's latest step date and update time.
+// touchDispute refreshes the dispute's latest step date and update time,
+// and counts the change in its version: a change of its steps is a change
+// of the dispute.
 func touchDispute(ctx context.Context, tx *sql.Tx, id int64, at any) error {
-	_, err := tx.ExecContext(ctx, `UPDATE disputes SET updated_at = $1,
+	_, err := tx.ExecContext(ctx, `UPDATE disputes SET updated_at = $1, version = version + 1,
 		last_step_on = COALESCE((SELECT max(CASE WHEN end_date <> '' THEN end_date ELSE on_date END) FROM dispute_steps WHERE dispute_id = $2), '')
 		WHERE id = $2`, at, id)
 	return err

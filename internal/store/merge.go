@@ -106,7 +106,7 @@ func (db *DB) MergeOrganisations(ctx context.Context, survivorID, duplicateID in
 				return err
 			}
 		}
-		if err := exec(`UPDATE organisations SET parent_id = $1 WHERE parent_id = $2 AND id <> $1`, survivorID, duplicateID); err != nil {
+		if err := exec(`UPDATE organisations SET parent_id = $1, version = version + 1 WHERE parent_id = $2 AND id <> $1`, survivorID, duplicateID); err != nil {
 			return err
 		}
 		// A survivor that was the duplicate's child takes its place under

@@ -10,12 +10,12 @@ import (
 
 var _ jigsaw.OrganisationService = (*DB)(nil)
 
-const orgColumns = `id, slug, name, kind, ods_code, company_number, COALESCE(parent_id, 0), region, website, coalition_member, created_at, updated_at`
+const orgColumns = `id, slug, name, kind, ods_code, company_number, COALESCE(parent_id, 0), region, website, coalition_member, version, created_at, updated_at`
 
 func scanOrganisation(row interface{ Scan(...any) error }) (*jigsaw.Organisation, error) {
 	var o jigsaw.Organisation
 	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.ODSCode, &o.CompanyNumber, &o.ParentID,
-		&o.Region, &o.Website, &o.CoalitionMember, &o.CreatedAt, &o.UpdatedAt)
+		&o.Region, &o.Website, &o.CoalitionMember, &o.Version, &o.CreatedAt, &o.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +77,13 @@ func (db *DB) updateOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organ
 	if err != nil {
 		return err
 	}
+	if err := checkVersion("organisation", o.Version, old.Version); err != nil {
+		return err
+	}
 	if err := checkParentCycle(ctx, tx, o.ID, o.ParentID); err != nil {
 		return err
 	}
-	o.CreatedAt, o.UpdatedAt = old.CreatedAt, db.now()
+	o.CreatedAt, o.UpdatedAt, o.Version = old.CreatedAt, db.now(), old.Version+1
 	if err := updateOrganisationRow(ctx, tx, o); err != nil {
 		return err
 	}
@@ -98,7 +101,7 @@ func (db *DB) updateOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organ
 func updateOrganisationRow(ctx context.Context, tx Execer, o *jigsaw.Organisation) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
-			parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10
+			parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10, version = version + 1
 		WHERE id = $11`,
 		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website,
 		o.CoalitionMember, o.UpdatedAt, o.ID)

@@ -14,12 +14,12 @@ import (
 var _ jigsaw.TrackerService = (*DB)(nil)
 
 const trackerColumns = `id, kind, title, summary, status, status_on, reported_on, decided_on, effective_on, ends_on,
-	value_pence, staff_affected, district, area, COALESCE(source_key, ''), published_at, created_at, updated_at`
+	value_pence, staff_affected, district, area, COALESCE(source_key, ''), published_at, version, created_at, updated_at`
 
 func scanTrackerItem(row interface{ Scan(...any) error }) (*jigsaw.TrackerItem, error) {
 	var t jigsaw.TrackerItem
 	err := row.Scan(&t.ID, &t.Kind, &t.Title, &t.Summary, &t.Status, &t.StatusOn, &t.ReportedOn, &t.DecidedOn, &t.EffectiveOn, &t.EndsOn,
-		&t.ValuePence, &t.StaffAffected, &t.District, &t.Area, &t.SourceKey, nullTime{&t.PublishedAt}, &t.CreatedAt, &t.UpdatedAt)
+		&t.ValuePence, &t.StaffAffected, &t.District, &t.Area, &t.SourceKey, nullTime{&t.PublishedAt}, &t.Version, &t.CreatedAt, &t.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +69,13 @@ func (db *DB) updateTrackerItem(ctx context.Context, tx Execer, t *jigsaw.Tracke
 	if err != nil {
 		return err
 	}
+	if err := checkVersion("danger", t.Version, before.Version); err != nil {
+		return err
+	}
 	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
 		return err
 	}
-	t.CreatedAt, t.UpdatedAt = before.CreatedAt, db.now()
+	t.CreatedAt, t.UpdatedAt, t.Version = before.CreatedAt, db.now(), before.Version+1
 	switch {
 	case !t.Published:
 		t.PublishedAt = time.Time{}
@@ -84,10 +87,10 @@ func (db *DB) updateTrackerItem(ctx context.Context, tx Execer, t *jigsaw.Tracke
 	_, err = tx.ExecContext(ctx, `
 			UPDATE tracker_items SET kind = $1, title = $2, summary = $3, status = $4, status_on = $5, reported_on = $6,
 				decided_on = $7, effective_on = $8, ends_on = $9, value_pence = $10, staff_affected = $11, district = $12,
-				area = $13, source_key = $14, published_at = $15, updated_at = $16
+				area = $13, source_key = $14, published_at = $15, updated_at = $16, version = $18
 			WHERE id = $17`,
 		t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
-		t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), t.UpdatedAt, t.ID)
+		t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), t.UpdatedAt, t.ID, t.Version)
 	if err != nil {
 		return sourceKeyConflict(db.mapError(err))
 	}

@@ -87,10 +87,8 @@ func (p *Pages) HandleDispute(w http.ResponseWriter, r *http.Request) {
 
 // DisputeFormView is the view of the form that creates or edits a dispute.
 type DisputeFormView struct {
-	Page
-	Form       *Form
+	EditForm
 	Dispute    *jigsaw.Dispute // nil for a new one
-	Action     string
 	Statuses   []jigsaw.Choice[jigsaw.DisputeStatus]
 	Sides      []jigsaw.Choice[jigsaw.PartyRole]
 	KeyIssues  []jigsaw.KeyIssue
@@ -98,87 +96,79 @@ type DisputeFormView struct {
 	Workforces []string
 }
 
+// disputes is the edit flow of disputes. Their steps are edited on a page
+// of their own, so saving the form keeps them.
+func (p *Pages) disputes() *recordKind[*jigsaw.Dispute] {
+	return &recordKind[*jigsaw.Dispute]{
+		template: "dispute_form", noun: "dispute", more: 4,
+		blank: func() *Form {
+			f := newForm(url.Values{"status": {string(jigsaw.DisputeBalloting)},
+				"parties[0].role": {string(jigsaw.PartyEmployer)}, "parties[1].role": {string(jigsaw.PartyUnion)}})
+			f.Extra = 1
+			return f
+		},
+		find:   p.editedDispute,
+		values: func(_ context.Context, d *jigsaw.Dispute) (url.Values, error) { return disputeValues(d), nil },
+		read: func(ctx context.Context, v url.Values, old *jigsaw.Dispute) (*jigsaw.Dispute, *Form) {
+			d, form := p.disputeFromForm(ctx, v)
+			if old != nil {
+				d.ID = old.ID
+			}
+			return d, form
+		},
+		create:  p.Edit.CreateDispute,
+		update:  p.Edit.UpdateDispute,
+		address: func(d *jigsaw.Dispute) string { return "/disputes/" + strconv.FormatInt(d.ID, 10) },
+		formAddress: func(d *jigsaw.Dispute) string {
+			if d == nil {
+				return "/disputes/new"
+			}
+			return "/disputes/" + strconv.FormatInt(d.ID, 10) + "/edit"
+		},
+		fixErrors: func(fields map[string]string) { foldErrors(fields, "demands") },
+		title:     func(d *jigsaw.Dispute) string { return d.Title },
+		view: func(ctx context.Context, ef EditForm, d *jigsaw.Dispute) (any, error) {
+			issues, err := p.Store.KeyIssues(ctx)
+			if err != nil {
+				return nil, err
+			}
+			names, err := p.orgNames(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return DisputeFormView{EditForm: ef, Dispute: d, Statuses: jigsaw.DisputeStatuses, Sides: jigsaw.PartyRoles,
+				KeyIssues: issues, OrgNames: names, Workforces: jigsaw.WorkforceRoles}, nil
+		},
+	}
+}
+
 // HandleDisputeNew shows the form for a new dispute.
 func (p *Pages) HandleDisputeNew(w http.ResponseWriter, r *http.Request) {
-	f := newForm(url.Values{"status": {string(jigsaw.DisputeBalloting)},
-		"parties[0].role": {string(jigsaw.PartyEmployer)}, "parties[1].role": {string(jigsaw.PartyUnion)}})
-	f.Extra = 1
-	p.renderDisputeForm(w, r, http.StatusOK, f, nil)
+	editNew(p, p.disputes(), w, r)
 }
 
 // HandleDisputeCreate stores a new dispute from the form.
 func (p *Pages) HandleDisputeCreate(w http.ResponseWriter, r *http.Request) {
-	p.saveDispute(w, r, nil)
+	editSave(p, p.disputes(), w, r, false)
 }
 
 // HandleDisputeEdit shows the form for an existing dispute.
 func (p *Pages) HandleDisputeEdit(w http.ResponseWriter, r *http.Request) {
-	d, ok := p.editedDispute(w, r)
-	if !ok {
-		return
-	}
-	p.renderDisputeForm(w, r, http.StatusOK, newForm(disputeValues(d)), d)
+	editOpen(p, p.disputes(), w, r)
 }
 
-// HandleDisputeUpdate saves the form for an existing dispute. Its steps
-// are kept: they are edited on their own page.
+// HandleDisputeUpdate saves the form for an existing dispute.
 func (p *Pages) HandleDisputeUpdate(w http.ResponseWriter, r *http.Request) {
-	d, ok := p.editedDispute(w, r)
-	if !ok {
-		return
-	}
-	p.saveDispute(w, r, d)
+	editSave(p, p.disputes(), w, r, true)
 }
 
-func (p *Pages) editedDispute(w http.ResponseWriter, r *http.Request) (*jigsaw.Dispute, bool) {
+// editedDispute returns the dispute of the path, drafts included.
+func (p *Pages) editedDispute(r *http.Request) (*jigsaw.Dispute, error) {
 	id, ok := pathID(r)
 	if !ok {
-		p.NotFound(w, r)
-		return nil, false
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 	}
-	d, err := p.Edit.FindDisputeByID(r.Context(), id)
-	if err != nil {
-		p.Error(w, r, err)
-		return nil, false
-	}
-	return d, true
-}
-
-func (p *Pages) saveDispute(w http.ResponseWriter, r *http.Request, old *jigsaw.Dispute) {
-	ctx := r.Context()
-	v, err := parseForm(r)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	d, form := p.disputeFromForm(ctx, v)
-	if v.Get("more") != "" {
-		form.Errors, form.Extra = map[string]string{}, 4
-		p.renderDisputeForm(w, r, http.StatusOK, form, old)
-		return
-	}
-	if len(form.Errors) == 0 {
-		if old == nil {
-			err = p.Edit.CreateDispute(ctx, d)
-		} else {
-			d.ID = old.ID
-			err = p.Edit.UpdateDispute(ctx, d)
-		}
-		if err == nil {
-			http.Redirect(w, r, "/disputes/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
-			return
-		}
-		if !formError(err) {
-			p.Error(w, r, err)
-			return
-		}
-		form.addErrors(jigsaw.FieldErrors(err))
-		if len(form.Errors) == 0 {
-			form.Errors["form"] = jigsaw.ErrorMessage(err)
-		}
-	}
-	foldErrors(form.Errors, "demands")
-	p.renderDisputeForm(w, r, formStatus(err), form, old)
+	return p.Edit.FindDisputeByID(r.Context(), id)
 }
 
 // disputeFromForm reads a dispute, without its steps, from a posted form.
@@ -197,6 +187,7 @@ func (p *Pages) disputeFromForm(ctx context.Context, v url.Values) (*jigsaw.Disp
 		Area:      rd.text("area"),
 		KeyIssues: v["key_issues"],
 		Outcome:   v.Get("outcome"),
+		Version:   formVersion(v),
 	}
 	for i := 0; i < rowCount(v, "parties"); i++ {
 		d.Parties = append(d.Parties, jigsaw.DisputeParty{
@@ -257,28 +248,8 @@ func disputeValues(d *jigsaw.Dispute) url.Values {
 		}
 		v.Set(rowName("outcome_figures", i, "pence"), jigsaw.PenceText(f.Pence))
 	}
+	v.Set(versionField, strconv.FormatInt(d.Version, 10))
 	return v
-}
-
-func (p *Pages) renderDisputeForm(w http.ResponseWriter, r *http.Request, status int, form *Form, d *jigsaw.Dispute) {
-	ctx := r.Context()
-	issues, err := p.Store.KeyIssues(ctx)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	names, err := p.orgNames(ctx)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	view := DisputeFormView{Page: p.page(r, "New dispute"), Form: form, Dispute: d, Action: "/disputes/new",
-		Statuses: jigsaw.DisputeStatuses, Sides: jigsaw.PartyRoles, KeyIssues: issues, OrgNames: names, Workforces: jigsaw.WorkforceRoles}
-	if d != nil {
-		view.Title = "Edit: " + d.Title
-		view.Action = "/disputes/" + strconv.FormatInt(d.ID, 10) + "/edit"
-	}
-	p.Render(w, r, status, "dispute_form", view)
 }
 
 // DisputeStepsView is the view of /disputes/{id}/steps: the timeline with
@@ -294,8 +265,9 @@ type DisputeStepsView struct {
 
 // HandleDisputeSteps shows a dispute's steps and the form to add one.
 func (p *Pages) HandleDisputeSteps(w http.ResponseWriter, r *http.Request) {
-	d, ok := p.editedDispute(w, r)
-	if !ok {
+	d, err := p.editedDispute(r)
+	if err != nil {
+		p.Error(w, r, err)
 		return
 	}
 	p.renderSteps(w, r, http.StatusOK, d, newForm(nil), nil)
@@ -303,8 +275,9 @@ func (p *Pages) HandleDisputeSteps(w http.ResponseWriter, r *http.Request) {
 
 // HandleDisputeStepAdd adds a step from the form.
 func (p *Pages) HandleDisputeStepAdd(w http.ResponseWriter, r *http.Request) {
-	d, ok := p.editedDispute(w, r)
-	if !ok {
+	d, err := p.editedDispute(r)
+	if err != nil {
+		p.Error(w, r, err)
 		return
 	}
 	p.saveStep(w, r, d, nil)
@@ -342,8 +315,9 @@ func (p *Pages) HandleDisputeStepDelete(w http.ResponseWriter, r *http.Request) 
 }
 
 func (p *Pages) editedStep(w http.ResponseWriter, r *http.Request) (*jigsaw.Dispute, *jigsaw.DisputeStep, bool) {
-	d, ok := p.editedDispute(w, r)
-	if !ok {
+	d, err := p.editedDispute(r)
+	if err != nil {
+		p.Error(w, r, err)
 		return nil, nil, false
 	}
 	if stepID, ok := positiveID(r.PathValue("step")); ok {
@@ -381,27 +355,17 @@ func (p *Pages) saveStep(w http.ResponseWriter, r *http.Request, d *jigsaw.Dispu
 		check := *st
 		check.Normalize()
 		form.addErrors(jigsaw.FieldErrors(check.Validate()))
-	} else {
-		if old == nil {
-			err = p.Edit.AddDisputeStep(r.Context(), st)
-		} else {
-			st.ID = old.ID
-			err = p.Edit.UpdateDisputeStep(r.Context(), st)
-		}
-		if err == nil {
-			http.Redirect(w, r, stepsPath(d.ID), http.StatusSeeOther)
-			return
-		}
-		if !formError(err) {
-			p.Error(w, r, err)
-			return
-		}
-		form.addErrors(jigsaw.FieldErrors(err))
-		if len(form.Errors) == 0 {
-			form.Errors["form"] = jigsaw.ErrorMessage(err)
-		}
 	}
-	p.renderSteps(w, r, formStatus(err), d, form, old)
+	status, done := p.saveForm(w, r, form, func() (string, error) {
+		if old == nil {
+			return stepsPath(d.ID), p.Edit.AddDisputeStep(r.Context(), st)
+		}
+		st.ID = old.ID
+		return stepsPath(d.ID), p.Edit.UpdateDisputeStep(r.Context(), st)
+	})
+	if !done {
+		p.renderSteps(w, r, status, d, form, old)
+	}
 }
 
 func stepValues(s *jigsaw.DisputeStep) url.Values {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"jigsaw"
 )
@@ -10,71 +12,103 @@ import (
 // OrganisationFormView is the view of the form that creates or edits an
 // organisation.
 type OrganisationFormView struct {
-	Page
-	Form         *Form
+	EditForm
 	Organisation *jigsaw.Organisation // nil for a new one
-	Action       string
 	Kinds        []jigsaw.Choice[jigsaw.OrgKind]
 	OrgNames     []string
 }
 
+// organisations is the edit flow of organisations.
+func (p *Pages) organisations() *recordKind[*jigsaw.Organisation] {
+	return &recordKind[*jigsaw.Organisation]{
+		template: "organisation_form", noun: "organisation",
+		blank:   func() *Form { return newForm(nil) },
+		find:    p.editedOrganisation,
+		values:  p.organisationValues,
+		read:    p.organisationFromForm,
+		create:  p.Edit.CreateOrganisation,
+		update:  p.Edit.UpdateOrganisation,
+		address: func(o *jigsaw.Organisation) string { return "/organisations/" + o.Slug },
+		formAddress: func(o *jigsaw.Organisation) string {
+			if o == nil {
+				return "/organisations/new"
+			}
+			return "/organisations/" + o.Slug + "/edit"
+		},
+		// The store names the parent by its ID and a clash of names by
+		// the slug; the form has one input for each.
+		fixErrors: func(fields map[string]string) {
+			if msg, ok := fields["parent_id"]; ok {
+				delete(fields, "parent_id")
+				if _, ok := fields["parent"]; !ok {
+					fields["parent"] = msg
+				}
+			}
+			if _, ok := fields["slug"]; ok {
+				delete(fields, "slug")
+				if _, ok := fields["name"]; !ok {
+					fields["name"] = "An organisation with this name already exists."
+				}
+			}
+		},
+		title: func(o *jigsaw.Organisation) string { return o.Name },
+		view: func(ctx context.Context, ef EditForm, o *jigsaw.Organisation) (any, error) {
+			names, err := p.orgNames(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return OrganisationFormView{EditForm: ef, Organisation: o, Kinds: jigsaw.OrgKinds, OrgNames: names}, nil
+		},
+	}
+}
+
 // HandleOrganisationNew shows the form for a new organisation.
 func (p *Pages) HandleOrganisationNew(w http.ResponseWriter, r *http.Request) {
-	p.renderOrganisationForm(w, r, http.StatusOK, newForm(nil), nil)
+	editNew(p, p.organisations(), w, r)
 }
 
 // HandleOrganisationCreate stores a new organisation from the form.
 func (p *Pages) HandleOrganisationCreate(w http.ResponseWriter, r *http.Request) {
-	p.saveOrganisation(w, r, nil)
+	editSave(p, p.organisations(), w, r, false)
 }
 
 // HandleOrganisationEdit shows the form for an existing organisation.
 func (p *Pages) HandleOrganisationEdit(w http.ResponseWriter, r *http.Request) {
-	o, ok := p.editedOrganisation(w, r)
-	if !ok {
-		return
-	}
-	v := url.Values{"name": {o.Name}, "kind": {string(o.Kind)}, "ods_code": {o.ODSCode}, "company_number": {o.CompanyNumber},
-		"region": {o.Region}, "website": {o.Website}}
-	if o.CoalitionMember {
-		v.Set("coalition_member", "1")
-	}
-	if o.ParentID != 0 {
-		parent, err := p.Store.FindOrganisationByID(r.Context(), o.ParentID)
-		if err != nil {
-			p.Error(w, r, err)
-			return
-		}
-		v.Set("parent", parent.Name)
-	}
-	p.renderOrganisationForm(w, r, http.StatusOK, newForm(v), o)
+	editOpen(p, p.organisations(), w, r)
 }
 
 // HandleOrganisationUpdate saves the form for an existing organisation.
 func (p *Pages) HandleOrganisationUpdate(w http.ResponseWriter, r *http.Request) {
-	o, ok := p.editedOrganisation(w, r)
-	if !ok {
-		return
-	}
-	p.saveOrganisation(w, r, o)
+	editSave(p, p.organisations(), w, r, true)
 }
 
-func (p *Pages) editedOrganisation(w http.ResponseWriter, r *http.Request) (*jigsaw.Organisation, bool) {
-	o, err := p.findOrganisation(r, r.PathValue("id"))
-	if err != nil {
-		p.Error(w, r, err)
-		return nil, false
-	}
-	return o, true
+// editedOrganisation returns the organisation of the path, by number or slug.
+func (p *Pages) editedOrganisation(r *http.Request) (*jigsaw.Organisation, error) {
+	return p.findOrganisation(r, r.PathValue("id"))
 }
 
-func (p *Pages) saveOrganisation(w http.ResponseWriter, r *http.Request, old *jigsaw.Organisation) {
-	ctx := r.Context()
-	v, err := parseForm(r)
-	if err != nil {
-		p.Error(w, r, err)
-		return
+// organisationValues fills a form with a stored organisation, its parent
+// named.
+func (p *Pages) organisationValues(ctx context.Context, o *jigsaw.Organisation) (url.Values, error) {
+	v := url.Values{"name": {o.Name}, "kind": {string(o.Kind)}, "ods_code": {o.ODSCode}, "company_number": {o.CompanyNumber},
+		"region": {o.Region}, "website": {o.Website}, versionField: {strconv.FormatInt(o.Version, 10)}}
+	if o.CoalitionMember {
+		v.Set("coalition_member", "1")
 	}
+	if o.ParentID != 0 {
+		parent, err := p.Store.FindOrganisationByID(ctx, o.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		v.Set("parent", parent.Name)
+	}
+	return v, nil
+}
+
+// organisationFromForm reads an organisation from a posted form. The slug
+// of a stored one stays as it was, so that links to the organisation keep
+// working when its name is corrected.
+func (p *Pages) organisationFromForm(ctx context.Context, v url.Values, old *jigsaw.Organisation) (*jigsaw.Organisation, *Form) {
 	form := newForm(v)
 	rd := &reader{v: v, p: jigsaw.Problems{}}
 	o := &jigsaw.Organisation{
@@ -86,10 +120,9 @@ func (p *Pages) saveOrganisation(w http.ResponseWriter, r *http.Request, old *ji
 		Region:          rd.text("region"),
 		Website:         rd.text("website"),
 		CoalitionMember: v.Get("coalition_member") != "",
+		Version:         formVersion(v),
 	}
 	if old != nil {
-		// The slug stays as it was, so that links to the organisation
-		// keep working when its name is corrected.
 		o.ID, o.Slug = old.ID, old.Slug
 	}
 	form.addErrors(rd.p)
@@ -97,52 +130,8 @@ func (p *Pages) saveOrganisation(w http.ResponseWriter, r *http.Request, old *ji
 		check := *o
 		check.Normalize()
 		form.addErrors(jigsaw.FieldErrors(check.Validate()))
-	} else {
-		if old == nil {
-			err = p.Edit.CreateOrganisation(ctx, o)
-		} else {
-			err = p.Edit.UpdateOrganisation(ctx, o)
-		}
-		if err == nil {
-			http.Redirect(w, r, "/organisations/"+o.Slug, http.StatusSeeOther)
-			return
-		}
-		if !formError(err) {
-			p.Error(w, r, err)
-			return
-		}
-		form.addErrors(jigsaw.FieldErrors(err))
-		if len(form.Errors) == 0 {
-			form.Errors["form"] = jigsaw.ErrorMessage(err)
-		}
 	}
-	// The store names the parent by its ID and a clash of names by the
-	// slug; the form has one input for each.
-	for from, to := range map[string]string{"parent_id": "parent", "slug": "name"} {
-		if msg, ok := form.Errors[from]; ok {
-			delete(form.Errors, from)
-			if from == "slug" {
-				msg = "An organisation with this name already exists."
-			}
-			form.addErrors(map[string]string{to: msg})
-		}
-	}
-	p.renderOrganisationForm(w, r, formStatus(err), form, old)
-}
-
-func (p *Pages) renderOrganisationForm(w http.ResponseWriter, r *http.Request, status int, form *Form, o *jigsaw.Organisation) {
-	names, err := p.orgNames(r.Context())
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	view := OrganisationFormView{Page: p.page(r, "New organisation"), Form: form, Organisation: o,
-		Action: "/organisations/new", Kinds: jigsaw.OrgKinds, OrgNames: names}
-	if o != nil {
-		view.Title = "Edit: " + o.Name
-		view.Action = "/organisations/" + o.Slug + "/edit"
-	}
-	p.Render(w, r, status, "organisation_form", view)
+	return o, form
 }
 
 // OrganisationMergeView is the view of /organisations/{id}/merge.
@@ -156,8 +145,9 @@ type OrganisationMergeView struct {
 // HandleOrganisationMerge shows the form that merges a duplicate
 // organisation into another.
 func (p *Pages) HandleOrganisationMerge(w http.ResponseWriter, r *http.Request) {
-	o, ok := p.editedOrganisation(w, r)
-	if !ok {
+	o, err := p.editedOrganisation(r)
+	if err != nil {
+		p.Error(w, r, err)
 		return
 	}
 	p.renderMergeForm(w, r, http.StatusOK, newForm(nil), o)
@@ -167,8 +157,9 @@ func (p *Pages) HandleOrganisationMerge(w http.ResponseWriter, r *http.Request) 
 // in the form, and shows the one that remains.
 func (p *Pages) HandleOrganisationMergePost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	dup, ok := p.editedOrganisation(w, r)
-	if !ok {
+	dup, err := p.editedOrganisation(r)
+	if err != nil {
+		p.Error(w, r, err)
 		return
 	}
 	v, err := parseForm(r)
@@ -183,27 +174,19 @@ func (p *Pages) HandleOrganisationMergePost(w http.ResponseWriter, r *http.Reque
 		rd.p.Add("into", "Name the organisation to keep.")
 	}
 	form.addErrors(rd.p)
-	if len(form.Errors) == 0 {
-		err = p.Edit.MergeOrganisations(ctx, into, dup.ID)
-		if err == nil {
-			survivor, err := p.Store.FindOrganisationByID(ctx, into)
-			if err != nil {
-				p.Error(w, r, err)
-				return
-			}
-			http.Redirect(w, r, "/organisations/"+survivor.Slug, http.StatusSeeOther)
-			return
+	status, done := p.saveForm(w, r, form, func() (string, error) {
+		if err := p.Edit.MergeOrganisations(ctx, into, dup.ID); err != nil {
+			return "", err
 		}
-		if !formError(err) {
-			p.Error(w, r, err)
-			return
+		survivor, err := p.Store.FindOrganisationByID(ctx, into)
+		if err != nil {
+			return "", err
 		}
-		form.addErrors(jigsaw.FieldErrors(err))
-		if len(form.Errors) == 0 {
-			form.Errors["form"] = jigsaw.ErrorMessage(err)
-		}
+		return "/organisations/" + survivor.Slug, nil
+	})
+	if !done {
+		p.renderMergeForm(w, r, status, form, dup)
 	}
-	p.renderMergeForm(w, r, formStatus(err), form, dup)
 }
 
 func (p *Pages) renderMergeForm(w http.ResponseWriter, r *http.Request, status int, form *Form, o *jigsaw.Organisation) {

@@ -125,10 +125,8 @@ func positiveID(s string) (int64, bool) {
 
 // TrackerFormView is the view of the form that creates or edits a danger.
 type TrackerFormView struct {
-	Page
-	Form      *Form
+	EditForm
 	Item      *jigsaw.TrackerItem // nil for a new one
-	Action    string
 	Kinds     []jigsaw.Choice[jigsaw.TrackerKind]
 	Statuses  []jigsaw.Choice[jigsaw.TrackerStatus]
 	Roles     []jigsaw.Choice[jigsaw.OrgRole]
@@ -136,90 +134,73 @@ type TrackerFormView struct {
 	OrgNames  []string
 }
 
+// dangers is the edit flow of dangers.
+func (p *Pages) dangers() *recordKind[*jigsaw.TrackerItem] {
+	return &recordKind[*jigsaw.TrackerItem]{
+		template: "tracker_form", noun: "danger", more: 5,
+		blank: func() *Form { return newForm(url.Values{"status_history[0].status": {string(jigsaw.TrackerProposed)}}) },
+		find: func(r *http.Request) (*jigsaw.TrackerItem, error) {
+			id, ok := pathID(r)
+			if !ok {
+				return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
+			}
+			return p.Edit.FindTrackerItemByID(r.Context(), id)
+		},
+		values: func(_ context.Context, t *jigsaw.TrackerItem) (url.Values, error) { return trackerValues(t), nil },
+		read: func(ctx context.Context, v url.Values, old *jigsaw.TrackerItem) (*jigsaw.TrackerItem, *Form) {
+			t, form := p.trackerFromForm(ctx, v)
+			if old != nil {
+				t.ID, t.SourceKey = old.ID, old.SourceKey
+			}
+			return t, form
+		},
+		create:  p.Edit.CreateTrackerItem,
+		update:  p.Edit.UpdateTrackerItem,
+		address: func(t *jigsaw.TrackerItem) string { return "/tracker/" + strconv.FormatInt(t.ID, 10) },
+		formAddress: func(t *jigsaw.TrackerItem) string {
+			if t == nil {
+				return "/tracker/new"
+			}
+			return "/tracker/" + strconv.FormatInt(t.ID, 10) + "/edit"
+		},
+		fixErrors: func(fields map[string]string) {
+			foldErrors(fields, "stories")
+			foldErrors(fields, "disputes")
+		},
+		title: func(t *jigsaw.TrackerItem) string { return t.Title },
+		view: func(ctx context.Context, ef EditForm, t *jigsaw.TrackerItem) (any, error) {
+			issues, err := p.Store.KeyIssues(ctx)
+			if err != nil {
+				return nil, err
+			}
+			names, err := p.orgNames(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return TrackerFormView{EditForm: ef, Item: t, Kinds: jigsaw.TrackerKinds, Statuses: jigsaw.TrackerStatuses,
+				Roles: jigsaw.OrgRoles, KeyIssues: issues, OrgNames: names}, nil
+		},
+	}
+}
+
 // HandleTrackerNew shows the form for a new danger.
 func (p *Pages) HandleTrackerNew(w http.ResponseWriter, r *http.Request) {
-	f := newForm(url.Values{"status_history[0].status": {string(jigsaw.TrackerProposed)}})
-	p.renderTrackerForm(w, r, http.StatusOK, f, nil)
+	editNew(p, p.dangers(), w, r)
 }
 
 // HandleTrackerCreate stores a new danger from the form.
 func (p *Pages) HandleTrackerCreate(w http.ResponseWriter, r *http.Request) {
-	p.saveTracker(w, r, nil)
+	editSave(p, p.dangers(), w, r, false)
 }
 
 // HandleTrackerEdit shows the form for an existing danger.
 func (p *Pages) HandleTrackerEdit(w http.ResponseWriter, r *http.Request) {
-	item, ok := p.editedTrackerItem(w, r)
-	if !ok {
-		return
-	}
-	p.renderTrackerForm(w, r, http.StatusOK, newForm(trackerValues(item)), item)
+	editOpen(p, p.dangers(), w, r)
 }
 
 // HandleTrackerUpdate saves the form for an existing danger.
 func (p *Pages) HandleTrackerUpdate(w http.ResponseWriter, r *http.Request) {
-	item, ok := p.editedTrackerItem(w, r)
-	if !ok {
-		return
-	}
-	p.saveTracker(w, r, item)
-}
-
-func (p *Pages) editedTrackerItem(w http.ResponseWriter, r *http.Request) (*jigsaw.TrackerItem, bool) {
-	id, ok := pathID(r)
-	if !ok {
-		p.NotFound(w, r)
-		return nil, false
-	}
-	item, err := p.Edit.FindTrackerItemByID(r.Context(), id)
-	if err != nil {
-		p.Error(w, r, err)
-		return nil, false
-	}
-	return item, true
-}
-
-// saveTracker creates (old == nil) or updates a danger from the posted
-// form; a mistake shows the form again with every message, the values as
-// typed, and status 422.
-func (p *Pages) saveTracker(w http.ResponseWriter, r *http.Request, old *jigsaw.TrackerItem) {
-	ctx := r.Context()
-	v, err := parseForm(r)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	item, form := p.trackerFromForm(ctx, v)
-	if v.Get("more") != "" {
-		form.Errors, form.Extra = map[string]string{}, 5
-		p.renderTrackerForm(w, r, http.StatusOK, form, old)
-		return
-	}
-	if old != nil {
-		item.ID, item.SourceKey = old.ID, old.SourceKey
-	}
-	if len(form.Errors) == 0 {
-		if old == nil {
-			err = p.Edit.CreateTrackerItem(ctx, item)
-		} else {
-			err = p.Edit.UpdateTrackerItem(ctx, item)
-		}
-		if err == nil {
-			http.Redirect(w, r, "/tracker/"+strconv.FormatInt(item.ID, 10), http.StatusSeeOther)
-			return
-		}
-		if !formError(err) {
-			p.Error(w, r, err)
-			return
-		}
-		form.addErrors(jigsaw.FieldErrors(err))
-		if len(form.Errors) == 0 {
-			form.Errors["form"] = jigsaw.ErrorMessage(err)
-		}
-	}
-	foldErrors(form.Errors, "stories")
-	foldErrors(form.Errors, "disputes")
-	p.renderTrackerForm(w, r, formStatus(err), form, old)
+	editSave(p, p.dangers(), w, r, true)
 }
 
 // trackerFromForm reads a danger from a posted form. The form's errors are
@@ -247,6 +228,7 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 		Stories:       rd.ids("stories", "Stories"),
 		Disputes:      rd.ids("disputes", "Disputes"),
 		Published:     v.Get("published") != "",
+		Version:       formVersion(v),
 	}
 	for i := 0; i < rowCount(v, "status_history"); i++ {
 		t.History = append(t.History, jigsaw.StatusChange{
@@ -320,6 +302,7 @@ func trackerValues(t *jigsaw.TrackerItem) url.Values {
 	if t.Published {
 		v.Set("published", "1")
 	}
+	v.Set(versionField, strconv.FormatInt(t.Version, 10))
 	return v
 }
 
@@ -329,25 +312,4 @@ func joinIDs(links []jigsaw.LinkRef) string {
 		parts[i] = strconv.FormatInt(l.ID, 10)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func (p *Pages) renderTrackerForm(w http.ResponseWriter, r *http.Request, status int, form *Form, item *jigsaw.TrackerItem) {
-	ctx := r.Context()
-	issues, err := p.Store.KeyIssues(ctx)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	names, err := p.orgNames(ctx)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	view := TrackerFormView{Page: p.page(r, "New danger"), Form: form, Item: item, Action: "/tracker/new",
-		Kinds: jigsaw.TrackerKinds, Statuses: jigsaw.TrackerStatuses, Roles: jigsaw.OrgRoles, KeyIssues: issues, OrgNames: names}
-	if item != nil {
-		view.Title = "Edit: " + item.Title
-		view.Action = "/tracker/" + strconv.FormatInt(item.ID, 10) + "/edit"
-	}
-	p.Render(w, r, status, "tracker_form", view)
 }

@@ -61,6 +61,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"OrganisationMerge", s.testOrganisationMerge},
 		{"OrganisationReferences", s.testOrganisationReferences},
 		{"Timeline", s.testTimeline},
+		{"RecordVersions", s.testRecordVersions},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

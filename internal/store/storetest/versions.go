@@ -28,7 +28,7 @@ func (s *suite) testRecordVersions(t *testing.T) {
 
 	for _, kind := range []struct {
 		name   string
-		open   func() (any, int64)                  // a copy as an editor opens it, and its version
+		open   func() (any, int64)                 // a copy as an editor opens it, and its version
 		change func(copy any, version int64) error // saves the copy, made from version
 	}{
 		{"danger", func() (any, int64) {

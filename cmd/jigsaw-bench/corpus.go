@@ -288,7 +288,7 @@ type batcher struct {
 
 	// SQLite's parameters are written ? rather than $n: it looks a $n up
 	// by name, through a list as long as the statement's parameters, so a
-	// batch of thousands spent a third of the load finding them.
+	// batch of thousands spent much of the load finding them.
 	positional bool
 	stmts      map[string]*sql.Stmt // a full batch's INSERT for each table, prepared once a transaction
 
@@ -312,8 +312,8 @@ func bulkLinks(ctx context.Context, b *batcher, engine string) error {
 		func(i int) string { return `ALTER TABLE ` + triggers[i][0] + ` ENABLE TRIGGER ` + triggers[i][1] }
 	// The link tables are analysed first: the lock ALTER TABLE holds keeps
 	// autovacuum from them all load long, and planned for the empty tables
-	// they began as, story_links_now read every organisation for each story
-	// (2 ms a story at 700 k).
+	// they began as, story_links_now read every organisation for each story,
+	// which slowed the load more the larger the corpus grew.
 	analyse := `ANALYZE story_key_issues, story_organisations, organisations`
 	// A story's links may have been split between two transactions: the
 	// second writes them again, whole.

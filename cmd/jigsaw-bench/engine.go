@@ -406,15 +406,14 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		return req
 	}
 	// A running server meets this traffic warm: its page cache holds what
-	// such traffic leaves in it, not what a fresh start does. At a million
-	// stories one run is not enough for that (in 6 s runs by hand on
-	// PostgreSQL: 73% of hits in the first, 80% in the second, 83% in the
-	// sixth), so the same mix runs unmeasured until a run adds less than
-	// half a point to the share of hits.
+	// such traffic leaves in it, not what a fresh start does. On a large
+	// corpus one run is not enough for that (the share of hits keeps rising
+	// for several runs), so the same mix runs unmeasured until a run adds
+	// less than half a point to the share of hits.
 	res.WarmRuns = warmUp(ctx, o, fmt.Sprintf("%s %d: story pages", engine, lastID-firstID+1), zipfStory)
 	// The plain server and Jigsaw take turns, so that a change in the
-	// machine's speed in the meantime (these machines drift by tens of per
-	// cent within minutes) weighs on both alike rather than on one.
+	// machine's speed in the meantime (shared machines drift within
+	// minutes) weighs on both alike rather than on one.
 	base, err := startBaseline(ctx, o, sample)
 	if err != nil {
 		return res, err
@@ -445,9 +444,9 @@ func measure(ctx context.Context, o options, engine, dsn string, firstID, lastID
 		return req
 	}
 	// The lists too are measured as a running server serves them between
-	// two writes, warm: their 160 pages rendered cold (each counting its
-	// matches up to CountCap) filled most of a 6 s run on a slow turn of
-	// the machine, and the figure measured that turn rather than the list.
+	// two writes, warm: rendered cold, their pages (each counting its
+	// matches up to CountCap) can fill most of a run on a slow turn of the
+	// machine, and the figure would measure that turn rather than the list.
 	warmUp(ctx, o, engine+": story list", storyList)
 	res.List = load(ctx, o.concurrency, o.duration, 0, storyList)
 	logf("%s: list %s", engine, res.List)
@@ -529,8 +528,8 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 	// The first process has served all the phases before, and its page
 	// cache is full; the second meets such traffic first (its connections,
 	// statements and templates) and is warmed until its page cache is full
-	// too. Measured while it filled, every page it kept was memory fresh
-	// from the kernel: 1.1 page faults a request, against 0.07 once full.
+	// too. Measured while it filled, every page it kept would be memory
+	// fresh from the kernel, and page faults would weigh on its figure.
 	warmUntil(ctx, o, "postgres: the second process", mk([]*proc{second}), func(loadResult) bool {
 		line, full := pageCacheState(second)
 		logf("postgres: the second process: %s", line)
@@ -563,7 +562,7 @@ func scaleOut(ctx context.Context, o options, dsn string, first *proc, storyPath
 	}
 	// One and two processes take turns, in the order one, two, two, one,
 	// so that a change in the machine's speed weighs on both alike: single
-	// runs of each gave ratios from 1.5× to 2.4× in runs of the same code.
+	// runs of each gave ratios too far apart for the same code to judge by.
 	for round := 1; round <= scaleRounds; round++ {
 		var oneRun, twoRun procLoad
 		if round%2 == 1 {
@@ -599,13 +598,13 @@ type scaleResult struct {
 // each client keeping to one of procs, as behind a load balancer that
 // spreads connections rather than requests. Clients that took turns
 // between the processes coupled them: when one process had used its CPU
-// share, every client soon waited on it while the other stood idle, and
-// two held processes served 1.4–1.6× the pages of one where clients kept
-// to one served 1.8–2.0× (docs/benchmarks.md). Every run draws story ids
-// of its own: a run drawing an earlier run's ids would find those pages in
-// the page caches that run filled (the two-process run, measured after the
-// one-process run and the second process's warm-up, was served 70% from
-// them).
+// share, every client soon waited on it while the other stood idle, so
+// the measure showed the coupling rather than what a second process adds
+// (see the method in docs/benchmarks.md). Every run draws story ids of its
+// own: a run drawing an earlier run's ids would find those pages in the
+// page caches that run filled (the two-process run, measured after the
+// one-process run and the second process's warm-up, would be served
+// largely from them).
 func scaleTraffic(clients int, run uint64, procs []*proc, storyPath func(*rand.Rand) string) func(w, i int) *http.Request {
 	rngs := make([]*rand.Rand, clients)
 	for i := range rngs {

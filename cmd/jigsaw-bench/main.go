@@ -159,9 +159,9 @@ func run(ctx context.Context, o options) error {
 	return rep.write(o.out)
 }
 
-// The default lengths of a throughput run and of the soak. 6 s at 32
-// clients is 30,000–150,000 requests a run here, enough for a steady rate
-// and p99; longer runs only made the full harness longer.
+// The default lengths of a throughput run and of the soak. A run of the
+// default length at 32 clients makes requests enough for a steady rate and
+// p99; longer runs only made the full harness longer.
 const (
 	defaultDuration = 6 * time.Second
 	defaultSoak     = 60 * time.Second

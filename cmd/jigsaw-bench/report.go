@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -40,41 +41,41 @@ func check(ok bool) string {
 	return "**not met**"
 }
 
+// markdown is the section of the pages and writes phases: when, where and
+// by what command it was measured, its tables and its goals. How each figure
+// is measured is written once, by hand, in the reference text around the
+// markers; a run only replaces its own figures.
 func (r *report) markdown() string {
 	var b strings.Builder
 	o := r.opts
-	fmt.Fprintf(&b, "%s\n## Harness\n\n", markerStart)
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s), in %s. Reproduce with `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes` (`make bench` runs the defaults: %s runs, a %s soak).\n",
-		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(),
-		r.finished.Sub(r.started).Round(time.Second), joinInts(o.sizes), o.duration, o.soak, o.crashRounds, defaultDuration, defaultSoak)
+	fmt.Fprintf(&b, "%s\n### Pages, search, memory and writes\n\n", markerStart)
+	fmt.Fprintf(&b, "Measured %s on %s, in %s, by `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes`: %s runs of %d clients, the story page and the plain server %d turns each.\n",
+		r.started.UTC().Format("2006-01-02 15:04 MST"), machine(), r.finished.Sub(r.started).Round(time.Second),
+		joinInts(o.sizes), o.duration, o.soak, o.crashRounds, o.duration, o.concurrency, storyRounds)
 	if r.postgres != "" {
-		fmt.Fprintf(&b, "PostgreSQL: %s.\n", r.postgres)
+		fmt.Fprintf(&b, "PostgreSQL %s.\n", r.postgres)
 	}
-	fmt.Fprintf(&b, "Every throughput run is %s with %d concurrent keep-alive clients from the same machine (the load generator shares the 2 cores with the server, so ratios matter more than absolute figures). ", o.duration, o.concurrency)
-	fmt.Fprintf(&b, "Baselines are measured in the same run: a plain `net/http` server returning the very answer Jigsaw returned (its header fields, with a fresh request id each time, and its body: the security headers Jigsaw sends are part of what a page costs to send and to read), and the engine's raw full-text query. ")
-	fmt.Fprintf(&b, "Search is timed on 300 two-word queries, one at a time, after a first pass of 300 other queries that warms the caches as a running server's searches do; the first pass's p99 is shown too, as what the first searches after a start cost. The lists (stories by key issue, pages 1–20) are measured once a warm-up no longer raises their share from the page cache by half a point, as a running server serves them between two writes.\n\n")
-
-	fmt.Fprintf(&b, "Story pages are requested two ways: as real traffic reads them (story ids drawn from a Zipf distribution, newest most read, so the page cache serves the popular ones; measured once the same traffic, run unmeasured for as long again as often as it takes, no longer raises the share of pages answered from the cache by half a point, as a running server meets it with its cache warm; the table gives that share and the number of warm-up runs) and uniformly at random (nearly every page rendered from the database). The Zipf story pages and the plain server take %d turns each, one after the other, so that a change in the machine's speed weighs on both alike; the table sums the turns, and the goals below give each turn's ratio too.\n\n", storyRounds)
-	fmt.Fprintf(&b, "| engine | stories | story page req/s | plain server req/s | ratio (goal ≥ 0.5×) | story p99 | from page cache (warm-up runs) | uniform story req/s | uniform ratio | list req/s | list vs plain | home req/s | search p99 Jigsaw | search p99 raw | search p99 first pass | idle RSS | loaded RSS |\n")
-	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("\nStory pages, lists, the home page, search and memory:\n\n| engine | stories | story page req/s | plain server req/s | ratio (goal ≥ 0.5×) | story p99 | from page cache (warm-up runs) | uniform story req/s | uniform ratio | list req/s | list vs plain | home req/s | search p99 Jigsaw | search p99 raw | search p99 first pass | idle RSS | loaded RSS |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.results {
 		fmt.Fprintf(&b, "| %s | %d | %.0f | %.0f | %s | %s | %.1f%% (%d) | %.0f | %s | %.0f | %s | %.0f | %s | %s | %s | %.1f MB | %.1f MB |\n",
 			s.Engine, s.Size, s.StoryPage.RPS(), s.StoryBaseline.RPS(), ratio(s.StoryPage.RPS(), s.StoryBaseline.RPS()), ms(s.StoryPage.P99), 100*s.StoryPage.HitRate(), s.WarmRuns,
 			s.StoryPageCold.RPS(), ratio(s.StoryPageCold.RPS(), s.StoryBaseline.RPS()),
 			s.List.RPS(), ratio(s.List.RPS(), s.ListBaseline.RPS()), s.Home.RPS(), ms(s.SearchJigsaw.P99), ms(s.SearchRaw.P99), ms(s.SearchFirst.P99), s.IdleRSS, s.LoadedRSS)
 	}
-	fmt.Fprintf(&b, "\nDangers (tracker items, one for every %d stories, each with its status history, a buyer and a supplier, key issues, a source and a story): a danger's page, ids drawn as the stories' are (newest most read, measured once a warm-up adds less than half a point to the share from the page cache, as the story pages are), and the list of dangers by key issue, pages 1–20 (measured warm, as the stories' list is), each against the plain server returning the same answer.\n\n", storiesPerDanger)
-	fmt.Fprintf(&b, "| engine | stories | dangers | danger page req/s | plain server req/s | ratio | danger p99 | from page cache (warm-up runs) | dangers list req/s | plain server req/s | ratio |\n")
-	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, s := range r.results {
+	for i, s := range r.results {
 		if s.Dangers == 0 {
 			continue
+		}
+		if !slices.ContainsFunc(r.results[:i], func(s sizeResult) bool { return s.Dangers > 0 }) {
+			b.WriteString("\nDangers (tracker items):\n\n| engine | stories | dangers | danger page req/s | plain server req/s | ratio | danger p99 | from page cache (warm-up runs) | dangers list req/s | plain server req/s | ratio |\n")
+			b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %.0f | %.0f | %s | %s | %.1f%% (%d) | %.0f | %.0f | %s |\n", s.Engine, s.Size, s.Dangers,
 			s.DangerPage.RPS(), s.DangerBaseline.RPS(), ratio(s.DangerPage.RPS(), s.DangerBaseline.RPS()), ms(s.DangerPage.P99), 100*s.DangerPage.HitRate(), s.DangerWarmRuns,
 			s.DangerList.RPS(), s.DangerListBaseline.RPS(), ratio(s.DangerList.RPS(), s.DangerListBaseline.RPS()))
 	}
-	b.WriteString("\nGoals:\n\n")
+	b.WriteString("\nGoals, at the largest size:\n\n")
 	for _, s := range r.results {
 		if s.Size != o.sizes[len(o.sizes)-1] {
 			continue
@@ -87,11 +88,11 @@ func (r *report) markdown() string {
 				check(s.Soak.Errors == 0 && s.Soak.P99 < 200*time.Millisecond))
 		}
 		if so := s.ScaleOut; so != nil {
-			fmt.Fprintf(&b, "- postgres scale-out, uniform story pages, %d clients each keeping to one process: one serve process %.0f req/s (%.1f%% from its page cache), two %.0f req/s (%.1f%%) = %s. All %d cores here are shared by both processes, PostgreSQL and the load generator (%.0f%% busy with one process, %.0f%% with two), so what a second process adds on this machine comes from requests costing less CPU, not from CPU left idle by one.\n",
-				o.concurrency, so.One.RPS(), 100*so.One.HitRate(), so.Two.RPS(), 100*so.Two.HitRate(), ratio(so.Two.RPS(), so.One.RPS()), runtime.NumCPU(), 100*so.One.CPUBusy, 100*so.Two.CPUBusy)
+			fmt.Fprintf(&b, "- postgres scale-out as they are: one serve process %.0f req/s (%.1f%% from its page cache), two %.0f req/s (%.1f%%) = %s; the machine %.0f%% busy with one, %.0f%% with two (no goal).\n",
+				so.One.RPS(), 100*so.One.HitRate(), so.Two.RPS(), 100*so.Two.HitRate(), ratio(so.Two.RPS(), so.One.RPS()), 100*so.One.CPUBusy, 100*so.Two.CPUBusy)
 			switch {
 			case so.Cap > 0:
-				fmt.Fprintf(&b, "- postgres scale-out, each serve process held to %.2f CPU (a cgroup quota, as if each ran on a small machine of its own), %d turns each in the order one, two, two, one: one process %.0f req/s using %.2f CPU (%.1f%% from its page cache), two %.0f req/s using %.2f CPU (%.1f%%) = %s (turns %s; goal ≥ 1.7×: %s).\n",
+				fmt.Fprintf(&b, "- postgres scale-out, each serve process held to %.2f CPU, %d turns each: one process %.0f req/s using %.2f CPU (%.1f%% from its page cache), two %.0f req/s using %.2f CPU (%.1f%%) = %s (turns %s; goal ≥ 1.7×: %s).\n",
 					so.Cap, len(so.CappedRatios), so.OneCapped.RPS(), so.OneCapped.ProcCPU, 100*so.OneCapped.HitRate(), so.TwoCapped.RPS(), so.TwoCapped.ProcCPU, 100*so.TwoCapped.HitRate(),
 					ratio(so.TwoCapped.RPS(), so.OneCapped.RPS()), turnRatios(so.CappedRatios), check(so.TwoCapped.RPS() >= 1.7*so.OneCapped.RPS()))
 			case so.CapErr != "":
@@ -100,8 +101,7 @@ func (r *report) markdown() string {
 		}
 	}
 	if len(r.writes) > 0 {
-		b.WriteString("\nWrites and crashes: stories submitted through `POST /api/v1/stories` by 16 clients, each counted only once the server answered 201 (after the commit, with SQLite's `synchronous=FULL` or PostgreSQL's `fsync` on). The baseline is bare single-row INSERT transactions with the same durability, from 16 goroutines on the same engine. The crash test submits from 8 clients, sends the server SIGKILL at a random moment (0.1–1 s into each round), restarts it, and looks up every acknowledged story.\n\n")
-		b.WriteString("| engine | acknowledged submissions/s | bare durable inserts/s | ratio | goal | crash rounds | stories acknowledged | lost | integrity check |\n|---|---:|---:|---:|---|---:|---:|---:|---|\n")
+		b.WriteString("\nDurable submissions and the crash test:\n\n| engine | acknowledged submissions/s | bare durable inserts/s | ratio | goal | crash rounds | stories acknowledged | lost | integrity check |\n|---|---:|---:|---:|---|---:|---:|---:|---|\n")
 		for _, w := range r.writes {
 			goal := "–"
 			if w.Engine == "sqlite" {
@@ -123,10 +123,9 @@ func (r *report) markdown() string {
 // can be measured without the rest (-phases import).
 func (r *report) importMarkdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n## OCDS import\n\n", importMarkerStart)
-	fmt.Fprintf(&b, "Measured %s on %d cores (%s/%s, %s). Reproduce with `scripts/bench.sh -phases import -import-mb %d -import-pg-mb %d`.\n\n",
-		r.started.UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), r.opts.importMB, r.opts.importPGMB)
-	b.WriteString("The file: a generated Contracts Finder–shaped release package (NHS buyers, suppliers with Companies House numbers, contact points and the non-standard fields real files carry) imported by `jigsaw import ocds` into a fresh database: every release becomes a draft contract award linked to its buyer and suppliers, in one transaction. The baseline is plain `encoding/json` streaming through the same file, each release decoded into generic values. Peak memory is the import process's high-water resident set (VmHWM), read from /proc every 20 ms while it runs.\n\n")
+	fmt.Fprintf(&b, "%s\n### OCDS import\n\n", importMarkerStart)
+	fmt.Fprintf(&b, "Measured %s on %s, by `scripts/bench.sh -phases import -import-mb %d -import-pg-mb %d`.\n\n",
+		r.started.UTC().Format("2006-01-02 15:04 MST"), machine(), r.opts.importMB, r.opts.importPGMB)
 	b.WriteString("| engine | file | releases | import | plain decode | ratio (goal ≤ 2×) | import MB/s | peak RSS (goal < 100 MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, im := range r.imports {
 		fmt.Fprintf(&b, "| %s | %d MB | %d | %s | %s | %s: %s | %.1f | %.1f MB: %s |\n", im.Engine, im.Bytes>>20, im.Releases,
@@ -138,6 +137,11 @@ func (r *report) importMarkdown() string {
 	return b.String()
 }
 
+// machine describes where a run was measured.
+func machine() string {
+	return fmt.Sprintf("%d cores (%s/%s, %s)", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
 func joinInts(v []int) string {
 	s := make([]string, len(v))
 	for i, n := range v {
@@ -147,8 +151,10 @@ func joinInts(v []int) string {
 }
 
 // write puts the sections of the phases that ran between their markers in
-// path, keeping the rest of the file (other sections are written by hand or
-// by other phases).
+// path, replacing the figures of the run before and keeping the rest of the
+// file (the reference text, written by hand, and the sections of phases that
+// did not run). The page holds the latest figures only; earlier ones are in
+// its git history.
 func (r *report) write(path string) error {
 	var blocks [][3]string
 	if r.opts.phase("pages") || r.opts.phase("writes") {

@@ -56,8 +56,8 @@ func (c *pageCache) stats() pageCacheStats {
 
 // sharedPart is a piece that many answers have in common, kept once for
 // all the entries that hold it: the layout around each page's own title
-// and content, more than half of a story page. Kept once, it lets the same
-// memory hold twice as many story pages.
+// and content, the larger part of a story page. Kept once, it lets the same
+// memory hold many more story pages.
 type sharedPart struct {
 	s    string
 	refs int // entries holding it, under pageCache.mu

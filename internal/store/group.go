@@ -11,7 +11,7 @@ import (
 )
 
 // Group commit. Every durable commit costs an fsync, and on one disk an
-// fsync costs about a millisecond whatever it carries: a story submitted
+// fsync costs much the same whatever it carries: a story submitted
 // alone cannot be acknowledged faster than that. GroupTx lets concurrent
 // small writes share one transaction and one fsync: each runs inside its
 // own savepoint (so one that fails is undone alone), and each caller hears
@@ -22,8 +22,8 @@ import (
 // for the disk (synchronous=NORMAL, for that transaction only), and a
 // second goroutine fsyncs the log and only then answers the group's
 // callers, while the writer already runs the next group. One fsync answers
-// every group committed before it began. The fsync was half of the
-// writer's time when the disk was slow.
+// every group committed before it began, so the writer need not stand idle
+// while the disk is slow.
 
 type groupJob struct {
 	ctx  context.Context
@@ -243,8 +243,8 @@ func (db *DB) runGroup(jobs []*groupJob) {
 	defer conn.Close()
 	// Each job's savepoint keeps the first state of every page it changes
 	// in a sub-journal, which SQLite moves to a temporary file past 64 KiB:
-	// a submission changes more than that, and writing the file was a
-	// sixth of the CPU it cost. In memory, a job's sub-journal is dropped
+	// a submission changes more than that, and writing the file showed
+	// plainly in its profile. In memory, a job's sub-journal is dropped
 	// as its savepoint is released. Set for the group only: a migration's
 	// statement journal on the same connection can reach the size of a
 	// table. The group's commit does not wait for the disk: runSyncs does.
@@ -327,11 +327,11 @@ func restorePragmas(ctx context.Context, conn *sql.Conn) {
 }
 
 // writeStmts keeps the statements group transactions run prepared on
-// SQLite's writer connection. Parsing SQL was a quarter of the CPU a
-// submission cost (a dozen statements each). A statement cannot be
-// prepared on the pool while a transaction holds its only connection, so
-// one first met in a group runs unprepared and is prepared before the next
-// group begins.
+// SQLite's writer connection: a submission runs a dozen statements, and
+// parsing them afresh was a large share of the CPU it cost. A statement
+// cannot be prepared on the pool while a transaction holds its only
+// connection, so one first met in a group runs unprepared and is prepared
+// before the next group begins.
 type writeStmts struct {
 	mu     sync.Mutex
 	m      map[string]*sql.Stmt

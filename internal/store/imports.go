@@ -216,7 +216,7 @@ type Execer interface {
 
 // newPreparedTx prepares each of tx's statements once for the transaction.
 // An import runs the same few statements hundreds of thousands of times,
-// and SQLite's parser was a third of its time.
+// and parsing them afresh each time would be a large share of its work.
 func newPreparedTx(tx *sql.Tx) stmtTx {
 	stmts := map[string]*sql.Stmt{}
 	return stmtTx{tx: tx, lookup: func(ctx context.Context, query string) *sql.Stmt {

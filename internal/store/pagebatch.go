@@ -23,13 +23,12 @@ import (
 // pages each time, and the CPU it cost was taken from the requests the page
 // cache answers.
 //
-// By hand on a million stories (two CPUs, docs/benchmarks.md): uncached story
-// pages at 1.2–1.7× the rate of a query each on the pool of 20; under the
-// real-world mix two runners, the second starting for any request that
-// waited, read 2.4 pages a query and went at 0.48–0.55× the plain server;
-// the second starting once 8 wait, 3.3–3.5 pages a query and 0.51–0.63×,
-// with uncached pages faster too (4,252–5,950 req/s against 2,516–3,110).
-// One runner alone left the CPUs idle on uncached pages.
+// Batching serves uncached story pages faster under load than a query each
+// on the pool, and waiting for startAt requests before a second query makes
+// each query read more pages without slowing the cached ones (measured by
+// hand on a large corpus; the harness's figures are in docs/benchmarks.md).
+// One runner alone would leave the CPUs idle on uncached pages, hence one
+// per CPU and at least two.
 type pageBatcher struct {
 	mu      sync.Mutex
 	running int

@@ -20,15 +20,15 @@ import (
 //
 // Relevance is ranked among the newest matches (SearchWindow of them, or
 // limit when that is more) rather than all of them: ranking every match of a
-// common word in a million stories takes hundreds of milliseconds, while the
-// newest hundred can be found without reading the rest. Ranking reads each
+// common word in a large archive reads all of them, while the newest
+// hundred can be found without reading the rest. Ranking reads each
 // match's text, a page read apiece when the matches lie far apart; the
-// window is kept small for that reason (300 took 20–40 ms at a million
-// stories, 100 takes 5–10). On SQLite the rank is how often the words occur
-// (in the title twice as much), for the body relative to its length — not
-// FTS5's bm25(), which reads every match in the whole index to weigh the
-// words (20–50 ms at a million stories, whatever the window): every story in
-// the window holds every word, so that weighing changes little.
+// window is kept small for that reason (its cost grows with its size, and
+// search latency is a goal in docs/benchmarks.md). On SQLite the rank is how
+// often the words occur (in the title twice as much), for the body relative
+// to its length — not FTS5's bm25(), which reads every match in the whole
+// index to weigh the words, whatever the window: every story in the window
+// holds every word, so that weighing changes little.
 func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*jigsaw.PublicStory, error) {
 	words := searchWords(q)
 	if len(words) == 0 {
@@ -101,8 +101,7 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) 
 //   - Walking the newest stories in order through the primary key and
 //     checking each one's search vector: the cost is the stories walked,
 //     about size / density of them. It wins for words that occur together
-//     often, where the full-text index would yield every match in the table
-//     (tens of thousands, 50–100 ms).
+//     often, where the full-text index would yield every match in the table.
 //   - The full-text index, for a range of ids sized to hold the window at
 //     that density, which a BRIN index of ids narrows to its pages (schema
 //     step 12). The index reads the posting lists of the words, skipping
@@ -111,15 +110,15 @@ func (db *DB) sqliteSearchWindow(ctx context.Context, words []string, size int) 
 //
 // The costs of each (walkCost and the rest) were measured at a million
 // stories; where the two ways cost about the same, neither is cheap: words
-// a few per cent of stories hold each, found together in half a per cent,
-// take 20–40 ms either way on a slow machine. Whatever remains after a walk,
+// that are each fairly common but rarely found together are slow to find
+// either way. Whatever remains after a walk,
 // or after a range that held fewer matches than estimated, is searched
 // through the index, each range sized from the density seen so far. The
 // result is the same as searching everything at once.
 func (db *DB) postgresSearchWindow(ctx context.Context, words []string, size int) ([]scoredID, error) {
 	// The query is parsed once, here, and passed as a tsquery constant:
 	// plainto_tsquery is not immutable, so written into the statement it
-	// was parsed again for every row checked, 10 µs a row. Each word is
+	// was parsed again for every row checked. Each word is
 	// parsed alone too, for its lexemes (see wordFrequency); a word is
 	// letters and digits, so no tsquery of one holds a line break.
 	var query, wordQueries string
@@ -193,7 +192,7 @@ func (db *DB) postgresSearchWindow(ctx context.Context, words []string, size int
 		}
 		// Planned for these words and this range every time (an unnamed
 		// statement): a plan made once for any words reads the whole index
-		// for common ones, ten times slower than walking the range.
+		// for common ones, far slower than walking the range.
 		part, err := db.scoredIDs(ctx, rank+cond+` ORDER BY id DESC LIMIT $4) m`,
 			pgx.QueryExecModeCacheDescribe, query, lo, hi, size-len(window))
 		if err != nil {

@@ -30,7 +30,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 	// submission's transaction kept the address's counter locked until
 	// that transaction's commit reached the disk, so that submissions from
 	// one address (a ward's shared connection) waited for each other's
-	// fsync in turn (220/s in the harness). There the count comes first, in
+	// fsync in turn (docs/benchmarks.md). There the count comes first, in
 	// a transaction that does not wait for the disk (Hit), once a form sent
 	// again has been looked for.
 	countInJob := limitKey != ""

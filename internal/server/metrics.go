@@ -83,7 +83,8 @@ func (m *Metrics) Observe(route, method string, status int, d time.Duration) {
 	m.durations.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// MetricsHandler serves the metrics as /metrics.
+// MetricsHandler serves the metrics: as /metrics on the main address, or
+// on its own address when --metrics-addr is set (app.App.ServeMetrics).
 func (s *Server) MetricsHandler() http.Handler {
 	return s.Metrics.serve(s.DB, s.cache, s.Version)
 }

@@ -173,3 +173,24 @@ func TestMetricsOddLabelValues(t *testing.T) {
 		t.Errorf("no durations for route %q", route)
 	}
 }
+
+// TestMetricsElsewhere: with --metrics-addr set, the main address has no
+// /metrics; the handler the metrics address serves still counts the main
+// address's requests.
+func TestMetricsElsewhere(t *testing.T) {
+	a := testrig.StartApp(t, store.SQLite, func(c *config.Config) { c.MetricsAddr = "127.0.0.1:0" })
+	if code, _ := a.Get(t, "/metrics"); code != http.StatusNotFound {
+		t.Fatalf("/metrics on the main address: got %d, want 404", code)
+	}
+	for _, r := range a.Server.Routes() {
+		if r.Pattern == "GET /metrics" {
+			t.Errorf("GET /metrics is a route of the main address")
+		}
+	}
+	rec := httptest.NewRecorder()
+	a.Server.MetricsHandler().ServeHTTP(rec, httptest.NewRequestWithContext(context.Background(), "GET", "/metrics", nil))
+	fams := MustParseMetrics(t, rec.Body.String())
+	if sample(fams, "jigsaw_http_requests_total", map[string]string{"route": "unmatched", "status": "404"}) == nil {
+		t.Errorf("the 404 of /metrics on the main address was not counted:\n%s", rec.Body.String())
+	}
+}

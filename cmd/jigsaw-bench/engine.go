@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	crand "crypto/rand"
 	"database/sql"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -17,11 +19,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"jigsaw/internal/store"
 )
@@ -171,16 +178,41 @@ func pageCacheState(p *proc) (line string, full bool) {
 	if err != nil {
 		return "page cache: " + err.Error(), false
 	}
+	families, err := parseMetrics(m.body)
+	if err != nil {
+		return "page cache: " + err.Error(), false
+	}
 	var figures []string
-	for _, line := range strings.Split(string(m.body), "\n") {
-		if f, ok := strings.CutPrefix(line, "jigsaw_page_cache_"); ok {
-			figures = append(figures, f)
-			if v, ok := strings.CutPrefix(f, "evictions_total "); ok {
-				full = v != "0"
-			}
+	for _, name := range slices.Sorted(maps.Keys(families)) {
+		f, ok := strings.CutPrefix(name, "jigsaw_page_cache_")
+		if !ok || len(families[name].GetMetric()) != 1 {
+			continue
+		}
+		v := metricValue(families[name].GetMetric()[0])
+		figures = append(figures, f+" "+strconv.FormatFloat(v, 'f', -1, 64))
+		if f == "evictions_total" {
+			full = v > 0
 		}
 	}
 	return "page cache: " + strings.Join(figures, ", "), full
+}
+
+// parseMetrics reads a /metrics answer in Prometheus' text format.
+func parseMetrics(body []byte) (map[string]*dto.MetricFamily, error) {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	return p.TextToMetricFamilies(bytes.NewReader(body))
+}
+
+// metricValue is the value of a counter, gauge or untyped sample.
+func metricValue(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.Counter.GetValue()
+	case m.Gauge != nil:
+		return m.Gauge.GetValue()
+	default:
+		return m.GetUntyped().GetValue()
+	}
 }
 
 func get(u string) (response, error) {

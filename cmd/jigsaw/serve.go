@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,7 +13,7 @@ import (
 
 func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var cfg config.Config
-	fs := newFlagSet("serve", stderr, "serve [--addr 127.0.0.1:8080] [--db jigsaw.db | postgres://…] [--base-url URL] [--smtp smtp://…] [--demo]")
+	fs := newFlagSet("serve", stderr, "serve [--addr 127.0.0.1:8080] [--db jigsaw.db | postgres://…] [--metrics-addr 127.0.0.1:9090] [--base-url URL] [--smtp smtp://…] [--demo]")
 	config.ServeFlags(fs, &cfg)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -31,5 +32,24 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	return a.Serve(ctx, ln)
+	if cfg.MetricsAddr == "" {
+		return a.Serve(ctx, ln)
+	}
+	mln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+	}
+	// The two listeners stop together: on SIGINT or SIGTERM, or when either
+	// fails, which cancels ctx for the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	metricsErr := make(chan error, 1)
+	go func() {
+		metricsErr <- a.ServeMetrics(ctx, mln)
+		cancel()
+	}()
+	err = a.Serve(ctx, ln)
+	cancel()
+	return errors.Join(err, <-metricsErr)
 }

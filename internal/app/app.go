@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -155,6 +156,35 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	<-mailDone
 	<-digestDone
 	<-optimizeDone
+	return err
+}
+
+// ServeMetrics answers GET /metrics, and nothing else, on ln until ctx is
+// cancelled, then lets scrapes in flight finish: the address of
+// --metrics-addr, kept apart from the public one. The main address then has
+// no /metrics (server.Server leaves the route out).
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	a.Log.Info("serving metrics", "addr", ln.Addr().String())
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Server.MetricsHandler())
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve metrics: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	<-errc // http.ErrServerClosed
 	return err
 }
 

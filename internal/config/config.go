@@ -29,6 +29,10 @@ type Config struct {
 	MaxImportBytes  int64         // upper limit of a file uploaded on the admin's import page
 	PageCacheMB     int           // memory for cached public pages
 	ShutdownTimeout time.Duration // how long in-flight requests may drain
+
+	// MetricsAddr is where /metrics is served alone, so that it need not be
+	// public; "" serves it on Addr with everything else.
+	MetricsAddr string
 }
 
 // DefaultDB is the SQLite file used when --db is not given.
@@ -48,6 +52,7 @@ func LogFlags(fs *flag.FlagSet, c *Config) {
 // ServeFlags registers every flag of `jigsaw serve` on fs.
 func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "address to serve /metrics on, apart from --addr so it need not be public (default: on --addr)")
 	DBFlag(fs, &c.DB)
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this instance (default http://ADDR)")
 	fs.StringVar(&c.SMTP, "smtp", "", "SMTP server, smtp://user:password@host:port; without it mail goes to the log and the outbox")
@@ -105,6 +110,15 @@ func EnvName(flagName string) string {
 func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: want host:port", c.Addr)
+	}
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr %q: want host:port", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.Addr && port != "0" {
+			return fmt.Errorf("--metrics-addr %q: want an address apart from --addr", c.MetricsAddr)
+		}
 	}
 	if c.DB == "" {
 		return fmt.Errorf("--db is empty: give a SQLite file path or a postgres:// URL")

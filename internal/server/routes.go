@@ -46,7 +46,9 @@ func (s *Server) registerRoutes() {
 	// Operations.
 	s.handleUncached("GET /healthz", Public, s.handleHealthz)
 	s.handleUncached("GET /readyz", Public, s.handleReadyz)
-	s.handleUncached("GET /metrics", Public, s.Metrics.Handler(s.DB, s.cache, s.Version).ServeHTTP)
+	if s.Config.MetricsAddr == "" { // else only its own address serves it
+		s.handleUncached("GET /metrics", Public, s.MetricsHandler().ServeHTTP)
+	}
 	s.handleUncached("GET /static/", Public, p.HandleStatic)
 
 	// Public pages.

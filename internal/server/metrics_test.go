@@ -150,15 +150,12 @@ func TestMetricsOddLabelValues(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := server.New(cfg, testrig.MustOpenDB(t, store.SQLite), testrig.Logger(), odd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := server.New(server.Options{Config: cfg, DB: testrig.MustOpenDB(t, store.SQLite), Log: testrig.Logger(), Version: odd})
 	route := "GET /odd/{\"name\\}\n"
 	s.Metrics.Observe(route, "GET", 200, time.Millisecond)
 
 	rec := httptest.NewRecorder()
-	s.Handler().ServeHTTP(rec, httptest.NewRequestWithContext(context.Background(), "GET", "/metrics", nil))
+	s.MetricsHandler().ServeHTTP(rec, httptest.NewRequestWithContext(context.Background(), "GET", "/metrics", nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("/metrics: got %d, want 200", rec.Code)
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -27,16 +28,31 @@ func TestLayoutParts(t *testing.T) {
 		if err := a.DB.CreateStory(ctx, s, &jigsaw.Person{Name: "P", Email: "p@example.invalid"}); err != nil {
 			t.Fatal(err)
 		}
-		code, page := a.Get(t, "/stories/"+itoa(s.ID))
+		code, _ := a.Get(t, "/stories/"+itoa(s.ID))
 		if code != 200 {
 			t.Fatalf("story %d: status %d", s.ID, code)
 		}
-		parts := web.LayoutParts([]byte(page))
+		ps, err := a.DB.FindPublicStoryPage(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &partsRecorder{ResponseRecorder: httptest.NewRecorder()}
+		req := httptest.NewRequest("GET", "/stories/"+itoa(s.ID), nil)
+		a.Server.Pages.Render(rec, req, 200, "story", web.StoryView{Page: web.Page{Title: ps.Title, Site: web.Site{Name: "Jigsaw"}}, Story: ps})
+		parts := rec.parts
 		if len(parts) != 5 {
 			t.Fatalf("%q: %d parts, want 5 (layout, title, layout, content, layout)", title, len(parts))
 		}
-		if got := bytes.Join(parts, nil); string(got) != page {
+		if got := bytes.Join(parts, nil); string(got) != rec.Body.String() {
 			t.Fatalf("%q: the parts joined are not the page", title)
+		}
+		for i, part := range parts {
+			if rec.shared[i] != (i%2 == 0) {
+				t.Fatalf("%q: part %d written as shared %v", title, i, rec.shared[i])
+			}
+			if len(part) == 0 {
+				t.Fatalf("%q: part %d is empty", title, i)
+			}
 		}
 		escaped := strings.ReplaceAll(title, "<", "&lt;")
 		escaped = strings.ReplaceAll(escaped, ">", "&gt;")
@@ -60,8 +76,22 @@ func TestLayoutParts(t *testing.T) {
 			t.Fatalf("layout part %d differs between two story pages:\n%q\n%q", 2*i, layouts[0][i], layouts[1][i])
 		}
 	}
-	// What is not a page of the layout is all the page's own.
-	if parts := web.LayoutParts([]byte("<p>no layout</p>")); len(parts) != 2 || parts[0] != nil || string(parts[1]) != "<p>no layout</p>" {
-		t.Fatalf("a page without the layout: %q", parts)
-	}
+}
+
+// partsRecorder records the parts of a page as Pages.Render writes them to
+// the page cache: shared (the layout) or the page's own.
+type partsRecorder struct {
+	*httptest.ResponseRecorder
+	parts  [][]byte
+	shared []bool
+}
+
+func (r *partsRecorder) Write(b []byte) (int, error) { return r.record(b, false) }
+
+func (r *partsRecorder) WriteShared(b []byte) (int, error) { return r.record(b, true) }
+
+func (r *partsRecorder) record(b []byte, shared bool) (int, error) {
+	r.parts = append(r.parts, append([]byte(nil), b...))
+	r.shared = append(r.shared, shared)
+	return r.ResponseRecorder.Write(b)
 }

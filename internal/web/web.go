@@ -192,9 +192,13 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
-		p.Error(w, r, fmt.Errorf("render %s: %w", name, err))
-		return
+	var ends [len(layoutParts)]int
+	for i, part := range layoutParts {
+		if err := t.ExecuteTemplate(buf, part, data); err != nil {
+			p.Error(w, r, fmt.Errorf("render %s: %w", name, err))
+			return
+		}
+		ends[i] = buf.Len()
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
@@ -205,12 +209,14 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 		w.Write(page)
 		return
 	}
-	for i, part := range layoutParts(page) {
+	start := 0
+	for i, end := range ends {
 		if i%2 == 0 {
-			sw.WriteShared(part)
+			sw.WriteShared(page[start:end])
 		} else {
-			w.Write(part)
+			w.Write(page[start:end])
 		}
+		start = end
 	}
 }
 
@@ -222,40 +228,12 @@ type SharedWriter interface {
 	WriteShared([]byte) (int, error)
 }
 
-// layoutSeams are where a page's own text begins and ends in layout.html:
-// its title, then its main content. Whatever a page puts there is escaped
-// or sanitised, so none of these tags can come from the page itself before
-// the layout's own.
-var layoutSeams = [...]struct{ open, close string }{{"<title>", "</title>"}, {`<main id="main" class="wrap">`, "</main>"}}
-
-// layoutParts cuts a page at layoutSeams: the layout's parts (shared by
-// other pages) at even indexes, the page's own at odd ones. A page without
-// the seams is one part of its own, after an empty layout part.
-func layoutParts(page []byte) [][]byte {
-	parts := make([][]byte, 0, 2*len(layoutSeams)+1)
-	rest := page
-	for i, seam := range layoutSeams {
-		open := bytes.Index(rest, []byte(seam.open))
-		close := -1
-		if open >= 0 {
-			open += len(seam.open)
-			if i == len(layoutSeams)-1 {
-				close = bytes.LastIndex(rest, []byte(seam.close))
-			} else {
-				close = bytes.Index(rest[open:], []byte(seam.close))
-				if close >= 0 {
-					close += open
-				}
-			}
-		}
-		if open < 0 || close < open {
-			return [][]byte{nil, page}
-		}
-		parts = append(parts, rest[:open], rest[open:close])
-		rest = rest[close:]
-	}
-	return append(parts, rest)
-}
+// layoutParts are the templates a page is rendered from, in order
+// (layout.html): the layout's, which other pages share, at even indexes,
+// and the page's own title and content at odd ones. Rendering the parts
+// one after another marks where each ends without looking for any markup
+// in the page.
+var layoutParts = [...]string{"layout-top", "page-title", "layout-middle", "content", "layout-bottom"}
 
 // renderBuffers are reused between renderings: a page grown afresh in a new
 // buffer was copied five or six times on the way to its size. Write has

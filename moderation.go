@@ -14,7 +14,7 @@ type StoryService interface {
 	// each bad field, ETOOMANY past the limit.
 	Submit(ctx context.Context, s *Submission, clientIP string, earlier Problems) (int64, error)
 	// LinkedStory returns the story a teller's signed link names, for
-	// purpose ("confirm" or "withdraw"). Returns EINVALID for a link that
+	// purpose (LinkConfirm or LinkWithdraw). Returns EINVALID for a link that
 	// is not genuine or has expired, ENOTFOUND for a story that is gone.
 	LinkedStory(ctx context.Context, token, purpose string) (*LinkedStory, error)
 	// Confirm confirms the teller's address through their signed link.
@@ -35,6 +35,13 @@ type StoryService interface {
 	// Reply adds an organisation's answer under a published story.
 	Reply(ctx context.Context, storyID, orgID int64, body string, by *User, ip string) error
 }
+
+// The purposes of the signed links in mails to tellers. A link signed for
+// one purpose is refused for another.
+const (
+	LinkConfirm  = "confirm"  // confirm the teller's email address
+	LinkWithdraw = "withdraw" // withdraw the story, or ask for erasure
+)
 
 // LinkedStory is what a teller's signed link shows of their story.
 type LinkedStory struct {

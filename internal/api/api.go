@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,8 +175,35 @@ type listPage struct {
 	Offset     int  `json:"offset"`
 }
 
-func newPage(total int, l listparams.List) listPage {
-	return listPage{Total: total, LowerBound: jigsaw.TotalCapped(total, l.Offset+l.Limit), Limit: l.Limit, Offset: l.Offset}
+// writeList answers a page of a list: its items in their JSON shape, under
+// name, then the paging.
+func writeList[T, O any](w http.ResponseWriter, name string, items []T, out func(T) O, total int, l listparams.List) {
+	outs := make([]O, 0, len(items))
+	for _, it := range items {
+		outs = append(outs, out(it))
+	}
+	respond.JSON(w, http.StatusOK, listAnswer{name, outs, listPage{Total: total, LowerBound: jigsaw.TotalCapped(total, l.Offset+l.Limit), Limit: l.Limit, Offset: l.Offset}})
+}
+
+// listAnswer is a list's answer: {"<name>": [items], "total": …, …}.
+type listAnswer struct {
+	name  string
+	items any
+	listPage
+}
+
+// MarshalJSON writes the items first, under the list's own name.
+func (l listAnswer) MarshalJSON() ([]byte, error) {
+	items, err := json.Marshal(l.items)
+	if err != nil {
+		return nil, err
+	}
+	page, err := json.Marshal(l.listPage)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := json.Marshal(l.name)
+	return slices.Concat([]byte("{"), name, []byte(":"), items, []byte(","), page[1:]), nil
 }
 
 // LinkOut names a linked record.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -228,14 +227,7 @@ func (a *API) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out := make([]DisputeOut, 0, len(list))
-	for _, d := range list {
-		out = append(out, a.disputeOut(d))
-	}
-	respond.JSON(w, http.StatusOK, struct {
-		Disputes []DisputeOut `json:"disputes"`
-		listPage
-	}{out, newPage(total, page)})
+	writeList(w, "disputes", list, a.disputeOut, total, page)
 }
 
 // HandleDispute answers GET /api/v1/disputes/{id}.
@@ -256,25 +248,10 @@ func (a *API) HandleDispute(w http.ResponseWriter, r *http.Request) {
 // disputes is how the API keeps disputes.
 func (a *API) disputes() *record[*jigsaw.Dispute, DisputeIn] {
 	return &record[*jigsaw.Dispute, DisputeIn]{
-		path:  "disputes",
-		blank: func() *jigsaw.Dispute { return &jigsaw.Dispute{} },
-		find: func(r *http.Request) (*jigsaw.Dispute, error) {
-			id, err := pathID(r, "id")
-			if err != nil {
-				return nil, err
-			}
-			return a.Edit.FindDisputeByID(r.Context(), id)
-		},
-		apply:  (*DisputeIn).apply,
-		create: a.Edit.CreateDispute,
-		update: a.Edit.UpdateDispute,
-		answer: func(ctx context.Context, d *jigsaw.Dispute) (any, string, error) {
-			d, err := a.Edit.FindDisputeByID(ctx, d.ID)
-			if err != nil {
-				return nil, "", err
-			}
-			return a.disputeOut(d), strconv.FormatInt(d.ID, 10), nil
-		},
+		path: "disputes", blank: func() *jigsaw.Dispute { return &jigsaw.Dispute{} },
+		find: byPathID(a.Edit.FindDisputeByID), apply: (*DisputeIn).apply,
+		create: a.Edit.CreateDispute, update: a.Edit.UpdateDispute,
+		answer: readBack(a.Edit.FindDisputeByID, func(d *jigsaw.Dispute) int64 { return d.ID }, a.disputeOut),
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"jigsaw/internal/server/respond"
 )
@@ -24,6 +25,31 @@ type record[T any, In any] struct {
 	// answer returns the record as stored, in its JSON shape, and its key
 	// in its address (its number, or an organisation's slug).
 	answer func(ctx context.Context, rec T) (any, string, error)
+}
+
+// byPathID finds the record whose number is the path's {id}.
+func byPathID[T any](find func(context.Context, int64) (T, error)) func(*http.Request) (T, error) {
+	return func(r *http.Request) (T, error) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return find(r.Context(), id)
+	}
+}
+
+// readBack answers with the record as stored, read again by its number:
+// the store fills in what a write leaves out, such as the names of linked
+// records.
+func readBack[T any, O any](find func(context.Context, int64) (T, error), id func(T) int64, out func(T) O) func(context.Context, T) (any, string, error) {
+	return func(ctx context.Context, rec T) (any, string, error) {
+		stored, err := find(ctx, id(rec))
+		if err != nil {
+			return nil, "", err
+		}
+		return out(stored), strconv.FormatInt(id(rec), 10), nil
+	}
 }
 
 // Version is a field of every editable record's body and answer: the

@@ -85,14 +85,7 @@ func (a *API) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out := make([]OrganisationOut, 0, len(list))
-	for _, o := range list {
-		out = append(out, a.organisationOut(o))
-	}
-	respond.JSON(w, http.StatusOK, struct {
-		Organisations []OrganisationOut `json:"organisations"`
-		listPage
-	}{out, newPage(total, page)})
+	writeList(w, "organisations", list, a.organisationOut, total, page)
 }
 
 // findOrganisation finds {id}, a number or a slug.

@@ -114,14 +114,7 @@ func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out := make([]StoryOut, 0, len(stories))
-	for _, s := range stories {
-		out = append(out, a.storyOut(s))
-	}
-	respond.JSON(w, http.StatusOK, struct {
-		Stories []StoryOut `json:"stories"`
-		listPage
-	}{out, newPage(total, list)})
+	writeList(w, "stories", stories, a.storyOut, total, list)
 }
 
 // HandleStory answers one published story.

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"jigsaw"
@@ -221,14 +219,7 @@ func (a *API) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	out := make([]TrackerOut, 0, len(items))
-	for _, t := range items {
-		out = append(out, a.trackerOut(t))
-	}
-	respond.JSON(w, http.StatusOK, struct {
-		Items []TrackerOut `json:"tracker_items"`
-		listPage
-	}{out, newPage(total, list)})
+	writeList(w, "tracker_items", items, a.trackerOut, total, list)
 }
 
 // HandleTrackerItem answers GET /api/v1/tracker/{id}: a published danger,
@@ -255,25 +246,10 @@ func (a *API) HandleTrackerItem(w http.ResponseWriter, r *http.Request) {
 // dangers is how the API keeps dangers.
 func (a *API) dangers() *record[*jigsaw.TrackerItem, TrackerIn] {
 	return &record[*jigsaw.TrackerItem, TrackerIn]{
-		path:  "tracker",
-		blank: func() *jigsaw.TrackerItem { return &jigsaw.TrackerItem{} },
-		find: func(r *http.Request) (*jigsaw.TrackerItem, error) {
-			id, err := pathID(r, "id")
-			if err != nil {
-				return nil, err
-			}
-			return a.Edit.FindTrackerItemByID(r.Context(), id)
-		},
-		apply:  (*TrackerIn).apply,
-		create: a.Edit.CreateTrackerItem,
-		update: a.Edit.UpdateTrackerItem,
-		answer: func(ctx context.Context, t *jigsaw.TrackerItem) (any, string, error) {
-			t, err := a.Edit.FindTrackerItemByID(ctx, t.ID)
-			if err != nil {
-				return nil, "", err
-			}
-			return a.trackerOut(t), strconv.FormatInt(t.ID, 10), nil
-		},
+		path: "tracker", blank: func() *jigsaw.TrackerItem { return &jigsaw.TrackerItem{} },
+		find: byPathID(a.Edit.FindTrackerItemByID), apply: (*TrackerIn).apply,
+		create: a.Edit.CreateTrackerItem, update: a.Edit.UpdateTrackerItem,
+		answer: readBack(a.Edit.FindTrackerItemByID, func(t *jigsaw.TrackerItem) int64 { return t.ID }, a.trackerOut),
 	}
 }
 

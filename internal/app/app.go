@@ -125,7 +125,7 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		return nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Mail: mail}), nil
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), nil
 }
 
 // Serve answers on ln and sends queued mail until ctx is cancelled, then

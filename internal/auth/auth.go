@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"jigsaw"
-	"jigsaw/internal/store"
 )
 
 // Session lifetimes (OWASP ASVS 3.3: idle and absolute timeouts).
@@ -23,9 +22,26 @@ const (
 	touchEvery = time.Minute
 )
 
+// Store is what signing in needs from the database: accounts, sessions,
+// API tokens, rate-limit counters and the audit log.
+type Store interface {
+	PasswordHash(ctx context.Context, email string) (*jigsaw.User, string, error)
+	RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error
+	CreateSession(ctx context.Context, idHash string, userID int64, ip, userAgent string) error
+	DeleteSession(ctx context.Context, idHash string) error
+	Session(ctx context.Context, idHash string) (u *jigsaw.User, created, lastSeen time.Time, err error)
+	TouchSession(ctx context.Context, idHash string) error
+	APITokenUser(ctx context.Context, tokenHash string) (*jigsaw.User, error)
+	CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (int64, error)
+	Hit(ctx context.Context, key string, window time.Duration) (count int, windowEnd time.Time, err error)
+	TOTP(ctx context.Context, userID int64) (secret string, enabled bool, lastStep int64, err error)
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
+	CreatePasswordReset(ctx context.Context, userID int64, tokenHash string, expires time.Time) error
+}
+
 // Service signs users in and out and recognises their requests.
 type Service struct {
-	DB *store.DB
+	DB Store
 	// Secure marks cookies Secure and gives them the __Host- prefix; set
 	// when the instance is served over https.
 	Secure bool

@@ -12,8 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"jigsaw/internal/store"
 )
 
 // durationBuckets are the upper bounds, in seconds, of the request duration
@@ -93,13 +91,13 @@ func (s *Server) MetricsHandler() http.Handler {
 // is read at each scrape from db and cache, and the build information; the
 // server builds its Metrics before its page cache, so this cannot be done
 // in NewMetrics.
-func (m *Metrics) serve(db *store.DB, cache *pageCache, version string) http.Handler {
+func (m *Metrics) serve(db Database, cache *pageCache, version string) http.Handler {
 	m.once.Do(func() {
 		m.reg.MustRegister(
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name:        "jigsaw_build_info",
 				Help:        "Build information.",
-				ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version(), "engine": db.Engine},
+				ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version(), "engine": db.EngineName()},
 			}, func() float64 { return 1 }),
 			newStoreCollector(db),
 			newCacheCollector(cache),
@@ -116,12 +114,12 @@ func (m *Metrics) serve(db *store.DB, cache *pageCache, version string) http.Han
 
 // storeCollector reads the database's figures at each scrape.
 type storeCollector struct {
-	db                              *store.DB
+	db                              Database
 	pageQueries, pagesRead          *prometheus.Desc
 	connections, waits, waitSeconds *prometheus.Desc
 }
 
-func newStoreCollector(db *store.DB) *storeCollector {
+func newStoreCollector(db Database) *storeCollector {
 	return &storeCollector{
 		db: db,
 		pageQueries: prometheus.NewDesc("jigsaw_db_story_page_queries_total",

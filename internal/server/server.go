@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"net"
@@ -14,23 +15,19 @@ import (
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
-	"jigsaw/internal/notify"
-	"jigsaw/internal/store"
 	"jigsaw/internal/web"
 )
 
 // Server serves Jigsaw over HTTP.
 type Server struct {
 	Config  config.Config
-	DB      *store.DB
+	DB      Database
 	Log     *slog.Logger
 	Pages   *web.Pages
 	Metrics *Metrics
 	Version string
 	Auth    *auth.Service
 	API     *api.API
-	// Mail is woken by handlers that queue mail, so it goes out at once.
-	Mail *notify.Sender
 
 	// Authenticate returns the user a request is signed in as, or nil for
 	// an anonymous request. An error means the credentials were presented
@@ -44,22 +41,34 @@ type Server struct {
 	http    *http.Server
 }
 
+// Database is what the server itself asks of the database: whether it is
+// ready, the content version its page cache follows, and the figures that
+// /metrics shows. Pages and the API reach the database through their own
+// interfaces.
+type Database interface {
+	Ping(ctx context.Context) error
+	CheckSchema(ctx context.Context) error
+	RecentContentVersion(ctx context.Context, maxAge time.Duration) (int64, error)
+	Stats() (read, write sql.DBStats)
+	StoryPageReads() (queries, pages uint64)
+	EngineName() string
+}
+
 // Options is what a Server is built from; internal/app wires it.
 type Options struct {
 	Config  config.Config
-	DB      *store.DB
+	DB      Database
 	Log     *slog.Logger
 	Version string
 	Auth    *auth.Service
 	Pages   *web.Pages
 	API     *api.API
-	Mail    *notify.Sender
 }
 
 // New builds a Server with every route registered.
 func New(o Options) *Server {
 	s := &Server{
-		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Mail: o.Mail, Auth: o.Auth,
+		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Auth: o.Auth,
 		Metrics: NewMetrics(), Version: o.Version,
 		Authenticate: o.Auth.Authenticate,
 		mux:          http.NewServeMux(),

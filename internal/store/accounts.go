@@ -148,14 +148,7 @@ func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (*jigsaw.User,
 }
 
 // APIToken describes a token without its secret.
-type APIToken struct {
-	ID         int64
-	UserID     int64
-	Name       string
-	CreatedAt  time.Time
-	LastUsedAt time.Time
-	RevokedAt  time.Time
-}
+type APIToken = jigsaw.APIToken
 
 // APITokens lists a user's tokens (all users' when userID is 0).
 func (db *DB) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {

@@ -132,6 +132,9 @@ func (db *DB) Optimize(ctx context.Context) error {
 // String says which database this is, without any password.
 func (db *DB) String() string { return db.desc }
 
+// EngineName is the engine the database runs on: SQLite or PostgreSQL.
+func (db *DB) EngineName() string { return db.Engine }
+
 // Stats returns the statistics of the read pool and, on SQLite, the writer.
 func (db *DB) Stats() (read, write sql.DBStats) {
 	return db.read.Stats(), db.write.Stats()

@@ -15,12 +15,6 @@ import (
 	"jigsaw"
 )
 
-// Link purposes. A link signed for one purpose is refused for another.
-const (
-	Confirm  = "confirm"
-	Withdraw = "withdraw"
-)
-
 // ConfirmFor is how long a confirmation link works. Withdrawal links work
 // as long as the story exists: a teller may change their mind any time.
 const ConfirmFor = 7 * 24 * time.Hour
@@ -108,7 +102,7 @@ func (s *Signer) Check(token, purpose string, now time.Time) (int64, error) {
 // URL returns the link for purpose on story id.
 func (s *Signer) URL(purpose string, id int64, now time.Time) string {
 	var exp time.Time
-	if purpose == Confirm {
+	if purpose == jigsaw.LinkConfirm {
 		exp = now.Add(ConfirmFor)
 	}
 	return s.BaseURL + "/stories/" + purpose + "?t=" + s.Token(purpose, id, exp)
@@ -128,7 +122,7 @@ Please confirm your email address by opening this link:
 Moderators read every story before it is published, and publish it only as you chose.
 If you did not send this story, ignore this email and it will not be published.
 
-%s`, name, oneLine(title), s.URL(Confirm, id, now), s.footer(id, now))}
+%s`, name, oneLine(title), s.URL(jigsaw.LinkConfirm, id, now), s.footer(id, now))}
 }
 
 // RejectMail tells the teller why their story was not published.
@@ -145,7 +139,7 @@ You can reply to the coalition to discuss this.
 }
 
 func (s *Signer) footer(id int64, now time.Time) string {
-	return "To withdraw your story at any time, or to ask us to erase your personal data, use this link:\n" + s.URL(Withdraw, id, now) + "\n"
+	return "To withdraw your story at any time, or to ask us to erase your personal data, use this link:\n" + s.URL(jigsaw.LinkWithdraw, id, now) + "\n"
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -110,7 +110,7 @@ func (s *Service) LinkedStory(ctx context.Context, token, purpose string) (*jigs
 
 // Confirm implements jigsaw.StoryService.
 func (s *Service) Confirm(ctx context.Context, token string) (*jigsaw.LinkedStory, error) {
-	ls, err := s.LinkedStory(ctx, token, Confirm)
+	ls, err := s.LinkedStory(ctx, token, jigsaw.LinkConfirm)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (s *Service) Confirm(ctx context.Context, token string) (*jigsaw.LinkedStor
 
 // Withdraw implements jigsaw.StoryService.
 func (s *Service) Withdraw(ctx context.Context, token string, erase bool, ip string) (*jigsaw.LinkedStory, error) {
-	ls, err := s.LinkedStory(ctx, token, Withdraw)
+	ls, err := s.LinkedStory(ctx, token, jigsaw.LinkWithdraw)
 	if err != nil {
 		return nil, err
 	}

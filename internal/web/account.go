@@ -11,7 +11,6 @@ import (
 	"jigsaw/internal/auth"
 	"jigsaw/internal/listparams"
 	"jigsaw/internal/server/respond"
-	"jigsaw/internal/store"
 )
 
 // PrivateStore is what the signed-in pages for admins may read and change.
@@ -24,7 +23,7 @@ type PrivateStore interface {
 	DeleteUserSessions(ctx context.Context, userID int64) error
 	RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error
 	FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.AuditEntry, int, error)
-	APITokens(ctx context.Context, userID int64) ([]store.APIToken, error)
+	APITokens(ctx context.Context, userID int64) ([]jigsaw.APIToken, error)
 	SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) error
 	SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error
 	RevokeAPIToken(ctx context.Context, id int64) error
@@ -189,7 +188,7 @@ func (p *Pages) HandleAudit(w http.ResponseWriter, r *http.Request) {
 // TokensView is the view of the API tokens page.
 type TokensView struct {
 	Page
-	Tokens   []store.APIToken
+	Tokens   []jigsaw.APIToken
 	NewToken string
 }
 

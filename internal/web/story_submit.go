@@ -10,7 +10,6 @@ import (
 	"jigsaw"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/server/respond"
-	"jigsaw/internal/stories"
 )
 
 // SubmitView is the view of the story form.
@@ -113,12 +112,12 @@ type LinkView struct {
 // HandleConfirmPage shows a button to confirm. Confirming needs a POST:
 // mail scanners open links, and must not confirm on the teller's behalf.
 func (p *Pages) HandleConfirmPage(w http.ResponseWriter, r *http.Request) {
-	p.renderLinkPage(w, r, stories.Confirm, "Confirm your story")
+	p.renderLinkPage(w, r, jigsaw.LinkConfirm, "Confirm your story")
 }
 
 // HandleWithdrawPage offers withdrawal and erasure.
 func (p *Pages) HandleWithdrawPage(w http.ResponseWriter, r *http.Request) {
-	p.renderLinkPage(w, r, stories.Withdraw, "Withdraw your story")
+	p.renderLinkPage(w, r, jigsaw.LinkWithdraw, "Withdraw your story")
 }
 
 func (p *Pages) renderLinkPage(w http.ResponseWriter, r *http.Request, purpose, title string) {

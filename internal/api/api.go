@@ -7,12 +7,14 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -173,6 +175,28 @@ type listPage struct {
 	LowerBound bool `json:"total_is_lower_bound,omitempty"`
 	Limit      int  `json:"limit"`
 	Offset     int  `json:"offset"`
+}
+
+// parseFunc reads a list's filter from a request's parameters
+// (internal/listparams).
+type parseFunc[F any] func(ctx context.Context, l listparams.Lookup, v url.Values, perPage int) (F, listparams.List, error)
+
+// listHandler answers GET of a public list: its filter read with parse,
+// its items found with find, each answered in the shape out gives it.
+func listHandler[F, T, O any](a *API, name string, parse parseFunc[F], find func(context.Context, F) ([]T, int, error), out func(T) O) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f, list, err := parse(r.Context(), a.Store, r.URL.Query(), defaultLimit)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		items, total, err := find(r.Context(), f)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		writeList(w, name, items, out, total, list)
+	}
 }
 
 // writeList answers a page of a list: its items in their JSON shape, under

@@ -217,17 +217,7 @@ func (in *DisputeIn) apply(d *jigsaw.Dispute) error {
 
 // HandleDisputeList answers GET /api/v1/disputes, most recent step first.
 func (a *API) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
-	f, page, err := listparams.Disputes(r.Context(), a.Store, r.URL.Query(), defaultLimit)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	list, total, err := a.Store.FindDisputes(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeList(w, "disputes", list, a.disputeOut, total, page)
+	listHandler(a, "disputes", listparams.Disputes, a.Store.FindDisputes, a.disputeOut)(w, r)
 }
 
 // HandleDispute answers GET /api/v1/disputes/{id}.

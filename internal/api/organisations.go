@@ -75,17 +75,7 @@ func (in *OrganisationIn) apply(o *jigsaw.Organisation) error {
 
 // HandleOrganisationList answers GET /api/v1/organisations, by name.
 func (a *API) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
-	f, page, err := listparams.Organisations(r.Context(), a.Store, r.URL.Query(), defaultLimit)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	list, total, err := a.Store.FindOrganisations(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeList(w, "organisations", list, a.organisationOut, total, page)
+	listHandler(a, "organisations", listparams.Organisations, a.Store.FindOrganisations, a.organisationOut)(w, r)
 }
 
 // findOrganisation finds {id}, a number or a slug.

@@ -104,17 +104,7 @@ func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 
 // HandleStories lists published stories, newest first.
 func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
-	f, list, err := listparams.Stories(r.Context(), a.Store, r.URL.Query(), defaultLimit)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	stories, total, err := a.Store.FindPublicStories(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeList(w, "stories", stories, a.storyOut, total, list)
+	listHandler(a, "stories", listparams.Stories, a.Store.FindPublicStories, a.storyOut)(w, r)
 }
 
 // HandleStory answers one published story.

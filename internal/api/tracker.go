@@ -201,25 +201,15 @@ func (in *TrackerIn) apply(t *jigsaw.TrackerItem) error {
 // HandleTrackerList answers GET /api/v1/tracker: published dangers, most
 // recently reported first. Editors may ask for drafts=1.
 func (a *API) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
-	f, list, err := listparams.Tracker(r.Context(), a.Store, r.URL.Query(), defaultLimit)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
 	find := a.Store.FindPublicTrackerItems
-	if f.Drafts {
+	if r.URL.Query().Get("drafts") != "" {
 		if !editor(r) {
 			a.fail(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Only editors may list drafts."))
 			return
 		}
 		find = a.Edit.FindTrackerItems
 	}
-	items, total, err := find(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeList(w, "tracker_items", items, a.trackerOut, total, list)
+	listHandler(a, "tracker_items", listparams.Tracker, find, a.trackerOut)(w, r)
 }
 
 // HandleTrackerItem answers GET /api/v1/tracker/{id}: a published danger,

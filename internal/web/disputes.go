@@ -49,40 +49,13 @@ func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 	p.Render(w, r, http.StatusOK, "disputes", view)
 }
 
-// DisputeView is the view of /disputes/{id}.
-type DisputeView struct {
-	Page
-	Dispute   *jigsaw.Dispute
-	KeyIssues map[string]string
-	Revisions []*jigsaw.Revision // for editors only
-}
-
-// HandleDispute serves /disputes/{id}.
+// HandleDispute serves /disputes/{id}, with the edit history for editors.
 func (p *Pages) HandleDispute(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id, ok := pathID(r)
-	if !ok {
-		p.NotFound(w, r)
-		return
-	}
-	d, err := p.Store.FindDisputeByID(ctx, id)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	names, err := p.keyIssueNames(r)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	view := DisputeView{Page: p.page(r, d.Title), Dispute: d, KeyIssues: names}
-	if canEdit(view.User) {
-		if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectDispute, id); err != nil {
-			p.Error(w, r, err)
-			return
-		}
-	}
-	p.Render(w, r, http.StatusOK, "dispute", view)
+	showRecord(p, w, r, "dispute", jigsaw.ObjectDispute,
+		func(ctx context.Context, id int64, _ bool) (*jigsaw.Dispute, error) {
+			return p.Store.FindDisputeByID(ctx, id)
+		},
+		func(d *jigsaw.Dispute) string { return d.Title })
 }
 
 // DisputeFormView is the view of the form that creates or edits a dispute.
@@ -140,26 +113,6 @@ func (p *Pages) disputes() *recordKind[*jigsaw.Dispute] {
 				KeyIssues: issues, OrgNames: names, Workforces: jigsaw.WorkforceRoles}, nil
 		},
 	}
-}
-
-// HandleDisputeNew shows the form for a new dispute.
-func (p *Pages) HandleDisputeNew(w http.ResponseWriter, r *http.Request) {
-	editNew(p, p.disputes(), w, r)
-}
-
-// HandleDisputeCreate stores a new dispute from the form.
-func (p *Pages) HandleDisputeCreate(w http.ResponseWriter, r *http.Request) {
-	editSave(p, p.disputes(), w, r, false)
-}
-
-// HandleDisputeEdit shows the form for an existing dispute.
-func (p *Pages) HandleDisputeEdit(w http.ResponseWriter, r *http.Request) {
-	editOpen(p, p.disputes(), w, r)
-}
-
-// HandleDisputeUpdate saves the form for an existing dispute.
-func (p *Pages) HandleDisputeUpdate(w http.ResponseWriter, r *http.Request) {
-	editSave(p, p.disputes(), w, r, true)
 }
 
 // editedDispute returns the dispute of the path, drafts included.

@@ -62,6 +62,31 @@ func formVersion(v url.Values) int64 {
 	return max(n, 0)
 }
 
+// FormRoutes are the handlers of one kind's forms: the new record's form
+// and its post, a stored record's form and its post.
+type FormRoutes struct {
+	New, Create, Edit, Update http.HandlerFunc
+}
+
+func formRoutes[T comparable](p *Pages, kind func() *recordKind[T]) FormRoutes {
+	return FormRoutes{
+		New:    func(w http.ResponseWriter, r *http.Request) { editNew(p, kind(), w, r) },
+		Create: func(w http.ResponseWriter, r *http.Request) { editSave(p, kind(), w, r, false) },
+		Edit:   func(w http.ResponseWriter, r *http.Request) { editOpen(p, kind(), w, r) },
+		Update: func(w http.ResponseWriter, r *http.Request) { editSave(p, kind(), w, r, true) },
+	}
+}
+
+// DangerForms are the forms that record and edit dangers.
+func (p *Pages) DangerForms() FormRoutes { return formRoutes(p, p.dangers) }
+
+// DisputeForms are the forms that record and edit disputes; their steps
+// have a page of their own.
+func (p *Pages) DisputeForms() FormRoutes { return formRoutes(p, p.disputes) }
+
+// OrganisationForms are the forms that add and edit organisations.
+func (p *Pages) OrganisationForms() FormRoutes { return formRoutes(p, p.organisations) }
+
 // editNew shows the form for a new record.
 func editNew[T comparable](p *Pages, k *recordKind[T], w http.ResponseWriter, r *http.Request) {
 	var zero T
@@ -168,4 +193,45 @@ func (p *Pages) saveForm(w http.ResponseWriter, r *http.Request, form *Form, sav
 		form.Errors["form"] = jigsaw.ErrorMessage(err)
 	}
 	return formStatus(err), false
+}
+
+// RecordView is the view of a record's own page: the record, the names of
+// the instance's key issues, and for editors the record's edit history.
+type RecordView[T any] struct {
+	Page
+	Record    T
+	KeyIssues map[string]string
+	Revisions []*jigsaw.Revision // for editors only
+}
+
+// showRecord serves the page of the record whose number is the path's
+// {id}. find reads it as the caller may see it: editors see drafts, and
+// the edit history of objectType.
+func showRecord[T any](p *Pages, w http.ResponseWriter, r *http.Request, template, objectType string,
+	find func(ctx context.Context, id int64, editor bool) (T, error), title func(T) string) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		p.NotFound(w, r)
+		return
+	}
+	editor := canEdit(jigsaw.UserFromContext(ctx))
+	rec, err := find(ctx, id, editor)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	names, err := p.keyIssueNames(r)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := RecordView[T]{Page: p.page(r, title(rec)), Record: rec, KeyIssues: names}
+	if editor {
+		if view.Revisions, err = p.Edit.FindRevisions(ctx, objectType, id); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+	}
+	p.Render(w, r, http.StatusOK, template, view)
 }

@@ -62,26 +62,6 @@ func (p *Pages) organisations() *recordKind[*jigsaw.Organisation] {
 	}
 }
 
-// HandleOrganisationNew shows the form for a new organisation.
-func (p *Pages) HandleOrganisationNew(w http.ResponseWriter, r *http.Request) {
-	editNew(p, p.organisations(), w, r)
-}
-
-// HandleOrganisationCreate stores a new organisation from the form.
-func (p *Pages) HandleOrganisationCreate(w http.ResponseWriter, r *http.Request) {
-	editSave(p, p.organisations(), w, r, false)
-}
-
-// HandleOrganisationEdit shows the form for an existing organisation.
-func (p *Pages) HandleOrganisationEdit(w http.ResponseWriter, r *http.Request) {
-	editOpen(p, p.organisations(), w, r)
-}
-
-// HandleOrganisationUpdate saves the form for an existing organisation.
-func (p *Pages) HandleOrganisationUpdate(w http.ResponseWriter, r *http.Request) {
-	editSave(p, p.organisations(), w, r, true)
-}
-
 // editedOrganisation returns the organisation of the path, by number or slug.
 func (p *Pages) editedOrganisation(r *http.Request) (*jigsaw.Organisation, error) {
 	return p.findOrganisation(r, r.PathValue("id"))

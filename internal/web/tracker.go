@@ -69,48 +69,16 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 	p.Render(w, r, http.StatusOK, "tracker", view)
 }
 
-// TrackerItemView is the view of /tracker/{id}.
-type TrackerItemView struct {
-	Page
-	Item      *jigsaw.TrackerItem
-	KeyIssues map[string]string
-	Revisions []*jigsaw.Revision // for editors only
-}
-
 // HandleTrackerItem serves /tracker/{id}: published items to everyone,
 // drafts and the edit history to editors.
 func (p *Pages) HandleTrackerItem(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id, ok := pathID(r)
-	if !ok {
-		p.NotFound(w, r)
-		return
-	}
-	editor := canEdit(jigsaw.UserFromContext(ctx))
-	var item *jigsaw.TrackerItem
-	var err error
-	if editor {
-		item, err = p.Edit.FindTrackerItemByID(ctx, id)
-	} else {
-		item, err = p.Store.FindPublicTrackerItemByID(ctx, id)
-	}
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	names, err := p.keyIssueNames(r)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	view := TrackerItemView{Page: p.page(r, item.Title), Item: item, KeyIssues: names}
-	if editor {
-		if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectTrackerItem, id); err != nil {
-			p.Error(w, r, err)
-			return
-		}
-	}
-	p.Render(w, r, http.StatusOK, "tracker_item", view)
+	showRecord(p, w, r, "tracker_item", jigsaw.ObjectTrackerItem,
+		func(ctx context.Context, id int64, editor bool) (*jigsaw.TrackerItem, error) {
+			if editor {
+				return p.Edit.FindTrackerItemByID(ctx, id)
+			}
+			return p.Store.FindPublicTrackerItemByID(ctx, id)
+		}, func(t *jigsaw.TrackerItem) string { return t.Title })
 }
 
 // pathID reads the {id} of the path as a positive number.
@@ -181,26 +149,6 @@ func (p *Pages) dangers() *recordKind[*jigsaw.TrackerItem] {
 				Roles: jigsaw.OrgRoles, KeyIssues: issues, OrgNames: names}, nil
 		},
 	}
-}
-
-// HandleTrackerNew shows the form for a new danger.
-func (p *Pages) HandleTrackerNew(w http.ResponseWriter, r *http.Request) {
-	editNew(p, p.dangers(), w, r)
-}
-
-// HandleTrackerCreate stores a new danger from the form.
-func (p *Pages) HandleTrackerCreate(w http.ResponseWriter, r *http.Request) {
-	editSave(p, p.dangers(), w, r, false)
-}
-
-// HandleTrackerEdit shows the form for an existing danger.
-func (p *Pages) HandleTrackerEdit(w http.ResponseWriter, r *http.Request) {
-	editOpen(p, p.dangers(), w, r)
-}
-
-// HandleTrackerUpdate saves the form for an existing danger.
-func (p *Pages) HandleTrackerUpdate(w http.ResponseWriter, r *http.Request) {
-	editSave(p, p.dangers(), w, r, true)
 }
 
 // trackerFromForm reads a danger from a posted form. The form's errors are

@@ -178,6 +178,23 @@ func (r *reader) organisation(name string) *jigsaw.Organisation {
 	return nil
 }
 
+// orgID reads an organisation filter, keeps the organisation for the page
+// and returns its number, 0 when there is none.
+func (r *reader) orgID(name string) int64 {
+	if o := r.organisation(name); o != nil {
+		r.list.Organisation = o
+		return o.ID
+	}
+	return 0
+}
+
+// done finishes reading (finish) and sets a filter's paging.
+func (r *reader) done(limit, offset *int) (List, error) {
+	list, err := r.finish()
+	*limit, *offset = list.Limit, list.Offset
+	return list, err
+}
+
 // finish reads the paging and refuses parameters no filter knows; it
 // returns the list read and every problem as one EINVALID error.
 func (r *reader) finish() (List, error) {
@@ -219,12 +236,9 @@ func Stories(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.S
 		District: r.district("district"),
 		Since:    r.date("since"),
 		Until:    r.date("until"),
+		OrgID:    r.orgID("organisation"),
 	}
-	if r.list.Organisation = r.organisation("organisation"); r.list.Organisation != nil {
-		f.OrgID = r.list.Organisation.ID
-	}
-	list, err := r.finish()
-	f.Limit, f.Offset = list.Limit, list.Offset
+	list, err := r.done(&f.Limit, &f.Offset)
 	return f, list, err
 }
 
@@ -238,12 +252,9 @@ func Tracker(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.T
 		KeyIssue: r.keyIssue("issue"),
 		District: r.district("district"),
 		Drafts:   r.flag("drafts"),
+		OrgID:    r.orgID("organisation"),
 	}
-	if r.list.Organisation = r.organisation("organisation"); r.list.Organisation != nil {
-		f.OrgID = r.list.Organisation.ID
-	}
-	list, err := r.finish()
-	f.Limit, f.Offset = list.Limit, list.Offset
+	list, err := r.done(&f.Limit, &f.Offset)
 	return f, list, err
 }
 
@@ -255,12 +266,9 @@ func Disputes(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.
 		Live:     r.flag("live"),
 		KeyIssue: r.keyIssue("issue"),
 		District: r.district("district"),
+		OrgID:    r.orgID("organisation"),
 	}
-	if r.list.Organisation = r.organisation("organisation"); r.list.Organisation != nil {
-		f.OrgID = r.list.Organisation.ID
-	}
-	list, err := r.finish()
-	f.Limit, f.Offset = list.Limit, list.Offset
+	list, err := r.done(&f.Limit, &f.Offset)
 	return f, list, err
 }
 
@@ -268,16 +276,13 @@ func Disputes(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.
 func Organisations(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.OrganisationFilter, List, error) {
 	r := newReader(ctx, l, v, perPage)
 	f := jigsaw.OrganisationFilter{
-		Kind:    choice(r, "kind", jigsaw.OrgKinds),
-		Region:  r.text("region", 100),
-		Query:   r.text("q", 200),
-		Members: r.flag("members"),
+		Kind:     choice(r, "kind", jigsaw.OrgKinds),
+		Region:   r.text("region", 100),
+		Query:    r.text("q", 200),
+		Members:  r.flag("members"),
+		ParentID: r.orgID("parent"),
 	}
-	if r.list.Organisation = r.organisation("parent"); r.list.Organisation != nil {
-		f.ParentID = r.list.Organisation.ID
-	}
-	list, err := r.finish()
-	f.Limit, f.Offset = list.Limit, list.Offset
+	list, err := r.done(&f.Limit, &f.Offset)
 	return f, list, err
 }
 
@@ -291,8 +296,7 @@ func Audit(ctx context.Context, v url.Values, perPage int) (jigsaw.AuditFilter, 
 		Since:      r.date("since"),
 		Until:      r.date("until"),
 	}
-	list, err := r.finish()
-	f.Limit, f.Offset = list.Limit, list.Offset
+	list, err := r.done(&f.Limit, &f.Offset)
 	return f, list, err
 }
 

@@ -101,11 +101,7 @@ func (p *Pages) disputes() *recordKind[*jigsaw.Dispute] {
 		fixErrors: func(fields map[string]string) { foldErrors(fields, "demands") },
 		title:     func(d *jigsaw.Dispute) string { return d.Title },
 		view: func(ctx context.Context, ef EditForm, d *jigsaw.Dispute) (any, error) {
-			issues, err := p.Store.KeyIssues(ctx)
-			if err != nil {
-				return nil, err
-			}
-			names, err := p.orgNames(ctx)
+			issues, names, err := p.formChoices(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -195,6 +195,17 @@ func (p *Pages) saveForm(w http.ResponseWriter, r *http.Request, form *Form, sav
 	return formStatus(err), false
 }
 
+// formChoices are what the forms of dangers and disputes offer: the
+// instance's key issues, and the names of organisations to pick from.
+func (p *Pages) formChoices(ctx context.Context) ([]jigsaw.KeyIssue, []string, error) {
+	issues, err := p.Store.KeyIssues(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := p.orgNames(ctx)
+	return issues, names, err
+}
+
 // RecordView is the view of a record's own page: the record, the names of
 // the instance's key issues, and for editors the record's edit history.
 type RecordView[T any] struct {

@@ -137,11 +137,7 @@ func (p *Pages) dangers() *recordKind[*jigsaw.TrackerItem] {
 		},
 		title: func(t *jigsaw.TrackerItem) string { return t.Title },
 		view: func(ctx context.Context, ef EditForm, t *jigsaw.TrackerItem) (any, error) {
-			issues, err := p.Store.KeyIssues(ctx)
-			if err != nil {
-				return nil, err
-			}
-			names, err := p.orgNames(ctx)
+			issues, names, err := p.formChoices(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -307,34 +307,36 @@ func (db *DB) FindDisputeByID(ctx context.Context, id int64) (*jigsaw.Dispute, e
 
 // FindDisputes implements jigsaw.PublicDisputeService.
 func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) ([]*jigsaw.Dispute, int, error) {
-	var c conds
+	var w where
 	if f.Status != "" {
-		c.add("status = ?", f.Status)
+		w.add("status = ?", f.Status)
 	}
 	if f.Live {
 		live := make([]any, len(jigsaw.LiveDisputeStatuses))
 		for i, s := range jigsaw.LiveDisputeStatuses {
 			live[i] = s
 		}
-		c.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(live)), ", ")+")", live...)
+		w.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(live)), ", ")+")", live...)
 	}
 	if f.District != "" {
-		c.add("district = ?", jigsaw.NormalizeDistrict(f.District))
+		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
 	}
 	// EXISTS probes, as the stories' and dangers' filters are.
 	if f.KeyIssue != "" {
-		c.add("EXISTS (SELECT 1 FROM dispute_key_issues k WHERE k.dispute_id = disputes.id AND k.key_issue = ?)", f.KeyIssue)
+		w.add("EXISTS (SELECT 1 FROM dispute_key_issues k WHERE k.dispute_id = disputes.id AND k.key_issue = ?)", f.KeyIssue)
 	}
 	if f.OrgID != 0 {
-		c.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
+		w.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
 	}
-	total, err := db.countCapped(ctx, "disputes", c.String(), c.args, clampLimit(f.Limit)+max(f.Offset, 0))
+	cond := w.sql()
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "disputes", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}
-	limit, args := c.page(f.Limit, f.Offset)
-	rows, err := db.query(ctx, `SELECT `+disputeColumns+` FROM disputes WHERE `+c.String()+
-		` ORDER BY last_step_on DESC, id DESC`+limit, args...)
+	page := w.page(limit, offset)
+	rows, err := db.query(ctx, `SELECT `+disputeColumns+` FROM disputes WHERE `+cond+
+		` ORDER BY last_step_on DESC, id DESC`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

@@ -5,16 +5,20 @@ import (
 	"strings"
 )
 
-// where builds a WHERE clause from conditions written with one "?" for
-// their argument, numbering the placeholders as both engines expect.
+// where builds a WHERE clause: the one builder of every list's query. In a
+// condition each "?" stands for the next of the arguments given with it;
+// the placeholders are numbered as both engines expect.
 type where struct {
 	conds []string
 	args  []any
 }
 
-func (w *where) add(cond string, arg any) {
-	w.args = append(w.args, arg)
-	w.conds = append(w.conds, strings.ReplaceAll(cond, "?", "$"+itoa(len(w.args))))
+func (w *where) add(cond string, args ...any) {
+	for _, a := range args {
+		w.args = append(w.args, a)
+		cond = strings.Replace(cond, "?", "$"+itoa(len(w.args)), 1)
+	}
+	w.conds = append(w.conds, cond)
 }
 
 // sql returns the conditions joined with AND ("1 = 1" when there are none).

@@ -279,71 +279,44 @@ func (db *DB) FindTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) ([]*
 	return db.findTrackerItems(ctx, f, false)
 }
 
-// conds collects the conditions and arguments of a WHERE clause.
-type conds struct {
-	where []string
-	args  []any
-}
-
-// add appends cond, in which each ? stands for the next argument.
-func (c *conds) add(cond string, args ...any) {
-	for _, a := range args {
-		c.args = append(c.args, a)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(c.args)), 1)
-	}
-	c.where = append(c.where, cond)
-}
-
-func (c *conds) String() string {
-	if len(c.where) == 0 {
-		return "1 = 1"
-	}
-	return strings.Join(c.where, " AND ")
-}
-
-// page appends LIMIT and OFFSET placeholders and returns them with the
-// arguments.
-func (c *conds) page(limit, offset int) (string, []any) {
-	args := append(append([]any(nil), c.args...), clampLimit(limit), max(offset, 0))
-	return fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args
-}
-
 func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, public bool) ([]*jigsaw.TrackerItem, int, error) {
-	var c conds
+	var w where
 	if public {
-		c.add("published_at IS NOT NULL")
+		w.add("published_at IS NOT NULL")
 	} else if f.Drafts {
-		c.add("published_at IS NULL")
+		w.add("published_at IS NULL")
 	}
 	if f.Kind != "" {
-		c.add("kind = ?", f.Kind)
+		w.add("kind = ?", f.Kind)
 	}
 	if f.Status != "" {
-		c.add("status = ?", f.Status)
+		w.add("status = ?", f.Status)
 	}
 	// EXISTS, as for stories, lets the planner walk the dangers most
 	// recently reported first and probe the link's primary key; with IN,
 	// SQLite read and sorted every danger of the key issue for each page
 	// (a tenth of them at a hundred thousand dangers: 20 pages a second).
 	if f.KeyIssue != "" {
-		c.add("EXISTS (SELECT 1 FROM tracker_key_issues k WHERE k.tracker_id = tracker_items.id AND k.key_issue = ?)", f.KeyIssue)
+		w.add("EXISTS (SELECT 1 FROM tracker_key_issues k WHERE k.tracker_id = tracker_items.id AND k.key_issue = ?)", f.KeyIssue)
 	}
 	if f.District != "" {
-		c.add("district = ?", jigsaw.NormalizeDistrict(f.District))
+		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
 	}
 	if f.OrgID != 0 {
-		c.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
+		w.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
 	}
-	total, err := db.countCapped(ctx, "tracker_items", c.String(), c.args, clampLimit(f.Limit)+max(f.Offset, 0))
+	cond := w.sql()
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "tracker_items", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}
-	limit, args := c.page(f.Limit, f.Offset)
+	page := w.page(limit, offset)
 	// The page's ids first, then their items, as for stories: the rows an
 	// offset skips are not read.
 	rows, err := db.query(ctx, `SELECT `+trackerColumns+` FROM tracker_items WHERE id IN (
-		SELECT id FROM tracker_items WHERE `+c.String()+` ORDER BY reported_on DESC, id DESC`+limit+`)
-		ORDER BY reported_on DESC, id DESC`, args...)
+		SELECT id FROM tracker_items WHERE `+cond+` ORDER BY reported_on DESC, id DESC`+page+`)
+		ORDER BY reported_on DESC, id DESC`, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

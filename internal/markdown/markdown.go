@@ -6,6 +6,7 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -74,13 +75,34 @@ func (r *Renderer) HTML(src string) template.HTML {
 func (r *Renderer) Render(src string) string { return string(r.render(src)) }
 
 func (r *Renderer) render(src string) template.HTML {
+	// A text over the limits (stored before they were checked) is shown
+	// as plain text: rendering it could take seconds and gigabytes.
+	if Check("text", src) != nil {
+		return plain(src)
+	}
 	var buf bytes.Buffer
 	if err := r.md.Convert([]byte(src), &buf); err != nil {
 		// goldmark fails only on writer errors, which a bytes.Buffer never
 		// returns; show the text escaped rather than nothing.
-		return template.HTML(template.HTMLEscapeString(src))
+		return plain(src)
 	}
 	out := r.policy.SanitizeBytes(buf.Bytes())
 	out = bytes.ReplaceAll(out, []byte(`rel="nofollow"`), []byte(`rel="nofollow ugc noopener"`))
+	if len(out) > MaxOutput(len(src)) {
+		return plain(src)
+	}
 	return template.HTML(out)
+}
+
+// plain shows src as escaped text, its paragraphs kept.
+func plain(src string) template.HTML {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			b.WriteString("<p>")
+			b.WriteString(strings.ReplaceAll(template.HTMLEscapeString(para), "\n", "<br>\n"))
+			b.WriteString("</p>\n")
+		}
+	}
+	return template.HTML(b.String())
 }

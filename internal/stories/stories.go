@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/markdown"
 )
 
 // Store is what the service keeps stories in.
@@ -76,6 +77,17 @@ func (s *Service) Submit(ctx context.Context, sub *jigsaw.Submission, clientIP s
 	now := s.now()
 	sub.Normalize()
 	err = sub.Validate(func(k string) bool { return known[k] }, now)
+	// A story is rendered for moderators and the public: one that would
+	// make the renderer build far more than its length is refused here,
+	// with the limit it is over, rather than slowing every view of it.
+	if merr := markdown.Check("body", sub.Body); merr != nil {
+		if earlier == nil {
+			earlier = jigsaw.Problems{}
+		}
+		for k, v := range jigsaw.FieldErrors(merr) {
+			earlier.Add(k, v)
+		}
+	}
 	if len(earlier) > 0 {
 		for k, v := range jigsaw.FieldErrors(err) {
 			earlier.Add(k, v)
@@ -164,6 +176,9 @@ func (s *Service) Moderate(ctx context.Context, id int64, m jigsaw.Moderation, b
 	case jigsaw.ModRedact:
 		err = s.Store.RedactStory(ctx, id, m.Passage, by, ip)
 	case jigsaw.ModEdit:
+		if err := markdown.Check("public_body", m.PublicBody); err != nil {
+			return err
+		}
 		err = s.Store.EditStory(ctx, id, m.Title, m.PublicBody, by, ip)
 	case jigsaw.ModNote:
 		err = s.Store.AddNote(ctx, id, m.Note, by, ip)

@@ -187,6 +187,11 @@ func TestStoryFormErrors(t *testing.T) {
 				{"future date", func(v url.Values) { v.Set("happened_on", "2999-01") }, "happened_on", "in the future"},
 				{"unknown organisation", func(v url.Values) { v.Add("organisations", "999999") }, "organisations", "does not exist"},
 				{"no way to publish", func(v url.Values) { v.Set("publish_as", "shout-it") }, "publish_as", "Choose how"},
+				// A table that pads thousands of rows to hundreds of columns
+				// would cost seconds and gigabytes at each view.
+				{"table bomb", func(v url.Values) {
+					v.Set("body", strings.Repeat("|a", 300)+"|\n"+strings.Repeat("|-", 300)+"|\n"+strings.Repeat("x\n", 2000))
+				}, "body", "at most 30 columns"},
 			} {
 				t.Run(tt.name, func(t *testing.T) {
 					form := storyForm("t-" + tt.name)

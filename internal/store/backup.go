@@ -23,7 +23,8 @@ import (
 // keeps running. SQLite: VACUUM INTO a file beside path, synced and renamed
 // into place, so path is only ever a whole backup. PostgreSQL: pg_dump's
 // custom format, when pg_dump is installed.
-func (db *DB) Backup(ctx context.Context, path string) error {
+func (db *DB) Backup(ctx context.Context, path string) (err error) {
+	defer wrap(&err, "store.Backup")
 	if db.Engine == Postgres {
 		return db.pgDump(ctx, path)
 	}

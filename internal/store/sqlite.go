@@ -95,7 +95,8 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 
 // IntegrityCheck runs SQLite's integrity check (or, on PostgreSQL, a plain
 // ping) and returns an error describing the first problem found.
-func (db *DB) IntegrityCheck(ctx context.Context) error {
+func (db *DB) IntegrityCheck(ctx context.Context) (err error) {
+	defer wrap(&err, "store.IntegrityCheck")
 	if db.Engine != SQLite {
 		return db.Ping(ctx)
 	}

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -208,8 +209,8 @@ func orgPairs(list []jigsaw.TrackerOrg) []string {
 
 // csvValidationError names the CSV column of each invalid field.
 func csvValidationError(src *Source, err error, line int, index map[string]int) error {
-	e, ok := err.(*jigsaw.Error)
-	if !ok || len(e.Fields) == 0 {
+	var e *jigsaw.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
 	}
 	var parts []string

@@ -651,7 +651,8 @@ func hasSource(list []jigsaw.Source, url string) bool {
 }
 
 func message(err error) string {
-	if e, ok := err.(*jigsaw.Error); ok {
+	var e *jigsaw.Error
+	if errors.As(err, &e) {
 		if len(e.Fields) > 0 {
 			return e.Message + " (" + e.FieldSummary() + ")"
 		}

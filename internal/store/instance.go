@@ -313,6 +313,12 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 	fail := func(format string, args ...any) error {
 		return jigsaw.Errorf(jigsaw.EINVALID, "%s: line %d: %s", name, lineNo, fmt.Sprintf(format, args...))
 	}
+	// failSQL reports a row the database refused: the person reads what was
+	// wrong in the code's words, the log the driver's too.
+	failSQL := func(err error, format string, args ...any) error {
+		err = db.mapError(err)
+		return withDetail(jigsaw.Errorf(jigsaw.EINVALID, "%s: line %d: %s: %s", name, lineNo, fmt.Sprintf(format, args...), jigsaw.ErrorMessage(err)), err)
+	}
 	next := func() ([]byte, error) {
 		lineNo++
 		b, err := br.ReadBytes('\n')
@@ -364,7 +370,7 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 			}
 			for _, d := range deferred {
 				if _, err := tx.ExecContext(ctx, `UPDATE `+t.name+` SET `+col+` = $1 WHERE id = $2`, d[1], d[0]); err != nil {
-					return fail("%s.%s: %v", t.name, col, db.mapError(err))
+					return failSQL(err, "%s.%s", t.name, col)
 				}
 			}
 			deferred = deferred[:0]
@@ -434,7 +440,7 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 				}
 			}
 			if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
-				return fail("table %s: %s", t.name, jigsaw.ErrorMessage(db.mapError(err)))
+				return failSQL(err, "table %s", t.name)
 			}
 			rows++
 		}

@@ -224,13 +224,15 @@ func (db *DB) copyBeforeMigrating(ctx context.Context, cur int) (string, error) 
 			name = fmt.Sprintf("%s-%d.bak", base, i)
 			continue
 		}
-		if err != nil {
-			return "", err
+		if err == nil {
+			f.Close()
+			if _, err = db.write.ExecContext(ctx, `VACUUM INTO $1`, name); err != nil {
+				os.Remove(name)
+			}
 		}
-		f.Close()
-		if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, name); err != nil {
-			os.Remove(name)
-			return "", err
+		if err != nil {
+			// The copy is named for the operator's own database, beside it.
+			return "", withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot copy the database to %s before migrating: %s.", name, fileReason(err)), err)
 		}
 		return name, nil
 	}

@@ -252,7 +252,12 @@ func readOCDSObject(s *jsonStream, root string, start int64, fn func(r *release,
 	}
 	var r release
 	if err := json.Unmarshal(b, &r); err != nil {
-		return s.src.Errorf(s.src.At(start), "%s: not a usable OCDS release: %s", root, strings.TrimPrefix(err.Error(), "json: "))
+		// encoding/json's text names our Go types; say where in the file.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return s.src.Errorf(s.src.At(start), "%s: expected %s, found %s", joinPath(root, te.Field), typeName(te.Type), te.Value)
+		}
+		return fmt.Errorf("%w: %w", s.src.Errorf(s.src.At(start), "%s: not a usable OCDS release", root), err)
 	}
 	return fn(&r, meta, root, s.src.At(start))
 }

@@ -194,12 +194,26 @@ func csvError(src *Source, err error) error {
 		if isCoded(pe.Err) {
 			return pe.Err
 		}
-		return src.Errorf(fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), "%v", pe.Err)
+		return src.Errorf(fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), "%s", csvProblem(pe.Err))
 	}
 	if isCoded(err) {
 		return err
 	}
-	return src.Errorf("", "cannot read: %v", err)
+	return src.readError(err)
+}
+
+// csvProblem says what encoding/csv found wrong, in the words of someone
+// editing the file rather than the package's.
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return `a " in a field that does not start with one (put the whole field in quotes and double the ")`
+	case errors.Is(err, csv.ErrQuote):
+		return `a quoted field is not closed, or has text after its closing "`
+	case errors.Is(err, csv.ErrFieldCount):
+		return "a different number of columns from the first line"
+	}
+	return err.Error()
 }
 
 func odsKindFromName(name string) string {

@@ -548,3 +548,25 @@ func TestReadErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreFaultsAreNotTheFiles: an error of the store that carries no
+// code is a fault of the database or of ours, not of the file. It is not
+// turned into an EINVALID error with the driver's text in its message.
+func TestStoreFaultsAreNotTheFiles(t *testing.T) {
+	db := testrig.MustOpenDB(t, store.SQLite)
+	ctx := context.Background()
+	// A failure no code describes, where the ODS import creates a trust.
+	if err := db.ExecRaw(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON organisations BEGIN SELECT RAISE(ABORT, 'words of the driver'); END`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := importBytes(db, "ods", "trusts.csv", []byte("\"RCF\",\"AIREDALE\"\n"), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
+	if err == nil {
+		t.Fatal("imported despite the trigger")
+	}
+	if code, msg := jigsaw.ErrorCode(err), jigsaw.ErrorMessage(err); code != jigsaw.EINTERNAL || msg != "Internal error." {
+		t.Errorf("got code %q, message %q; want %q and the message of an internal error", code, msg, jigsaw.EINTERNAL)
+	}
+	if !strings.Contains(err.Error(), "words of the driver") {
+		t.Errorf("error text %q lacks the driver's words, for the log", err)
+	}
+}

@@ -590,7 +590,7 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 			t.Sources = []jigsaw.Source{*src}
 		}
 		if err := im.it.CreateTrackerItem(t); err != nil {
-			return im.src.Errorf(im.at, "award %s: %s", truncate(awardID, 100), message(err))
+			return im.src.storeError(err, im.at, "award "+truncate(awardID, 100))
 		}
 		im.counts.Created++
 		return nil
@@ -625,7 +625,7 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 		return nil
 	}
 	if err := im.it.UpdateTrackerItem(t); err != nil {
-		return im.src.Errorf(im.at, "award %s: %s", truncate(awardID, 100), message(err))
+		return im.src.storeError(err, im.at, "award "+truncate(awardID, 100))
 	}
 	im.counts.Updated++
 	return nil
@@ -655,6 +655,8 @@ func hasSource(list []jigsaw.Source, url string) bool {
 	return false
 }
 
+// message is what a person may read of err: a coded error's message and
+// field messages; "Internal error." for anything else (see storeError).
 func message(err error) string {
 	var e *jigsaw.Error
 	if errors.As(err, &e) {
@@ -663,7 +665,7 @@ func message(err error) string {
 		}
 		return e.Message
 	}
-	return err.Error()
+	return jigsaw.ErrorMessage(err)
 }
 
 var contractsFinderRE = regexp.MustCompile(`^ocds-b5fd17(?:raw)?-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
@@ -746,7 +748,7 @@ func (im *ocdsImport) organisation(p *party, role jigsaw.OrgRole) (*jigsaw.Organ
 	if o == nil {
 		o = &jigsaw.Organisation{Name: name, Kind: guessKind(name, role, ods, coh), ODSCode: ods, CompanyNumber: coh}
 		if err := im.it.CreateOrganisation(o); err != nil {
-			return nil, im.src.Errorf(im.at, "organisation %q: %s", name, message(err))
+			return nil, im.src.storeError(err, im.at, fmt.Sprintf("organisation %q", name))
 		}
 		im.counts.OrgsCreated++
 	} else if (o.ODSCode == "" && ods != "") || (o.CompanyNumber == "" && coh != "") {
@@ -757,7 +759,7 @@ func (im *ocdsImport) organisation(p *party, role jigsaw.OrgRole) (*jigsaw.Organ
 			o.CompanyNumber = coh
 		}
 		if err := im.it.UpdateOrganisation(o); err != nil {
-			return nil, im.src.Errorf(im.at, "organisation %q: %s", name, message(err))
+			return nil, im.src.storeError(err, im.at, fmt.Sprintf("organisation %q", name))
 		}
 		im.counts.OrgsUpdated++
 	}

@@ -119,7 +119,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 		case o == nil:
 			o = &jigsaw.Organisation{Name: name, Kind: kind, ODSCode: code, Region: region}
 			if err := it.CreateOrganisation(o); err != nil {
-				return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+				return src.storeError(err, fmt.Sprintf("line %d", line), "")
 			}
 			counts.Created++
 		default:
@@ -137,7 +137,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 				break
 			}
 			if err := it.UpdateOrganisation(o); err != nil {
-				return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+				return src.storeError(err, fmt.Sprintf("line %d", line), "")
 			}
 			counts.Updated++
 		}
@@ -162,7 +162,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 		}
 		l.org.ParentID = p.ID
 		if err := it.UpdateOrganisation(l.org); err != nil {
-			return src.Errorf(fmt.Sprintf("line %d, column 15 (parent)", l.line), "%s", message(err))
+			return src.storeError(err, fmt.Sprintf("line %d, column 15 (parent)", l.line), "")
 		}
 		if l.unchanged {
 			counts.Unchanged--

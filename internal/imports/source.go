@@ -116,6 +116,23 @@ func (s *Source) readError(err error) error {
 	return fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read: %s", s.Name, reason), err)
 }
 
+// storeError places err, which the store returned for what the file says,
+// in the file: a coded error (a row invalid, or clashing with another)
+// becomes the file's EINVALID error at where, its message after prefix
+// (when not empty). Any other error is a fault of the database or of ours,
+// not of the file: it is returned as it is, to be logged and shown as
+// "Internal error.", never with its text copied into the message.
+func (s *Source) storeError(err error, where, prefix string) error {
+	if !isCoded(err) {
+		return err
+	}
+	msg := message(err)
+	if prefix != "" {
+		msg = prefix + ": " + msg
+	}
+	return fmt.Errorf("%w: %w", s.Errorf(where, "%s", msg), err)
+}
+
 // Errorf returns an EINVALID error naming the file and where in it.
 func (s *Source) Errorf(where, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)

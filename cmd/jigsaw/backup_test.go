@@ -132,3 +132,46 @@ func TestRestoreRefusesWhatIsNotABackup(t *testing.T) {
 		t.Errorf("no file: exit %d, want 2", code)
 	}
 }
+
+// TestFileMessages: a backup, restore, export or import that cannot be done
+// says why in a line that names the operator's own files, never the
+// temporary file beside them nor the driver's words.
+func TestFileMessages(t *testing.T) {
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "jigsaw.db")
+	if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+		t.Fatal(stderr)
+	}
+	junk := filepath.Join(dir, "junk.backup")
+	os.WriteFile(junk, bytes.Repeat([]byte("this is not a database "), 400), 0o644)
+	os.Mkdir(filepath.Join(dir, "a-directory"), 0o755)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"backup into a missing directory", []string{"backup", "--db", dsn, filepath.Join(dir, "nope", "x.backup")},
+			"Cannot write the backup to " + filepath.Join(dir, "nope", "x.backup") + ": the directory " + filepath.Join(dir, "nope") + " does not exist."},
+		{"backup onto a directory", []string{"backup", "--db", dsn, filepath.Join(dir, "a-directory")},
+			"Cannot write the backup to " + filepath.Join(dir, "a-directory") + ": it is a directory."},
+		{"restore of junk", []string{"restore", "--db", dsn, junk},
+			junk + " is not a Jigsaw backup: it is not a SQLite database or is corrupt."},
+		{"restore of a missing file", []string{"restore", "--db", dsn, filepath.Join(dir, "missing.backup")},
+			filepath.Join(dir, "missing.backup") + ": cannot read the backup: no such file or directory."},
+		{"export into a missing directory", []string{"export", "--db", dsn, filepath.Join(dir, "nope", "x.jsonl")},
+			"Cannot write " + filepath.Join(dir, "nope", "x.jsonl") + ": no such file or directory."},
+		{"export onto a directory", []string{"export", "--db", dsn, filepath.Join(dir, "a-directory")},
+			"Cannot write " + filepath.Join(dir, "a-directory") + ": it is a directory."},
+		{"import of a missing file", []string{"import", "instance", "--db", dsn, filepath.Join(dir, "missing.jsonl")},
+			filepath.Join(dir, "missing.jsonl") + ": cannot open: no such file or directory."},
+		{"import of a directory", []string{"import", "instance", "--db", dsn, filepath.Join(dir, "a-directory")},
+			filepath.Join(dir, "a-directory") + ": cannot open: it is a directory."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runJigsaw(t, nil, tt.args...)
+			if want := "jigsaw: " + tt.want + "\n"; code != 1 || stderr != want {
+				t.Errorf("got exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
+			}
+		})
+	}
+}

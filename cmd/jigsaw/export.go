@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
+	"jigsaw"
 	"jigsaw/internal/config"
 	"jigsaw/internal/store"
 )
@@ -45,24 +48,71 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // writeAtomically writes path through a temporary file in its directory,
 // synced and renamed into place, so a crash leaves the old file or the new.
+// A failure of the file is reported against path: the temporary file's name
+// means nothing to the operator.
 func writeAtomically(path string, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return jigsaw.Errorf(jigsaw.EINVALID, "Cannot write %s: it is a directory.", path)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return err
+		return writeError(path, err)
 	}
 	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
+	w := &fileWriter{f: f}
+	if err := write(w); err != nil {
 		f.Close()
+		if w.err != nil {
+			return writeError(path, w.err)
+		}
 		return err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return writeError(path, err)
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return writeError(path, err)
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return writeError(path, err)
+	}
+	return nil
+}
+
+// fileWriter keeps the first error of writing f, so that it can be told
+// from the writer's own failures however the writer wrapped it.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// writeError says that path could not be written, and why in the system's
+// words without the (temporary) file err names; err stays behind it.
+func writeError(path string, err error) error {
+	return fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot write %s: %s.", path, fileReason(err)), err)
+}
+
+// fileReason is the system's reason in err, a file operation's error,
+// without the path it names: "permission denied", "no space left on device".
+func fileReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err.Error()
+	}
+	return err.Error()
 }
 
 // runImportInstance restores an export into an empty database.
@@ -79,9 +129,12 @@ func runImportInstance(ctx context.Context, args []string, stdin io.Reader, stdo
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
-			return fmt.Errorf("%s: cannot open: %w", file, err)
+			return fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot open: %s.", file, fileReason(err)), err)
 		}
 		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot open: it is a directory.", file)
+		}
 		in, name = f, file
 	}
 	n, err := db.ImportInstance(ctx, in, name)

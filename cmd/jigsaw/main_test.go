@@ -94,7 +94,7 @@ func TestBadDatabases(t *testing.T) {
 		{"corrupt SQLite file", corrupt, []string{"not a SQLite database or is corrupt", corrupt}, "panic"},
 		{"missing directory", filepath.Join(dir, "nope", "x.db"), []string{"does not exist"}, "panic"},
 		{"unreachable PostgreSQL", "postgres://alice:hunter2secret@127.0.0.1:1/campaigns?connect_timeout=2",
-			[]string{`PostgreSQL database "campaigns" on 127.0.0.1:1`, `user "alice"`}, "hunter2secret"},
+			[]string{`PostgreSQL database "campaigns" on 127.0.0.1:1`, `user "alice"`, "nothing is listening there"}, "hunter2secret"},
 		{"malformed PostgreSQL URL", "postgres://alice:hunter2secret@[::1/x", []string{"malformed"}, "hunter2secret"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -130,7 +131,7 @@ func ImportCSV(it *store.ImportTx, src *Source, counts *jigsaw.ImportCounts, pro
 			for _, ref := range splitList(get(rc.col)) {
 				o, err := im.organisationRef(ref, rc.role)
 				if err != nil {
-					return src.Errorf(at(rc.col), "%s", message(err))
+					return src.storeError(err, at(rc.col), "")
 				}
 				if !hasOrg(t.Organisations, jigsaw.TrackerOrg{OrgID: o.ID, Role: rc.role}) {
 					t.Organisations = append(t.Organisations, jigsaw.TrackerOrg{OrgID: o.ID, Role: rc.role})
@@ -208,9 +209,9 @@ func orgPairs(list []jigsaw.TrackerOrg) []string {
 
 // csvValidationError names the CSV column of each invalid field.
 func csvValidationError(src *Source, err error, line int, index map[string]int) error {
-	e, ok := err.(*jigsaw.Error)
-	if !ok || len(e.Fields) == 0 {
-		return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+	var e *jigsaw.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return src.storeError(err, fmt.Sprintf("line %d", line), "")
 	}
 	var parts []string
 	for _, f := range slices.Sorted(maps.Keys(e.Fields)) {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -167,8 +168,8 @@ func TestContractsFinderPackage(t *testing.T) {
 		}
 		before = counts(t, db)
 		_, err = importBytes(db, "ocds", "truncated.json", whole[:len(whole)/2], imports.Options{})
-		if err == nil || !regexp.MustCompile(`truncated.json: line \d+, column \d+`).MatchString(err.Error()) || !strings.Contains(err.Error(), "$.releases[0]") ||
-			!strings.Contains(err.Error(), "truncated") {
+		if msg := jigsaw.ErrorMessage(err); err == nil || !regexp.MustCompile(`truncated.json: line \d+, column \d+`).MatchString(msg) || !strings.Contains(msg, "$.releases[0]") ||
+			!strings.Contains(msg, "truncated") {
 			t.Errorf("truncated file: err = %v, want its name, line, JSON path and that it is truncated", err)
 		}
 		if after := counts(t, db); !equalCounts(before, after) {
@@ -346,7 +347,10 @@ func TestOCDSBrokenFiles(t *testing.T) {
 		{body: `{"releases": [{"ocid": "o", "id": "1", "date": "last tuesday"}]}`, want: []string{"$.releases[0].date", "not a date"}},
 		{body: `{"uri": "x"}`, want: []string{"none of them"}},
 		{body: `{"releases": [{"ocid": "o", "id": "1"}]} {"releases": [`, want: []string{"truncated"}},
-		{body: "\x1f\x8b\x08\x00garbage", want: []string{"gzip"}},
+		{body: "\x1f\x8b\x08\x00garbage", want: []string{"test.json: the gzip data ends early"}},
+		{body: "\x1f\x8b\x07\x00garbage", want: []string{"test.json: not a readable gzip file"}},
+		{body: "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff", want: []string{"test.json: the gzip data is corrupt"}},
+		{body: `{"ocid": "o", "id": "1", "awards": "none"}`, want: []string{"$.awards: expected an array, found string"}},
 	} {
 		before := counts(t, db)
 		var err error
@@ -363,8 +367,8 @@ func TestOCDSBrokenFiles(t *testing.T) {
 			t.Errorf("%s%q: code %s, want invalid: %v", tc.file, tc.body, jigsaw.ErrorCode(err), err)
 		}
 		for _, w := range tc.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s%q: error %q lacks %q", tc.file, tc.body, err, w)
+			if msg := jigsaw.ErrorMessage(err); !strings.Contains(msg, w) {
+				t.Errorf("%s%q: message %q lacks %q", tc.file, tc.body, msg, w)
 			}
 		}
 		if after := counts(t, db); !equalCounts(before, after) {
@@ -419,12 +423,12 @@ func TestODS(t *testing.T) {
 		before := counts(t, db)
 		for _, body := range []string{"\"A1\",\"X\"\n", "\"RCF\"\n", "\"RCF\",\"\"\n", "\"RCF\",\"A\nB\n", ""} {
 			if _, err := importBytes(db, "ods", "bad.csv", []byte(body), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}}); err == nil ||
-				!strings.Contains(err.Error(), "bad.csv") {
+				!strings.Contains(jigsaw.ErrorMessage(err), "bad.csv") {
 				t.Errorf("%q: err = %v", body, err)
 			}
 		}
 		_, err = importBytes(db, "ods", "bad.csv", []byte("\"RCF\",\"AIREDALE\"\n\"R0A\",\"MANCHESTER\"\n\"bad code!\",\"X\"\n"), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
-		if err == nil || !strings.Contains(err.Error(), "line 3, column 1") {
+		if err == nil || !strings.Contains(jigsaw.ErrorMessage(err), "line 3, column 1") {
 			t.Errorf("bad code on line 3: %v", err)
 		}
 		if after := counts(t, db); !equalCounts(before, after) {
@@ -479,14 +483,90 @@ func TestCSV(t *testing.T) {
 			{"kind,title,status,status_on\nclosure,A,decided,yesterday\n", "line 2: column 4 (status_on)"},
 			{"kind,title,status,status_on\nclosure,A,decided,2025-01-01\nclosure,A,decided,2025-01-01\n", "the same item as line 2"},
 			{"kind,title,status,status_on\nclosure,\"A,decided\n", "items.csv: line 2"},
+			{"kind,title,status,status_on\nclosure,A \"B\",decided,2025-01-01\n", `items.csv: line 2, column 11: a " in a field that does not start with one`},
 		} {
 			_, err := importBytes(db, "csv", "items.csv", []byte(tc.body), imports.Options{})
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("%q: err = %v, want %q", tc.body, err, tc.want)
+			if msg := jigsaw.ErrorMessage(err); err == nil || !strings.Contains(msg, tc.want) {
+				t.Errorf("%q: message %q, want %q", tc.body, msg, tc.want)
 			}
 		}
 		if after := counts(t, db); !equalCounts(before, after) {
 			t.Errorf("failed CSV imports wrote rows")
 		}
 	})
+}
+
+// failingReader gives its bytes and then fails with err, as an upload cut
+// short does.
+type failingReader struct {
+	b   []byte
+	err error
+}
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// TestReadErrors: when the input itself cannot be read, the person is told
+// so in the importer's words, not the cause's (which may name a connection
+// or a temporary file); the cause stays reachable for the log and for
+// errors.Is.
+func TestReadErrors(t *testing.T) {
+	db := testrig.MustOpenDB(t, store.SQLite)
+	cause := errors.New("read tcp 10.0.0.7:443->10.0.0.9:51234: connection reset by peer")
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	zw.Write(bytes.Repeat([]byte(`{"releases": [`), 2000))
+	zw.Close()
+	for _, tt := range []struct {
+		name, kind string
+		body       []byte
+	}{
+		{"ocds", "ocds", []byte(`{"releases": [{"ocid": "o", `)},
+		{"ods", "ods", []byte("\"RCF\",\"AIREDALE\"\n\"R0A\",")},
+		{"csv", "csv", []byte("kind,title,status,status_on\nclosure,A,")},
+		{"gzip header", "ocds", zipped.Bytes()[:5]},
+		{"gzip data", "ocds", zipped.Bytes()[:zipped.Len()/2]},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := imports.NewSource("upload.dat", &failingReader{b: tt.body, err: cause}, -1)
+			if err == nil {
+				_, err = imports.Import(context.Background(), db, tt.kind, src, imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
+			}
+			want := "upload.dat: cannot read: it ends early or the upload was cut short"
+			if got := jigsaw.ErrorMessage(err); got != want {
+				t.Errorf("message: got %q, want %q", got, want)
+			}
+			if !errors.Is(err, cause) {
+				t.Errorf("errors.Is(%v, cause) is false", err)
+			}
+		})
+	}
+}
+
+// TestStoreFaultsAreNotTheFiles: an error of the store that carries no
+// code is a fault of the database or of ours, not of the file. It is not
+// turned into an EINVALID error with the driver's text in its message.
+func TestStoreFaultsAreNotTheFiles(t *testing.T) {
+	db := testrig.MustOpenDB(t, store.SQLite)
+	ctx := context.Background()
+	// A failure no code describes, where the ODS import creates a trust.
+	if err := db.ExecRaw(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON organisations BEGIN SELECT RAISE(ABORT, 'words of the driver'); END`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := importBytes(db, "ods", "trusts.csv", []byte("\"RCF\",\"AIREDALE\"\n"), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
+	if err == nil {
+		t.Fatal("imported despite the trigger")
+	}
+	if code, msg := jigsaw.ErrorCode(err), jigsaw.ErrorMessage(err); code != jigsaw.EINTERNAL || msg != "Internal error." {
+		t.Errorf("got code %q, message %q; want %q and the message of an internal error", code, msg, jigsaw.EINTERNAL)
+	}
+	if !strings.Contains(err.Error(), "words of the driver") {
+		t.Errorf("error text %q lacks the driver's words, for the log", err)
+	}
 }

@@ -108,7 +108,7 @@ func (s *jsonStream) syntaxError(err error, path string) error {
 	}
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {
-		return s.src.Errorf("", "cannot read: %v", err)
+		return s.src.readError(err)
 	}
 	// The decoder stops at the start of the value it failed in.
 	rest, _ := io.ReadAll(s.dec.Buffered())

@@ -252,7 +252,12 @@ func readOCDSObject(s *jsonStream, root string, start int64, fn func(r *release,
 	}
 	var r release
 	if err := json.Unmarshal(b, &r); err != nil {
-		return s.src.Errorf(s.src.At(start), "%s: not a usable OCDS release: %s", root, strings.TrimPrefix(err.Error(), "json: "))
+		// encoding/json's text names our Go types; say where in the file.
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return s.src.Errorf(s.src.At(start), "%s: expected %s, found %s", joinPath(root, te.Field), typeName(te.Type), te.Value)
+		}
+		return fmt.Errorf("%w: %w", s.src.Errorf(s.src.At(start), "%s: not a usable OCDS release", root), err)
 	}
 	return fn(&r, meta, root, s.src.At(start))
 }
@@ -585,7 +590,7 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 			t.Sources = []jigsaw.Source{*src}
 		}
 		if err := im.it.CreateTrackerItem(t); err != nil {
-			return im.src.Errorf(im.at, "award %s: %s", truncate(awardID, 100), message(err))
+			return im.src.storeError(err, im.at, "award "+truncate(awardID, 100))
 		}
 		im.counts.Created++
 		return nil
@@ -620,7 +625,7 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 		return nil
 	}
 	if err := im.it.UpdateTrackerItem(t); err != nil {
-		return im.src.Errorf(im.at, "award %s: %s", truncate(awardID, 100), message(err))
+		return im.src.storeError(err, im.at, "award "+truncate(awardID, 100))
 	}
 	im.counts.Updated++
 	return nil
@@ -650,14 +655,17 @@ func hasSource(list []jigsaw.Source, url string) bool {
 	return false
 }
 
+// message is what a person may read of err: a coded error's message and
+// field messages; "Internal error." for anything else (see storeError).
 func message(err error) string {
-	if e, ok := err.(*jigsaw.Error); ok {
+	var e *jigsaw.Error
+	if errors.As(err, &e) {
 		if len(e.Fields) > 0 {
 			return e.Message + " (" + e.FieldSummary() + ")"
 		}
 		return e.Message
 	}
-	return err.Error()
+	return jigsaw.ErrorMessage(err)
 }
 
 var contractsFinderRE = regexp.MustCompile(`^ocds-b5fd17(?:raw)?-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
@@ -740,7 +748,7 @@ func (im *ocdsImport) organisation(p *party, role jigsaw.OrgRole) (*jigsaw.Organ
 	if o == nil {
 		o = &jigsaw.Organisation{Name: name, Kind: guessKind(name, role, ods, coh), ODSCode: ods, CompanyNumber: coh}
 		if err := im.it.CreateOrganisation(o); err != nil {
-			return nil, im.src.Errorf(im.at, "organisation %q: %s", name, message(err))
+			return nil, im.src.storeError(err, im.at, fmt.Sprintf("organisation %q", name))
 		}
 		im.counts.OrgsCreated++
 	} else if (o.ODSCode == "" && ods != "") || (o.CompanyNumber == "" && coh != "") {
@@ -751,7 +759,7 @@ func (im *ocdsImport) organisation(p *party, role jigsaw.OrgRole) (*jigsaw.Organ
 			o.CompanyNumber = coh
 		}
 		if err := im.it.UpdateOrganisation(o); err != nil {
-			return nil, im.src.Errorf(im.at, "organisation %q: %s", name, message(err))
+			return nil, im.src.storeError(err, im.at, fmt.Sprintf("organisation %q", name))
 		}
 		im.counts.OrgsUpdated++
 	}

@@ -119,7 +119,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 		case o == nil:
 			o = &jigsaw.Organisation{Name: name, Kind: kind, ODSCode: code, Region: region}
 			if err := it.CreateOrganisation(o); err != nil {
-				return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+				return src.storeError(err, fmt.Sprintf("line %d", line), "")
 			}
 			counts.Created++
 		default:
@@ -137,7 +137,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 				break
 			}
 			if err := it.UpdateOrganisation(o); err != nil {
-				return src.Errorf(fmt.Sprintf("line %d", line), "%s", message(err))
+				return src.storeError(err, fmt.Sprintf("line %d", line), "")
 			}
 			counts.Updated++
 		}
@@ -162,7 +162,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 		}
 		l.org.ParentID = p.ID
 		if err := it.UpdateOrganisation(l.org); err != nil {
-			return src.Errorf(fmt.Sprintf("line %d, column 15 (parent)", l.line), "%s", message(err))
+			return src.storeError(err, fmt.Sprintf("line %d, column 15 (parent)", l.line), "")
 		}
 		if l.unchanged {
 			counts.Unchanged--
@@ -194,12 +194,26 @@ func csvError(src *Source, err error) error {
 		if isCoded(pe.Err) {
 			return pe.Err
 		}
-		return src.Errorf(fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), "%v", pe.Err)
+		return src.Errorf(fmt.Sprintf("line %d, column %d", pe.Line, pe.Column), "%s", csvProblem(pe.Err))
 	}
 	if isCoded(err) {
 		return err
 	}
-	return src.Errorf("", "cannot read: %v", err)
+	return src.readError(err)
+}
+
+// csvProblem says what encoding/csv found wrong, in the words of someone
+// editing the file rather than the package's.
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return `a " in a field that does not start with one (put the whole field in quotes and double the ")`
+	case errors.Is(err, csv.ErrQuote):
+		return `a quoted field is not closed, or has text after its closing "`
+	case errors.Is(err, csv.ErrFieldCount):
+		return "a different number of columns from the first line"
+	}
+	return err.Error()
 }
 
 func odsKindFromName(name string) string {

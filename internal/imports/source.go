@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,9 +64,15 @@ func (s *Source) wrap(in io.Reader) (*Source, error) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			s.Close()
-			return nil, jigsaw.Errorf(jigsaw.EINVALID, "%s: not a readable gzip file: %v", s.Name, err)
+			switch {
+			case s.raw.err != nil:
+				return nil, s.readError(s.raw.err)
+			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+				return nil, jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data ends early (the file is truncated)", s.Name)
+			}
+			return nil, fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EINVALID, "%s: not a readable gzip file (its header is damaged)", s.Name), err)
 		}
-		body = &gzipErrors{zr: zr, name: s.Name}
+		body = &gzipErrors{zr: zr, src: s}
 	}
 	s.pos = newPositionReader(body)
 	s.r = s.pos
@@ -95,6 +102,37 @@ func (s *Source) At(off int64) string {
 	return fmt.Sprintf("byte %d", off)
 }
 
+// readError reports that the input itself could not be read (a disk's
+// error, an upload cut short) in the person's terms: the file's name and,
+// for a file on disk, the system's reason. The cause itself, which may name
+// the connection or a temporary file, stays behind it for the log, where
+// errors.As also finds it (an upload's size limit, say).
+func (s *Source) readError(err error) error {
+	reason := "it ends early or the upload was cut short"
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		reason = pe.Err.Error() // the system's words, without the path
+	}
+	return fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read: %s", s.Name, reason), err)
+}
+
+// storeError places err, which the store returned for what the file says,
+// in the file: a coded error (a row invalid, or clashing with another)
+// becomes the file's EINVALID error at where, its message after prefix
+// (when not empty). Any other error is a fault of the database or of ours,
+// not of the file: it is returned as it is, to be logged and shown as
+// "Internal error.", never with its text copied into the message.
+func (s *Source) storeError(err error, where, prefix string) error {
+	if !isCoded(err) {
+		return err
+	}
+	msg := message(err)
+	if prefix != "" {
+		msg = prefix + ": " + msg
+	}
+	return fmt.Errorf("%w: %w", s.Errorf(where, "%s", msg), err)
+}
+
 // Errorf returns an EINVALID error naming the file and where in it.
 func (s *Source) Errorf(where, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
@@ -111,39 +149,50 @@ func pathErrorReason(err error) string {
 	case os.IsPermission(err):
 		return "permission denied"
 	}
-	if pe, ok := err.(*os.PathError); ok {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
 		return pe.Err.Error()
 	}
 	return err.Error()
 }
 
-// gzipErrors turns a corrupt or truncated gzip stream into a clear error.
+// gzipErrors turns a corrupt or truncated gzip stream into a clear error,
+// and a failure to read the stored bytes into src's readError: the gzip
+// reader passes those on as they are.
 type gzipErrors struct {
-	zr   *gzip.Reader
-	name string
+	zr  *gzip.Reader
+	src *Source
 }
 
 func (g *gzipErrors) Read(p []byte) (int, error) {
 	n, err := g.zr.Read(p)
-	if err != nil && err != io.EOF {
-		if err == io.ErrUnexpectedEOF {
-			return n, jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data ends early (the file is truncated)", g.name)
-		}
-		return n, jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data is corrupt: %v", g.name, err)
+	switch {
+	case err == nil || err == io.EOF:
+		return n, err
+	case g.src.raw.err != nil:
+		return n, g.src.readError(g.src.raw.err)
+	case err == io.ErrUnexpectedEOF:
+		return n, jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data ends early (the file is truncated)", g.src.Name)
 	}
-	return n, err
+	return n, fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EINVALID, "%s: the gzip data is corrupt", g.src.Name), err)
 }
 
-// countingReader counts the bytes read; the progress bar reads the count
-// from another goroutine.
+// countingReader counts the bytes read, and keeps the first error of
+// reading other than io.EOF, so that the input's own failures can be told
+// from a decompressor's; the progress bar reads the count from another
+// goroutine.
 type countingReader struct {
-	r io.Reader
-	n atomic.Int64
+	r   io.Reader
+	n   atomic.Int64
+	err error
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 

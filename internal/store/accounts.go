@@ -9,7 +9,8 @@ import (
 )
 
 // SetPasswordHash stores the encoded hash of a user's password.
-func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
+func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) (err error) {
+	defer wrap(&err, "store.SetPasswordHash")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
 		if err != nil {
@@ -24,7 +25,8 @@ func (db *DB) SetPasswordHash(ctx context.Context, userID int64, hash string) er
 
 // PasswordHash returns the user with the given email and their password
 // hash. ENOTFOUND if there is no such user.
-func (db *DB) PasswordHash(ctx context.Context, email string) (*jigsaw.User, string, error) {
+func (db *DB) PasswordHash(ctx context.Context, email string) (_ *jigsaw.User, _ string, err error) {
+	defer wrap(&err, "store.PasswordHash")
 	u, err := db.FindUserByEmail(ctx, email)
 	if err != nil {
 		return nil, "", err
@@ -37,7 +39,8 @@ func (db *DB) PasswordHash(ctx context.Context, email string) (*jigsaw.User, str
 }
 
 // SetUserRole changes a user's role and records who did it, together.
-func (db *DB) SetUserRole(ctx context.Context, userID int64, role jigsaw.Role, audit *jigsaw.AuditEntry) error {
+func (db *DB) SetUserRole(ctx context.Context, userID int64, role jigsaw.Role, audit *jigsaw.AuditEntry) (err error) {
+	defer wrap(&err, "store.SetUserRole")
 	if !jigsaw.Valid(jigsaw.Roles, role) {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Role must be admin, moderator or editor.", Fields: map[string]string{"role": "Choose a role."}}
 	}
@@ -54,7 +57,8 @@ func (db *DB) SetUserRole(ctx context.Context, userID int64, role jigsaw.Role, a
 }
 
 // FindUsers lists every user by email.
-func (db *DB) FindUsers(ctx context.Context) ([]*jigsaw.User, error) {
+func (db *DB) FindUsers(ctx context.Context) (_ []*jigsaw.User, err error) {
+	defer wrap(&err, "store.FindUsers")
 	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY lower(email)`)
 	if err != nil {
 		return nil, db.mapError(err)
@@ -72,7 +76,8 @@ func (db *DB) FindUsers(ctx context.Context) ([]*jigsaw.User, error) {
 }
 
 // CreateSession stores a session under the hash of its token.
-func (db *DB) CreateSession(ctx context.Context, idHash string, userID int64, ip, userAgent string) error {
+func (db *DB) CreateSession(ctx context.Context, idHash string, userID int64, ip, userAgent string) (err error) {
+	defer wrap(&err, "store.CreateSession")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5)`,
@@ -85,6 +90,7 @@ func (db *DB) CreateSession(ctx context.Context, idHash string, userID int64, ip
 // when the session started and was last used. ENOTFOUND if there is none
 // or the user is disabled.
 func (db *DB) Session(ctx context.Context, idHash string) (u *jigsaw.User, created, lastSeen time.Time, err error) {
+	defer wrap(&err, "store.Session")
 	row := db.queryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, u.disabled_at, s.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND u.disabled_at IS NULL`, idHash)
 	var user jigsaw.User
@@ -99,7 +105,8 @@ func (db *DB) Session(ctx context.Context, idHash string) (u *jigsaw.User, creat
 }
 
 // TouchSession records that the session was used now.
-func (db *DB) TouchSession(ctx context.Context, idHash string) error {
+func (db *DB) TouchSession(ctx context.Context, idHash string) (err error) {
+	defer wrap(&err, "store.TouchSession")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, db.now(), idHash)
 		return err
@@ -107,7 +114,8 @@ func (db *DB) TouchSession(ctx context.Context, idHash string) error {
 }
 
 // DeleteSession ends a session.
-func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+func (db *DB) DeleteSession(ctx context.Context, idHash string) (err error) {
+	defer wrap(&err, "store.DeleteSession")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash)
 		return err
@@ -116,7 +124,8 @@ func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
 
 // DeleteUserSessions ends every session of a user (after a password or role
 // change).
-func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
+func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) (err error) {
+	defer wrap(&err, "store.DeleteUserSessions")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 		return err
@@ -124,9 +133,10 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
 }
 
 // CreateAPIToken stores the hash of a new bearer token for a user.
-func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (int64, error) {
+func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (_ int64, err error) {
+	defer wrap(&err, "store.CreateAPIToken")
 	var id int64
-	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			userID, name, tokenHash, db.now()).Scan(&id)
 	})
@@ -134,9 +144,10 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash 
 }
 
 // APITokenUser returns the user owning the unrevoked token with this hash.
-func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (*jigsaw.User, error) {
+func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (_ *jigsaw.User, err error) {
+	defer wrap(&err, "store.APITokenUser")
 	var id int64
-	err := db.queryRow(ctx, `SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+	err = db.queryRow(ctx, `SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, tokenHash).Scan(&id)
 	if err == sql.ErrNoRows {
 		return nil, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "The API token is not valid.")
@@ -151,7 +162,8 @@ func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (*jigsaw.User,
 type APIToken = jigsaw.APIToken
 
 // APITokens lists a user's tokens (all users' when userID is 0).
-func (db *DB) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+func (db *DB) APITokens(ctx context.Context, userID int64) (_ []APIToken, err error) {
+	defer wrap(&err, "store.APITokens")
 	rows, err := db.query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
 		WHERE $1 = 0 OR user_id = $1 ORDER BY id DESC`, userID)
 	if err != nil {
@@ -170,7 +182,8 @@ func (db *DB) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
 }
 
 // RevokeAPIToken revokes a token; ENOTFOUND if it does not exist.
-func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
+func (db *DB) RevokeAPIToken(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "store.RevokeAPIToken")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, db.now(), id)
 		if err != nil {
@@ -189,6 +202,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
 // They are written lazily: a crash may forget the last few counts, which
 // costs nothing, and a request is not held for a commit of its count.
 func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
+	defer wrap(&err, "store.Hit")
 	if db.Engine == Postgres {
 		// One statement on a connection that does not wait for the disk,
 		// committed on its own: the key's counter row is locked for no round
@@ -231,7 +245,8 @@ func truncate(s string, n int) string {
 }
 
 // CreatePasswordReset stores the hash of a reset token for a user.
-func (db *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash string, expires time.Time) error {
+func (db *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash string, expires time.Time) (err error) {
+	defer wrap(&err, "store.CreatePasswordReset")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 			tokenHash, userID, db.now(), expires.UTC())
@@ -242,9 +257,10 @@ func (db *DB) CreatePasswordReset(ctx context.Context, userID int64, tokenHash s
 // UsePasswordReset sets a new password with a reset token: the token must
 // be unused and unexpired, and is used up; every session of the user ends.
 // All of it is one transaction.
-func (db *DB) UsePasswordReset(ctx context.Context, tokenHash, passwordHash, ip string) (*jigsaw.User, error) {
+func (db *DB) UsePasswordReset(ctx context.Context, tokenHash, passwordHash, ip string) (_ *jigsaw.User, err error) {
+	defer wrap(&err, "store.UsePasswordReset")
 	var u *jigsaw.User
-	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		var userID int64
 		err := tx.QueryRowContext(ctx, `SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
@@ -274,12 +290,14 @@ func (db *DB) UsePasswordReset(ctx context.Context, tokenHash, passwordHash, ip 
 // TOTP returns a user's two-factor secret, whether it is on, and the last
 // time step a code was accepted for.
 func (db *DB) TOTP(ctx context.Context, userID int64) (secret string, enabled bool, lastStep int64, err error) {
+	defer wrap(&err, "store.TOTP")
 	err = db.queryRow(ctx, `SELECT totp_secret, totp_enabled, totp_last_step FROM users WHERE id = $1`, userID).Scan(&secret, &enabled, &lastStep)
 	return secret, enabled, lastStep, db.mapError(err)
 }
 
 // SetTOTP stores a two-factor secret and whether it is on.
-func (db *DB) SetTOTP(ctx context.Context, userID int64, secret string, enabled bool, audit *jigsaw.AuditEntry) error {
+func (db *DB) SetTOTP(ctx context.Context, userID int64, secret string, enabled bool, audit *jigsaw.AuditEntry) (err error) {
+	defer wrap(&err, "store.SetTOTP")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2 WHERE id = $3`, secret, enabled, userID); err != nil {
 			return err
@@ -294,9 +312,10 @@ func (db *DB) SetTOTP(ctx context.Context, userID int64, secret string, enabled 
 // UseTOTPStep records that the code of step was used, unless a code of
 // this or a later step was used already (then it returns false): a code
 // works once, even when two sign-ins race.
-func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (_ bool, err error) {
+	defer wrap(&err, "store.UseTOTPStep")
 	var ok bool
-	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, userID)
 		if err != nil {
 			return err

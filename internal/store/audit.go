@@ -8,7 +8,8 @@ import (
 )
 
 // RecordAudit appends e to the audit log and sets its ID and time.
-func (db *DB) RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error {
+func (db *DB) RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) (err error) {
+	defer wrap(&err, "store.RecordAudit")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error { return db.recordAudit(ctx, tx, e) })
 }
 
@@ -26,7 +27,8 @@ func (db *DB) recordAudit(ctx context.Context, tx *sql.Tx, e *jigsaw.AuditEntry)
 
 // FindAudit returns matching audit entries, newest first, and the total
 // counted as jigsaw.CountCap says.
-func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) ([]*jigsaw.AuditEntry, int, error) {
+func (db *DB) FindAudit(ctx context.Context, f jigsaw.AuditFilter) (_ []*jigsaw.AuditEntry, _ int, err error) {
+	defer wrap(&err, "store.FindAudit")
 	var w where
 	if f.UserID != 0 {
 		w.add("user_id = ?", f.UserID)

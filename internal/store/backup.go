@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -15,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"jigsaw"
 )
@@ -23,9 +26,13 @@ import (
 // keeps running. SQLite: VACUUM INTO a file beside path, synced and renamed
 // into place, so path is only ever a whole backup. PostgreSQL: pg_dump's
 // custom format, when pg_dump is installed.
-func (db *DB) Backup(ctx context.Context, path string) error {
+func (db *DB) Backup(ctx context.Context, path string) (err error) {
+	defer wrap(&err, "store.Backup")
 	if db.Engine == Postgres {
 		return db.pgDump(ctx, path)
+	}
+	if err := checkBackupDir(path); err != nil {
+		return err
 	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
 	os.Remove(tmp)
@@ -38,15 +45,56 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 10000`); err != nil {
-		return err
+		return db.mapError(err)
 	}
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, tmp); err != nil {
+		var se *sqlite.Error
+		if errors.As(err, &se) {
+			switch se.Code() & 0xff {
+			case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR:
+				return backupWriteError(path, err)
+			}
+		}
 		return fmt.Errorf("backup of %s: %w", db, db.mapError(err))
 	}
 	if err := syncFile(tmp); err != nil {
-		return err
+		return backupWriteError(path, err)
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return backupWriteError(path, err)
+	}
+	return nil
+}
+
+// checkBackupDir makes sure the directory the backup is to be written in
+// exists, and path is not a directory itself, the commonest mistakes, so
+// that they are reported as such rather than as a failure to create the
+// temporary file beside path or to rename it.
+func checkBackupDir(path string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return withDetail(jigsaw.Errorf(jigsaw.EINVALID, "Cannot write the backup to %s: the directory %s does not exist.", path, dir), err)
+	} else if err != nil {
+		return withDetail(jigsaw.Errorf(jigsaw.EINVALID, "Cannot write the backup to %s: %s.", path, fileReason(err)), err)
+	} else if !fi.IsDir() {
+		return jigsaw.Errorf(jigsaw.EINVALID, "Cannot write the backup to %s: %s is not a directory.", path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return jigsaw.Errorf(jigsaw.EINVALID, "Cannot write the backup to %s: it is a directory.", path)
+	}
+	return nil
+}
+
+// backupWriteError says that the backup could not be written to path, the
+// operator's own, and why in plain words. err names the temporary file
+// beside path, so it is kept for the log only.
+func backupWriteError(path string, err error) error {
+	return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot write the backup to %s: %s.", path, fileReason(err)), err)
+}
+
+// backupReadError says that the backup at path cannot be read, and why.
+func backupReadError(path string, err error) error {
+	return withDetail(jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read the backup: %s.", path, fileReason(err)), err)
 }
 
 // syncFile fsyncs the file or directory at path. Opened read-only, which
@@ -73,7 +121,7 @@ func Restore(ctx context.Context, dsn, path string) error {
 		return pgRestore(ctx, dsn, path)
 	}
 	if _, err := os.Stat(path); err != nil {
-		return jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read the backup: %v", path, errors.Unwrap(err))
+		return backupReadError(path, err)
 	}
 	target := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
 	if i := strings.IndexByte(target, '?'); i >= 0 {
@@ -88,7 +136,7 @@ func Restore(ctx context.Context, dsn, path string) error {
 		}
 	}()
 	if err := copyFile(path, tmp); err != nil {
-		return err
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot copy %s beside the database %s: %s.", path, target, fileReason(err)), err)
 	}
 	if err := checkBackup(ctx, tmp, path); err != nil {
 		return err
@@ -96,37 +144,57 @@ func Restore(ctx context.Context, dsn, path string) error {
 	// The old database's write-ahead log must not be applied to the new
 	// file: it goes first.
 	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(target + suffix); err != nil && !os.IsNotExist(err) {
-			return err
+		if err := os.Remove(target + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot remove %s: %s.", target+suffix, fileReason(err)), err)
 		}
 	}
-	return os.Rename(tmp, target)
+	if err := os.Rename(tmp, target); err != nil {
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot replace the database %s: %s.", target, fileReason(err)), err)
+	}
+	return nil
 }
 
 // checkBackup opens the copy at tmp of the backup named name and checks it
-// is an intact Jigsaw database of a schema this version knows.
+// is an intact Jigsaw database of a schema this version knows. Its messages
+// name the backup as the operator gave it, never the copy.
 func checkBackup(ctx context.Context, tmp, name string) error {
 	check, err := openSQLite(ctx, tmp)
 	if err != nil {
-		return jigsaw.Errorf(jigsaw.EINVALID, "%s is not a Jigsaw backup: %s", name, jigsaw.ErrorMessage(err))
+		why, ok := sqliteReason(err)
+		if !ok {
+			why = "it cannot be opened as a SQLite database"
+		}
+		return withDetail(jigsaw.Errorf(jigsaw.EINVALID, "%s is not a Jigsaw backup: %s.", name, why), err)
 	}
+	why := ""
 	cur, latest, err := check.SchemaVersion(ctx)
-	if err == nil && cur == 0 {
-		err = errors.New("it has no Jigsaw schema")
+	switch {
+	case err != nil:
+		why = "its schema version cannot be read"
+	case cur == 0:
+		why = "it has no Jigsaw schema"
+	default:
+		if err = check.IntegrityCheck(ctx); err != nil {
+			why = "it is corrupt"
+		}
 	}
-	if err == nil {
-		err = check.IntegrityCheck(ctx)
+	if cerr := check.Close(); err == nil && cerr != nil {
+		err, why = cerr, "it cannot be closed cleanly"
 	}
-	if cerr := check.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return jigsaw.Errorf(jigsaw.EINVALID, "%s is not a usable Jigsaw backup: %s", name, jigsaw.ErrorMessage(err))
+	if why != "" {
+		e := jigsaw.Errorf(jigsaw.EINVALID, "%s is not a usable Jigsaw backup: %s.", name, why)
+		if err == nil {
+			return e
+		}
+		return withDetail(e, err)
 	}
 	if cur > latest {
 		return newerSchemaError(cur, latest)
 	}
-	return syncFile(tmp)
+	if err := syncFile(tmp); err != nil {
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot copy %s beside the database: %s.", name, fileReason(err)), err)
+	}
+	return nil
 }
 
 func copyFile(src, dst string) error {
@@ -205,6 +273,9 @@ func (db *DB) pgDump(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkBackupDir(path); err != nil {
+		return err
+	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
 	defer os.Remove(tmp)
 	args := []string{"--format=custom", "--no-owner", "--file=" + tmp}
@@ -215,14 +286,17 @@ func (db *DB) pgDump(ctx context.Context, path string) error {
 		return err
 	}
 	if err := syncFile(tmp); err != nil {
-		return err
+		return backupWriteError(path, err)
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return backupWriteError(path, err)
+	}
+	return nil
 }
 
 func pgRestore(ctx context.Context, dsn, path string) error {
 	if _, err := os.Stat(path); err != nil {
-		return jigsaw.Errorf(jigsaw.EINVALID, "%s: cannot read the backup: %v", path, errors.Unwrap(err))
+		return backupReadError(path, err)
 	}
 	tool, err := pgTool("pg_restore")
 	if err != nil {

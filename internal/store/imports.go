@@ -36,7 +36,8 @@ const importCacheKiB = 8192
 // counts are exactly what a real run would do. The content version is bumped
 // only when something changed, so a re-import that changes nothing leaves
 // every cached page valid. Revisions made by the import name run.Source.
-func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn func(*ImportTx) error) error {
+func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn func(*ImportTx) error) (err error) {
+	defer wrap(&err, "store.Import")
 	ctx = withActor(ctx, "import "+run.Kind+" "+run.Source)
 	run.StartedAt = db.now()
 	if db.Engine == SQLite {
@@ -84,7 +85,8 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 }
 
 // FindImportRuns implements jigsaw.ImportService.
-func (db *DB) FindImportRuns(ctx context.Context, limit int) ([]*jigsaw.ImportRun, error) {
+func (db *DB) FindImportRuns(ctx context.Context, limit int) (_ []*jigsaw.ImportRun, err error) {
+	defer wrap(&err, "store.FindImportRuns")
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT id, kind, source, COALESCE(user_id, 0), started_at, finished_at, read, created, updated, unchanged, skipped
 		FROM import_runs ORDER BY started_at DESC, id DESC LIMIT $1`, clampLimit(limit))
@@ -191,7 +193,8 @@ var tableNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 // CountRows returns how many rows each of tables holds: how tests and
 // operators check that a failed import left nothing behind.
-func (db *DB) CountRows(ctx context.Context, tables ...string) (map[string]int64, error) {
+func (db *DB) CountRows(ctx context.Context, tables ...string) (_ map[string]int64, err error) {
+	defer wrap(&err, "store.CountRows")
 	out := map[string]int64{}
 	for _, t := range tables {
 		if !tableNameRE.MatchString(t) {

@@ -174,7 +174,8 @@ const exportTime = "2006-01-02T15:04:05.000000Z"
 
 // Export writes every table of exportTables to w, from one consistent
 // snapshot of the database.
-func (db *DB) Export(ctx context.Context, w io.Writer) error {
+func (db *DB) Export(ctx context.Context, w io.Writer) (err error) {
+	defer wrap(&err, "store.Export")
 	cur, _, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err
@@ -302,6 +303,7 @@ func parseStoredTime(s string) (time.Time, error) {
 // database, which must hold no content yet: all of it in one transaction,
 // or nothing.
 func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (rows int, err error) {
+	defer wrap(&err, "store.ImportInstance")
 	cur, _, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return 0, err
@@ -310,6 +312,12 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 	lineNo := 0
 	fail := func(format string, args ...any) error {
 		return jigsaw.Errorf(jigsaw.EINVALID, "%s: line %d: %s", name, lineNo, fmt.Sprintf(format, args...))
+	}
+	// failSQL reports a row the database refused: the person reads what was
+	// wrong in the code's words, the log the driver's too.
+	failSQL := func(err error, format string, args ...any) error {
+		err = db.mapError(err)
+		return withDetail(jigsaw.Errorf(jigsaw.EINVALID, "%s: line %d: %s: %s", name, lineNo, fmt.Sprintf(format, args...), jigsaw.ErrorMessage(err)), err)
 	}
 	next := func() ([]byte, error) {
 		lineNo++
@@ -362,7 +370,7 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 			}
 			for _, d := range deferred {
 				if _, err := tx.ExecContext(ctx, `UPDATE `+t.name+` SET `+col+` = $1 WHERE id = $2`, d[1], d[0]); err != nil {
-					return fail("%s.%s: %v", t.name, col, db.mapError(err))
+					return failSQL(err, "%s.%s", t.name, col)
 				}
 			}
 			deferred = deferred[:0]
@@ -432,7 +440,7 @@ func (db *DB) ImportInstance(ctx context.Context, r io.Reader, name string) (row
 				}
 			}
 			if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
-				return fail("table %s: %s", t.name, jigsaw.ErrorMessage(db.mapError(err)))
+				return failSQL(err, "table %s", t.name)
 			}
 			rows++
 		}
@@ -583,7 +591,8 @@ func (db *DB) resetSequences(ctx context.Context, tx Execer) error {
 
 // UncoveredTables lists the database's tables that the export neither
 // carries nor deliberately leaves out: a new table must be one or the other.
-func (db *DB) UncoveredTables(ctx context.Context) ([]string, error) {
+func (db *DB) UncoveredTables(ctx context.Context) (_ []string, err error) {
+	defer wrap(&err, "store.UncoveredTables")
 	query := `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`
 	if db.Engine == Postgres {
 		query = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`

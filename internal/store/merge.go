@@ -40,7 +40,8 @@ func OrganisationReferences() []string {
 // ForeignKeysTo lists, as "table.column", every column of the schema that
 // is a foreign key to table. It lets the store suite check that code
 // handling every reference to a table knows them all.
-func (db *DB) ForeignKeysTo(ctx context.Context, table string) ([]string, error) {
+func (db *DB) ForeignKeysTo(ctx context.Context, table string) (_ []string, err error) {
+	defer wrap(&err, "store.ForeignKeysTo")
 	var query string
 	if db.Engine == Postgres {
 		query = `SELECT kcu.table_name || '.' || kcu.column_name
@@ -72,7 +73,8 @@ func (db *DB) ForeignKeysTo(ctx context.Context, table string) ([]string, error)
 }
 
 // MergeOrganisations implements jigsaw.OrganisationService.
-func (db *DB) MergeOrganisations(ctx context.Context, survivorID, duplicateID int64) error {
+func (db *DB) MergeOrganisations(ctx context.Context, survivorID, duplicateID int64) (err error) {
+	defer wrap(&err, "store.MergeOrganisations")
 	if survivorID == duplicateID {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "An organisation cannot be merged into itself.",
 			Fields: map[string]string{"into": "An organisation cannot be merged into itself: choose another."}}
@@ -175,7 +177,8 @@ func intoMissing(err error) error {
 }
 
 // FindMergedOrganisation implements jigsaw.OrganisationService.
-func (db *DB) FindMergedOrganisation(ctx context.Context, key string) (*jigsaw.Organisation, error) {
+func (db *DB) FindMergedOrganisation(ctx context.Context, key string) (_ *jigsaw.Organisation, err error) {
+	defer wrap(&err, "store.FindMergedOrganisation")
 	where, arg := "m.old_slug = $1", any(key)
 	if id, err := strconv.ParseInt(key, 10, 64); err == nil {
 		where, arg = "m.old_id = $1", id

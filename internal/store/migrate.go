@@ -56,6 +56,7 @@ func loadMigrations(engine string) ([]migration, error) {
 // SchemaVersion returns the version the database is at and the newest
 // version this binary knows.
 func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error) {
+	defer wrap(&err, "store.SchemaVersion")
 	ms, err := loadMigrations(db.Engine)
 	if err != nil {
 		return 0, 0, err
@@ -94,7 +95,8 @@ func (db *DB) currentVersion(ctx context.Context, q querier) (int, error) {
 
 // CheckSchema returns nil when the schema is exactly current, and an error
 // saying what to do otherwise. /readyz uses it.
-func (db *DB) CheckSchema(ctx context.Context) error {
+func (db *DB) CheckSchema(ctx context.Context) (err error) {
+	defer wrap(&err, "store.CheckSchema")
 	cur, latest, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err
@@ -117,13 +119,15 @@ func newerSchemaError(cur, latest int) error {
 // an existing database is first copied beside itself, so a failed upgrade
 // can always be undone. A database newer than this binary is refused.
 // It returns the names of the steps applied.
-func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]string, error) {
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) (_ []string, err error) {
+	defer wrap(&err, "store.Migrate")
 	return db.MigrateTo(ctx, log, 0)
 }
 
 // MigrateTo is Migrate stopping at version target (0: the newest). Tests
 // use it to make a database as an older release left it.
-func (db *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) ([]string, error) {
+func (db *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (_ []string, err error) {
+	defer wrap(&err, "store.MigrateTo")
 	ms, err := loadMigrations(db.Engine)
 	if err != nil {
 		return nil, err
@@ -220,13 +224,15 @@ func (db *DB) copyBeforeMigrating(ctx context.Context, cur int) (string, error) 
 			name = fmt.Sprintf("%s-%d.bak", base, i)
 			continue
 		}
-		if err != nil {
-			return "", err
+		if err == nil {
+			f.Close()
+			if _, err = db.write.ExecContext(ctx, `VACUUM INTO $1`, name); err != nil {
+				os.Remove(name)
+			}
 		}
-		f.Close()
-		if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, name); err != nil {
-			os.Remove(name)
-			return "", err
+		if err != nil {
+			// The copy is named for the operator's own database, beside it.
+			return "", withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot copy the database to %s before migrating: %s.", name, fileReason(err)), err)
 		}
 		return name, nil
 	}

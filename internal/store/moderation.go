@@ -10,9 +10,10 @@ import (
 // ModerationView loads everything a moderator sees of a story, and records
 // in the audit log that viewer saw the teller's personal data: the record
 // and the view are one transaction, so no view goes unrecorded.
-func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User, ip string) (*jigsaw.ModerationView, error) {
+func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User, ip string) (_ *jigsaw.ModerationView, err error) {
+	defer wrap(&err, "store.ModerationView")
 	var v jigsaw.ModerationView
-	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		s, p := &v.Story, &v.Person
 		var publishAs string
 		err := tx.QueryRowContext(ctx, `SELECT s.id, s.title, s.body, s.public_body, s.kind, s.district, s.area, s.happened_on, s.status, s.person_id,

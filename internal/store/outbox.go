@@ -10,7 +10,8 @@ import (
 )
 
 // EnqueueMail queues m for sending and sets its ID.
-func (db *DB) EnqueueMail(ctx context.Context, m *jigsaw.Mail) error {
+func (db *DB) EnqueueMail(ctx context.Context, m *jigsaw.Mail) (err error) {
+	defer wrap(&err, "store.EnqueueMail")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error { return db.enqueueMail(ctx, tx, m) })
 }
 
@@ -40,7 +41,8 @@ func scanMail(row interface{ Scan(...any) error }) (*jigsaw.Mail, error) {
 // ClaimMail returns up to limit mails that are due, each locked for lease
 // so that another process sharing the database does not send it too. The
 // claim is a conditional UPDATE, which works the same on both engines.
-func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]*jigsaw.Mail, error) {
+func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) (_ []*jigsaw.Mail, err error) {
+	defer wrap(&err, "store.ClaimMail")
 	now := db.now()
 	rows, err := db.query(ctx, `SELECT id FROM outbox
 		WHERE sent_at IS NULL AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
@@ -95,7 +97,8 @@ func (db *DB) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]
 // transaction that does not wait for the disk: only a crash of the machine
 // within moments of the delivery could forget it (and send them again), as
 // a crash between delivering and recording could anyway.
-func (db *DB) MarkMailSent(ctx context.Context, ids ...int64) error {
+func (db *DB) MarkMailSent(ctx context.Context, ids ...int64) (err error) {
+	defer wrap(&err, "store.MarkMailSent")
 	if len(ids) == 0 {
 		return nil
 	}
@@ -111,7 +114,8 @@ func (db *DB) MarkMailSent(ctx context.Context, ids ...int64) error {
 }
 
 // MarkMailFailed records a failed attempt and when to try again.
-func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
+func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) (err error) {
+	defer wrap(&err, "store.MarkMailFailed")
 	if len(reason) > 1000 {
 		reason = reason[:1000]
 	}
@@ -124,7 +128,8 @@ func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retry
 
 // FindMail lists the outbox, newest first, for admins; to filters by
 // recipient address when not empty.
-func (db *DB) FindMail(ctx context.Context, to string, limit, offset int) ([]*jigsaw.Mail, int, error) {
+func (db *DB) FindMail(ctx context.Context, to string, limit, offset int) (_ []*jigsaw.Mail, _ int, err error) {
+	defer wrap(&err, "store.FindMail")
 	cond, args := "1 = 1", []any{}
 	if to != "" {
 		cond, args = "lower(to_addr) = $1", append(args, strings.ToLower(to))

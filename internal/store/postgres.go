@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,7 +32,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	defer cancel()
 	if err := sqldb.PingContext(pctx); err != nil {
 		sqldb.Close()
-		return nil, &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("Cannot reach %s as user %q: %s", desc, cfg.User, pgReason(err))}
+		return nil, withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot reach %s as user %q: %s.", desc, cfg.User, pgReason(err)), err)
 	}
 	// Writes whose loss in a crash harms nobody (LazyTx) go through
 	// connections that do not wait for the disk at commit, so that a
@@ -51,24 +54,45 @@ func pgPool(cfg *pgx.ConnConfig, n int) *sql.DB {
 	return p
 }
 
-// pgReason shortens a connection error to its cause, without the connection
-// string pgx sometimes includes.
+// pgReason says in plain words why the server could not be reached. pgx's
+// own text quotes its settings and its stages ("dial error", "failed to
+// receive message"), which tell an operator less than these; it stays
+// behind the message, for the log.
 func pgReason(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Message
-	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		if u := errors.Unwrap(ce); u != nil {
-			err = u
+		switch pe.Code {
+		case "28P01", "28000":
+			return "the server refused the user name or password"
+		case "3D000":
+			return "the database does not exist"
+		case "42501":
+			return "the user may not connect to that database"
+		case "53300":
+			return "the server has no connection to spare"
+		case "57P03":
+			return "the server is starting up or shutting down"
 		}
+		// The server's own words, which name no password: what it says of
+		// its pg_hba.conf, say, is what the operator needs to read.
+		return "the server refused: " + pe.Message
 	}
-	s := err.Error()
-	if i := strings.LastIndex(s, "): "); i >= 0 {
-		s = s[i+3:]
+	var dns *net.DNSError
+	var ne net.Error
+	var cert *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "nothing is listening there (is PostgreSQL running, on that port?)"
+	case errors.As(err, &dns):
+		return "the host name is not known"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "the network cannot reach that host"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "it did not answer in time"
+	case errors.As(err, &cert):
+		return "its TLS certificate could not be verified (see sslmode in the URL)"
 	}
-	return s
+	return "the connection failed"
 }
 
 func mapPostgresError(err error) error {

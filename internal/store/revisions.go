@@ -76,7 +76,8 @@ func (db *DB) recordRevision(ctx context.Context, tx Execer, objectType string, 
 }
 
 // FindRevisions implements jigsaw.RevisionService.
-func (db *DB) FindRevisions(ctx context.Context, objectType string, objectID int64) ([]*jigsaw.Revision, error) {
+func (db *DB) FindRevisions(ctx context.Context, objectType string, objectID int64) (_ []*jigsaw.Revision, err error) {
+	defer wrap(&err, "store.FindRevisions")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, object_type, object_id, at, COALESCE(user_id, 0), actor, action, changes
 		FROM revisions WHERE object_type = $1 AND object_id = $2 ORDER BY at DESC, id DESC LIMIT 500`, objectType, objectID)
 	if err != nil {

@@ -29,7 +29,8 @@ import (
 // to its length — not FTS5's bm25(), which reads every match in the whole
 // index to weigh the words, whatever the window: every story in the window
 // holds every word, so that weighing changes little.
-func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*jigsaw.PublicStory, error) {
+func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) (_ []*jigsaw.PublicStory, err error) {
+	defer wrap(&err, "store.SearchPublicStories")
 	words := searchWords(q)
 	if len(words) == 0 {
 		return nil, nil
@@ -37,7 +38,6 @@ func (db *DB) SearchPublicStories(ctx context.Context, q string, limit int) ([]*
 	limit = clampLimit(limit)
 	size := max(SearchWindow, limit)
 	var window []scoredID
-	var err error
 	if db.Engine == Postgres {
 		window, err = db.postgresSearchWindow(ctx, words, size)
 	} else {

@@ -10,9 +10,10 @@ import (
 )
 
 // GetSetting returns the value stored under key and whether there is one.
-func (db *DB) GetSetting(ctx context.Context, key string) (string, bool, error) {
+func (db *DB) GetSetting(ctx context.Context, key string) (_ string, _ bool, err error) {
+	defer wrap(&err, "store.GetSetting")
 	var v string
-	err := db.queryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err = db.queryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", false, nil
 	}
@@ -23,7 +24,8 @@ func (db *DB) GetSetting(ctx context.Context, key string) (string, bool, error) 
 }
 
 // SetSetting stores value under key, replacing any value there.
-func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+func (db *DB) SetSetting(ctx context.Context, key, value string) (err error) {
+	defer wrap(&err, "store.SetSetting")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
@@ -33,7 +35,8 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 
 // SetSettingIfAbsent stores value under key unless the key has a value;
 // of several processes racing, the first wins and all read its value.
-func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) error {
+func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) (err error) {
+	defer wrap(&err, "store.SetSettingIfAbsent")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, value)
 		return err
@@ -44,11 +47,12 @@ func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) error {
 // ran more than every ago, or never) and, if so, records that it runs now.
 // The check and the record are one conditional write, so of several
 // processes sharing the database exactly one gets true.
-func (db *DB) ClaimPeriodic(ctx context.Context, key string, every time.Duration) (bool, error) {
+func (db *DB) ClaimPeriodic(ctx context.Context, key string, every time.Duration) (_ bool, err error) {
+	defer wrap(&err, "store.ClaimPeriodic")
 	const layout = "2006-01-02T15:04:05.000000Z" // fixed width: compares as text
 	now := db.now()
 	var claimed bool
-	err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE settings.value < $3`,
 			key, now.Format(layout), now.Add(-every).Format(layout))
@@ -63,7 +67,8 @@ func (db *DB) ClaimPeriodic(ctx context.Context, key string, every time.Duration
 }
 
 // Moderators returns the users who moderate (moderators and admins).
-func (db *DB) Moderators(ctx context.Context) ([]*jigsaw.User, error) {
+func (db *DB) Moderators(ctx context.Context) (_ []*jigsaw.User, err error) {
+	defer wrap(&err, "store.Moderators")
 	users, err := db.FindUsers(ctx)
 	if err != nil {
 		return nil, err
@@ -86,7 +91,8 @@ const (
 
 // SiteSettings returns the instance's name, description and contact
 // (empty where not set), kept for a few seconds like the key issues.
-func (db *DB) SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error) {
+func (db *DB) SiteSettings(ctx context.Context) (_ jigsaw.SiteSettings, err error) {
+	defer wrap(&err, "store.SiteSettings")
 	return db.site.get(ctx, keyIssuesTTL, db.loadSiteSettings)
 }
 
@@ -103,7 +109,8 @@ func (db *DB) loadSiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
 }
 
 // SaveSiteSettings stores the site settings and the audit entry together.
-func (db *DB) SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) error {
+func (db *DB) SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) (err error) {
+	defer wrap(&err, "store.SaveSiteSettings")
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -119,7 +126,8 @@ func (db *DB) SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit
 }
 
 // SaveKeyIssue adds a key issue or renames one.
-func (db *DB) SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error {
+func (db *DB) SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) (err error) {
+	defer wrap(&err, "store.SaveKeyIssue")
 	k.Name = strings.TrimSpace(k.Name)
 	if k.Slug == "" {
 		k.Slug = jigsaw.Slugify(k.Name)

@@ -79,7 +79,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return mapSQLiteError(err, path)
+		return openError(err, path)
 	}
 	// Group commits rely on the write-ahead log (syncLog), and readers on
 	// not being blocked by the writer.
@@ -88,14 +88,49 @@ func checkSQLite(ctx context.Context, db *sql.DB, path string) error {
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
-		return mapSQLiteError(err, path)
+		return openError(err, path)
 	}
 	return nil
 }
 
+// openError says why the SQLite file at path cannot be used, at start. The
+// path is the one the operator gave (--db), so the message names it; the
+// driver's words stay behind it, for the log.
+func openError(err error, path string) error {
+	if r, ok := sqliteReason(err); ok {
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot use SQLite database %s: %s.", path, r), err)
+	}
+	return mapSQLiteError(err, path)
+}
+
+// sqliteReason says in plain words why SQLite could not use a file, when
+// the error is one of the kinds a person can do something about.
+func sqliteReason(err error) (string, bool) {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return "", false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+		return "it is not a SQLite database or is corrupt", true
+	case sqlite3.SQLITE_CANTOPEN:
+		return "it cannot be opened or created (does its directory exist, and may this user write there?)", true
+	case sqlite3.SQLITE_READONLY:
+		return "it is read-only, and Jigsaw must write to it and to its directory", true
+	case sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH:
+		return "permission denied", true
+	case sqlite3.SQLITE_FULL:
+		return "the disk is full", true
+	case sqlite3.SQLITE_IOERR:
+		return "the disk reported an input/output error", true
+	}
+	return "", false
+}
+
 // IntegrityCheck runs SQLite's integrity check (or, on PostgreSQL, a plain
 // ping) and returns an error describing the first problem found.
-func (db *DB) IntegrityCheck(ctx context.Context) error {
+func (db *DB) IntegrityCheck(ctx context.Context) (err error) {
+	defer wrap(&err, "store.IntegrityCheck")
 	if db.Engine != SQLite {
 		return db.Ping(ctx)
 	}
@@ -118,7 +153,8 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 		return db.mapError(err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("integrity check of %s failed: %s", db.path, strings.Join(problems, "; "))
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "The database is corrupt."),
+			fmt.Errorf("integrity check of %s failed: %s", db.path, strings.Join(problems, "; ")))
 	}
 	return nil
 }
@@ -135,19 +171,22 @@ func mapSQLiteError(err error, path string) error {
 		return jigsaw.Errorf(jigsaw.EINVALID, "A referenced record does not exist.")
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
 		return jigsaw.Errorf(jigsaw.EINVALID, "A value is missing or out of range.")
-	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-		return &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("The file %s is not a SQLite database or is corrupt (%v).", path, se)}
-	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
-		return &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("Cannot open SQLite database %s (%v).", path, se)}
 	case sqlite3.SQLITE_BUSY:
 		return &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: "The database is busy; try again."}
 	}
-	// The primary code catches the extended codes not listed above.
+	// The primary code catches the extended codes not listed above. These
+	// messages reach pages, so they name neither the file nor the driver's
+	// words; both follow, for the log.
+	var msg string
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
-		return &jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: fmt.Sprintf("The file %s is not a SQLite database or is corrupt (%v).", path, se)}
+		msg = "The database is corrupt."
+	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+		msg = "The database cannot be opened or written."
+	default:
+		return err
 	}
-	return err
+	return withDetail(&jigsaw.Error{Code: jigsaw.EUNAVAILABLE, Message: msg}, fmt.Errorf("SQLite database %s: %w", path, err))
 }
 
 // uniqueField guesses the field from SQLite's "UNIQUE constraint failed:

@@ -114,7 +114,8 @@ func (db *DB) Close() error {
 // the others use: the pages it read through the map stayed in this
 // process's resident memory, several times its idle size on a large
 // database, while read this way they leave with the connection's cache.
-func (db *DB) Optimize(ctx context.Context) error {
+func (db *DB) Optimize(ctx context.Context) (err error) {
+	defer wrap(&err, "store.Optimize")
 	if db.Engine != SQLite {
 		return nil
 	}
@@ -141,7 +142,8 @@ func (db *DB) Stats() (read, write sql.DBStats) {
 }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error {
+func (db *DB) Ping(ctx context.Context) (err error) {
+	defer wrap(&err, "store.Ping")
 	if err := db.read.PingContext(ctx); err != nil {
 		return db.mapError(err)
 	}
@@ -212,9 +214,10 @@ func (db *DB) txOn(ctx context.Context, pool *sql.DB, bump bool, fn func(tx *sql
 func (db *DB) contentChanged() { db.version.forget() }
 
 // ContentVersion returns the current content version (see Tx).
-func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
+func (db *DB) ContentVersion(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "store.ContentVersion")
 	var v int64
-	err := db.queryRow(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v)
+	err = db.queryRow(ctx, `SELECT version FROM content_version WHERE id = 1`).Scan(&v)
 	return v, db.mapError(err)
 }
 
@@ -222,7 +225,8 @@ func (db *DB) ContentVersion(ctx context.Context) (int64, error) {
 // page cache asks on every request, and a changed version written by this
 // process is seen at once, one written by another process sharing the
 // database within maxAge — as if the request had come that much earlier.
-func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (int64, error) {
+func (db *DB) RecentContentVersion(ctx context.Context, maxAge time.Duration) (_ int64, err error) {
+	defer wrap(&err, "store.RecentContentVersion")
 	return db.version.get(ctx, maxAge, db.ContentVersion)
 }
 
@@ -355,7 +359,8 @@ func clampLimit(limit int) int {
 // ExecRaw runs one statement as given, outside the services. It exists for
 // maintenance commands and tests that must set up states the services refuse
 // to create.
-func (db *DB) ExecRaw(ctx context.Context, query string, args ...any) error {
+func (db *DB) ExecRaw(ctx context.Context, query string, args ...any) (err error) {
+	defer wrap(&err, "store.ExecRaw")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err

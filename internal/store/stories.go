@@ -21,7 +21,8 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // CreateStory stores a story and the person who told it in one transaction,
 // setting both IDs. The story's status, byline and public body are stored as
 // given: callers decide the workflow.
-func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person) error {
+func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person) (err error) {
+	defer wrap(&err, "store.CreateStory")
 	publicHTML := db.html(s.PublicBody)
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
@@ -205,7 +206,8 @@ func storyNotFound(id int64) error {
 }
 
 // FindPublicStoryByID implements jigsaw.PublicStoryService.
-func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
+func (db *DB) FindPublicStoryByID(ctx context.Context, id int64) (_ *jigsaw.PublicStory, err error) {
+	defer wrap(&err, "store.FindPublicStoryByID")
 	return db.findPublicStory(ctx, `SELECT `+db.publicStorySelect()+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
 }
 
@@ -220,7 +222,8 @@ func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jig
 }
 
 // FindPublicStories implements jigsaw.PublicStoryService.
-func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) ([]*jigsaw.PublicStory, int, error) {
+func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []*jigsaw.PublicStory, _ int, err error) {
+	defer wrap(&err, "store.FindPublicStories")
 	w := where{conds: []string{"status = 'published'"}}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
@@ -278,7 +281,8 @@ func (db *DB) countCapped(ctx context.Context, table, cond string, args []any, u
 // KeyIssues returns the instance's key issues in their order. Every page
 // asks for them, and they change only when an admin edits them, so they are
 // kept for a few seconds (at once forgotten when this process changes them).
-func (db *DB) KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
+func (db *DB) KeyIssues(ctx context.Context) (_ []jigsaw.KeyIssue, err error) {
+	defer wrap(&err, "store.KeyIssues")
 	return db.keyIssues.get(ctx, keyIssuesTTL, db.loadKeyIssues)
 }
 
@@ -305,7 +309,8 @@ func (db *DB) loadKeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error) {
 
 // EnsureKeyIssues adds the given key issues where missing, keeping any
 // names an admin has changed.
-func (db *DB) EnsureKeyIssues(ctx context.Context, issues []jigsaw.KeyIssue) error {
+func (db *DB) EnsureKeyIssues(ctx context.Context, issues []jigsaw.KeyIssue) (err error) {
+	defer wrap(&err, "store.EnsureKeyIssues")
 	defer db.keyIssues.forget()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		for i, k := range issues {

@@ -24,6 +24,7 @@ import (
 // refused with a *jigsaw.RateLimitError and stores nothing (a form sent
 // again still finds its story).
 func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey string, limit jigsaw.Limit, mails func(storyID int64) []*jigsaw.Mail) (id int64, existing bool, err error) {
+	defer wrap(&err, "store.SubmitStory")
 	// On SQLite the count is taken inside the submission's own job:
 	// counted apart, each submission waited for the single writer twice.
 	// PostgreSQL runs transactions side by side, and a count in the
@@ -167,10 +168,11 @@ func addRevision(ctx context.Context, tx Execer, storyID, userID int64, action s
 
 // StoryStatus returns a story's status and the email of its teller, for
 // the person-facing pages reached through signed links.
-func (db *DB) StoryStatus(ctx context.Context, id int64) (jigsaw.StoryStatus, string, error) {
+func (db *DB) StoryStatus(ctx context.Context, id int64) (_ jigsaw.StoryStatus, _ string, err error) {
+	defer wrap(&err, "store.StoryStatus")
 	var st jigsaw.StoryStatus
 	var title string
-	err := db.queryRow(ctx, `SELECT status, title FROM stories WHERE id = $1`, id).Scan(&st, &title)
+	err = db.queryRow(ctx, `SELECT status, title FROM stories WHERE id = $1`, id).Scan(&st, &title)
 	if err == sql.ErrNoRows {
 		return "", "", jigsaw.Errorf(jigsaw.ENOTFOUND, "This story no longer exists.")
 	}
@@ -180,7 +182,8 @@ func (db *DB) StoryStatus(ctx context.Context, id int64) (jigsaw.StoryStatus, st
 // ConfirmStory records that the teller confirmed their email: the story
 // moves from awaiting-confirmation to awaiting-review. Confirming again
 // changes nothing.
-func (db *DB) ConfirmStory(ctx context.Context, id int64) error {
+func (db *DB) ConfirmStory(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "store.ConfirmStory")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		var st jigsaw.StoryStatus
 		var personID int64
@@ -203,7 +206,8 @@ func (db *DB) ConfirmStory(ctx context.Context, id int64) error {
 
 // WithdrawStory takes a story off every public surface at once, at its
 // teller's request. ip is recorded in the audit log.
-func (db *DB) WithdrawStory(ctx context.Context, id int64, ip string) error {
+func (db *DB) WithdrawStory(ctx context.Context, id int64, ip string) (err error) {
+	defer wrap(&err, "store.WithdrawStory")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, withdrawn_at = $2, updated_at = $2 WHERE id = $3 AND status <> $1`,
@@ -220,7 +224,8 @@ func (db *DB) WithdrawStory(ctx context.Context, id int64, ip string) error {
 
 // RequestErasure records the teller's request that their personal data be
 // erased; a moderator carries it out (ErasePerson).
-func (db *DB) RequestErasure(ctx context.Context, id int64, ip string) error {
+func (db *DB) RequestErasure(ctx context.Context, id int64, ip string) (err error) {
+	defer wrap(&err, "store.RequestErasure")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE people SET erasure_requested_at = $1
 			WHERE id = (SELECT person_id FROM stories WHERE id = $2) AND erasure_requested_at IS NULL`, db.now(), id); err != nil {
@@ -232,7 +237,8 @@ func (db *DB) RequestErasure(ctx context.Context, id int64, ip string) error {
 
 // ModerationQueue lists stories in the given status (all when ""), oldest
 // first, with the total counted as jigsaw.CountCap says.
-func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int) ([]jigsaw.QueueItem, int, error) {
+func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int) (_ []jigsaw.QueueItem, _ int, err error) {
+	defer wrap(&err, "store.ModerationQueue")
 	cond, args := "1 = 1", []any{}
 	if status != "" {
 		cond, args = "s.status = $1", append(args, status)
@@ -262,9 +268,10 @@ func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, li
 }
 
 // WaitingCount returns how many stories await review.
-func (db *DB) WaitingCount(ctx context.Context) (int, error) {
+func (db *DB) WaitingCount(ctx context.Context) (_ int, err error) {
+	defer wrap(&err, "store.WaitingCount")
 	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM stories WHERE status = $1`, jigsaw.StoryAwaitingReview).Scan(&n)
+	err = db.queryRow(ctx, `SELECT count(*) FROM stories WHERE status = $1`, jigsaw.StoryAwaitingReview).Scan(&n)
 	return n, db.mapError(err)
 }
 
@@ -291,7 +298,8 @@ func (db *DB) moderate(ctx context.Context, id int64, audit *jigsaw.AuditEntry, 
 
 // PublishStory publishes a story that awaits review (or was rejected), with
 // the byline its teller consented to.
-func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip string) error {
+func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.PublishStory")
 	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-publish", IP: ip}, func(tx *sql.Tx, st jigsaw.StoryStatus) error {
 		if st != jigsaw.StoryAwaitingReview && st != jigsaw.StoryRejected {
 			return jigsaw.Errorf(jigsaw.ECONFLICT, "Only a story awaiting review can be published; this one is %s.", st)
@@ -313,7 +321,8 @@ func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip st
 }
 
 // RejectStory rejects a story with a reason, queueing mail to its teller.
-func (db *DB) RejectStory(ctx context.Context, id int64, reason string, by *jigsaw.User, ip string, mail func(email, title string) *jigsaw.Mail) error {
+func (db *DB) RejectStory(ctx context.Context, id int64, reason string, by *jigsaw.User, ip string, mail func(email, title string) *jigsaw.Mail) (err error) {
+	defer wrap(&err, "store.RejectStory")
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 2000 {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Give the reason the teller will be sent (at most 2,000 characters).", Fields: map[string]string{"reason": "Required."}}
@@ -339,7 +348,8 @@ func (db *DB) RejectStory(ctx context.Context, id int64, reason string, by *jigs
 
 // RedactStory replaces every occurrence of passage in the public text with
 // a redaction mark. The submitted text keeps it, for moderators only.
-func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jigsaw.User, ip string) error {
+func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.RedactStory")
 	passage = strings.TrimSpace(strings.ReplaceAll(passage, "\r\n", "\n"))
 	if passage == "" || passage == redactionMark {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Paste the passage to redact.", Fields: map[string]string{"passage": "Required."}}
@@ -364,7 +374,8 @@ func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jig
 
 // EditStory changes the title and the public text (the submitted text is
 // kept as it came), recording a revision.
-func (db *DB) EditStory(ctx context.Context, id int64, title, publicBody string, by *jigsaw.User, ip string) error {
+func (db *DB) EditStory(ctx context.Context, id int64, title, publicBody string, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.EditStory")
 	title = strings.Join(strings.Fields(title), " ")
 	publicBody = strings.TrimSpace(strings.ReplaceAll(publicBody, "\r\n", "\n"))
 	p := jigsaw.Problems{}
@@ -388,7 +399,8 @@ func (db *DB) EditStory(ctx context.Context, id int64, title, publicBody string,
 }
 
 // AddNote adds a moderator's private note.
-func (db *DB) AddNote(ctx context.Context, id int64, body string, by *jigsaw.User, ip string) error {
+func (db *DB) AddNote(ctx context.Context, id int64, body string, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.AddNote")
 	body = strings.TrimSpace(body)
 	if body == "" || len(body) > 5000 {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "A note is 1 to 5,000 characters.", Fields: map[string]string{"note": "Required."}}
@@ -401,7 +413,8 @@ func (db *DB) AddNote(ctx context.Context, id int64, body string, by *jigsaw.Use
 
 // VerifyPerson records that a moderator verified the teller by other means
 // (a phone call, meeting them).
-func (db *DB) VerifyPerson(ctx context.Context, id int64, note string, by *jigsaw.User, ip string) error {
+func (db *DB) VerifyPerson(ctx context.Context, id int64, note string, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.VerifyPerson")
 	note = strings.TrimSpace(note)
 	if note == "" || len(note) > 1000 {
 		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Say how the person was verified.", Fields: map[string]string{"verified_note": "Required."}}
@@ -414,7 +427,8 @@ func (db *DB) VerifyPerson(ctx context.Context, id int64, note string, by *jigsa
 
 // ErasePerson erases the teller's personal data and withdraws the story
 // (its text may identify them too). The fact of the erasure is kept.
-func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip string) error {
+func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.ErasePerson")
 	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "person-erase", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE people SET name = 'Erased', email = '', phone = '', postcode = '', verified_note = '', erased_at = $1
@@ -428,7 +442,8 @@ func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip str
 }
 
 // AddReply gives an organisation named in a published story its reply.
-func (db *DB) AddReply(ctx context.Context, storyID, orgID int64, body string, by *jigsaw.User, ip string) error {
+func (db *DB) AddReply(ctx context.Context, storyID, orgID int64, body string, by *jigsaw.User, ip string) (err error) {
+	defer wrap(&err, "store.AddReply")
 	body = strings.TrimSpace(body)
 	p := jigsaw.Problems{}
 	if body == "" || len([]rune(body)) > 5000 {

@@ -12,7 +12,8 @@ import (
 var _ jigsaw.TimelineService = (*DB)(nil)
 
 // OrganisationTimeline implements jigsaw.TimelineService.
-func (db *DB) OrganisationTimeline(ctx context.Context, orgID int64, limit int) ([]*jigsaw.TimelineEntry, error) {
+func (db *DB) OrganisationTimeline(ctx context.Context, orgID int64, limit int) (_ []*jigsaw.TimelineEntry, err error) {
+	defer wrap(&err, "store.OrganisationTimeline")
 	limit = clampLimit(limit)
 	if _, err := findOrganisation(ctx, db.read, "id = $1", orgID); err != nil {
 		return nil, db.mapError(err)

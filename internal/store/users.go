@@ -22,7 +22,8 @@ func scanUser(row interface{ Scan(...any) error }) (*jigsaw.User, error) {
 
 // CreateUser stores u (without a password) and sets its ID. Returns
 // EINVALID for a bad email or role and ECONFLICT if the email is taken.
-func (db *DB) CreateUser(ctx context.Context, u *jigsaw.User) error {
+func (db *DB) CreateUser(ctx context.Context, u *jigsaw.User) (err error) {
+	defer wrap(&err, "store.CreateUser")
 	u.Email = strings.TrimSpace(u.Email)
 	p := jigsaw.Problems{}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
@@ -47,12 +48,14 @@ func (db *DB) CreateUser(ctx context.Context, u *jigsaw.User) error {
 }
 
 // FindUserByID returns ENOTFOUND if there is no such user.
-func (db *DB) FindUserByID(ctx context.Context, id int64) (*jigsaw.User, error) {
+func (db *DB) FindUserByID(ctx context.Context, id int64) (_ *jigsaw.User, err error) {
+	defer wrap(&err, "store.FindUserByID")
 	return db.findUser(ctx, "id = $1", id)
 }
 
 // FindUserByEmail matches the email case-insensitively; ENOTFOUND if none.
-func (db *DB) FindUserByEmail(ctx context.Context, email string) (*jigsaw.User, error) {
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (_ *jigsaw.User, err error) {
+	defer wrap(&err, "store.FindUserByEmail")
 	return db.findUser(ctx, "lower(email) = lower($1)", strings.TrimSpace(email))
 }
 

@@ -158,11 +158,9 @@ func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (_ *jigsaw.Use
 	return db.FindUserByID(ctx, id)
 }
 
-// APIToken describes a token without its secret.
-type APIToken = jigsaw.APIToken
 
 // APITokens lists a user's tokens (all users' when userID is 0).
-func (db *DB) APITokens(ctx context.Context, userID int64) (_ []APIToken, err error) {
+func (db *DB) APITokens(ctx context.Context, userID int64) (_ []jigsaw.APIToken, err error) {
 	defer wrap(&err, "store.APITokens")
 	rows, err := db.query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
 		WHERE $1 = 0 OR user_id = $1 ORDER BY id DESC`, userID)
@@ -170,9 +168,9 @@ func (db *DB) APITokens(ctx context.Context, userID int64) (_ []APIToken, err er
 		return nil, db.mapError(err)
 	}
 	defer rows.Close()
-	var out []APIToken
+	var out []jigsaw.APIToken
 	for rows.Next() {
-		var t APIToken
+		var t jigsaw.APIToken
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, nullTime{&t.LastUsedAt}, nullTime{&t.RevokedAt}); err != nil {
 			return nil, db.mapError(err)
 		}

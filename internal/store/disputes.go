@@ -32,7 +32,8 @@ func scanStep(row interface{ Scan(...any) error }) (jigsaw.DisputeStep, error) {
 }
 
 // CreateDispute implements jigsaw.DisputeService.
-func (db *DB) CreateDispute(ctx context.Context, d *jigsaw.Dispute) error {
+func (db *DB) CreateDispute(ctx context.Context, d *jigsaw.Dispute) (err error) {
+	defer wrap(&err, "store.CreateDispute")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := checkDispute(ctx, tx, d); err != nil {
 			return err
@@ -65,7 +66,8 @@ func (db *DB) CreateDispute(ctx context.Context, d *jigsaw.Dispute) error {
 }
 
 // UpdateDispute implements jigsaw.DisputeService.
-func (db *DB) UpdateDispute(ctx context.Context, d *jigsaw.Dispute) error {
+func (db *DB) UpdateDispute(ctx context.Context, d *jigsaw.Dispute) (err error) {
+	defer wrap(&err, "store.UpdateDispute")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		before, err := findDispute(ctx, tx, d.ID)
 		if err != nil {
@@ -229,7 +231,8 @@ func touchDispute(ctx context.Context, tx *sql.Tx, id int64, at any) error {
 }
 
 // AddDisputeStep implements jigsaw.DisputeService.
-func (db *DB) AddDisputeStep(ctx context.Context, s *jigsaw.DisputeStep) error {
+func (db *DB) AddDisputeStep(ctx context.Context, s *jigsaw.DisputeStep) (err error) {
+	defer wrap(&err, "store.AddDisputeStep")
 	return db.changeStep(ctx, s.DisputeID, "step-add", func(tx *sql.Tx) error {
 		s.Normalize()
 		if err := s.Validate(); err != nil {
@@ -240,7 +243,8 @@ func (db *DB) AddDisputeStep(ctx context.Context, s *jigsaw.DisputeStep) error {
 }
 
 // UpdateDisputeStep implements jigsaw.DisputeService.
-func (db *DB) UpdateDisputeStep(ctx context.Context, s *jigsaw.DisputeStep) error {
+func (db *DB) UpdateDisputeStep(ctx context.Context, s *jigsaw.DisputeStep) (err error) {
+	defer wrap(&err, "store.UpdateDisputeStep")
 	return db.changeStep(ctx, s.DisputeID, "step-update", func(tx *sql.Tx) error {
 		if !exists(ctx, tx, `SELECT count(*) FROM dispute_steps WHERE id = $1 AND dispute_id = $2`, s.ID, s.DisputeID) {
 			return jigsaw.Errorf(jigsaw.ENOTFOUND, "Dispute %d has no step %d.", s.DisputeID, s.ID)
@@ -254,7 +258,8 @@ func (db *DB) UpdateDisputeStep(ctx context.Context, s *jigsaw.DisputeStep) erro
 }
 
 // DeleteDisputeStep implements jigsaw.DisputeService.
-func (db *DB) DeleteDisputeStep(ctx context.Context, disputeID, stepID int64) error {
+func (db *DB) DeleteDisputeStep(ctx context.Context, disputeID, stepID int64) (err error) {
+	defer wrap(&err, "store.DeleteDisputeStep")
 	return db.changeStep(ctx, disputeID, "step-delete", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM dispute_steps WHERE id = $1 AND dispute_id = $2`, stepID, disputeID)
 		if err != nil {
@@ -300,13 +305,15 @@ func findDispute(ctx context.Context, q querier, id int64) (*jigsaw.Dispute, err
 }
 
 // FindDisputeByID implements jigsaw.PublicDisputeService.
-func (db *DB) FindDisputeByID(ctx context.Context, id int64) (*jigsaw.Dispute, error) {
+func (db *DB) FindDisputeByID(ctx context.Context, id int64) (_ *jigsaw.Dispute, err error) {
+	defer wrap(&err, "store.FindDisputeByID")
 	d, err := findDispute(ctx, readQuerier{db}, id)
 	return d, db.mapError(err)
 }
 
 // FindDisputes implements jigsaw.PublicDisputeService.
-func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) ([]*jigsaw.Dispute, int, error) {
+func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*jigsaw.Dispute, _ int, err error) {
+	defer wrap(&err, "store.FindDisputes")
 	var w where
 	if f.Status != "" {
 		w.add("status = ?", f.Status)

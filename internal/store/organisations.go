@@ -24,7 +24,8 @@ func scanOrganisation(row interface{ Scan(...any) error }) (*jigsaw.Organisation
 }
 
 // CreateOrganisation implements jigsaw.OrganisationService.
-func (db *DB) CreateOrganisation(ctx context.Context, o *jigsaw.Organisation) error {
+func (db *DB) CreateOrganisation(ctx context.Context, o *jigsaw.Organisation) (err error) {
+	defer wrap(&err, "store.CreateOrganisation")
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createOrganisation(ctx, tx, o) })
 }
 
@@ -64,7 +65,8 @@ func parentMissing(err error) error {
 }
 
 // UpdateOrganisation implements jigsaw.OrganisationService.
-func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) error {
+func (db *DB) UpdateOrganisation(ctx context.Context, o *jigsaw.Organisation) (err error) {
+	defer wrap(&err, "store.UpdateOrganisation")
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateOrganisation(ctx, tx, o) })
 }
 
@@ -163,13 +165,15 @@ func findOrganisation(ctx context.Context, q querier, where string, args ...any)
 }
 
 // FindOrganisationByID implements jigsaw.OrganisationService.
-func (db *DB) FindOrganisationByID(ctx context.Context, id int64) (*jigsaw.Organisation, error) {
+func (db *DB) FindOrganisationByID(ctx context.Context, id int64) (_ *jigsaw.Organisation, err error) {
+	defer wrap(&err, "store.FindOrganisationByID")
 	o, err := findOrganisation(ctx, readQuerier{db}, "id = $1", id)
 	return o, db.mapError(err)
 }
 
 // FindOrganisationBySlug implements jigsaw.OrganisationService.
-func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (*jigsaw.Organisation, error) {
+func (db *DB) FindOrganisationBySlug(ctx context.Context, slug string) (_ *jigsaw.Organisation, err error) {
+	defer wrap(&err, "store.FindOrganisationBySlug")
 	o, err := findOrganisation(ctx, readQuerier{db}, "slug = $1", slug)
 	return o, db.mapError(err)
 }
@@ -183,7 +187,8 @@ const (
 )
 
 // FindOrganisationByODSCode implements jigsaw.OrganisationService.
-func (db *DB) FindOrganisationByODSCode(ctx context.Context, code string) (*jigsaw.Organisation, error) {
+func (db *DB) FindOrganisationByODSCode(ctx context.Context, code string) (_ *jigsaw.Organisation, err error) {
+	defer wrap(&err, "store.FindOrganisationByODSCode")
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if code == "" {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
@@ -193,7 +198,8 @@ func (db *DB) FindOrganisationByODSCode(ctx context.Context, code string) (*jigs
 }
 
 // FindOrganisationByCompanyNumber implements jigsaw.OrganisationService.
-func (db *DB) FindOrganisationByCompanyNumber(ctx context.Context, number string) (*jigsaw.Organisation, error) {
+func (db *DB) FindOrganisationByCompanyNumber(ctx context.Context, number string) (_ *jigsaw.Organisation, err error) {
+	defer wrap(&err, "store.FindOrganisationByCompanyNumber")
 	number = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(number), " ", ""))
 	if number == "" {
 		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
@@ -203,7 +209,8 @@ func (db *DB) FindOrganisationByCompanyNumber(ctx context.Context, number string
 }
 
 // FindOrganisations implements jigsaw.OrganisationService.
-func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter) ([]*jigsaw.Organisation, int, error) {
+func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter) (_ []*jigsaw.Organisation, _ int, err error) {
+	defer wrap(&err, "store.FindOrganisations")
 	var w where
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)

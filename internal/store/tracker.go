@@ -29,7 +29,8 @@ func scanTrackerItem(row interface{ Scan(...any) error }) (*jigsaw.TrackerItem, 
 }
 
 // CreateTrackerItem implements jigsaw.TrackerService.
-func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) error {
+func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) (err error) {
+	defer wrap(&err, "store.CreateTrackerItem")
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.createTrackerItem(ctx, tx, t) })
 }
 
@@ -60,7 +61,8 @@ func (db *DB) createTrackerItem(ctx context.Context, tx Execer, t *jigsaw.Tracke
 }
 
 // UpdateTrackerItem implements jigsaw.TrackerService.
-func (db *DB) UpdateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) error {
+func (db *DB) UpdateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) (err error) {
+	defer wrap(&err, "store.UpdateTrackerItem")
 	return db.Tx(ctx, func(tx *sql.Tx) error { return db.updateTrackerItem(ctx, tx, t) })
 }
 
@@ -252,30 +254,35 @@ func findTrackerItem(ctx context.Context, q querier, public bool, where string, 
 }
 
 // FindPublicTrackerItemByID implements jigsaw.PublicTrackerService.
-func (db *DB) FindPublicTrackerItemByID(ctx context.Context, id int64) (*jigsaw.TrackerItem, error) {
+func (db *DB) FindPublicTrackerItemByID(ctx context.Context, id int64) (_ *jigsaw.TrackerItem, err error) {
+	defer wrap(&err, "store.FindPublicTrackerItemByID")
 	t, err := findTrackerItem(ctx, readQuerier{db}, true, "id = $1", id)
 	return t, db.mapError(err)
 }
 
 // FindTrackerItemByID implements jigsaw.TrackerService.
-func (db *DB) FindTrackerItemByID(ctx context.Context, id int64) (*jigsaw.TrackerItem, error) {
+func (db *DB) FindTrackerItemByID(ctx context.Context, id int64) (_ *jigsaw.TrackerItem, err error) {
+	defer wrap(&err, "store.FindTrackerItemByID")
 	t, err := findTrackerItem(ctx, readQuerier{db}, false, "id = $1", id)
 	return t, db.mapError(err)
 }
 
 // FindTrackerItemBySourceKey implements jigsaw.TrackerService.
-func (db *DB) FindTrackerItemBySourceKey(ctx context.Context, key string) (*jigsaw.TrackerItem, error) {
+func (db *DB) FindTrackerItemBySourceKey(ctx context.Context, key string) (_ *jigsaw.TrackerItem, err error) {
+	defer wrap(&err, "store.FindTrackerItemBySourceKey")
 	t, err := findTrackerItem(ctx, readQuerier{db}, false, "source_key = $1", strings.TrimSpace(key))
 	return t, db.mapError(err)
 }
 
 // FindPublicTrackerItems implements jigsaw.PublicTrackerService.
-func (db *DB) FindPublicTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) ([]*jigsaw.TrackerItem, int, error) {
+func (db *DB) FindPublicTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) (_ []*jigsaw.TrackerItem, _ int, err error) {
+	defer wrap(&err, "store.FindPublicTrackerItems")
 	return db.findTrackerItems(ctx, f, true)
 }
 
 // FindTrackerItems implements jigsaw.TrackerService.
-func (db *DB) FindTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) ([]*jigsaw.TrackerItem, int, error) {
+func (db *DB) FindTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) (_ []*jigsaw.TrackerItem, _ int, err error) {
+	defer wrap(&err, "store.FindTrackerItems")
 	return db.findTrackerItems(ctx, f, false)
 }
 

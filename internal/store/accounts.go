@@ -158,7 +158,6 @@ func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (_ *jigsaw.Use
 	return db.FindUserByID(ctx, id)
 }
 
-
 // APITokens lists a user's tokens (all users' when userID is 0).
 func (db *DB) APITokens(ctx context.Context, userID int64) (_ []jigsaw.APIToken, err error) {
 	defer wrap(&err, "store.APITokens")

@@ -25,7 +25,10 @@ type Submission struct {
 	Phone    string
 	Postcode string
 
-	PublishAs        PublishAs
+	PublishAs PublishAs
+	// PublishName is the name to publish with "first name and area",
+	// as the teller typed it: never guessed from their name.
+	PublishName      string
 	ContactCoalition bool
 	ContactMedia     bool
 	// Agree confirms the story is true and theirs to tell; required.
@@ -47,7 +50,7 @@ const (
 // the consent, so what a person agreed to stays known if the form changes.
 var ConsentWording = map[string]string{
 	"publish-as:" + string(PublishFullName):      "Publish my story with my full name.",
-	"publish-as:" + string(PublishFirstNameArea): "Publish my story with my first name and area only.",
+	"publish-as:" + string(PublishFirstNameArea): "Publish my story with a name I choose (such as my first name) and my area.",
 	"publish-as:" + string(PublishWithoutName):   "Publish my story without my name.",
 	"contact-coalition":                          "The coalition may contact me about my story and its campaigns.",
 	"contact-media":                              "The coalition may pass my contact details to journalists who want to speak to me.",
@@ -70,7 +73,7 @@ var (
 // Normalize tidies what people type loosely. Bytes that are not UTF-8
 // become U+FFFD first, so tidying twice gives the same result.
 func (s *Submission) Normalize() {
-	for _, f := range []*string{&s.Title, &s.Body, &s.District, &s.Area, &s.HappenedOn, &s.Name, &s.Email, &s.Phone, &s.Postcode, &s.Token} {
+	for _, f := range []*string{&s.Title, &s.Body, &s.District, &s.Area, &s.HappenedOn, &s.Name, &s.PublishName, &s.Email, &s.Phone, &s.Postcode, &s.Token} {
 		*f = strings.ToValidUTF8(*f, "\uFFFD")
 	}
 	s.Title = strings.Join(strings.Fields(s.Title), " ")
@@ -79,14 +82,12 @@ func (s *Submission) Normalize() {
 	s.Area = strings.Join(strings.Fields(s.Area), " ")
 	s.HappenedOn = strings.TrimSpace(s.HappenedOn)
 	s.Name = strings.Join(strings.Fields(s.Name), " ")
+	s.PublishName = strings.Join(strings.Fields(s.PublishName), " ")
 	s.Email = strings.TrimSpace(s.Email)
 	s.Phone = strings.TrimSpace(s.Phone)
+	// The postcode is private: the public district is only ever what the
+	// teller gave as the district, never the postcode's outward half.
 	s.Postcode = strings.ToUpper(strings.Join(strings.Fields(s.Postcode), " "))
-	if s.District == "" && postcodeRE.MatchString(s.Postcode) {
-		// The district is the outward half of the postcode: all but the
-		// last three characters.
-		s.District = strings.TrimSpace(s.Postcode[:len(s.Postcode)-3])
-	}
 }
 
 // Validate reports every wrong field; validKeyIssue says which key issue
@@ -152,6 +153,12 @@ func (s *Submission) Validate(validKeyIssue func(string) bool, now time.Time) er
 	if !Valid(PublishAsChoices, s.PublishAs) {
 		p.Add("publish_as", "Choose how your story may be published.")
 	}
+	switch n := utf8.RuneCountInString(s.PublishName); {
+	case s.PublishAs == PublishFirstNameArea && n == 0:
+		p.Add("publish_name", "Give the name to publish with your story, such as your first name.")
+	case n > 60:
+		p.Add("publish_name", "The name to publish is too long: at most 60 characters.")
+	}
 	if !s.Agree {
 		p.Add("agree", "Please confirm the story is true and yours to tell.")
 	}
@@ -171,27 +178,36 @@ func parseHappened(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// PublishAsWording is the naming consent as the teller gave it, the name
+// they chose written in.
+func (s *Submission) PublishAsWording() string {
+	if s.PublishAs == PublishFirstNameArea {
+		return "Publish my story with the name “" + s.PublishName + "” and my area only."
+	}
+	return ConsentWording["publish-as:"+string(s.PublishAs)]
+}
+
 // Byline is how a published story names its teller, exactly as they
-// consented: full name, first name and area, or no name at all.
-func Byline(as PublishAs, name string, kind StoryKind, area string) string {
+// consented: their full name, the name they chose to publish with their
+// area, or no name at all. A name is never guessed: a story without a name
+// to publish is published without one.
+func Byline(as PublishAs, name, publishName string, kind StoryKind, area string) string {
 	in := ""
 	if area != "" {
 		in = " in " + area
 	}
+	named := ""
 	switch as {
 	case PublishFullName:
-		if area != "" {
-			return name + ", " + area
-		}
-		return name
+		named = name
 	case PublishFirstNameArea:
-		first := strings.Fields(name)
-		if len(first) > 0 {
-			if area != "" {
-				return first[0] + ", " + area
-			}
-			return first[0]
+		named = publishName
+	}
+	if named != "" {
+		if area != "" {
+			return named + ", " + area
 		}
+		return named
 	}
 	switch kind {
 	case StoryStaff:

@@ -25,6 +25,7 @@ type StoryIn struct {
 	Phone            string   `json:"phone"`
 	Postcode         string   `json:"postcode"`
 	PublishAs        string   `json:"publish_as"`
+	PublishName      string   `json:"publish_name"`
 	ContactCoalition bool     `json:"contact_coalition"`
 	ContactMedia     bool     `json:"contact_media"`
 	Agree            bool     `json:"agree"`
@@ -88,7 +89,7 @@ func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	s := &jigsaw.Submission{Title: in.Title, Body: in.Body, Kind: jigsaw.StoryKind(in.Kind), KeyIssues: in.KeyIssues, District: in.District,
 		Area: in.Area, HappenedOn: in.HappenedOn, OrgIDs: in.Organisations, Name: in.Name, Email: in.Email, Phone: in.Phone,
-		Postcode: in.Postcode, PublishAs: jigsaw.PublishAs(in.PublishAs), ContactCoalition: in.ContactCoalition, ContactMedia: in.ContactMedia,
+		Postcode: in.Postcode, PublishAs: jigsaw.PublishAs(in.PublishAs), PublishName: in.PublishName, ContactCoalition: in.ContactCoalition, ContactMedia: in.ContactMedia,
 		Agree: in.Agree, Token: r.Header.Get("Idempotency-Key")}
 	if s.Token != "" {
 		s.Token = "api:" + s.Token

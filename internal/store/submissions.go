@@ -76,9 +76,9 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, publish_as, submitted_at, updated_at)
-			VALUES ($1, $2, $2, $11, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now, publicHTML,
+			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, publish_as, publish_name, submitted_at, updated_at)
+			VALUES ($1, $2, $2, $11, $3, $4, $5, $6, $7, $8, $9, $12, $10, $10) RETURNING id`,
+			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now, publicHTML, s.PublishName,
 		).Scan(&id); err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 			($1, $2, 'publish-as', $3, $4, $11), ($1, $2, 'contact-coalition', $5, $6, $11),
 			($1, $2, 'contact-media', $7, $8, $11), ($1, $2, 'agree', $9, $10, $11)`,
 			personID, id,
-			string(s.PublishAs), jigsaw.ConsentWording["publish-as:"+string(s.PublishAs)],
+			string(s.PublishAs), s.PublishAsWording(),
 			yesNo[s.ContactCoalition], jigsaw.ConsentWording["contact-coalition"],
 			yesNo[s.ContactMedia], jigsaw.ConsentWording["contact-media"],
 			yesNo[s.Agree], jigsaw.ConsentWording["agree"], now); err != nil {
@@ -304,14 +304,14 @@ func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip st
 		if st != jigsaw.StoryAwaitingReview && st != jigsaw.StoryRejected {
 			return jigsaw.Errorf(jigsaw.ECONFLICT, "Only a story awaiting review can be published; this one is %s.", st)
 		}
-		var name, area, publishAs string
+		var name, area, publishAs, publishName string
 		var kind jigsaw.StoryKind
-		if err := tx.QueryRowContext(ctx, `SELECT p.name, s.area, s.publish_as, s.kind FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
-			Scan(&name, &area, &publishAs, &kind); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT p.name, s.area, s.publish_as, s.publish_name, s.kind FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
+			Scan(&name, &area, &publishAs, &publishName, &kind); err != nil {
 			return err
 		}
 		now := db.now()
-		byline := jigsaw.Byline(jigsaw.PublishAs(publishAs), name, kind, area)
+		byline := jigsaw.Byline(jigsaw.PublishAs(publishAs), name, publishName, kind, area)
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, byline = $2, published_at = $3, updated_at = $3, reject_reason = '' WHERE id = $4`,
 			jigsaw.StoryPublished, byline, now, id); err != nil {
 			return err

@@ -96,6 +96,7 @@ func TestBrowserStoryJourney(t *testing.T) {
 				chromedp.SendKeys("#name", "Rosalind Tewkesbury", chromedp.ByID),
 				chromedp.SendKeys("#email", "rosalind.t@example.invalid", chromedp.ByID),
 				chromedp.Click(`input[name="publish_as"][value="first-name-area"]`, chromedp.ByQuery),
+				chromedp.SendKeys("#publish_name", "Rosalind", chromedp.ByID),
 				chromedp.Click(`input[name="agree"]`, chromedp.ByQuery),
 				chromedp.Click(`form[action="/stories/new"] button[type="submit"]`, chromedp.ByQuery),
 				chromedp.WaitVisible(`#thanks`, chromedp.ByQuery),

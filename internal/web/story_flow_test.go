@@ -27,7 +27,7 @@ func storyForm(token string) url.Values {
 		"body": {"I waited eleven hours on a trolley in the corridor. " + planted.secret + " told me there were no beds.\n\nThe ward was short of staff."},
 		"kind": {"patient"}, "key_issues": {"safety", "cuts"}, "area": {"Keighley"}, "district": {"bd20"}, "happened_on": {"2025-02"},
 		"name": {planted.name}, "email": {planted.email}, "phone": {planted.phone}, "postcode": {planted.postcode},
-		"publish_as": {"first-name-area"}, "contact_coalition": {"yes"}, "agree": {"yes"},
+		"publish_as": {"first-name-area"}, "publish_name": {"Quentin"}, "contact_coalition": {"yes"}, "agree": {"yes"},
 	}
 }
 
@@ -187,6 +187,8 @@ func TestStoryFormErrors(t *testing.T) {
 				{"future date", func(v url.Values) { v.Set("happened_on", "2999-01") }, "happened_on", "in the future"},
 				{"unknown organisation", func(v url.Values) { v.Add("organisations", "999999") }, "organisations", "does not exist"},
 				{"no way to publish", func(v url.Values) { v.Set("publish_as", "shout-it") }, "publish_as", "Choose how"},
+				// A name to publish is asked for, never guessed from the name.
+				{"first name not given", func(v url.Values) { v.Del("publish_name") }, "publish_name", "Give the name to publish"},
 				// A table that pads thousands of rows to hundreds of columns
 				// would cost seconds and gigabytes at each view.
 				{"table bomb", func(v url.Values) {
@@ -278,5 +280,48 @@ func TestStoryFormLimit(t *testing.T) {
 				t.Fatalf("%d stories stored, want 1", n)
 			}
 		})
+	}
+}
+
+// The private postcode never becomes the public place: with no district
+// given, the published story has none, and its area page does not list it.
+func TestPostcodeIsNotPublished(t *testing.T) {
+	a := testrig.StartApp(t, "sqlite", nil)
+	_, mod := a.AsUser(t, jigsaw.RoleModerator)
+	form := storyForm("t-postcode")
+	form.Del("district")
+	form.Set("postcode", "ZE2 9QX")
+	form.Set("area", "Shetland")
+	if resp, _ := postForm(t, a.Client, a.URL+"/stories/new", form, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", resp.StatusCode)
+	}
+	ctx := context.Background()
+	items, _, err := a.DB.ModerationQueue(ctx, "", 10, 0)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("queue: %v %v", items, err)
+	}
+	id := items[0].ID
+	if err := a.DB.ConfirmStory(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.PublishStory(ctx, id, mod, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.DB.FindPublicStoryByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.District != "" || s.Byline != "Quentin, Shetland" {
+		t.Fatalf("published district %q, byline %q: want none and \"Quentin, Shetland\"", s.District, s.Byline)
+	}
+	for _, path := range []string{"/areas/ZE2", "/stories?district=ZE2", "/api/v1/stories?district=ZE2"} {
+		if _, body := a.Get(t, path); strings.Contains(body, "Eleven hours on a trolley") {
+			t.Errorf("%s lists the story by its teller's private postcode", path)
+		}
+	}
+	for _, path := range []string{"/stories/" + strconv.FormatInt(id, 10), "/api/v1/stories/" + strconv.FormatInt(id, 10)} {
+		if _, body := a.Get(t, path); strings.Contains(body, "ZE2") || strings.Contains(body, "9QX") {
+			t.Errorf("%s shows the teller's private postcode", path)
+		}
 	}
 }

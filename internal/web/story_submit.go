@@ -59,7 +59,7 @@ func submissionFromForm(v url.Values) (*jigsaw.Submission, jigsaw.Problems) {
 		Title: v.Get("title"), Body: v.Get("body"), Kind: jigsaw.StoryKind(v.Get("kind")), KeyIssues: v["key_issues"],
 		District: v.Get("district"), Area: v.Get("area"), HappenedOn: v.Get("happened_on"),
 		Name: v.Get("name"), Email: v.Get("email"), Phone: v.Get("phone"), Postcode: v.Get("postcode"),
-		PublishAs: jigsaw.PublishAs(v.Get("publish_as")), ContactCoalition: v.Get("contact_coalition") == "yes",
+		PublishAs: jigsaw.PublishAs(v.Get("publish_as")), PublishName: v.Get("publish_name"), ContactCoalition: v.Get("contact_coalition") == "yes",
 		ContactMedia: v.Get("contact_media") == "yes", Agree: v.Get("agree") == "yes", Token: v.Get("token"),
 	}
 	for _, o := range v["organisations"] {

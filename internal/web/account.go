@@ -36,9 +36,19 @@ type LoginView struct {
 	Next string
 }
 
-// safeNext keeps post-login redirects on this site.
+// safeNext keeps post-login redirects on this site: next must be a path
+// of this site as browsers read it. Browsers drop tabs and newlines from a
+// URL and read a backslash as a slash, so "/\t/evil.example" and
+// "/\\evil.example" are both "//evil.example", another site; such
+// characters are refused before the URL is parsed, and what is left must
+// parse to a path with no scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

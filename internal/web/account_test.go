@@ -96,10 +96,16 @@ func TestLogin(t *testing.T) {
 				t.Fatalf("audit log: %s", got)
 			}
 
-			// Open redirects are refused.
-			resp, _ = postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"mod@example.org"}, "password": {"a long enough password"}, "next": {"//evil.example/"}}, nil)
-			if resp.Header.Get("Location") != "/" {
-				t.Fatalf("next=//evil.example/ redirected to %q", resp.Header.Get("Location"))
+			// Open redirects are refused, in every spelling a browser reads
+			// as another site.
+			for _, next := range []string{"//evil.example/", "/\t/evil.example", "/\\evil.example"} {
+				resp, _ = postForm(t, a.Client, a.URL+"/login", url.Values{"email": {"mod@example.org"}, "password": {"a long enough password"}, "next": {next}}, nil)
+				if resp.Header.Get("Location") != "/" {
+					t.Fatalf("next=%q redirected to %q", next, resp.Header.Get("Location"))
+				}
+			}
+			if _, page := a.Get(t, "/login?next=/%09/evil.example"); strings.Contains(page, "evil.example") {
+				t.Fatal("the sign-in form carries a next address of another site")
 			}
 
 			// Sign out ends the session on the server, not just the cookie.

@@ -66,7 +66,95 @@ func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return jigsaw.Errorf(jigsaw.EINVALID, "Send JSON with Content-Type: application/json.")
 	}
-	return decodeJSON(r.Body, v, "")
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return jigsaw.Errorf(jigsaw.EINVALID, "The body could not be read.")
+	}
+	if path, ok := nulString(body); ok {
+		return &jigsaw.Error{Code: jigsaw.EINVALID, Message: path + " must not contain a NUL character.", Fields: map[string]string{path: "must not contain a NUL character"}}
+	}
+	return decodeJSON(bytes.NewReader(body), v, "")
+}
+
+// nulString finds a string in a JSON document that holds a NUL character
+// (written \u0000) and returns its JSON path, such as "steps[2].note". No
+// text of ours holds one, and PostgreSQL cannot store one: it is refused
+// before decoding, alike on both engines. A document that is not JSON is
+// left to the decoder to name.
+func nulString(body []byte) (string, bool) {
+	if !bytes.Contains(body, []byte(`\u0000`)) {
+		return "", false
+	}
+	type frame struct {
+		array   bool
+		key     string
+		index   int
+		wantKey bool
+	}
+	var stack []*frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			switch {
+			case f.array:
+				fmt.Fprintf(&b, "[%d]", f.index)
+			case b.Len() > 0:
+				b.WriteString("." + f.key)
+			default:
+				b.WriteString(f.key)
+			}
+		}
+		if b.Len() == 0 {
+			return "body"
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if s, ok := tok.(string); ok && top != nil && top.wantKey {
+			top.key, top.wantKey = s, false
+			if strings.ContainsRune(s, 0) {
+				return path(), true
+			}
+			continue
+		}
+		if tok == json.Delim('}') || tok == json.Delim(']') {
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && !stack[len(stack)-1].array {
+				stack[len(stack)-1].wantKey = true
+			}
+			continue
+		}
+		if top != nil && top.array {
+			top.index++
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{wantKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{array: true, index: -1})
+			continue
+		}
+		if s, ok := tok.(string); ok && strings.ContainsRune(s, 0) {
+			return path(), true
+		}
+		if top != nil && !top.array {
+			top.wantKey = true
+		}
+	}
 }
 
 // decodePart decodes one element of a list, read as raw JSON so that its

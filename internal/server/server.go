@@ -82,7 +82,7 @@ func New(o Options) *Server {
 
 // Handler returns the server's handler with every middleware applied.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.withRequestID(s.observe(s.limitBody(s.securityHeaders(s.crossOrigin(s.authenticate(s.mux)))))))
+	return s.recoverPanics(s.withRequestID(s.observe(s.limitBody(s.refuseNUL(s.securityHeaders(s.crossOrigin(s.authenticate(s.mux))))))))
 }
 
 // crossOrigin refuses state-changing requests that a browser sent from

@@ -136,6 +136,19 @@ func parseForm(r *http.Request) (url.Values, error) {
 		}
 		return nil, jigsaw.Errorf(jigsaw.EINVALID, "The form could not be read.")
 	}
+	// No text of ours holds a NUL character, and PostgreSQL cannot store
+	// one: refused here alike on both engines.
+	p := jigsaw.Problems{}
+	for name, vals := range r.PostForm {
+		for _, v := range vals {
+			if strings.ContainsRune(name+v, 0) {
+				p.Add(strings.ReplaceAll(name, "\x00", "\\0"), "must not contain a NUL character.")
+			}
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
 	return r.PostForm, nil
 }
 

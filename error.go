@@ -14,15 +14,16 @@ import (
 // Error codes. Services return errors carrying one of these; the HTTP layer
 // maps each code to a status in one place (internal/server/respond).
 const (
-	ECONFLICT     = "conflict"     // the action conflicts with the current state
-	EFORBIDDEN    = "forbidden"    // signed in, but not allowed
-	EINTERNAL     = "internal"     // a fault of ours; the detail goes to the log only
-	EINVALID      = "invalid"      // the input is wrong; Fields says where
-	ENOTFOUND     = "not_found"    // no such object (or not visible to the caller)
-	ETOOLARGE     = "too_large"    // a body or file over its limit
-	ETOOMANY      = "too_many"     // rate limited
-	EUNAUTHORIZED = "unauthorized" // not signed in, or bad credentials
-	EUNAVAILABLE  = "unavailable"  // a dependency (database, mail) is down
+	ECONFLICT      = "conflict"      // the action conflicts with the current state
+	EFORBIDDEN     = "forbidden"     // signed in, but not allowed
+	EINTERNAL      = "internal"      // a fault of ours; the detail goes to the log only
+	EINVALID       = "invalid"       // the input is wrong; Fields says where
+	ENOTFOUND      = "not_found"     // no such object (or not visible to the caller)
+	ETOOLARGE      = "too_large"     // a body or file over its limit
+	ETOOMANY       = "too_many"      // rate limited
+	EUNPROCESSABLE = "unprocessable" // well formed, but at odds with what was sent before under the same key
+	EUNAUTHORIZED  = "unauthorized"  // not signed in, or bad credentials
+	EUNAVAILABLE   = "unavailable"   // a dependency (database, mail) is down
 )
 
 // Error is a domain error: a code for programs, a message for people and, for

@@ -1,6 +1,9 @@
 package jigsaw
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -176,6 +179,31 @@ func parseHappened(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// Digest sums up everything the submission says, so that a form token or
+// Idempotency-Key sent again can be told apart: the same story, or another
+// one under a reused key.
+func (s *Submission) Digest() string {
+	h := sha256.New()
+	for _, f := range []string{s.Title, s.Body, string(s.Kind), strings.Join(s.KeyIssues, ","), s.District, s.Area, s.HappenedOn,
+		fmt.Sprint(s.OrgIDs), s.Name, strings.ToLower(s.Email), s.Phone, s.Postcode, string(s.PublishAs), s.PublishName,
+		fmt.Sprint(s.ContactCoalition, s.ContactMedia, s.Agree)} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ScopeToken makes the form token or Idempotency-Key the teller sent
+// theirs alone: two people who send the same key (a shared client, a
+// copied form) never find each other's story.
+func (s *Submission) ScopeToken() {
+	if s.Token == "" {
+		return
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(s.Email) + "\x00" + s.Token))
+	s.Token = hex.EncodeToString(sum[:])
 }
 
 // PublishAsWording is the naming consent as the teller gave it, the name

@@ -52,6 +52,18 @@ func TestStoryAPI(t *testing.T) {
 			if code, again := callStory(t, a, "POST", "/api/v1/stories", goodStory, map[string]string{"Idempotency-Key": "k1"}); code != 201 || again["id"] != out["id"] {
 				t.Fatalf("retry with the same key: %d %v, want the same story", code, again)
 			}
+			// The key is the teller's own: another teller's story sent
+			// with the same key is a story of its own, and the same
+			// teller's different story under the key is refused, not
+			// answered with the first.
+			other := strings.Replace(goodStory, `"email": "`, `"email": "other.`, 1)
+			if code, again := callStory(t, a, "POST", "/api/v1/stories", other, map[string]string{"Idempotency-Key": "k1"}); code != 201 || again["id"] == out["id"] {
+				t.Fatalf("another teller with the same key: %d %v, want a story of their own", code, again)
+			}
+			changed := strings.Replace(goodStory, `"title": "`, `"title": "Changed: `, 1)
+			if code, again := callStory(t, a, "POST", "/api/v1/stories", changed, map[string]string{"Idempotency-Key": "k1"}); code != 422 || again["error"].(map[string]any)["code"] != "unprocessable" {
+				t.Fatalf("a different story under the same key: %d %v, want 422", code, again)
+			}
 			for _, tt := range []struct {
 				name, body string
 				status     int
@@ -72,8 +84,8 @@ func TestStoryAPI(t *testing.T) {
 					}
 				})
 			}
-			if _, n, _ := a.DB.ModerationQueue(ctx, "", 10, 0); n != 1 {
-				t.Fatalf("%d stories stored, want 1", n)
+			if _, n, _ := a.DB.ModerationQueue(ctx, "", 10, 0); n != 2 {
+				t.Fatalf("%d stories stored, want 2 (one per teller)", n)
 			}
 
 			// Moderation through the API with a bearer token.

@@ -35,9 +35,10 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 	// a transaction that does not wait for the disk (Hit), once a form sent
 	// again has been looked for.
 	countInJob := limitKey != ""
+	digest := s.Digest()
 	if db.Engine == Postgres && limitKey != "" {
 		if s.Token != "" {
-			id, err := db.submittedStory(ctx, s.Token)
+			id, err := db.submittedStory(ctx, s.Token, digest)
 			if err == nil {
 				return id, true, nil
 			}
@@ -87,8 +88,8 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 		// what it wrote (a statement fewer for each story on the single
 		// writer).
 		if s.Token != "" {
-			res, err := tx.ExecContext(ctx, `INSERT INTO submissions (token, story_id, created_at) VALUES ($1, $2, $3)
-				ON CONFLICT (token) DO NOTHING`, s.Token, id, now)
+			res, err := tx.ExecContext(ctx, `INSERT INTO submissions (token, story_id, created_at, digest) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (token) DO NOTHING`, s.Token, id, now, digest)
 			if err != nil {
 				return err
 			}
@@ -144,16 +145,26 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 	})
 	if errors.Is(err, errResubmitted) {
 		// Committed by now, whether in an earlier group or in this one.
-		id, err = db.submittedStory(ctx, s.Token)
+		id, err = db.submittedStory(ctx, s.Token, digest)
 		return id, err == nil, db.mapError(err)
 	}
 	return id, false, err
 }
 
-// submittedStory returns the story stored from the form with this token.
-func (db *DB) submittedStory(ctx context.Context, token string) (id int64, err error) {
-	err = db.queryRow(ctx, `SELECT story_id FROM submissions WHERE token = $1`, token).Scan(&id)
-	return id, err
+// submittedStory returns the story stored from the form with this token,
+// or refuses a token sent again with a different story (EUNPROCESSABLE):
+// answering with the first would drop the second without a word.
+func (db *DB) submittedStory(ctx context.Context, token, digest string) (id int64, err error) {
+	var stored string
+	if err = db.queryRow(ctx, `SELECT story_id, digest FROM submissions WHERE token = $1`, token).Scan(&id, &stored); err != nil {
+		return 0, err
+	}
+	if stored != "" && stored != digest {
+		return 0, &jigsaw.Error{Code: jigsaw.EUNPROCESSABLE,
+			Message: "This form (or Idempotency-Key) was already used to send a different story. Open the form again to send another.",
+			Fields:  map[string]string{"token": "already used for a different story"}}
+	}
+	return id, nil
 }
 
 // errResubmitted undoes a submission whose form was already submitted.

@@ -97,6 +97,7 @@ func (s *Service) Submit(ctx context.Context, sub *jigsaw.Submission, clientIP s
 	if err != nil {
 		return 0, err
 	}
+	sub.ScopeToken()
 	id, _, err := s.Store.SubmitStory(ctx, sub, "submit-ip:"+clientIP, s.SubmitLimit, func(id int64) []*jigsaw.Mail {
 		return []*jigsaw.Mail{s.Links.ConfirmMail(sub.Email, sub.Name, sub.Title, id, now)}
 	})

@@ -88,6 +88,9 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	s, problems := submissionFromForm(r.PostForm)
 	s.Token = token
 	if _, err := p.Stories.Submit(r.Context(), s, auth.ClientIP(r), problems); err != nil {
+		if jigsaw.ErrorCode(err) == jigsaw.EUNPROCESSABLE {
+			token = newFormToken() // the form shown again is a new one
+		}
 		respond.SetErrorHeaders(w, err)
 		p.renderSubmit(w, r, refusalStatus(err), formFromError(r.PostForm, err), token)
 		return

@@ -37,6 +37,8 @@ func Status(err error) int {
 		return http.StatusNotFound
 	case jigsaw.ECONFLICT:
 		return http.StatusConflict
+	case jigsaw.EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
 	case jigsaw.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
 	case jigsaw.ETOOMANY:

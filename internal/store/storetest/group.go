@@ -144,6 +144,18 @@ func (s *suite) testSubmitStoryOnce(t *testing.T) {
 	if err != nil || total != n/4+1 {
 		t.Errorf("stories awaiting confirmation: %d (%d listed), %v; want %d", total, len(q), err, n/4+1)
 	}
+
+	// The same form token with a different story is refused, whether the
+	// first is found before the transaction or by its conflict, rather
+	// than answered with the first story (which would drop this one).
+	for _, limitKey := range []string{"", "submit-ip:203.0.113.9"} {
+		other := &jigsaw.Submission{Title: "Another story", Body: "Not the first one.", Kind: jigsaw.StoryPatient, Name: "Ada",
+			Email: "ada@example.invalid", PublishAs: jigsaw.PublishWithoutName, Agree: true, Token: "form-1"}
+		_, _, err := db.SubmitStory(ctx, other, limitKey, jigsaw.Limit{Max: 100, Window: time.Hour}, func(int64) []*jigsaw.Mail { return nil })
+		if jigsaw.ErrorCode(err) != jigsaw.EUNPROCESSABLE {
+			t.Fatalf("a different story under a used token (limit key %q): got %v, want EUNPROCESSABLE", limitKey, err)
+		}
+	}
 }
 
 // testSubmitStoryLimit submits stories from one address past its limit:

@@ -198,6 +198,9 @@ var (
 	LoginPerAccount = jigsaw.Limit{Max: 10, Window: 15 * time.Minute}
 	ResetPerIP      = jigsaw.Limit{Max: 10, Window: time.Hour}
 	ResetPerAccount = jigsaw.Limit{Max: 5, Window: time.Hour}
+	// TwoFactorPerAccount bounds the codes tried to turn two-factor
+	// sign-in on or off: six digits fall to guessing without it.
+	TwoFactorPerAccount = jigsaw.Limit{Max: 10, Window: 15 * time.Minute}
 )
 
 // Allow counts one event for key under limit and returns ETOOMANY (a

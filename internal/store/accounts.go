@@ -267,7 +267,9 @@ func (db *DB) UsePasswordReset(ctx context.Context, tokenHash, passwordHash, ip 
 		} else if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = $1 WHERE token_hash = $2`, now, tokenHash); err != nil {
+		// The link used revokes every other one still outstanding: an
+		// older mail found later must not set the password again.
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL`, now, userID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, userID); err != nil {

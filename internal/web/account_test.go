@@ -408,3 +408,65 @@ func TestSessionTimeouts(t *testing.T) {
 		})
 	}
 }
+
+// The forgotten-password answer does the same work for a known address as
+// for an unknown one: the lookup, the link and its mail come after the
+// answer is sent. A link used revokes the others still outstanding.
+func TestPasswordResetAfterTheAnswer(t *testing.T) {
+	ctx := context.Background()
+	a := testrig.StartApp(t, "sqlite", nil)
+	addUser(t, a, "ed@example.org", jigsaw.RoleEditor, "the old password is long")
+	var later []func()
+	a.Server.Pages.Later = func(f func()) { later = append(later, f) }
+	for _, email := range []string{"nobody@example.org", "ed@example.org", "ed@example.org"} {
+		if resp, _ := postForm(t, a.Client, a.URL+"/password/forgot", url.Values{"email": {email}}, nil); resp.StatusCode != 200 {
+			t.Fatalf("forgot %s: %d", email, resp.StatusCode)
+		}
+	}
+	if _, n, err := a.DB.FindMail(ctx, "", 10, 0); err != nil || n != 0 || len(later) != 3 {
+		t.Fatalf("when the answers were sent: %d mails queued (%v), %d requests left for later; want none queued and 3 left", n, err, len(later))
+	}
+	for _, f := range later {
+		f()
+	}
+	mails, n, err := a.DB.FindMail(ctx, "", 10, 0)
+	if err != nil || n != 2 {
+		t.Fatalf("after: %d mails (%v), want 2, both to ed", n, err)
+	}
+	var tokens []string
+	for _, m := range mails {
+		match := regexp.MustCompile(`/password/reset\?t=([A-Za-z0-9_-]+)`).FindStringSubmatch(m.Body)
+		if m.To != "ed@example.org" || match == nil {
+			t.Fatalf("mail to %s: %q", m.To, m.Body)
+		}
+		tokens = append(tokens, match[1])
+	}
+	set := func(token string) int {
+		resp, _ := postForm(t, a.Client, a.URL+"/password/reset", url.Values{"t": {token}, "password": {"the new password is long"}, "password_again": {"the new password is long"}}, nil)
+		return resp.StatusCode
+	}
+	if code := set(tokens[0]); code != 303 {
+		t.Fatalf("the first link: %d, want 303", code)
+	}
+	if code := set(tokens[1]); code != 422 {
+		t.Fatalf("the other link after one was used: %d, want 422", code)
+	}
+}
+
+// Codes tried to turn two-factor sign-in on or off are limited, like
+// sign-in's, so six digits cannot be guessed through a stolen session.
+func TestTwoFactorCodesAreLimited(t *testing.T) {
+	a := testrig.StartApp(t, "sqlite", nil)
+	c, _ := a.AsUser(t, jigsaw.RoleEditor)
+	last := 0
+	for range auth.TwoFactorPerAccount.Max + 1 {
+		resp, _ := postForm(t, c, a.URL+"/account/2fa", url.Values{"code": {"000000"}}, nil)
+		last = resp.StatusCode
+		if last != 422 && last != 429 {
+			t.Fatalf("a wrong code: %d", last)
+		}
+	}
+	if last != 429 {
+		t.Fatalf("after %d wrong codes: %d, want 429", auth.TwoFactorPerAccount.Max+1, last)
+	}
+}

@@ -75,8 +75,12 @@ type Config struct {
 	ImportRuns jigsaw.ImportService
 	// WakeMail, if set, asks the mail sender to send queued mail now.
 	WakeMail func()
-	Site     Site
-	Log      *slog.Logger
+	// Later runs work after the answer is sent (nil: in a goroutine of
+	// its own), for answers that must not take longer when the work is
+	// done than when it is not.
+	Later func(func())
+	Site  Site
+	Log   *slog.Logger
 }
 
 // Pages renders and serves the web pages.

@@ -182,3 +182,27 @@ func TestStorySubmitLimit(t *testing.T) {
 		})
 	}
 }
+
+// Behind a proxy all clients reach Jigsaw from one address: with the proxy
+// trusted, each client's own address (from X-Forwarded-For) has its own
+// submission limit, and what a client writes into the header itself is not
+// believed.
+func TestStorySubmitLimitBehindAProxy(t *testing.T) {
+	a := testrig.StartApp(t, "sqlite", func(c *config.Config) { c.SubmitPerHour = 1; c.TrustedProxies = "127.0.0.1" })
+	submit := func(xff, key string) int {
+		code, _ := callStory(t, a, "POST", "/api/v1/stories", goodStory, map[string]string{"Idempotency-Key": key, "X-Forwarded-For": xff})
+		return code
+	}
+	if code := submit("198.51.100.1", "a1"); code != 201 {
+		t.Fatalf("first client: %d", code)
+	}
+	if code := submit("198.51.100.2", "b1"); code != 201 {
+		t.Fatalf("second client behind the same proxy: %d, want 201", code)
+	}
+	if code := submit("198.51.100.1", "a2"); code != 429 {
+		t.Fatalf("first client again: %d, want 429", code)
+	}
+	if code := submit("203.0.113.66, 198.51.100.1", "a3"); code != 429 {
+		t.Fatalf("first client naming another address first: %d, want 429", code)
+	}
+}

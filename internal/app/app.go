@@ -197,6 +197,10 @@ func (a *App) optimize(ctx context.Context, every time.Duration) {
 		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Warn("optimize database", "err", err)
 		}
+		// No limit's window is longer than a day.
+		if _, err := a.DB.ExpireRateLimits(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.Log.Warn("expire rate-limit counters", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -70,14 +71,61 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ClientIP returns the address of the client (the connection's peer; a
-// deployment behind a proxy should pass the real address through).
+// ClientIP returns the address of the client: the one the server found for
+// the request (WithClientIP, from a trusted proxy's X-Forwarded-For), or
+// else the connection's peer.
 func ClientIP(r *http.Request) string {
+	if ip, ok := r.Context().Value(clientIPKey{}).(string); ok {
+		return ip
+	}
+	return peerIP(r)
+}
+
+func peerIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+type clientIPKey struct{}
+
+// WithClientIP finds the client's address and keeps it in the request:
+// the connection's peer, unless the peer is one of proxies, whose
+// X-Forwarded-For is then read from its end, each address added by a
+// trusted proxy passed over, to the first added by one that is not: the
+// client as the last trusted proxy saw it. Addresses an untrusted client
+// wrote at the start of the header are never believed.
+func WithClientIP(r *http.Request, proxies []netip.Prefix) *http.Request {
+	ip := peerIP(r)
+	trusted := func(s string) bool {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(proxies) > 0 && trusted(ip) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop := strings.TrimSpace(hops[i])
+			if _, err := netip.ParseAddr(hop); err != nil {
+				break // a malformed entry: believe nothing before it
+			}
+			ip = hop
+			if !trusted(hop) {
+				break
+			}
+		}
+	}
+	return r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip))
 }
 
 // ErrBadCredentials is the one answer to a wrong password, an unknown

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -29,6 +30,11 @@ type Config struct {
 	MaxImportBytes  int64         // upper limit of a file uploaded on the admin's import page
 	PageCacheMB     int           // memory for cached public pages
 	ShutdownTimeout time.Duration // how long in-flight requests may drain
+	// TrustedProxies are the addresses of the proxies in front of Jigsaw,
+	// "10.0.0.0/8 192.0.2.7": from them alone X-Forwarded-For is believed.
+	TrustedProxies string
+	// Proxies is TrustedProxies parsed by Validate.
+	Proxies []netip.Prefix
 
 	// MetricsAddr is where /metrics is served alone, so that it need not be
 	// public; "" serves it on Addr with everything else.
@@ -65,6 +71,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
 	fs.DurationVar(&c.DigestEvery, "digest-every", time.Hour, "at most how often moderators are emailed the stories waiting for review")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of Jigsaw, separated by spaces or commas; X-Forwarded-For is read only from them")
 }
 
 // Parse parses args into fs, then fills every flag not given on the command
@@ -164,6 +171,18 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	c.Proxies = nil
+	for _, s := range strings.FieldsFunc(c.TrustedProxies, func(r rune) bool { return r == ',' || r == ' ' }) {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR range such as 10.0.0.0/8", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.Proxies = append(c.Proxies, p.Masked())
 	}
 	return nil
 }

@@ -46,6 +46,11 @@ func TestParse(t *testing.T) {
 			func(c *Config) bool { return c.MetricsAddr == "127.0.0.1:0" }, ""},
 		{"bad metrics addr", nil, []string{"--metrics-addr", "9090"}, nil, "--metrics-addr"},
 		{"metrics addr is the main one", nil, []string{"--metrics-addr", "127.0.0.1:8080"}, nil, "--metrics-addr"},
+		{"trusted proxies", map[string]string{"JIGSAW_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7 2001:db8::/32"}, nil,
+			func(c *Config) bool {
+				return len(c.Proxies) == 3 && c.Proxies[1].String() == "192.0.2.7/32" && c.Proxies[2].String() == "2001:db8::/32"
+			}, ""},
+		{"bad trusted proxy", nil, []string{"--trusted-proxies", "10.0.0.0/8,proxy.example"}, nil, "proxy.example"},
 		{"bad env value", map[string]string{"JIGSAW_DEMO": "maybe"}, nil, nil, "JIGSAW_DEMO"},
 		{"bad addr", nil, []string{"--addr", "8080"}, nil, "--addr"},
 		{"bad base URL", nil, []string{"--base-url", "ftp://x"}, nil, "--base-url"},

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/auth"
 	"jigsaw/internal/server/respond"
 )
 
@@ -58,7 +59,7 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 			id = requestIDs.prefix + "-" + strconv.FormatUint(requestIDs.n.Add(1), 16)
 		}
 		w.Header()["X-Request-Id"] = []string{id}
-		next.ServeHTTP(w, respond.WithRequestID(r, id))
+		next.ServeHTTP(w, auth.WithClientIP(respond.WithRequestID(r, id), s.Config.Proxies))
 	})
 }
 
@@ -117,7 +118,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.Log.LogAttrs(r.Context(), level, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", info.pattern),
 			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes), slog.Duration("duration", d),
-			slog.String("request_id", respond.RequestID(r)), slog.String("remote", r.RemoteAddr))
+			slog.String("request_id", respond.RequestID(r)), slog.String("remote", auth.ClientIP(r)))
 	})
 }
 

@@ -214,6 +214,21 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count 
 	return count, windowEnd, err
 }
 
+// ExpireRateLimits deletes the counters of windows that began before
+// before. A key's old windows go when it is counted again (hit); the
+// counters of addresses never seen again would otherwise stay for ever.
+func (db *DB) ExpireRateLimits(ctx context.Context, before time.Time) (n int64, err error) {
+	defer wrap(&err, "store.ExpireRateLimits")
+	err = db.LazyTx(ctx, func(tx Execer) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_start < $1`, before)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	return n, err
+}
+
 // hit counts one event against key through x and clears the key's old
 // windows, which are of no further use (the table stays small without a
 // separate job): on PostgreSQL in the same statement, on SQLite (inside a

@@ -62,6 +62,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"OrganisationReferences", s.testOrganisationReferences},
 		{"Timeline", s.testTimeline},
 		{"RecordVersions", s.testRecordVersions},
+		{"RateLimitsExpire", s.testRateLimitsExpire},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -24,6 +24,7 @@ var Kinds = []string{jigsaw.ImportOCDS, jigsaw.ImportODS, jigsaw.ImportCSV}
 // all of it, or nothing and an error that says where the file is wrong.
 func Import(ctx context.Context, db *store.DB, kind string, src *Source, opt Options) (*jigsaw.ImportRun, error) {
 	run := &jigsaw.ImportRun{Kind: kind, Source: src.Name, UserID: opt.UserID}
+	src.pos.ctx = ctx // a cancelled import stops at its next read
 	err := db.Import(ctx, run, opt.DryRun, func(it *store.ImportTx) error {
 		switch kind {
 		case jigsaw.ImportOCDS:

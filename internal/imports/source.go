@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -108,6 +109,13 @@ func (s *Source) At(off int64) string {
 // the connection or a temporary file, stays behind it for the log, where
 // errors.As also finds it (an upload's size limit, say).
 func (s *Source) readError(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, errValueTooLarge):
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s: the value that begins at %s is longer than %d MB, more than any import needs (is the file damaged?)",
+			s.Name, s.At(s.pos.mark), MaxValueBytes>>20)
+	}
 	reason := "it ends early or the upload was cut short"
 	var pe *os.PathError
 	if errors.As(err, &pe) {
@@ -204,10 +212,24 @@ type positionReader struct {
 	r      io.Reader
 	off    int64 // bytes handed out so far
 	lines  int64 // newlines in them
+	lastNL int64 // the offset just after the last of them
 	mark   int64
 	chunks []chunk
 	spare  [][]byte
+	// ctx, when set, stops reading once it is done: a value being
+	// decoded (which may be long) notices only at its next read.
+	ctx context.Context
 }
+
+// MaxValueBytes is the longest one value of an imported file (an OCDS
+// release, a CSV row) may be. Everything read since the value began is
+// kept, by the decoder and for the place of an error, so without a bound
+// one long string (a few hundred KB of gzip) could take the process's
+// memory.
+const MaxValueBytes = 32 << 20
+
+// errValueTooLarge is returned by positionReader.Read past MaxValueBytes.
+var errValueTooLarge = errors.New("value too large")
 
 type chunk struct {
 	off   int64 // offset of data[0]
@@ -219,18 +241,27 @@ type chunk struct {
 func newPositionReader(r io.Reader) *positionReader { return &positionReader{r: r} }
 
 func (p *positionReader) Read(b []byte) (int, error) {
+	if p.ctx != nil && p.ctx.Err() != nil {
+		return 0, p.ctx.Err()
+	}
+	if p.off-p.mark > MaxValueBytes {
+		return 0, errValueTooLarge
+	}
 	n, err := p.r.Read(b)
 	if n > 0 {
 		p.drop()
-		c := chunk{off: p.off, line: p.lines + 1, lastN: p.lastNewline()}
+		c := chunk{off: p.off, line: p.lines + 1, lastN: p.lastNL}
 		var buf []byte
 		if k := len(p.spare); k > 0 {
 			buf, p.spare = p.spare[k-1][:0], p.spare[:k-1]
 		}
 		c.data = append(buf, b[:n]...)
 		p.chunks = append(p.chunks, c)
+		if i := bytes.LastIndexByte(b[:n], '\n'); i >= 0 {
+			p.lastNL = p.off + int64(i) + 1
+			p.lines += int64(bytes.Count(b[:n], []byte{'\n'}))
+		}
 		p.off += int64(n)
-		p.lines += int64(bytes.Count(b[:n], []byte{'\n'}))
 	}
 	return n, err
 }
@@ -251,20 +282,6 @@ func (p *positionReader) drop() {
 		p.spare = append(p.spare, c.data)
 	}
 	p.chunks = append(p.chunks[:0], p.chunks[k:]...)
-}
-
-// lastNewline is the offset just after the last newline handed out so far.
-func (p *positionReader) lastNewline() int64 {
-	for i := len(p.chunks) - 1; i >= 0; i-- {
-		c := p.chunks[i]
-		if j := bytes.LastIndexByte(c.data, '\n'); j >= 0 {
-			return c.off + int64(j) + 1
-		}
-		if i == 0 {
-			return c.lastN
-		}
-	}
-	return 0
 }
 
 // lineCol returns the 1-based line and column (in bytes) of offset off.

@@ -52,7 +52,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fs.StringVar(&opt.OCDS.Since, "since", "", "import only releases dated on or after this day (YYYY-MM-DD)")
 	}
 	if kind == jigsaw.ImportODS {
-		fs.StringVar(&opt.ODS.Kind, "kind", "", "what the file lists: trust, site, gp, icb or ccg (default: from the file name)")
+		fs.StringVar(&opt.ODS.Kind, "kind", "", "what the file lists: trust, gp, ccg or icb (default: from the file name)")
 	}
 	files, err := parseWithFiles(fs, args[1:])
 	if err != nil {

@@ -49,8 +49,15 @@ func FuzzHTML(f *testing.F) {
 	allowed := map[string]bool{"p": true, "br": true, "hr": true, "em": true, "strong": true, "del": true, "code": true, "pre": true,
 		"blockquote": true, "ul": true, "ol": true, "li": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
 		"table": true, "thead": true, "tbody": true, "tr": true, "th": true, "td": true, "a": true}
+	// Seeds that make the renderer build far more than they say.
+	f.Add(strings.Repeat("|a", 40) + "|\n" + strings.Repeat("|-", 40) + "|\n" + strings.Repeat("x\n", 200))
+	f.Add(strings.Repeat(">", 40) + " deep")
 	f.Fuzz(func(t *testing.T, src string) {
 		out := string(r.HTML(src))
+		// Whatever the text, its HTML is bounded by its length.
+		if len(out) > MaxOutput(len(src)) {
+			t.Fatalf("HTML(%.80q…) is %d bytes from %d, over %d", src, len(out), len(src), MaxOutput(len(src)))
+		}
 		z := html.NewTokenizer(strings.NewReader(out))
 		for {
 			tt := z.Next()

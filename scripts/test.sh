@@ -6,6 +6,7 @@
 # `go test` (e.g. scripts/test.sh -run TestStore ./internal/store/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
 
 scripts/ensure-deps.sh
 
@@ -25,3 +26,5 @@ go test -count=1 -timeout 20m "$@"
 if [ "$*" = ./... ] && [ "${FUZZ_SMOKE:-}" != 0 ]; then
 	scripts/fuzz.sh "${FUZZ_SMOKE:-3000x}"
 fi
+elapsed=$((SECONDS - start))
+echo "test: passed in ${elapsed}s ($((elapsed / 60))m$((elapsed % 60))s)" >&2

@@ -124,13 +124,14 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer os.RemoveAll(o.workdir)
-	o.bin = filepath.Join(o.workdir, "jigsaw")
-	logf("building %s", o.bin)
-	build := exec.CommandContext(ctx, "go", "build", "-o", o.bin, "jigsaw/cmd/jigsaw")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build jigsaw: %w", err)
+	// The harness builds the binary it measures; only its tests hand it
+	// one already built (o.bin), the same for all of them.
+	if o.bin == "" {
+		o.bin = filepath.Join(o.workdir, "jigsaw")
+		logf("building %s", o.bin)
+		if err := buildJigsaw(ctx, o.bin); err != nil {
+			return err
+		}
 	}
 	rep := &report{started: time.Now(), opts: o}
 	if o.pgURL != "" {
@@ -157,6 +158,17 @@ func run(ctx context.Context, o options) error {
 	}
 	rep.finished = time.Now()
 	return rep.write(o.out)
+}
+
+// buildJigsaw builds the server binary as it ships: static, without cgo.
+func buildJigsaw(ctx context.Context, bin string) error {
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "jigsaw/cmd/jigsaw")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build jigsaw: %w", err)
+	}
+	return nil
 }
 
 // The default lengths of a throughput run and of the soak. A run of the

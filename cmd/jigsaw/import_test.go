@@ -12,7 +12,9 @@ import (
 	"jigsaw/internal/testrig"
 )
 
-const sharedData = "../../../shared/data"
+// testdata is the repository's own copy of real published files (see its
+// README for where each comes from).
+const testdata = "../../testdata"
 
 func TestImportCommand(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
@@ -21,8 +23,8 @@ func TestImportCommand(t *testing.T) {
 			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
 				t.Fatal(stderr)
 			}
-			cf := filepath.Join(sharedData, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json")
-			bfi := filepath.Join(sharedData, "ocds", "bluetail-cf-raw-0054a4e6-0715-42c6-9109-e219fe9d3289.json")
+			cf := filepath.Join(testdata, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json")
+			bfi := filepath.Join(testdata, "ocds", "bluetail-cf-raw-0054a4e6-0715-42c6-9109-e219fe9d3289.json")
 
 			// Flags before, between and after the files.
 			code, out, stderr := runJigsaw(t, nil, "import", "ocds", "--dry-run", cf, "--db", dsn, bfi, "--nhs-only")
@@ -45,7 +47,7 @@ func TestImportCommand(t *testing.T) {
 				t.Fatalf("stdin: %d %q %q", code, stdout.String(), errb.String())
 			}
 
-			bad := filepath.Join(sharedData, "ocds", "invalid", "cove-ocds-tenders_releases_2_releases_not_json.json")
+			bad := filepath.Join(testdata, "ocds", "invalid", "cove-ocds-tenders_releases_2_releases_not_json.json")
 			code, _, stderr = runJigsaw(t, nil, "import", "ocds", "--db", dsn, bad)
 			if code != 1 || !strings.Contains(stderr, "line 66, column 11: $.releases[1]: not valid JSON") {
 				t.Errorf("broken file: %d %q", code, stderr)
@@ -54,7 +56,7 @@ func TestImportCommand(t *testing.T) {
 			if code != 1 || !strings.Contains(stderr, "/no/such/file.json: cannot open: no such file") {
 				t.Errorf("missing file: %d %q", code, stderr)
 			}
-			code, out, stderr = runJigsaw(t, nil, "import", "ods", "--db", dsn, filepath.Join(sharedData, "ods", "etr_2025_folakeobalakun.csv"))
+			code, out, stderr = runJigsaw(t, nil, "import", "ods", "--db", dsn, filepath.Join(testdata, "ods", "etr_2025_folakeobalakun.csv"))
 			if code != 0 || !strings.Contains(out, "210 read") {
 				t.Errorf("ods: %d %q %q", code, out, stderr)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"jigsaw"
@@ -18,10 +19,15 @@ import (
 // as it was.
 func fuzzImport(f *testing.F, kind string, seeds ...string) {
 	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
+		if !strings.HasPrefix(s, data) {
 			f.Add([]byte(s)) // an inline seed
 			continue
+		}
+		// A file seed that cannot be read fails, rather than fuzzing its
+		// name as a seed.
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
 		}
 		f.Add(b)
 	}
@@ -47,6 +53,9 @@ func fuzzImport(f *testing.F, kind string, seeds ...string) {
 
 func FuzzImportOCDS(f *testing.F) {
 	invalid, _ := filepath.Glob(filepath.Join(data, "ocds", "invalid", "*.json"))
+	if len(invalid) == 0 {
+		f.Fatalf("no seeds in %s", filepath.Join(data, "ocds", "invalid"))
+	}
 	fuzzImport(f, "ocds", append([]string{countessOfChester, bfi, fictional, fictionalRecord, mexicanRecord,
 		`{"ocid":"a","id":"1","awards":[{"id":"x","value":{"amount":"1e400"},"suppliers":[{"name":"N H S"}]}]}`,
 		`{"releases":[{"ocid":"a","id":"1","date":"2020-01-01","awards":[{"status":"active","date":"2021-01-01","contractPeriod":{"startDate":"2022-01-01","endDate":"2020-01-01"}}]}]}`,

@@ -18,9 +18,9 @@ import (
 	"jigsaw/internal/testrig"
 )
 
-// The real published files, as kept in ../shared/data (see its README for
-// where each comes from).
-const data = "../../../shared/data"
+// The real published files, as kept in the repository's testdata (see its
+// README for where each comes from).
+const data = "../../testdata"
 
 var (
 	countessOfChester = filepath.Join(data, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json")

@@ -24,7 +24,7 @@ func TestBrowserImportsContractsFinderNotice(t *testing.T) {
 			addUser(t, a, "admin@example.org", jigsaw.RoleAdmin, "a long enough password")
 			b := testrig.StartBrowser(t)
 			signInBrowser(t, b, a.URL, "admin@example.org", "a long enough password")
-			file, err := filepath.Abs(filepath.Join(sharedData, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json"))
+			file, err := filepath.Abs(filepath.Join(testdata, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json"))
 			if err != nil {
 				t.Fatal(err)
 			}

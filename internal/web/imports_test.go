@@ -16,7 +16,9 @@ import (
 	"jigsaw/internal/testrig"
 )
 
-const sharedData = "../../../shared/data"
+// testdata is the repository's own copy of real published files (see its
+// README for where each comes from).
+const testdata = "../../testdata"
 
 // upload posts the import form as a browser does: fields first, the file last.
 func upload(t *testing.T, c *http.Client, url string, fields map[string]string, name string, file []byte) (int, string) {
@@ -47,7 +49,7 @@ func TestAdminImportPage(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			a := testrig.StartApp(t, engine, func(c *config.Config) { c.MaxBodyBytes, c.MaxImportBytes = 4<<10, 20<<10 })
 			admin, _ := a.AsUser(t, jigsaw.RoleAdmin)
-			cf, err := os.ReadFile(filepath.Join(sharedData, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json"))
+			cf, err := os.ReadFile(filepath.Join(testdata, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json"))
 			if err != nil {
 				t.Fatal(err)
 			}

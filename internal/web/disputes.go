@@ -157,23 +157,14 @@ func (p *Pages) disputeFromForm(ctx context.Context, v url.Values) (*jigsaw.Disp
 			Pence:  rd.pence(rowName("outcome_figures", i, "pence"), "The sum"),
 		})
 	}
-	form.addErrors(rd.p)
-	if len(form.Errors) > 0 {
-		check := *d
-		check.Normalize()
-		form.addErrors(jigsaw.FieldErrors(check.Validate()))
-	}
+	addChecks(form, rd.p, d)
 	return d, form
 }
 
 // disputeValues fills a form with a stored dispute.
 func disputeValues(d *jigsaw.Dispute) url.Values {
 	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
+	set := formValues(v).set
 	set("title", d.Title)
 	set("summary", d.Summary)
 	set("status", string(d.Status))
@@ -299,12 +290,7 @@ func (p *Pages) saveStep(w http.ResponseWriter, r *http.Request, d *jigsaw.Dispu
 		TurnoutBP: rd.percent("turnout", "Turnout"),
 		YesBP:     rd.percent("yes_share", "The yes share"),
 	}
-	form.addErrors(rd.p)
-	if len(form.Errors) > 0 {
-		check := *st
-		check.Normalize()
-		form.addErrors(jigsaw.FieldErrors(check.Validate()))
-	}
+	addChecks(form, rd.p, st)
 	status, done := p.saveForm(w, r, form, func() (string, error) {
 		if old == nil {
 			return stepsPath(d.ID), p.Edit.AddDisputeStep(r.Context(), st)

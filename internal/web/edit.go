@@ -195,6 +195,36 @@ func (p *Pages) saveForm(w http.ResponseWriter, r *http.Request, form *Form, sav
 	return formStatus(err), false
 }
 
+// checkable is a record that tidies and checks itself.
+type checkable[T any] interface {
+	*T
+	Normalize()
+	Validate() error
+}
+
+// addChecks adds to form the problems found reading it and, when there are
+// any, the record's own checks on a tidied copy, so that every mistake
+// shows at once rather than the reading's first.
+func addChecks[T any, P checkable[T]](form *Form, read jigsaw.Problems, rec P) {
+	form.addErrors(read)
+	if len(form.Errors) > 0 {
+		check := P(new(T))
+		*check = *rec
+		check.Normalize()
+		form.addErrors(jigsaw.FieldErrors(check.Validate()))
+	}
+}
+
+// formValues fills a form with a stored record's values.
+type formValues url.Values
+
+// set sets name to s, unless s is empty.
+func (v formValues) set(name, s string) {
+	if s != "" {
+		url.Values(v).Set(name, s)
+	}
+}
+
 // formChoices are what the forms of dangers and disputes offer: the
 // instance's key issues, and the names of organisations to pick from.
 func (p *Pages) formChoices(ctx context.Context) ([]jigsaw.KeyIssue, []string, error) {

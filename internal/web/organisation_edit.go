@@ -105,12 +105,7 @@ func (p *Pages) organisationFromForm(ctx context.Context, v url.Values, old *jig
 	if old != nil {
 		o.ID, o.Slug = old.ID, old.Slug
 	}
-	form.addErrors(rd.p)
-	if len(form.Errors) > 0 {
-		check := *o
-		check.Normalize()
-		form.addErrors(jigsaw.FieldErrors(check.Validate()))
-	}
+	addChecks(form, rd.p, o)
 	return o, form
 }
 

@@ -195,23 +195,14 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 			Quote:       rd.text(rowName("sources", i, "quote")),
 		})
 	}
-	form.addErrors(rd.p)
-	if len(form.Errors) > 0 {
-		check := *t
-		check.Normalize()
-		form.addErrors(jigsaw.FieldErrors(check.Validate()))
-	}
+	addChecks(form, rd.p, t)
 	return t, form
 }
 
 // trackerValues fills a form with a stored danger.
 func trackerValues(t *jigsaw.TrackerItem) url.Values {
 	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
+	set := formValues(v).set
 	set("kind", string(t.Kind))
 	set("title", t.Title)
 	set("summary", t.Summary)

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"time"
 
 	"jigsaw"
@@ -214,6 +216,13 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration) (count 
 	return count, windowEnd, err
 }
 
+// limitKey is how a rate limit's key is stored: hashed, so that the
+// counters keep no client's address (keys such as "submit-ip:198.51.100.7").
+func limitKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
 // ExpireRateLimits deletes the counters of windows that began before
 // before. A key's old windows go when it is counted again (hit); the
 // counters of addresses never seen again would otherwise stay for ever.
@@ -234,6 +243,7 @@ func (db *DB) ExpireRateLimits(ctx context.Context, before time.Time) (n int64, 
 // separate job): on PostgreSQL in the same statement, on SQLite (inside a
 // group job) in a second one.
 func (db *DB) hit(ctx context.Context, x Execer, key string, window time.Duration) (count int, windowEnd time.Time, err error) {
+	key = limitKey(key)
 	start := db.now().Truncate(window)
 	const upsert = `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
 	ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`

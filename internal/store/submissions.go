@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"jigsaw"
@@ -436,20 +437,100 @@ func (db *DB) VerifyPerson(ctx context.Context, id int64, note string, by *jigsa
 	})
 }
 
-// ErasePerson erases the teller's personal data and withdraws the story
-// (its text may identify them too). The fact of the erasure is kept.
+// ErasePerson erases the teller of story id: the person, that is every
+// record with their email (one person across stories), and everything they
+// wrote or that was written about them, in one transaction. Their personal
+// fields are blanked; every story they told is withdrawn and its texts
+// blanked, its revisions, notes, replies, consents and submission keys
+// deleted; mail sent to them keeps only its kind and times; entries of the
+// audit log about their stories lose their addresses and details. The audit
+// log keeps that the erasure happened: who, when, which records. Erasing an
+// erased person again changes nothing more.
 func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip string) (err error) {
 	defer wrap(&err, "store.ErasePerson")
-	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "person-erase", IP: ip}, func(tx *sql.Tx, _ jigsaw.StoryStatus) error {
-		now := db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE people SET name = 'Erased', email = '', phone = '', postcode = '', verified_note = '', erased_at = $1
-			WHERE id = (SELECT person_id FROM stories WHERE id = $2)`, now, id); err != nil {
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var personID int64
+		var email string
+		if err := tx.QueryRowContext(ctx, `SELECT p.id, p.email FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
+			Scan(&personID, &email); err == sql.ErrNoRows {
+			return storyNotFound(id)
+		} else if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, withdrawn_at = COALESCE(withdrawn_at, $2), updated_at = $2, byline = '' WHERE id = $3`,
-			jigsaw.StoryWithdrawn, now, id)
-		return err
+		people := []int64{personID}
+		if email != "" {
+			var err error
+			if people, err = int64s(ctx, tx, `SELECT id FROM people WHERE lower(email) = lower($1) ORDER BY id`, email); err != nil {
+				return err
+			}
+		}
+		in := idList(people)
+		stories, err := int64s(ctx, tx, `SELECT id FROM stories WHERE person_id IN (`+in+`) ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		told := idList(stories)
+		now := db.now()
+		for _, q := range []string{
+			`UPDATE people SET name = 'Erased', email = '', phone = '', postcode = '', verified_note = '',
+				erased_at = COALESCE(erased_at, $1) WHERE id IN (` + in + `)`,
+			`UPDATE stories SET title = '[erased]', body = '', public_body = '', public_html = '', district = '', area = '',
+				happened_on = '', byline = '', publish_name = '', reject_reason = '', status = 'withdrawn',
+				withdrawn_at = COALESCE(withdrawn_at, $1), updated_at = $1 WHERE id IN (` + told + `)`,
+			`DELETE FROM story_revisions WHERE story_id IN (` + told + `)`,
+			`DELETE FROM story_notes WHERE story_id IN (` + told + `)`,
+			`DELETE FROM story_replies WHERE story_id IN (` + told + `)`,
+			`DELETE FROM submissions WHERE story_id IN (` + told + `)`,
+			`DELETE FROM consents WHERE person_id IN (` + in + `)`,
+			`UPDATE audit_log SET ip = '', detail = '' WHERE object_type = 'story' AND object_id IN (` + told + `) AND action <> 'person-erase'`,
+		} {
+			args := []any{}
+			if strings.Contains(q, "$1") {
+				args = append(args, now)
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		if email != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = '', subject = '', body = '' WHERE lower(to_addr) = lower($1)`, email); err != nil {
+				return err
+			}
+		}
+		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "person-erase", ObjectType: "story",
+			ObjectID: id, IP: ip, Detail: "people " + in + "; stories " + told})
 	})
+}
+
+// int64s returns the first column of a query's rows.
+func int64s(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// idList writes ids for an IN (…) list; numbers only, so safe to splice.
+// An empty list is "0", which no row has.
+func idList(ids []int64) string {
+	if len(ids) == 0 {
+		return "0"
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // AddReply gives an organisation named in a published story its reply.

@@ -23,6 +23,19 @@ type StoryService interface {
 	// records the teller's request that their data be erased.
 	Withdraw(ctx context.Context, token string, erase bool, ip string) (*LinkedStory, error)
 
+	// Teller returns everything held about the person a teller's page link
+	// was sent to (LinkTeller). Returns EINVALID for a link that is not
+	// genuine, ENOTFOUND when nothing is held any more.
+	Teller(ctx context.Context, token string) (*TellerData, error)
+	// SetNaming changes how one of the teller's stories is to be named,
+	// kept as a new consent; a published story's byline follows.
+	SetNaming(ctx context.Context, token string, storyID int64, as PublishAs, publishName, ip string) error
+	// WithdrawMine withdraws one of the teller's stories.
+	WithdrawMine(ctx context.Context, token string, storyID int64, ip string) error
+	// RequestErasureMine records the teller's request that everything held
+	// about them be erased.
+	RequestErasureMine(ctx context.Context, token, ip string) error
+
 	// ModerationQueue lists stories with status ("" for all), oldest first.
 	ModerationQueue(ctx context.Context, status StoryStatus, limit, offset int) ([]QueueItem, int, error)
 	// ModerationView returns a story with its teller's details; the view
@@ -41,6 +54,7 @@ type StoryService interface {
 const (
 	LinkConfirm  = "confirm"  // confirm the teller's email address
 	LinkWithdraw = "withdraw" // withdraw the story, or ask for erasure
+	LinkTeller   = "mine"     // the teller's own page: all their stories and data
 )
 
 // LinkedStory is what a teller's signed link shows of their story.

@@ -250,6 +250,7 @@ func Byline(as PublishAs, name, publishName string, kind StoryKind, area string)
 
 // Consent is one consent given by a person, with the wording they saw.
 type Consent struct {
+	StoryID int64
 	Kind    string // "publish-as", "contact-coalition", "contact-media", "agree"
 	Value   string
 	Wording string
@@ -296,6 +297,9 @@ type ModerationView struct {
 	ConfirmedAt, WithdrawnAt time.Time
 	RejectReason             string
 	ErasureRequestedAt       time.Time
+	// OtherStories are the other stories told from the same email
+	// address: one person's, whatever name they gave.
+	OtherStories []QueueItem
 }
 
 // QueueItem is a line of the moderation queue.

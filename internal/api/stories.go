@@ -123,6 +123,36 @@ func (a *API) HandleStory(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, a.storyOut(s))
 }
 
+// QueueItemOut is a line of the moderation queue: no personal data, which
+// a moderator reads story by story in the web view (each view audited).
+type QueueItemOut struct {
+	ID               int64     `json:"id"`
+	Title            string    `json:"title"`
+	Kind             string    `json:"kind"`
+	Status           string    `json:"status"`
+	Area             string    `json:"area,omitempty"`
+	SubmittedAt      time.Time `json:"submitted_at"`
+	ErasureRequested bool      `json:"erasure_requested,omitempty"`
+}
+
+// HandleModerationQueue answers GET /api/v1/moderation: the stories awaiting
+// review, oldest first, or those of ?status= (all for "all").
+func (a *API) HandleModerationQueue(w http.ResponseWriter, r *http.Request) {
+	status, list, err := listparams.Queue(r.Context(), r.URL.Query(), defaultLimit)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	items, total, err := a.Stories.ModerationQueue(r.Context(), status, list.Limit, list.Offset)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeList(w, "stories", items, func(q jigsaw.QueueItem) QueueItemOut {
+		return QueueItemOut{q.ID, q.Title, string(q.Kind), string(q.Status), q.Area, q.SubmittedAt, q.ErasureRequested}
+	}, total, list)
+}
+
 // ModerationIn is the body of POST /api/v1/stories/{id}/{action}: what
 // the action needs (reject: reason; redact: passage; edit: title and
 // public_body; notes and verify: note). Publish and erase need no body.

@@ -97,6 +97,14 @@ func TestStoryAPI(t *testing.T) {
 			token, _ := a.Server.Auth.CreateAPIToken(ctx, mod, "test")
 			bearer := map[string]string{"Authorization": "Bearer " + token}
 			path := "/api/v1/stories/" + strconv.FormatInt(id, 10)
+			// The queue, through the API as on the pages: no personal data.
+			code, queue := callStory(t, a, "GET", "/api/v1/moderation", "", bearer)
+			if qb, _ := json.Marshal(queue); code != 200 || queue["total"] != 1.0 || strings.Contains(string(qb), "api.teller") {
+				t.Fatalf("moderation queue: %d %s", code, qb)
+			}
+			if code, _ := callStory(t, a, "GET", "/api/v1/moderation?status=maybe", "", bearer); code != 400 {
+				t.Fatalf("moderation queue with a bad status: %d, want 400", code)
+			}
 			if code, _ := callStory(t, a, "POST", path+"/publish", "", nil); code != 401 {
 				t.Fatalf("publish without a token: %d", code)
 			}

@@ -67,6 +67,14 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /stories/withdraw", Public, p.HandleWithdraw)
 	s.handle("POST /stories/{id}/replies", Editor, p.HandleReply)
 
+	// The teller's own page, through the link in every mail to them: their
+	// stories, how they are named, their data, erasure. Personal data:
+	// never cached.
+	s.handleUncached("GET /me", Public, p.HandleTeller)
+	s.handleUncached("GET /me/data", Public, p.HandleTellerData)
+	s.handleUncached("GET /me/data.json", Public, p.HandleTellerDataJSON)
+	s.handle("POST /me/{action}", Public, p.HandleTellerAction)
+
 	// Moderation.
 	s.handle("GET /moderation", Moderator, p.HandleQueue)
 	s.handle("GET /moderation/stories/{id}", Moderator, p.HandleModerate)
@@ -151,6 +159,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/stories/{id}", Public, s.API.HandleStory)
 	s.handle("POST /api/v1/stories", Public, s.API.HandleStoryCreate)
 	s.handle("POST /api/v1/stories/{id}/{action}", Moderator, s.API.HandleModerate)
+	s.handle("GET /api/v1/moderation", Moderator, s.API.HandleModerationQueue)
 
 	// Everything else is a page that does not exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -73,6 +73,9 @@ func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User,
 		}); err != nil {
 			return err
 		}
+		if v.OtherStories, err = otherStories(ctx, tx, id); err != nil {
+			return err
+		}
 		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: viewer.ID, Actor: viewer.Email, Action: "person-view", ObjectType: "person", ObjectID: p.ID,
 			Detail: "story " + itoa(int(id)), IP: ip})
 	})

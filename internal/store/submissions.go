@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -310,23 +311,40 @@ func (db *DB) moderate(ctx context.Context, id int64, audit *jigsaw.AuditEntry, 
 
 // PublishStory publishes a story that awaits review (or was rejected), with
 // the byline its teller consented to.
-func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip string) (err error) {
+func (db *DB) PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip string) error {
+	return db.PublishStoryMailing(ctx, id, by, ip, nil)
+}
+
+// PublishStoryMailing is PublishStory, queueing in the same transaction the
+// mail that mail (when not nil) makes to tell the teller. A story with no
+// public text cannot be published.
+func (db *DB) PublishStoryMailing(ctx context.Context, id int64, by *jigsaw.User, ip string, mail func(email, title string) *jigsaw.Mail) (err error) {
 	defer wrap(&err, "store.PublishStory")
 	return db.moderate(ctx, id, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "story-publish", IP: ip}, func(tx *sql.Tx, st jigsaw.StoryStatus) error {
 		if st != jigsaw.StoryAwaitingReview && st != jigsaw.StoryRejected {
 			return jigsaw.Errorf(jigsaw.ECONFLICT, "Only a story awaiting review can be published; this one is %s.", st)
 		}
-		var name, area, publishAs, publishName string
+		var name, email, title, publicBody, area, publishAs, publishName string
 		var kind jigsaw.StoryKind
-		if err := tx.QueryRowContext(ctx, `SELECT p.name, s.area, s.publish_as, s.publish_name, s.kind FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
-			Scan(&name, &area, &publishAs, &publishName, &kind); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT p.name, p.email, s.title, s.public_body, s.area, s.publish_as, s.publish_name, s.kind
+			FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
+			Scan(&name, &email, &title, &publicBody, &area, &publishAs, &publishName, &kind); err != nil {
 			return err
+		}
+		if strings.TrimSpace(publicBody) == "" || strings.TrimSpace(title) == "" {
+			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "This story has no public text: edit it before publishing.",
+				Fields: map[string]string{"public_body": "Required."}}
 		}
 		now := db.now()
 		byline := jigsaw.Byline(jigsaw.PublishAs(publishAs), name, publishName, kind, area)
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, byline = $2, published_at = $3, updated_at = $3, reject_reason = '' WHERE id = $4`,
 			jigsaw.StoryPublished, byline, now, id); err != nil {
 			return err
+		}
+		if mail != nil && email != "" {
+			if err := db.enqueueMail(ctx, tx, mail(email, title)); err != nil {
+				return err
+			}
 		}
 		return addRevision(ctx, tx, id, by.ID, "publish", now)
 	})
@@ -371,11 +389,16 @@ func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jig
 		if err := tx.QueryRowContext(ctx, `SELECT public_body, title FROM stories WHERE id = $1`, id).Scan(&public, &title); err != nil {
 			return err
 		}
-		if !strings.Contains(public, passage) && !strings.Contains(title, passage) {
+		redacted := strings.ReplaceAll(public, passage, redactionMark)
+		if !strings.Contains(public, passage) {
+			// The passage as the page shows it: the Markdown source may have
+			// emphasis, code or a link's address between its words.
+			redacted = displayedPassage(passage).ReplaceAllLiteralString(public, redactionMark)
+		}
+		if redacted == public && !strings.Contains(title, passage) {
 			return &jigsaw.Error{Code: jigsaw.EINVALID, Message: "That passage is not in the public text.", Fields: map[string]string{"passage": "Not found in the story; copy it exactly."}}
 		}
 		now := db.now()
-		redacted := strings.ReplaceAll(public, passage, redactionMark)
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET public_body = $1, public_html = $2, title = $3, updated_at = $4 WHERE id = $5`,
 			redacted, db.html(redacted), strings.ReplaceAll(title, passage, redactionMark), now, id); err != nil {
 			return err
@@ -561,4 +584,27 @@ func (db *DB) AddReply(ctx context.Context, storyID, orgID int64, body string, b
 		}
 		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "reply-add", ObjectType: "story", ObjectID: storyID, IP: ip})
 	})
+}
+
+// displayedPassage matches passage, copied from a rendered story, in the
+// story's Markdown: between its characters there may be the marks of
+// emphasis and code (* _ ~ `), the brackets of a link and its address, and
+// any run of white space where the copy has one.
+func displayedPassage(passage string) *regexp.Regexp {
+	const markup = "(?:[*_~`]|\\[|\\]\\([^)]*\\))*"
+	var b strings.Builder
+	b.WriteString("(?:[*_~`]|\\[)*") // marks that open before the passage
+	for i, word := range strings.Fields(passage) {
+		if i > 0 {
+			b.WriteString(markup + `\s+` + markup)
+		}
+		for j, r := range word {
+			if j > 0 {
+				b.WriteString(markup)
+			}
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("(?:[*_~`]|\\]\\([^)]*\\))*") // and that close after it
+	return regexp.MustCompile(b.String())
 }

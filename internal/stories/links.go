@@ -99,11 +99,15 @@ func (s *Signer) Check(token, purpose string, now time.Time) (int64, error) {
 	return id, nil
 }
 
-// URL returns the link for purpose on story id.
+// URL returns the link for purpose on story id: the teller's own page
+// (LinkTeller), or a story's confirmation or withdrawal.
 func (s *Signer) URL(purpose string, id int64, now time.Time) string {
 	var exp time.Time
 	if purpose == jigsaw.LinkConfirm {
 		exp = now.Add(ConfirmFor)
+	}
+	if purpose == jigsaw.LinkTeller {
+		return s.BaseURL + "/me?t=" + s.Token(purpose, id, exp)
 	}
 	return s.BaseURL + "/stories/" + purpose + "?t=" + s.Token(purpose, id, exp)
 }
@@ -138,8 +142,23 @@ You can reply to the coalition to discuss this.
 %s`, oneLine(title), reason, s.footer(id, now))}
 }
 
+// PublishMail tells the teller their story is published.
+func (s *Signer) PublishMail(to, title string, id int64, now time.Time) *jigsaw.Mail {
+	return &jigsaw.Mail{Kind: "story-publish", To: to, Subject: "Your story is published: " + oneLine(title), Body: fmt.Sprintf(`Hello,
+
+Thank you for your story "%s". Our moderators have published it, naming you as you chose:
+
+%s/stories/%d
+
+%s`, oneLine(title), s.BaseURL, id, s.footer(id, now))}
+}
+
+// footer ends every mail to a teller: their own page, and the story's
+// withdrawal link.
 func (s *Signer) footer(id int64, now time.Time) string {
-	return "To withdraw your story at any time, or to ask us to erase your personal data, use this link:\n" + s.URL(jigsaw.LinkWithdraw, id, now) + "\n"
+	return "Your page, where you see your stories, change how you are named, download everything we hold about you\n" +
+		"or ask us to erase it:\n" + s.URL(jigsaw.LinkTeller, id, now) + "\n\n" +
+		"To withdraw this story at any time:\n" + s.URL(jigsaw.LinkWithdraw, id, now) + "\n"
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

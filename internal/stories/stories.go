@@ -23,7 +23,7 @@ type Store interface {
 
 	ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int) ([]jigsaw.QueueItem, int, error)
 	ModerationView(ctx context.Context, id int64, viewer *jigsaw.User, ip string) (*jigsaw.ModerationView, error)
-	PublishStory(ctx context.Context, id int64, by *jigsaw.User, ip string) error
+	PublishStoryMailing(ctx context.Context, id int64, by *jigsaw.User, ip string, mail func(email, title string) *jigsaw.Mail) error
 	RejectStory(ctx context.Context, id int64, reason string, by *jigsaw.User, ip string, mail func(email, title string) *jigsaw.Mail) error
 	RedactStory(ctx context.Context, id int64, passage string, by *jigsaw.User, ip string) error
 	EditStory(ctx context.Context, id int64, title, publicBody string, by *jigsaw.User, ip string) error
@@ -31,6 +31,9 @@ type Store interface {
 	VerifyPerson(ctx context.Context, id int64, note string, by *jigsaw.User, ip string) error
 	ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip string) error
 	AddReply(ctx context.Context, storyID, orgID int64, body string, by *jigsaw.User, ip string) error
+
+	TellerData(ctx context.Context, id int64) (*jigsaw.TellerData, error)
+	SetNaming(ctx context.Context, id int64, as jigsaw.PublishAs, publishName, ip string) error
 }
 
 // Service implements jigsaw.StoryService on a Store.
@@ -168,7 +171,10 @@ func (s *Service) Moderate(ctx context.Context, id int64, m jigsaw.Moderation, b
 	var err error
 	switch m.Action {
 	case jigsaw.ModPublish:
-		err = s.Store.PublishStory(ctx, id, by, ip)
+		now := s.now()
+		err = s.Store.PublishStoryMailing(ctx, id, by, ip, func(email, title string) *jigsaw.Mail {
+			return s.Links.PublishMail(email, title, id, now)
+		})
 	case jigsaw.ModReject:
 		now := s.now()
 		err = s.Store.RejectStory(ctx, id, m.Reason, by, ip, func(email, title string) *jigsaw.Mail {
@@ -200,4 +206,59 @@ func (s *Service) Moderate(ctx context.Context, id int64, m jigsaw.Moderation, b
 // Reply implements jigsaw.StoryService.
 func (s *Service) Reply(ctx context.Context, storyID, orgID int64, body string, by *jigsaw.User, ip string) error {
 	return s.Store.AddReply(ctx, storyID, orgID, body, by, ip)
+}
+
+// Teller implements jigsaw.StoryService.
+func (s *Service) Teller(ctx context.Context, token string) (*jigsaw.TellerData, error) {
+	id, err := s.Links.Check(token, jigsaw.LinkTeller, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.TellerData(ctx, id)
+}
+
+// tellers finds the teller's story storyID through their page's link,
+// refusing a story that is not theirs as if it did not exist.
+func (s *Service) tellers(ctx context.Context, token string, storyID int64) error {
+	d, err := s.Teller(ctx, token)
+	if err != nil {
+		return err
+	}
+	for _, st := range d.Stories {
+		if st.ID == storyID {
+			return nil
+		}
+	}
+	return jigsaw.Errorf(jigsaw.ENOTFOUND, "That is not one of your stories.")
+}
+
+// SetNaming implements jigsaw.StoryService.
+func (s *Service) SetNaming(ctx context.Context, token string, storyID int64, as jigsaw.PublishAs, publishName, ip string) error {
+	if err := s.tellers(ctx, token, storyID); err != nil {
+		return err
+	}
+	return s.Store.SetNaming(ctx, storyID, as, publishName, ip)
+}
+
+// WithdrawMine implements jigsaw.StoryService.
+func (s *Service) WithdrawMine(ctx context.Context, token string, storyID int64, ip string) error {
+	if err := s.tellers(ctx, token, storyID); err != nil {
+		return err
+	}
+	return s.Store.WithdrawStory(ctx, storyID, ip)
+}
+
+// RequestErasureMine implements jigsaw.StoryService: the request is recorded
+// on every story of the person, for a moderator to carry out.
+func (s *Service) RequestErasureMine(ctx context.Context, token, ip string) error {
+	d, err := s.Teller(ctx, token)
+	if err != nil {
+		return err
+	}
+	for _, st := range d.Stories {
+		if err := s.Store.RequestErasure(ctx, st.ID, ip); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -29,6 +29,7 @@ func (p *Pages) funcs() template.FuncMap {
 			return t.UTC().Format("2 January 2006")
 		},
 		"isodate":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"now":       time.Now,
 		"datetime":  func(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 UTC") },
 		"storyKind": func(k jigsaw.StoryKind) string { return jigsaw.LabelOf(jigsaw.StoryKinds, k) },
 		"orgKind":   func(k jigsaw.OrgKind) string { return jigsaw.LabelOf(jigsaw.OrgKinds, k) },

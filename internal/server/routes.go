@@ -55,6 +55,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /{$}", Public, p.HandleHome)
 	s.handle("GET /stories", Public, p.HandleStoryList)
 	s.handle("GET /stories/{id}", Public, p.HandleStory)
+	s.handle("GET /privacy", Public, p.HandlePrivacy)
+	s.handle("GET /about", Public, p.HandleAbout)
 
 	// The story teller's journey: submit, confirm, withdraw. The forms carry
 	// one-time tokens and signed links, so none of these pages is cached.

@@ -142,6 +142,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/users", Admin, p.HandleUserCreate)
 	s.handle("POST /admin/users/{id}/role", Admin, p.HandleUserRole)
 	s.handle("GET /admin/audit", Admin, p.HandleAudit)
+	s.handle("GET /admin/outbox", Admin, p.HandleOutbox)
+	s.handle("GET /admin/outbox/{id}", Admin, p.HandleOutboxMail)
 	s.handle("GET /admin/imports", Admin, p.HandleImports)
 	s.handle("POST /admin/imports", Admin, p.HandleImportPost)
 	s.handle("GET /admin/settings", Admin, p.HandleSettings)

@@ -27,6 +27,7 @@ type PrivateStore interface {
 	SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) error
 	SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error
 	RevokeAPIToken(ctx context.Context, id int64) error
+	OutboxStore
 }
 
 // LoginView is the view of the sign-in page.

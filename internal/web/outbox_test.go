@@ -137,13 +137,17 @@ func TestOutbox(t *testing.T) {
 				}
 			}
 
-			// The navigation links the outbox for admins alone.
+			// The navigation: moderation for moderators and admins, the
+			// outbox for admins.
 			for _, tt := range []struct {
-				who    string
-				c      *http.Client
-				outbox bool
-			}{{"editor", editor, false}, {"moderator", moderator, false}, {"admin", admin, true}} {
+				who         string
+				c           *http.Client
+				mod, outbox bool
+			}{{"editor", editor, false, false}, {"moderator", moderator, true, false}, {"admin", admin, true, true}} {
 				_, body, _ := get(tt.c, "/tracker")
+				if got := strings.Contains(body, `<a href="/moderation">Moderation</a>`); got != tt.mod {
+					t.Errorf("%s: link to moderation %v, want %v", tt.who, got, tt.mod)
+				}
 				if got := strings.Contains(body, `href="/admin/outbox"`); got != tt.outbox {
 					t.Errorf("%s: link to the outbox %v, want %v", tt.who, got, tt.outbox)
 				}

@@ -113,7 +113,7 @@ How we look after the personal details of the people who tell their stories is s
 
 ## The software
 
-{site} runs on Jigsaw, software that coalitions run on their own server, so that what people tell them stays with them.`
+This site runs on Jigsaw, software that coalitions run on their own server, so that what people tell them stays with them.`
 
 // defaultPrivacy is the privacy notice until an admin writes their own. It
 // is Markdown; {site} and {contact} are filled in when it is shown.

@@ -228,7 +228,15 @@ type SiteSettings struct {
 	Name        string
 	Description string
 	Contact     string // an email address or web page people can reach
+	// About and Privacy are the Markdown texts of the /about page and the
+	// privacy notice at /privacy; empty, the pages show a default text.
+	About   string
+	Privacy string
 }
+
+// MaxNoticeBytes is the longest the about page's text or the privacy
+// notice may be.
+const MaxNoticeBytes = 20000
 
 // Validate checks the lengths of the settings.
 func (s SiteSettings) Validate() error {
@@ -241,6 +249,12 @@ func (s SiteSettings) Validate() error {
 	}
 	if len(s.Contact) > 200 {
 		p.Add("contact", "At most 200 characters.")
+	}
+	if len(s.About) > MaxNoticeBytes {
+		p.Add("about", "At most 20,000 characters.")
+	}
+	if len(s.Privacy) > MaxNoticeBytes {
+		p.Add("privacy", "At most 20,000 characters.")
 	}
 	return p.Err()
 }

@@ -316,6 +316,15 @@ func Queue(ctx context.Context, v url.Values, perPage int) (jigsaw.StoryStatus, 
 	return status, list, err
 }
 
+// Outbox reads the filter of the admins' view of the outbox: the
+// recipient's address, to, or "" for every mail.
+func Outbox(ctx context.Context, v url.Values, perPage int) (string, List, error) {
+	r := newReader(ctx, nil, v, perPage)
+	to := r.text("to", 254)
+	list, err := r.finish()
+	return to, list, err
+}
+
 // MaxTimeline is the most entries of an organisation's timeline one answer
 // may hold.
 const MaxTimeline = 500

@@ -119,6 +119,10 @@ var authzMatrix = map[string]authzCase{
 	"POST /admin/settings":                      {form: url.Values{"name": {strings.Repeat("n", 101)}}, want: [4]int{401, 403, 403, 422}},
 	"POST /admin/settings/key-issues":           {form: url.Values{"name": {""}}, want: [4]int{401, 403, 403, 422}},
 	"GET /admin/audit":                          {want: [4]int{303, 403, 403, 200}},
+	"GET /admin/outbox":                         {want: [4]int{303, 403, 403, 200}},
+	"GET /admin/outbox/{id}":                    {path: "/admin/outbox/999999", want: [4]int{303, 403, 403, 404}},
+	"GET /privacy":                              {want: [4]int{200, 200, 200, 200}},
+	"GET /about":                                {want: [4]int{200, 200, 200, 200}},
 	"GET /admin/imports":                        {want: [4]int{303, 403, 403, 200}},
 	"POST /admin/imports":                       {form: url.Values{"kind": {"ocds"}}, want: [4]int{401, 403, 403, 400}},
 }

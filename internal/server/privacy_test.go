@@ -40,6 +40,8 @@ var privacySamples = map[string][]string{
 	"GET /organisations":                      {"/organisations", "/organisations?q=trust"},
 	"GET /organisations/{id}":                 {"/organisations/{org}"},
 	"GET /login":                              {"/login"},
+	"GET /privacy":                            {"/privacy"},
+	"GET /about":                              {"/about"},
 	"GET /password/forgot":                    {"/password/forgot"},
 	"GET /password/reset":                     {"/password/reset?t=x"},
 	"GET /api/v1/stories":                     {"/api/v1/stories", "/api/v1/stories?issue=safety"},

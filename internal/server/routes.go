@@ -55,6 +55,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /{$}", Public, p.HandleHome)
 	s.handle("GET /stories", Public, p.HandleStoryList)
 	s.handle("GET /stories/{id}", Public, p.HandleStory)
+	s.handle("GET /privacy", Public, p.HandlePrivacy)
+	s.handle("GET /about", Public, p.HandleAbout)
 
 	// The story teller's journey: submit, confirm, withdraw. The forms carry
 	// one-time tokens and signed links, so none of these pages is cached.
@@ -148,6 +150,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /admin/users", Admin, p.HandleUserCreate)
 	s.handle("POST /admin/users/{id}/role", Admin, p.HandleUserRole)
 	s.handle("GET /admin/audit", Admin, p.HandleAudit)
+	s.handle("GET /admin/outbox", Admin, p.HandleOutbox)
+	s.handle("GET /admin/outbox/{id}", Admin, p.HandleOutboxMail)
 	s.handle("GET /admin/imports", Admin, p.HandleImports)
 	s.handle("POST /admin/imports", Admin, p.HandleImportPost)
 	s.handle("GET /admin/settings", Admin, p.HandleSettings)

@@ -127,31 +127,40 @@ func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string, retry
 }
 
 // FindMail lists the outbox, newest first, for admins; to filters by
-// recipient address when not empty.
+// recipient address (any case) when not empty. The total is counted as
+// jigsaw.CountCap says, so a large outbox costs no more to page than a
+// small one.
 func (db *DB) FindMail(ctx context.Context, to string, limit, offset int) (_ []*jigsaw.Mail, _ int, err error) {
 	defer wrap(&err, "store.FindMail")
-	cond, args := "1 = 1", []any{}
+	var w where
 	if to != "" {
-		cond, args = "lower(to_addr) = $1", append(args, strings.ToLower(to))
+		w.add("lower(to_addr) = ?", strings.ToLower(to))
 	}
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*) FROM outbox WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, db.mapError(err)
+	cond := w.sql()
+	limit, offset = clampLimit(limit), max(offset, 0)
+	total, err := db.countCapped(ctx, "outbox", cond, w.args, offset+limit)
+	if err != nil {
+		return nil, 0, err
 	}
-	args = append(args, clampLimit(limit), max(offset, 0))
-	rows, err := db.query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+cond+
-		` ORDER BY id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	page := w.page(limit, offset)
+	rows, err := db.query(ctx, `SELECT `+mailColumns+` FROM outbox WHERE `+cond+` ORDER BY id DESC`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	defer rows.Close()
-	var out []*jigsaw.Mail
-	for rows.Next() {
-		m, err := scanMail(rows)
-		if err != nil {
-			return nil, 0, db.mapError(err)
-		}
-		out = append(out, m)
+	out, err := collect(rows, scanMail)
+	return out, total, db.mapError(err)
+}
+
+// FindMailByID returns one mail of the outbox, for admins; ENOTFOUND if
+// there is none with that ID.
+func (db *DB) FindMailByID(ctx context.Context, id int64) (_ *jigsaw.Mail, err error) {
+	defer wrap(&err, "store.FindMailByID")
+	m, err := scanMail(db.queryRow(ctx, `SELECT `+mailColumns+` FROM outbox WHERE id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Mail %d not found.", id)
 	}
-	return out, total, db.mapError(rows.Err())
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	return m, nil
 }

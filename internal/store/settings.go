@@ -87,10 +87,19 @@ const (
 	settingSiteName        = "site.name"
 	settingSiteDescription = "site.description"
 	settingSiteContact     = "site.contact"
+	settingSiteAbout       = "site.about"
+	settingSitePrivacy     = "site.privacy"
 )
 
-// SiteSettings returns the instance's name, description and contact
-// (empty where not set), kept for a few seconds like the key issues.
+// siteSettingKeys pairs each site setting's key with its field in s.
+func siteSettingKeys(s *jigsaw.SiteSettings) map[string]*string {
+	return map[string]*string{settingSiteName: &s.Name, settingSiteDescription: &s.Description, settingSiteContact: &s.Contact,
+		settingSiteAbout: &s.About, settingSitePrivacy: &s.Privacy}
+}
+
+// SiteSettings returns the instance's name, description, contact and
+// notices (empty where not set), kept for a few seconds like the key
+// issues.
 func (db *DB) SiteSettings(ctx context.Context) (_ jigsaw.SiteSettings, err error) {
 	defer wrap(&err, "store.SiteSettings")
 	return db.site.get(ctx, keyIssuesTTL, db.loadSiteSettings)
@@ -98,14 +107,22 @@ func (db *DB) SiteSettings(ctx context.Context) (_ jigsaw.SiteSettings, err erro
 
 func (db *DB) loadSiteSettings(ctx context.Context) (jigsaw.SiteSettings, error) {
 	var s jigsaw.SiteSettings
-	for key, dst := range map[string]*string{settingSiteName: &s.Name, settingSiteDescription: &s.Description, settingSiteContact: &s.Contact} {
-		v, _, err := db.GetSetting(ctx, key)
-		if err != nil {
-			return s, err
-		}
-		*dst = v
+	fields := siteSettingKeys(&s)
+	rows, err := db.query(ctx, `SELECT key, value FROM settings WHERE key LIKE 'site.%'`)
+	if err != nil {
+		return s, db.mapError(err)
 	}
-	return s, nil
+	defer rows.Close()
+	for rows.Next() {
+		var key, v string
+		if err := rows.Scan(&key, &v); err != nil {
+			return s, db.mapError(err)
+		}
+		if dst, ok := fields[key]; ok {
+			*dst = v
+		}
+	}
+	return s, db.mapError(rows.Err())
 }
 
 // SaveSiteSettings stores the site settings and the audit entry together.
@@ -116,8 +133,8 @@ func (db *DB) SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit
 	}
 	defer db.site.forget()
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		for key, v := range map[string]string{settingSiteName: s.Name, settingSiteDescription: s.Description, settingSiteContact: s.Contact} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, v); err != nil {
+		for key, v := range siteSettingKeys(&s) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, *v); err != nil {
 				return err
 			}
 		}

@@ -27,6 +27,7 @@ type PrivateStore interface {
 	SaveSiteSettings(ctx context.Context, s jigsaw.SiteSettings, audit *jigsaw.AuditEntry) error
 	SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error
 	RevokeAPIToken(ctx context.Context, id int64) error
+	OutboxStore
 }
 
 // LoginView is the view of the sign-in page.
@@ -272,6 +273,8 @@ func (p *Pages) HandleTokenRevoke(w http.ResponseWriter, r *http.Request) {
 // SettingsView is the view of the instance settings page.
 type SettingsView struct {
 	Page
+	// Settings are the settings as kept, or as typed when they were
+	// refused; their notices are the default texts where none is kept.
 	Settings  jigsaw.SiteSettings
 	KeyIssues []jigsaw.KeyIssue
 	Form      SimpleForm
@@ -280,15 +283,21 @@ type SettingsView struct {
 
 // HandleSettings shows the instance settings and key issues.
 func (p *Pages) HandleSettings(w http.ResponseWriter, r *http.Request) {
-	p.renderSettings(w, r, http.StatusOK, SimpleForm{}, r.URL.Query().Get("saved") != "")
+	p.renderSettings(w, r, http.StatusOK, SimpleForm{}, nil, r.URL.Query().Get("saved") != "")
 }
 
-func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status int, f SimpleForm, saved bool) {
+// renderSettings shows the settings page; typed, if not nil, are settings
+// that were refused, shown again as typed so that no edit is lost.
+func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status int, f SimpleForm, typed *jigsaw.SiteSettings, saved bool) {
 	set, err := p.Store.SiteSettings(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
 		return
 	}
+	if typed != nil {
+		set = *typed
+	}
+	set.About, set.Privacy = noticeOrDefault(set.About, defaultAbout), noticeOrDefault(set.Privacy, defaultPrivacy)
 	issues, err := p.Store.KeyIssues(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
@@ -297,17 +306,24 @@ func (p *Pages) renderSettings(w http.ResponseWriter, r *http.Request, status in
 	p.Render(w, r, status, "admin_settings", SettingsView{Page: p.page(r, "Settings"), Settings: set, KeyIssues: issues, Form: f, Saved: saved})
 }
 
-// HandleSettingsPost saves the instance's name, description and contact.
+// HandleSettingsPost saves the instance's name, description, contact and
+// notices (the about page and the privacy notice). A notice left as the
+// default text is kept as no text, so that it follows the default.
 func (p *Pages) HandleSettingsPost(w http.ResponseWriter, r *http.Request) {
 	if err := readForm(r); err != nil {
 		p.Error(w, r, err)
 		return
 	}
 	u := jigsaw.UserFromContext(r.Context())
-	s := jigsaw.SiteSettings{Name: strings.TrimSpace(r.PostForm.Get("name")), Description: strings.TrimSpace(r.PostForm.Get("description")),
-		Contact: strings.TrimSpace(r.PostForm.Get("contact"))}
-	if err := p.Private.SaveSiteSettings(r.Context(), s, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "settings-change", IP: auth.ClientIP(r)}); err != nil {
-		p.renderSettings(w, r, refusalStatus(err), formFromError(r.PostForm, err), false)
+	f := r.PostForm
+	s := jigsaw.SiteSettings{Name: strings.TrimSpace(f.Get("name")), Description: strings.TrimSpace(f.Get("description")),
+		Contact: strings.TrimSpace(f.Get("contact")), About: noticeSetting(f.Get("about"), defaultAbout), Privacy: noticeSetting(f.Get("privacy"), defaultPrivacy)}
+	err := checkSettings(s)
+	if err == nil {
+		err = p.Private.SaveSiteSettings(r.Context(), s, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "settings-change", IP: auth.ClientIP(r)})
+	}
+	if err != nil {
+		p.renderSettings(w, r, refusalStatus(err), formFromError(f, err), &s, false)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
@@ -322,7 +338,7 @@ func (p *Pages) HandleKeyIssuePost(w http.ResponseWriter, r *http.Request) {
 	u := jigsaw.UserFromContext(r.Context())
 	k := jigsaw.KeyIssue{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name")}
 	if err := p.Private.SaveKeyIssue(r.Context(), k, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "key-issue-save", Detail: k.Name, IP: auth.ClientIP(r)}); err != nil {
-		p.renderSettings(w, r, refusalStatus(err), formFromError(r.PostForm, err), false)
+		p.renderSettings(w, r, refusalStatus(err), formFromError(r.PostForm, err), nil, false)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)

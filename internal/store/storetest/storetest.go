@@ -63,6 +63,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Timeline", s.testTimeline},
 		{"RecordVersions", s.testRecordVersions},
 		{"RateLimitsExpire", s.testRateLimitsExpire},
+		{"Retention", s.testRetention},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -201,6 +201,13 @@ func (a *App) optimize(ctx context.Context, every time.Duration) {
 		if _, err := a.DB.ExpireRateLimits(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("expire rate-limit counters", "err", err)
 		}
+		// Personal data past its keeping (--retain-ips and the like).
+		if n, err := a.DB.ApplyRetention(ctx, time.Now(), a.Config.Retention()); err != nil && ctx.Err() == nil {
+			a.Log.Warn("drop personal data past its keeping", "err", err)
+		} else if err == nil && !n.Zero() {
+			a.Log.Info("dropped personal data past its keeping", "ips", n.IPs, "mail_bodies", n.MailBodies,
+				"unconfirmed_stories", n.Stories, "people", n.People, "mails", n.Mails)
+		}
 		select {
 		case <-ctx.Done():
 			return

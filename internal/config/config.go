@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"jigsaw"
 )
 
 // Config is everything `jigsaw serve` needs to know.
@@ -39,6 +41,76 @@ type Config struct {
 	// MetricsAddr is where /metrics is served alone, so that it need not be
 	// public; "" serves it on Addr with everything else.
 	MetricsAddr string
+
+	// How long personal data needed only for a while is kept (see
+	// jigsaw.Retention): addresses in the audit log and on sessions, the
+	// text of mail sent, and stories never confirmed.
+	RetainIPs              time.Duration
+	RetainMail             time.Duration
+	DeleteUnconfirmedAfter time.Duration
+}
+
+// confirmLinkLife is how long a story's confirmation link works
+// (stories.ConfirmFor, which config does not import): an unconfirmed story
+// is kept at least that long, so that no working link leads to a story
+// deleted.
+const confirmLinkLife = 7 * 24 * time.Hour
+
+// Retention is what the retention flags ask to be dropped, and when.
+func (c *Config) Retention() jigsaw.Retention {
+	return jigsaw.Retention{IPs: c.RetainIPs, MailBodies: c.RetainMail, Unconfirmed: c.DeleteUnconfirmedAfter}
+}
+
+// retentionFlag is a flag of how long some personal data is kept.
+type retentionFlag struct {
+	name     string
+	dst      *time.Duration
+	def, min time.Duration
+	usage    string
+}
+
+// retentionFlags are the flags of Retention. Each refuses a period under
+// its least, on the command line and in the environment alike: an
+// operator who writes 0 asks for something Jigsaw does not do, and is told
+// so rather than given the default.
+func (c *Config) retentionFlags() []retentionFlag {
+	return []retentionFlag{
+		{"retain-ips", &c.RetainIPs, 30 * 24 * time.Hour, time.Hour,
+			"blank clients' addresses in the audit log and on sessions after this `duration`"},
+		{"retain-mail", &c.RetainMail, 30 * 24 * time.Hour, time.Hour,
+			"blank the subject and text of mail sent after this `duration` (to whom, when and what kind stay)"},
+		// Twice the confirmation link's life: no link confirms a story
+		// after a week, and a second week lets a teller whose mail went
+		// astray write to the coalition while moderators can still find
+		// the story.
+		{"delete-unconfirmed-after", &c.DeleteUnconfirmedAfter, 2 * confirmLinkLife, confirmLinkLife,
+			"delete a story never confirmed, with its teller's details, this `duration` after its submission (at least 168h, the confirmation link's life)"},
+	}
+}
+
+// minDuration is a duration flag's value that refuses periods under min.
+type minDuration struct {
+	dst *time.Duration
+	min time.Duration
+}
+
+func (m *minDuration) String() string {
+	if m.dst == nil {
+		return ""
+	}
+	return m.dst.String()
+}
+
+func (m *minDuration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("want a duration such as 720h")
+	}
+	if d < m.min {
+		return fmt.Errorf("want at least %s", m.min)
+	}
+	*m.dst = d
+	return nil
 }
 
 // DefaultDB is the SQLite file used when --db is not given.
@@ -71,6 +143,10 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
 	fs.DurationVar(&c.DigestEvery, "digest-every", time.Hour, "at most how often moderators are emailed the stories waiting for review")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
+	for _, f := range c.retentionFlags() {
+		*f.dst = f.def
+		fs.Var(&minDuration{f.dst, f.min}, f.name, f.usage)
+	}
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of Jigsaw, separated by spaces or commas; X-Forwarded-For is read only from them")
 }
 
@@ -171,6 +247,14 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	// A Config built in code rather than from flags gets the defaults.
+	for _, f := range c.retentionFlags() {
+		if *f.dst == 0 {
+			*f.dst = f.def
+		} else if *f.dst < f.min {
+			return fmt.Errorf("--%s %s: want at least %s", f.name, *f.dst, f.min)
+		}
 	}
 	c.Proxies = nil
 	for _, s := range strings.FieldsFunc(c.TrustedProxies, func(r rune) bool { return r == ',' || r == ' ' }) {

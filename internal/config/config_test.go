@@ -5,6 +5,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"jigsaw"
+	"jigsaw/internal/stories"
 )
 
 func parse(t *testing.T, env map[string]string, args ...string) (*Config, error) {
@@ -57,6 +61,20 @@ func TestParse(t *testing.T) {
 		{"bad smtp", nil, []string{"--smtp", "mail.example"}, nil, "--smtp"},
 		{"bad log format", nil, []string{"--log-format", "xml"}, nil, "--log-format"},
 		{"unknown flag", nil, []string{"--colour", "red"}, nil, "colour"},
+		{"retention defaults", nil, nil, func(c *Config) bool {
+			return c.Retention() == jigsaw.Retention{IPs: 720 * time.Hour, MailBodies: 720 * time.Hour, Unconfirmed: 336 * time.Hour}
+		}, ""},
+		{"retention from env and flags", map[string]string{"JIGSAW_RETAIN_IPS": "24h", "JIGSAW_RETAIN_MAIL": "2160h", "JIGSAW_DELETE_UNCONFIRMED_AFTER": "720h"},
+			[]string{"--retain-ips", "1h"}, func(c *Config) bool {
+				return c.Retention() == jigsaw.Retention{IPs: time.Hour, MailBodies: 2160 * time.Hour, Unconfirmed: 720 * time.Hour}
+			}, ""},
+		{"unconfirmed kept as long as the link works", nil, []string{"--delete-unconfirmed-after", "168h"},
+			func(c *Config) bool { return c.DeleteUnconfirmedAfter == stories.ConfirmFor }, ""},
+		{"retain IPs under an hour", nil, []string{"--retain-ips", "59m"}, nil, "retain-ips: want at least 1h"},
+		{"retain IPs zero", map[string]string{"JIGSAW_RETAIN_IPS": "0"}, nil, nil, "JIGSAW_RETAIN_IPS: want at least 1h"},
+		{"retain mail under an hour", nil, []string{"--retain-mail", "30m"}, nil, "retain-mail: want at least 1h"},
+		{"delete unconfirmed while the link works", nil, []string{"--delete-unconfirmed-after", "167h"}, nil, "delete-unconfirmed-after: want at least 168h"},
+		{"bad retention duration", map[string]string{"JIGSAW_RETAIN_MAIL": "30 days"}, nil, nil, "JIGSAW_RETAIN_MAIL: want a duration"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := parse(t, tt.env, tt.args...)
@@ -73,5 +91,25 @@ func TestParse(t *testing.T) {
 				t.Fatalf("got %+v", c)
 			}
 		})
+	}
+}
+
+// A Config built in code (as tests and tools do) gets the default periods
+// for those it leaves out, and is held to the same least periods.
+func TestRetentionInCode(t *testing.T) {
+	base := Config{Addr: "127.0.0.1:0", DB: "x.db", LogFormat: "text", LogLevel: "info", MaxBodyBytes: 1 << 20,
+		MaxImportBytes: 1 << 20, SubmitPerHour: 1, DigestEvery: time.Hour, ShutdownTimeout: time.Second}
+	c := base
+	c.RetainMail = 48 * time.Hour
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Retention(), (jigsaw.Retention{IPs: 720 * time.Hour, MailBodies: 48 * time.Hour, Unconfirmed: 336 * time.Hour}); got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	c = base
+	c.DeleteUnconfirmedAfter = 24 * time.Hour
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--delete-unconfirmed-after 24h0m0s: want at least 168h") {
+		t.Errorf("got error %v, want one refusing --delete-unconfirmed-after under 168h", err)
 	}
 }

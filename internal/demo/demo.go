@@ -72,10 +72,11 @@ func loadStories(ctx context.Context, db *store.DB, ids map[string]int64, sum *S
 			st.OrgIDs = append(st.OrgIDs, ids[k])
 		}
 		p := s.person
-		if st.Status == jigsaw.StoryPublished {
+		if st.Status != jigsaw.StoryAwaitingConfirmation {
 			p.EmailConfirmedAt = st.SubmittedAt.Add(time.Hour)
 		}
-		if err := db.CreateStory(ctx, &st, &p); err != nil {
+		consent := s.consent
+		if err := db.CreateStoryWithConsent(ctx, &st, &p, &consent); err != nil {
 			return fmt.Errorf("demo story %d %q: %w", i+1, st.Title, err)
 		}
 		sum.Stories++
@@ -119,18 +120,27 @@ func organisations() []demoOrg {
 	}
 }
 
+// demoStory is a story, its teller and what they consented to: its byline
+// is the one their consent allows, as for a story sent through the form.
 type demoStory struct {
-	story  jigsaw.Story
-	person jigsaw.Person
-	orgs   []string
+	story   jigsaw.Story
+	person  jigsaw.Person
+	consent jigsaw.Submission
+	orgs    []string
+}
+
+// consent is what a teller agreed to: to be named as, and to be contacted
+// by the coalition and by the media.
+func consent(as jigsaw.PublishAs, publishName string, coalition, media bool) jigsaw.Submission {
+	return jigsaw.Submission{PublishAs: as, PublishName: publishName, ContactCoalition: coalition, ContactMedia: media, Agree: true}
 }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 0, 0, 0, time.UTC) }
 
-func published(title, body string, kind jigsaw.StoryKind, district, area, happened, byline string, at time.Time, issues []string) jigsaw.Story {
+func published(title, body string, kind jigsaw.StoryKind, district, area, happened string, at time.Time, issues []string) jigsaw.Story {
 	return jigsaw.Story{
 		Title: title, Body: body, PublicBody: body, Kind: kind, District: district, Area: area, HappenedOn: happened,
-		Status: jigsaw.StoryPublished, Byline: byline, KeyIssues: issues, SubmittedAt: at.Add(-72 * time.Hour), PublishedAt: at,
+		Status: jigsaw.StoryPublished, KeyIssues: issues, SubmittedAt: at.Add(-72 * time.Hour), PublishedAt: at,
 	}
 }
 
@@ -195,41 +205,49 @@ the same pay and conditions as NHS staff. If the board will not vote for equalit
 
 	return []demoStory{
 		{published("Second-class citizens in our own hospital", porter, jigsaw.StoryStaff, "BD20", "Keighley", "2025",
-			"Sam, a porter in Keighley", day(2025, 9, 16), []string{"outsourcing", "pay-and-conditions"}),
+			day(2025, 9, 16), []string{"outsourcing", "pay-and-conditions"}),
 			jigsaw.Person{Name: "Demo Porter", Email: "demo-porter@example.invalid", Phone: "07700 900101", Postcode: "BD20 0AA"},
+			consent(jigsaw.PublishFirstNameArea, "Sam", true, true),
 			[]string{"agh", "airedale", "gmb"}},
 		{published("We voted yes: no to the SubCo", cleaner, jigsaw.StoryStaff, "DT1", "Dorchester", "2025-09",
-			"A cleaner in Dorchester", day(2025, 9, 20), []string{"outsourcing", "pay-and-conditions"}),
+			day(2025, 9, 20), []string{"outsourcing", "pay-and-conditions"}),
 			jigsaw.Person{Name: "Demo Cleaner", Email: "demo-cleaner@example.invalid", Phone: "07700 900102", Postcode: "DT1 0AA"},
+			consent(jigsaw.PublishWithoutName, "", true, false),
 			[]string{"dorset-county", "dorset-healthcare", "uhd", "unison"}},
 		{published("Band 3 work, band 3 pay at last", hca, jigsaw.StoryStaff, "WR5", "Worcester", "2025",
-			"Demo Healthcare-Assistant", day(2025, 10, 2), []string{"pay-and-conditions"}),
+			day(2025, 10, 2), []string{"pay-and-conditions"}),
 			jigsaw.Person{Name: "Demo Healthcare-Assistant", Email: "demo-hca@example.invalid", Phone: "07700 900103", Postcode: "WR5 0AA"},
+			consent(jigsaw.PublishFullName, "", true, true),
 			[]string{"worcs", "unison"}},
 		{published("We don't want your pizza", pathology, jigsaw.StoryStaff, "WC1E", "Camden", "2025-09",
-			"A laboratory worker in London", day(2025, 9, 25), []string{"outsourcing", "pay-and-conditions"}),
+			day(2025, 9, 25), []string{"outsourcing", "pay-and-conditions"}),
 			jigsaw.Person{Name: "Demo Lab Worker", Email: "demo-lab@example.invalid", Phone: "07700 900104", Postcode: "WC1E 0AA"},
+			consent(jigsaw.PublishWithoutName, "", false, false),
 			[]string{"hsl", "tdl", "uclh", "unite"}},
 		{func() jigsaw.Story {
 			s := published("No budget for respite", carerOriginal, jigsaw.StoryCarer, "DT4", "Weymouth", "2024-11",
-				"Alex, a carer in Weymouth", day(2024, 12, 5), []string{"cuts", "safety"})
+				day(2024, 12, 5), []string{"cuts", "safety"})
 			s.PublicBody = carer
 			return s
 		}(),
 			jigsaw.Person{Name: "Demo Carer", Email: "demo-carer@example.invalid", Phone: "07700 900105", Postcode: "DT4 0AA"},
+			consent(jigsaw.PublishFirstNameArea, "Alex", true, false),
 			[]string{"dorset-healthcare"}},
 		{published("Part of a jigsaw: why this site exists", blog, jigsaw.StoryBlog, "", "England", "2012-04-05",
-			"Demo Campaign Writer", day(2024, 3, 1), []string{"conflicts-of-interest", "hospital-closures", "wasting-money", "safety", "private-patients"}),
+			day(2024, 3, 1), []string{"conflicts-of-interest", "hospital-closures", "wasting-money", "safety", "private-patients"}),
 			jigsaw.Person{Name: "Demo Campaign Writer", Email: "demo-writer@example.invalid"},
+			consent(jigsaw.PublishFullName, "", true, true),
 			[]string{"sha", "konp", "unite", "unison"}},
 		{published("Savings for whom?", supply, jigsaw.StoryStaff, "", "England", "2006",
-			"A supplies worker", day(2024, 6, 12), []string{"outsourcing", "wasting-money"}),
+			day(2024, 6, 12), []string{"outsourcing", "wasting-money"}),
 			jigsaw.Person{Name: "Demo Supplies Worker", Email: "demo-supplies@example.invalid", Phone: "07700 900107"},
+			consent(jigsaw.PublishWithoutName, "", false, false),
 			[]string{"logistics", "pasa", "novation", "dhl"}},
 		{jigsaw.Story{Title: "Lobbying the board for equal pay", Body: caterer, Kind: jigsaw.StoryStaff, District: "SE1", Area: "South London",
 			HappenedOn: "2025-10", Status: jigsaw.StoryAwaitingReview, KeyIssues: []string{"outsourcing", "pay-and-conditions"},
 			SubmittedAt: day(2025, 10, 20)},
 			jigsaw.Person{Name: "Demo Caterer", Email: "demo-caterer@example.invalid", Phone: "07700 900108", Postcode: "SE1 0AA"},
+			consent(jigsaw.PublishFirstNameArea, "Jo", true, true),
 			[]string{"uvw"}},
 	}
 }

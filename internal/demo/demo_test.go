@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 
 	"jigsaw"
@@ -55,7 +56,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 			t.Fatalf("AGH Solutions: parent %d kind %s, want Airedale (%d), subsidiary", agh.ParentID, agh.Kind, airedale.ID)
 		}
 		onAGH, _, _ := db.FindPublicStories(ctx, jigsaw.StoryFilter{OrgID: agh.ID})
-		if len(onAGH) != 1 || onAGH[0].Byline != "Sam, a porter in Keighley" {
+		if len(onAGH) != 1 || onAGH[0].Byline != "Sam, Keighley" {
 			t.Fatalf("stories about AGH Solutions: %+v", onAGH)
 		}
 
@@ -92,6 +93,75 @@ func TestLoadIsIdempotent(t *testing.T) {
 			if !titles[want] {
 				t.Errorf("no published danger %q", want)
 			}
+		}
+	})
+}
+
+// Every demo story shows a moderator the consents its teller gave, in the
+// words of the form, and a published one carries exactly the byline those
+// consents allow: a name only where the teller agreed to it.
+func TestDemoBylinesFollowConsents(t *testing.T) {
+	testrig.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := demo.Load(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		moderator := &jigsaw.User{Email: "moderator@example.org", Role: jigsaw.RoleModerator}
+		if err := db.CreateUser(ctx, moderator); err != nil {
+			t.Fatal(err)
+		}
+		queue, total, err := db.ModerationQueue(ctx, "", 100, 0)
+		if err != nil || total < 8 {
+			t.Fatalf("moderation queue: %d stories, %v; want every demo story", total, err)
+		}
+		var published, named int
+		for _, item := range queue {
+			v, err := db.ModerationView(ctx, item.ID, moderator, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := v.Story
+			var publishName string
+			if err := db.QuietTx(ctx, func(tx *sql.Tx) error {
+				return tx.QueryRowContext(ctx, `SELECT publish_name FROM stories WHERE id = $1`, s.ID).Scan(&publishName)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			given := jigsaw.Submission{PublishAs: v.PublishAs, PublishName: publishName}
+			wording := map[string]string{
+				"publish-as":        given.PublishAsWording(),
+				"contact-coalition": jigsaw.ConsentWording["contact-coalition"],
+				"contact-media":     jigsaw.ConsentWording["contact-media"],
+				"agree":             jigsaw.ConsentWording["agree"],
+			}
+			for _, c := range v.Consents {
+				if c.Wording != wording[c.Kind] || c.Wording == "" || !c.GivenAt.Equal(s.SubmittedAt) {
+					t.Errorf("story %d %q: consent %+v, want the wording %q given at its submission (%s)", s.ID, s.Title, c, wording[c.Kind], s.SubmittedAt)
+				}
+				if c.Kind == "publish-as" && c.Value != string(v.PublishAs) {
+					t.Errorf("story %d %q: publish-as consent %q, but the story is to be published as %q", s.ID, s.Title, c.Value, v.PublishAs)
+				}
+				delete(wording, c.Kind)
+			}
+			if len(wording) != 0 {
+				t.Errorf("story %d %q: no consent of kind %v", s.ID, s.Title, wording)
+			}
+			if s.Status != jigsaw.StoryPublished {
+				if s.Byline != "" {
+					t.Errorf("story %d %q is %s with the byline %q, want none until publication", s.ID, s.Title, s.Status, s.Byline)
+				}
+				continue
+			}
+			published++
+			if want := jigsaw.Byline(v.PublishAs, v.Person.Name, publishName, s.Kind, s.Area); s.Byline != want {
+				t.Errorf("story %d %q: byline %q, want %q (%s, name %q, name to publish %q)", s.ID, s.Title, s.Byline, want, v.PublishAs, v.Person.Name, publishName)
+			}
+			if v.PublishAs != jigsaw.PublishWithoutName {
+				named++
+			}
+		}
+		if published < 7 || named == 0 || named == published {
+			t.Errorf("%d published stories, %d of them named: want some named and some not", published, named)
 		}
 	})
 }

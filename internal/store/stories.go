@@ -20,10 +20,36 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // CreateStory stores a story and the person who told it in one transaction,
 // setting both IDs. The story's status, byline and public body are stored as
-// given: callers decide the workflow.
+// given: callers decide the workflow. It records no consents: a story that
+// is to show what its teller agreed to is stored with CreateStoryWithConsent.
 func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person) (err error) {
 	defer wrap(&err, "store.CreateStory")
+	return db.createStory(ctx, s, p, nil)
+}
+
+// CreateStoryWithConsent is CreateStory for a story whose teller gave the
+// consents in c (only its consent fields are read): they are recorded as a
+// submission records them, with their wording, given when the story was
+// submitted, and a published story gets the byline they allow
+// (jigsaw.Byline), whatever s.Byline held. The demo data are stored so.
+func (db *DB) CreateStoryWithConsent(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person, c *jigsaw.Submission) (err error) {
+	defer wrap(&err, "store.CreateStoryWithConsent")
+	if !jigsaw.Valid(jigsaw.PublishAsChoices, c.PublishAs) || (c.PublishAs == jigsaw.PublishFirstNameArea) != (c.PublishName != "") {
+		return jigsaw.Errorf(jigsaw.EINVALID, "Give how the story may be published, and a name to publish only with first-name-area.")
+	}
+	if s.Status == jigsaw.StoryPublished {
+		s.Byline = jigsaw.Byline(c.PublishAs, p.Name, c.PublishName, s.Kind, s.Area)
+	}
+	return db.createStory(ctx, s, p, c)
+}
+
+// createStory stores s told by p, with the consents in c unless c is nil.
+func (db *DB) createStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person, c *jigsaw.Submission) error {
 	publicHTML := db.html(s.PublicBody)
+	publishAs, publishName := jigsaw.PublishWithoutName, "" // the columns' defaults
+	if c != nil {
+		publishAs, publishName = c.PublishAs, c.PublishName
+	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		if p.CreatedAt.IsZero() {
@@ -42,12 +68,27 @@ func (db *DB) CreateStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 		}
 		s.UpdatedAt = now
 		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, byline, submitted_at, published_at, updated_at, publish_as, publish_name)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			s.Title, s.Body, s.PublicBody, publicHTML, s.Kind, s.District, s.Area, s.HappenedOn, s.Status, s.PersonID, s.Byline,
-			s.SubmittedAt, timeOrNull(s.PublishedAt), s.UpdatedAt,
+			s.SubmittedAt, timeOrNull(s.PublishedAt), s.UpdatedAt, publishAs, publishName,
 		).Scan(&s.ID); err != nil {
 			return err
+		}
+		if c != nil {
+			// As SubmitStory records them.
+			yesNo := map[bool]string{true: "yes", false: "no"}
+			for _, row := range [][3]string{
+				{"publish-as", string(c.PublishAs), c.PublishAsWording()},
+				{"contact-coalition", yesNo[c.ContactCoalition], jigsaw.ConsentWording["contact-coalition"]},
+				{"contact-media", yesNo[c.ContactMedia], jigsaw.ConsentWording["contact-media"]},
+				{"agree", yesNo[c.Agree], jigsaw.ConsentWording["agree"]},
+			} {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO consents (person_id, story_id, kind, value, wording, given_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+					p.ID, s.ID, row[0], row[1], row[2], s.SubmittedAt); err != nil {
+					return err
+				}
+			}
 		}
 		for _, k := range s.KeyIssues {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO story_key_issues (story_id, key_issue) VALUES ($1, $2)`, s.ID, k); err != nil {

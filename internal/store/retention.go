@@ -87,10 +87,13 @@ func (db *DB) deleteUnconfirmed(ctx context.Context, tx *sql.Tx, before time.Tim
 		if _, err := tx.ExecContext(ctx, `DELETE FROM consents WHERE story_id = $1`, d.story); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM stories WHERE id = $1`, d.story); err != nil {
+		// Counted as deleted here, not as found: another process may have
+		// deleted it meanwhile.
+		c, err := execCount(ctx, tx, `DELETE FROM stories WHERE id = $1`, d.story)
+		if err != nil {
 			return err
 		}
-		n.Stories++
+		n.Stories += c
 	}
 	seen := map[int64]bool{}
 	emails := map[string]bool{}

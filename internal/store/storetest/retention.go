@@ -83,7 +83,7 @@ func (s *suite) testRetention(t *testing.T) {
 	queuedToGone := mail("gone@example.invalid", "Queued to the unconfirmed", false)
 	// A consent changed later is tied to its teller, not to a story.
 	if err := db.ExecRaw(ctx, `INSERT INTO consents (person_id, story_id, kind, value, wording, given_at)
-		SELECT person_id, NULL, 'contact-media', 'no', 'Changed my mind.', submitted_at FROM stories WHERE id = $1`, gone); err != nil {
+		SELECT person_id, CAST(NULL AS BIGINT), 'contact-media', 'no', 'Changed my mind.', submitted_at FROM stories WHERE id = $1`, gone); err != nil {
 		t.Fatal(err)
 	}
 

@@ -3,7 +3,9 @@ package jigsaw
 import "time"
 
 // AuditEntry is one line of the audit log: who did what to which object,
-// when and from where. Entries are never changed or removed.
+// when and from where. Entries are never removed, and never changed except that
+// their address and detail are blanked: when a person is erased, and after the
+// retention period for addresses.
 type AuditEntry struct {
 	ID         int64
 	At         time.Time

@@ -24,10 +24,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// runRestore replaces the database with a backup; the server must be stopped.
+// runRestore replaces the database with a backup; no server may be using
+// it.
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config.Config
-	fs := newFlagSet("restore", stderr, "restore FILE [--db …]   (stop the server first)")
+	fs := newFlagSet("restore", stderr, "restore FILE [--db …]   (stop every jigsaw serve using the database first)")
 	config.DBFlag(fs, &cfg.DB)
 	file, err := oneFile(fs, args)
 	if err != nil {

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"jigsaw"
 	"jigsaw/internal/store"
@@ -24,6 +28,80 @@ func exportOf(t *testing.T, dsn string) []byte {
 	}
 	b, _ := os.ReadFile(out)
 	return b
+}
+
+// startServe runs `jigsaw serve` on dsn until the returned function stops
+// it, and waits until it serves.
+func startServe(t *testing.T, dsn string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr lockedBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(stderr.String(), "msg=serving"); time.Sleep(10 * time.Millisecond) {
+		select {
+		case c := <-code:
+			cancel()
+			t.Fatalf("serve stopped with %d before serving:\n%s", c, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start:\n%s", stderr.String())
+		}
+	}
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if c := <-code; c != 0 {
+			t.Errorf("serve: exit %d:\n%s", c, stderr.String())
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestRestoreRefusedWhileServing: a restore under a running `jigsaw serve`
+// would replace the database beneath it (on SQLite the server would go on
+// writing to the old file, and lose it all); it is refused, saying what
+// was found and what to do, and works once the server stops.
+func TestRestoreRefusedWhileServing(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			backup := filepath.Join(t.TempDir(), "jigsaw.backup")
+			if code, _, stderr := runJigsaw(t, nil, "backup", "--db", dsn, backup); code != 0 {
+				t.Fatal(stderr)
+			}
+			stop := startServe(t, dsn)
+			code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup)
+			want := []string{"is in use: ", "Stop every jigsaw serve using this database first, then restore."}
+			if engine == store.SQLite && runtime.GOOS == "linux" {
+				want = append(want, "process "+strconv.Itoa(os.Getpid())+" holds "+dsn+".lock")
+			}
+			if engine == store.Postgres {
+				want = append(want, "1 jigsaw serve session holds its serve lock (from ")
+			}
+			for _, w := range want {
+				if code != 1 || !strings.Contains(stderr, w) {
+					t.Errorf("restore under serve: got exit %d, %q; want exit 1 and %q", code, stderr, w)
+				}
+			}
+			stop()
+			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup); code != 0 {
+				t.Fatalf("restore after serve stopped: %d %q", code, stderr)
+			}
+		})
+	}
 }
 
 func TestBackupAndRestore(t *testing.T) {

@@ -31,8 +31,8 @@ Commands:
             moving servers (docs/export-format.md)
   backup    backup FILE: a consistent copy of the database while it runs
             (SQLite file copy; PostgreSQL through pg_dump)
-  restore   restore FILE: replace the database with a backup (stop the
-            server first)
+  restore   restore FILE: replace the database with a backup (refused
+            while a jigsaw serve uses the database: stop them first)
   version   print the version
 
 Every flag can also be set in the environment as JIGSAW_<FLAG>, e.g. JIGSAW_DB.

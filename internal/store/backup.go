@@ -111,21 +111,31 @@ func syncFile(path string) error {
 	return f.Close()
 }
 
-// Restore replaces the database named by dsn with the backup at path. The
-// server must be stopped: it would go on with the database it had open.
+// Restore replaces the database named by dsn with the backup at path. It
+// refuses (ECONFLICT) while a server holds the database's serve lock
+// (LockServe): the server would go on with the database it had open.
 // SQLite: the backup is checked (a SQLite file, intact, a schema this
 // version knows), copied beside the database, synced and renamed over it.
 // PostgreSQL: pg_restore, dropping what the backup recreates.
 func Restore(ctx context.Context, dsn, path string) error {
-	if isPostgresDSN(dsn) {
-		return pgRestore(ctx, dsn, path)
-	}
 	if _, err := os.Stat(path); err != nil {
 		return backupReadError(path, err)
 	}
-	target := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		target = target[:i]
+	release, err := lockRestore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if isPostgresDSN(dsn) {
+		return pgRestore(ctx, dsn, path)
+	}
+	return sqliteRestore(ctx, dsn, path)
+}
+
+func sqliteRestore(ctx context.Context, dsn, path string) error {
+	target, err := sqliteFile(dsn)
+	if err != nil {
+		return err
 	}
 	// Checked as a copy beside the target, so the backup itself is never
 	// touched and the target changes in one rename.
@@ -295,9 +305,6 @@ func (db *DB) pgDump(ctx context.Context, path string) error {
 }
 
 func pgRestore(ctx context.Context, dsn, path string) error {
-	if _, err := os.Stat(path); err != nil {
-		return backupReadError(path, err)
-	}
 	tool, err := pgTool("pg_restore")
 	if err != nil {
 		return err

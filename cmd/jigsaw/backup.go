@@ -10,17 +10,26 @@ import (
 	"jigsaw/internal/store"
 )
 
-// runBackup writes a consistent backup of the running instance's database.
+// runBackup writes a consistent backup of the running instance's database
+// to FILE, or to standard output for "-".
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db, file, err := fileCommand(ctx, "backup", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, file); err != nil {
+	said, where := stdout, file
+	if file == "-" {
+		// The backup is the output; what is said of it goes beside.
+		said, where = stderr, "standard output"
+		err = db.BackupTo(ctx, stdout)
+	} else {
+		err = db.Backup(ctx, file)
+	}
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s backed up to %s.\n", db, file)
+	fmt.Fprintf(said, "%s backed up to %s.\n", db, where)
 	return nil
 }
 

@@ -104,6 +104,82 @@ func TestRestoreRefusedWhileServing(t *testing.T) {
 	}
 }
 
+// TestCopiesArePrivate: backups, exports and restored databases hold
+// everyone's personal data, and are readable by their owner alone.
+func TestCopiesArePrivate(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			dir := t.TempDir()
+			backup, export := filepath.Join(dir, "jigsaw.backup"), filepath.Join(dir, "jigsaw.jsonl")
+			if code, _, stderr := runJigsaw(t, nil, "backup", "--db", dsn, backup); code != 0 {
+				t.Fatal(stderr)
+			}
+			if code, _, stderr := runJigsaw(t, nil, "export", "--db", dsn, export); code != 0 {
+				t.Fatal(stderr)
+			}
+			files := []string{backup, export}
+			if engine == store.SQLite {
+				restored := filepath.Join(dir, "restored.db")
+				if code, _, stderr := runJigsaw(t, nil, "restore", "--db", restored, backup); code != 0 {
+					t.Fatal(stderr)
+				}
+				files = append(files, restored)
+			}
+			for _, f := range files {
+				fi, err := os.Stat(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fi.Mode().Perm(); got != 0o600 {
+					t.Errorf("%s: mode %v, want 0600", filepath.Base(f), got)
+				}
+			}
+		})
+	}
+}
+
+// TestBackupToStandardOutput: `jigsaw backup -` writes the backup to
+// standard output, and says what it did on standard error; what it wrote
+// restores.
+func TestBackupToStandardOutput(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "demo", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			before := exportOf(t, dsn)
+			code, out, stderr := runJigsaw(t, nil, "backup", "--db", dsn, "-")
+			if code != 0 || !strings.Contains(stderr, "backed up to standard output") {
+				t.Fatalf("backup -: %d %q", code, stderr)
+			}
+			magic := map[string]string{store.SQLite: "SQLite format 3\x00", store.Postgres: "PGDMP"}[engine]
+			if !strings.HasPrefix(out, magic) {
+				t.Fatalf("standard output begins %q, want %q", out[:min(len(out), 16)], magic)
+			}
+			if files, _ := filepath.Glob(filepath.Join(filepath.Dir(dsn), ".*")); engine == store.SQLite && len(files) > 0 {
+				t.Errorf("left beside the database: %v", files)
+			}
+			backup := filepath.Join(t.TempDir(), "from-stdout.backup")
+			os.WriteFile(backup, []byte(out), 0o600)
+			target := testrig.NewDSN(t, engine)
+			if engine == store.Postgres {
+				target = dsn
+			}
+			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", target, backup); code != 0 {
+				t.Fatalf("restore: %s", stderr)
+			}
+			if after := exportOf(t, target); !bytes.Equal(before, after) {
+				t.Error("the database restored from standard output differs from the one backed up")
+			}
+		})
+	}
+}
+
 func TestBackupAndRestore(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {

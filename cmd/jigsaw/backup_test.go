@@ -20,6 +20,8 @@ import (
 	"jigsaw/internal/testrig"
 )
 
+// exportOf is the export of the database at dsn without its audit log,
+// which the export, backup and restore commands write to.
 func exportOf(t *testing.T, dsn string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "export.jsonl")
@@ -27,7 +29,33 @@ func exportOf(t *testing.T, dsn string) []byte {
 		t.Fatalf("export: %s", stderr)
 	}
 	b, _ := os.ReadFile(out)
-	return b
+	var kept [][]byte
+	skip := false
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte(`{"table":`)) {
+			skip = bytes.HasPrefix(line, []byte(`{"table":"audit_log"`))
+		}
+		if !skip {
+			kept = append(kept, line)
+		}
+	}
+	return bytes.Join(kept, nil)
+}
+
+// auditOf returns the audit log's entries of the action in the database at
+// dsn, newest first.
+func auditOf(t *testing.T, dsn, action string) []*jigsaw.AuditEntry {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	es, _, err := db.FindAudit(context.Background(), jigsaw.AuditFilter{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
 }
 
 // startServe runs `jigsaw serve` on dsn until the returned function stops
@@ -96,6 +124,9 @@ func TestRestoreRefusedWhileServing(t *testing.T) {
 					t.Errorf("restore under serve: got exit %d, %q; want exit 1 and %q", code, stderr, w)
 				}
 			}
+			if got := auditOf(t, dsn, "restore"); len(got) != 0 {
+				t.Errorf("a refused restore was recorded: %+v", got[0])
+			}
 			stop()
 			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup); code != 0 {
 				t.Fatalf("restore after serve stopped: %d %q", code, stderr)
@@ -137,6 +168,49 @@ func TestCopiesArePrivate(t *testing.T) {
 				if got := fi.Mode().Perm(); got != 0o600 {
 					t.Errorf("%s: mode %v, want 0600", filepath.Base(f), got)
 				}
+			}
+		})
+	}
+}
+
+// TestCopiesAreAudited: export, backup and restore copy everyone's personal
+// data, and each is written to the audit log: who ran it and the file. The
+// restore's entry is written into the restored database, so it survives.
+func TestCopiesAreAudited(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			dir := t.TempDir()
+			backup, export := filepath.Join(dir, "jigsaw.backup"), filepath.Join(dir, "jigsaw.jsonl")
+			for _, tt := range []struct {
+				action, file, detail string
+			}{
+				{"export", export, export},
+				{"export", "-", "standard output"},
+				{"backup", "-", "standard output"},
+				{"backup", backup, backup},
+			} {
+				if code, _, stderr := runJigsaw(t, nil, tt.action, "--db", dsn, tt.file); code != 0 {
+					t.Fatalf("%s %s: %s", tt.action, tt.file, stderr)
+				}
+				got := auditOf(t, dsn, tt.action)
+				if len(got) == 0 || got[0].Detail != tt.detail || !strings.HasPrefix(got[0].Actor, "command line") {
+					t.Errorf("%s %s: audit log has %+v, want an entry by the command line of %q", tt.action, tt.file, got, tt.detail)
+				}
+			}
+			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup); code != 0 {
+				t.Fatal(stderr)
+			}
+			got := auditOf(t, dsn, "restore")
+			if len(got) != 1 || got[0].Detail != backup || !strings.HasPrefix(got[0].Actor, "command line") {
+				t.Errorf("after the restore the audit log has %+v, want its entry of %q", got, backup)
+			}
+			// The backup holds the log as it was: the export before it is in.
+			if n := len(auditOf(t, dsn, "export")); n != 2 {
+				t.Errorf("the restored log has %d exports, want the 2 made before the backup", n)
 			}
 		})
 	}
@@ -308,6 +382,8 @@ func TestFileMessages(t *testing.T) {
 			"Cannot write the backup to " + filepath.Join(dir, "nope", "x.backup") + ": the directory " + filepath.Join(dir, "nope") + " does not exist."},
 		{"backup onto a directory", []string{"backup", "--db", dsn, filepath.Join(dir, "a-directory")},
 			"Cannot write the backup to " + filepath.Join(dir, "a-directory") + ": it is a directory."},
+		{"backup of a database without a schema", []string{"backup", "--db", filepath.Join(dir, "mistyped.db"), filepath.Join(dir, "x.backup")},
+			"SQLite database " + filepath.Join(dir, "mistyped.db") + " has no Jigsaw schema: there is nothing to back up."},
 		{"restore of junk", []string{"restore", "--db", dsn, junk},
 			junk + " is not a Jigsaw backup: it is not a SQLite database or is corrupt."},
 		{"restore of a missing file", []string{"restore", "--db", dsn, filepath.Join(dir, "missing.backup")},

@@ -178,13 +178,15 @@ func syncFile(path string) error {
 	return f.Close()
 }
 
-// Restore replaces the database named by dsn with the backup at path. It
-// refuses (ECONFLICT) while a server holds the database's serve lock
-// (LockServe): the server would go on with the database it had open.
-// SQLite: the backup is checked (a SQLite file, intact, a schema this
-// version knows), copied beside the database, synced and renamed over it.
-// PostgreSQL: pg_restore, dropping what the backup recreates.
-func Restore(ctx context.Context, dsn, path string) error {
+// Restore replaces the database named by dsn with the backup at path, then
+// records audit, if not nil, in the audit log of the restored database, so
+// that the restore's own entry survives it. It refuses (ECONFLICT) while a
+// server holds the database's serve lock (LockServe): the server would go
+// on with the database it had open. SQLite: the backup is checked (a SQLite
+// file, intact, a schema this version knows), copied beside the database,
+// synced and renamed over it. PostgreSQL: pg_restore, dropping what the
+// backup recreates.
+func Restore(ctx context.Context, dsn, path string, audit *jigsaw.AuditEntry) error {
 	if _, err := os.Stat(path); err != nil {
 		return backupReadError(path, err)
 	}
@@ -194,9 +196,24 @@ func Restore(ctx context.Context, dsn, path string) error {
 	}
 	defer release()
 	if isPostgresDSN(dsn) {
-		return pgRestore(ctx, dsn, path)
+		err = pgRestore(ctx, dsn, path)
+	} else {
+		err = sqliteRestore(ctx, dsn, path)
 	}
-	return sqliteRestore(ctx, dsn, path)
+	if err != nil || audit == nil {
+		return err
+	}
+	db, err := Open(ctx, dsn)
+	if err == nil {
+		err = db.RecordAudit(ctx, audit)
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "%s was restored, but the restore could not be written to its audit log.", path), err)
+	}
+	return nil
 }
 
 func sqliteRestore(ctx context.Context, dsn, path string) error {

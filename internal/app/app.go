@@ -82,7 +82,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, DB: db, lock: lock}
-	if _, err := db.Migrate(ctx, log); err != nil {
+	// An existing PostgreSQL database is dumped into the working
+	// directory first, as jigsaw migrate does.
+	if _, err := db.MigrateWith(ctx, store.MigrateOptions{Log: log, DumpDir: "."}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", db, err)
 	}

@@ -15,3 +15,9 @@ func LockServeEvery(ctx context.Context, dsn string, log *slog.Logger, every tim
 
 // LockRestore takes the lock a restore holds.
 func LockRestore(ctx context.Context, dsn string) (func(), error) { return lockRestore(ctx, dsn) }
+
+// WithPGTool makes opt find PostgreSQL's programs with find.
+func WithPGTool(opt MigrateOptions, find func(string) (string, error)) MigrateOptions {
+	opt.pgTool = find
+	return opt
+}

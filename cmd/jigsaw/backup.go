@@ -6,28 +6,50 @@ import (
 	"fmt"
 	"io"
 
+	"jigsaw"
 	"jigsaw/internal/config"
 	"jigsaw/internal/store"
 )
 
-// runBackup writes a consistent backup of the running instance's database.
+// runBackup writes a consistent backup of the running instance's database
+// to FILE, or to standard output for "-", and records it in the audit log.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db, file, err := fileCommand(ctx, "backup", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, file); err != nil {
+	// The audit log the backup is recorded in is part of every schema;
+	// a database without one (a mistyped --db, created empty) holds
+	// nothing to back up.
+	if cur, _, err := db.SchemaVersion(ctx); err != nil {
+		return err
+	} else if cur == 0 {
+		return jigsaw.Errorf(jigsaw.EINVALID, "%s has no Jigsaw schema: there is nothing to back up.", db)
+	}
+	said := stdout
+	if file == "-" {
+		// The backup is the output; what is said of it goes beside.
+		said = stderr
+		err = db.BackupTo(ctx, stdout)
+	} else {
+		err = db.Backup(ctx, file)
+	}
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s backed up to %s.\n", db, file)
+	if err := recordCopy(ctx, db, "backup", file); err != nil {
+		return err
+	}
+	fmt.Fprintf(said, "%s backed up to %s.\n", db, fileName(file))
 	return nil
 }
 
-// runRestore replaces the database with a backup; the server must be stopped.
+// runRestore replaces the database with a backup; no server may be using
+// it. The restore is recorded in the restored database's audit log.
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config.Config
-	fs := newFlagSet("restore", stderr, "restore FILE [--db …]   (stop the server first)")
+	fs := newFlagSet("restore", stderr, "restore FILE [--db …]   (stop every jigsaw serve using the database first)")
 	config.DBFlag(fs, &cfg.DB)
 	file, err := oneFile(fs, args)
 	if err != nil {
@@ -37,7 +59,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "jigsaw restore: give the database to replace with --db")
 		return errUsage
 	}
-	if err := store.Restore(ctx, cfg.DB, file); err != nil {
+	if err := store.Restore(ctx, cfg.DB, file, auditEntry("restore", file)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Restored %s. Start the server again; it brings the schema up to date.\n", file)

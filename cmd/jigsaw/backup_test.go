@@ -4,18 +4,24 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"jigsaw"
 	"jigsaw/internal/store"
 	"jigsaw/internal/testrig"
 )
 
+// exportOf is the export of the database at dsn without its audit log,
+// which the export, backup and restore commands write to.
 func exportOf(t *testing.T, dsn string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "export.jsonl")
@@ -23,7 +29,229 @@ func exportOf(t *testing.T, dsn string) []byte {
 		t.Fatalf("export: %s", stderr)
 	}
 	b, _ := os.ReadFile(out)
-	return b
+	var kept [][]byte
+	skip := false
+	for _, line := range bytes.SplitAfter(b, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte(`{"table":`)) {
+			skip = bytes.HasPrefix(line, []byte(`{"table":"audit_log"`))
+		}
+		if !skip {
+			kept = append(kept, line)
+		}
+	}
+	return bytes.Join(kept, nil)
+}
+
+// auditOf returns the audit log's entries of the action in the database at
+// dsn, newest first.
+func auditOf(t *testing.T, dsn, action string) []*jigsaw.AuditEntry {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	es, _, err := db.FindAudit(context.Background(), jigsaw.AuditFilter{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// startServe runs `jigsaw serve` on dsn until the returned function stops
+// it, and waits until it serves.
+func startServe(t *testing.T, dsn string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr lockedBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(stderr.String(), "msg=serving"); time.Sleep(10 * time.Millisecond) {
+		select {
+		case c := <-code:
+			cancel()
+			t.Fatalf("serve stopped with %d before serving:\n%s", c, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not start:\n%s", stderr.String())
+		}
+	}
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if c := <-code; c != 0 {
+			t.Errorf("serve: exit %d:\n%s", c, stderr.String())
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// TestRestoreRefusedWhileServing: a restore under a running `jigsaw serve`
+// would replace the database beneath it (on SQLite the server would go on
+// writing to the old file, and lose it all); it is refused, saying what
+// was found and what to do, and works once the server stops.
+func TestRestoreRefusedWhileServing(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			backup := filepath.Join(t.TempDir(), "jigsaw.backup")
+			if code, _, stderr := runJigsaw(t, nil, "backup", "--db", dsn, backup); code != 0 {
+				t.Fatal(stderr)
+			}
+			stop := startServe(t, dsn)
+			code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup)
+			want := []string{"is in use: ", "Stop every jigsaw serve using this database first, then restore."}
+			if engine == store.SQLite && runtime.GOOS == "linux" {
+				want = append(want, "process "+strconv.Itoa(os.Getpid())+" holds "+dsn+".lock")
+			}
+			if engine == store.Postgres {
+				want = append(want, "1 jigsaw serve session holds its serve lock (from ")
+			}
+			for _, w := range want {
+				if code != 1 || !strings.Contains(stderr, w) {
+					t.Errorf("restore under serve: got exit %d, %q; want exit 1 and %q", code, stderr, w)
+				}
+			}
+			if got := auditOf(t, dsn, "restore"); len(got) != 0 {
+				t.Errorf("a refused restore was recorded: %+v", got[0])
+			}
+			stop()
+			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup); code != 0 {
+				t.Fatalf("restore after serve stopped: %d %q", code, stderr)
+			}
+		})
+	}
+}
+
+// TestCopiesArePrivate: backups, exports and restored databases hold
+// everyone's personal data, and are readable by their owner alone.
+func TestCopiesArePrivate(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			dir := t.TempDir()
+			backup, export := filepath.Join(dir, "jigsaw.backup"), filepath.Join(dir, "jigsaw.jsonl")
+			if code, _, stderr := runJigsaw(t, nil, "backup", "--db", dsn, backup); code != 0 {
+				t.Fatal(stderr)
+			}
+			if code, _, stderr := runJigsaw(t, nil, "export", "--db", dsn, export); code != 0 {
+				t.Fatal(stderr)
+			}
+			files := []string{backup, export}
+			if engine == store.SQLite {
+				restored := filepath.Join(dir, "restored.db")
+				if code, _, stderr := runJigsaw(t, nil, "restore", "--db", restored, backup); code != 0 {
+					t.Fatal(stderr)
+				}
+				files = append(files, restored)
+			}
+			for _, f := range files {
+				fi, err := os.Stat(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := fi.Mode().Perm(); got != 0o600 {
+					t.Errorf("%s: mode %v, want 0600", filepath.Base(f), got)
+				}
+			}
+		})
+	}
+}
+
+// TestCopiesAreAudited: export, backup and restore copy everyone's personal
+// data, and each is written to the audit log: who ran it and the file. The
+// restore's entry is written into the restored database, so it survives.
+func TestCopiesAreAudited(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			dir := t.TempDir()
+			backup, export := filepath.Join(dir, "jigsaw.backup"), filepath.Join(dir, "jigsaw.jsonl")
+			for _, tt := range []struct {
+				action, file, detail string
+			}{
+				{"export", export, export},
+				{"export", "-", "standard output"},
+				{"backup", "-", "standard output"},
+				{"backup", backup, backup},
+			} {
+				if code, _, stderr := runJigsaw(t, nil, tt.action, "--db", dsn, tt.file); code != 0 {
+					t.Fatalf("%s %s: %s", tt.action, tt.file, stderr)
+				}
+				got := auditOf(t, dsn, tt.action)
+				if len(got) == 0 || got[0].Detail != tt.detail || !strings.HasPrefix(got[0].Actor, "command line") {
+					t.Errorf("%s %s: audit log has %+v, want an entry by the command line of %q", tt.action, tt.file, got, tt.detail)
+				}
+			}
+			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup); code != 0 {
+				t.Fatal(stderr)
+			}
+			got := auditOf(t, dsn, "restore")
+			if len(got) != 1 || got[0].Detail != backup || !strings.HasPrefix(got[0].Actor, "command line") {
+				t.Errorf("after the restore the audit log has %+v, want its entry of %q", got, backup)
+			}
+			// The backup holds the log as it was: the export before it is in.
+			if n := len(auditOf(t, dsn, "export")); n != 2 {
+				t.Errorf("the restored log has %d exports, want the 2 made before the backup", n)
+			}
+		})
+	}
+}
+
+// TestBackupToStandardOutput: `jigsaw backup -` writes the backup to
+// standard output, and says what it did on standard error; what it wrote
+// restores.
+func TestBackupToStandardOutput(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := testrig.NewDSN(t, engine)
+			if code, _, stderr := runJigsaw(t, nil, "demo", "--db", dsn); code != 0 {
+				t.Fatal(stderr)
+			}
+			before := exportOf(t, dsn)
+			code, out, stderr := runJigsaw(t, nil, "backup", "--db", dsn, "-")
+			if code != 0 || !strings.Contains(stderr, "backed up to standard output") {
+				t.Fatalf("backup -: %d %q", code, stderr)
+			}
+			magic := map[string]string{store.SQLite: "SQLite format 3\x00", store.Postgres: "PGDMP"}[engine]
+			if !strings.HasPrefix(out, magic) {
+				t.Fatalf("standard output begins %q, want %q", out[:min(len(out), 16)], magic)
+			}
+			if files, _ := filepath.Glob(filepath.Join(filepath.Dir(dsn), ".*")); engine == store.SQLite && len(files) > 0 {
+				t.Errorf("left beside the database: %v", files)
+			}
+			backup := filepath.Join(t.TempDir(), "from-stdout.backup")
+			os.WriteFile(backup, []byte(out), 0o600)
+			target := testrig.NewDSN(t, engine)
+			if engine == store.Postgres {
+				target = dsn
+			}
+			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", target, backup); code != 0 {
+				t.Fatalf("restore: %s", stderr)
+			}
+			if after := exportOf(t, target); !bytes.Equal(before, after) {
+				t.Error("the database restored from standard output differs from the one backed up")
+			}
+		})
+	}
 }
 
 func TestBackupAndRestore(t *testing.T) {
@@ -154,6 +382,8 @@ func TestFileMessages(t *testing.T) {
 			"Cannot write the backup to " + filepath.Join(dir, "nope", "x.backup") + ": the directory " + filepath.Join(dir, "nope") + " does not exist."},
 		{"backup onto a directory", []string{"backup", "--db", dsn, filepath.Join(dir, "a-directory")},
 			"Cannot write the backup to " + filepath.Join(dir, "a-directory") + ": it is a directory."},
+		{"backup of a database without a schema", []string{"backup", "--db", filepath.Join(dir, "mistyped.db"), filepath.Join(dir, "x.backup")},
+			"SQLite database " + filepath.Join(dir, "mistyped.db") + " has no Jigsaw schema: there is nothing to back up."},
 		{"restore of junk", []string{"restore", "--db", dsn, junk},
 			junk + " is not a Jigsaw backup: it is not a SQLite database or is corrupt."},
 		{"restore of a missing file", []string{"restore", "--db", dsn, filepath.Join(dir, "missing.backup")},

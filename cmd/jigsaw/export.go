@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 
 	"jigsaw"
@@ -41,9 +42,58 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if file == "-" {
-		return db.Export(ctx, stdout)
+		err = db.Export(ctx, stdout)
+	} else {
+		err = writeAtomically(file, func(w io.Writer) error { return db.Export(ctx, w) })
 	}
-	return writeAtomically(file, func(w io.Writer) error { return db.Export(ctx, w) })
+	if err != nil {
+		return err
+	}
+	// Recorded once written, so that the export holds the log as it was
+	// (an export of an import of it is the same bytes).
+	return recordCopy(ctx, db, "export", file)
+}
+
+// recordCopy writes to the audit log that the operator copied the whole
+// database (action export or backup) to file. A copy that cannot be
+// recorded is reported as a failure, though it was made.
+func recordCopy(ctx context.Context, db *store.DB, action, file string) error {
+	if err := db.RecordAudit(ctx, auditEntry(action, file)); err != nil {
+		return fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EUNAVAILABLE, "The %s to %s was made, but could not be written to the audit log.", action, fileName(file)), err)
+	}
+	return nil
+}
+
+// auditEntry is the audit log's entry for an action of the command line
+// on the file: who ran it, as the system knows them, and the file, by its
+// full path.
+func auditEntry(action, file string) *jigsaw.AuditEntry {
+	detail := fileName(file)
+	if abs, err := filepath.Abs(file); err == nil && file != "-" {
+		detail = abs
+	}
+	return &jigsaw.AuditEntry{Actor: cliActor(), Action: action, Detail: detail}
+}
+
+// fileName is how messages name FILE: "-" is standard output.
+func fileName(file string) string {
+	if file == "-" {
+		return "standard output"
+	}
+	return file
+}
+
+// cliActor names the one acting on the command line: "command line (OS
+// user alice)", or "command line" when the system cannot say.
+func cliActor() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if name == "" {
+		return "command line"
+	}
+	return "command line (OS user " + name + ")"
 }
 
 // writeAtomically writes path through a temporary file in its directory,

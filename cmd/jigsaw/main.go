@@ -28,11 +28,13 @@ Commands:
             tracker items); import instance FILE (a whole export, into
             an empty database); FILE "-" is standard input
   export    export FILE: the whole instance, private data included, for
-            moving servers (docs/export-format.md)
+            moving servers (docs/export-format.md); FILE "-" is standard
+            output
   backup    backup FILE: a consistent copy of the database while it runs
-            (SQLite file copy; PostgreSQL through pg_dump)
-  restore   restore FILE: replace the database with a backup (stop the
-            server first)
+            (SQLite file copy; PostgreSQL through pg_dump); FILE "-" is
+            standard output
+  restore   restore FILE: replace the database with a backup (refused
+            while a jigsaw serve uses the database: stop them first)
   version   print the version
 
 Every flag can also be set in the environment as JIGSAW_<FLAG>, e.g. JIGSAW_DB.

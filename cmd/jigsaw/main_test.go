@@ -201,3 +201,61 @@ func TestSQLiteCopiedBeforeUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPostgresDumpedBeforeUpgrade: before upgrading an existing PostgreSQL
+// database, migrate and serve take a pg_dump into the working directory,
+// readable by its owner alone, which restores the database as it was;
+// migrate --no-backup skips it.
+func TestPostgresDumpedBeforeUpgrade(t *testing.T) {
+	if os.Getenv(testrig.PostgresEnv) == "" {
+		testrig.Engines(t)
+		t.Skip("PostgreSQL only")
+	}
+	ctx := context.Background()
+	dsn := testrig.NewDSN(t, store.Postgres)
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, latest, _ := db.SchemaVersion(ctx)
+	if _, err := db.MigrateTo(ctx, nil, latest-1); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, stderr := runJigsaw(t, nil, "migrate", "--db", dsn)
+	if code != 0 || !strings.Contains(out, "1 steps applied") || !strings.Contains(stderr, "dumped database before migrating") {
+		t.Fatalf("upgrade: %d %q %q", code, out, stderr)
+	}
+	dumps, _ := filepath.Glob(filepath.Join(dir, "jigsaw-*.v"+strconv.Itoa(latest-1)+"-*.dump"))
+	if len(dumps) != 1 {
+		t.Fatalf("dumps in the working directory: %v, want one of version %d", dumps, latest-1)
+	}
+	if fi, err := os.Stat(dumps[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("dump: %v %v, want mode 0600", fi, err)
+	}
+	if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, dumps[0]); code != 0 {
+		t.Fatalf("restore of the dump: %s", stderr)
+	}
+	if cur, _, _ := db.SchemaVersion(ctx); cur != latest-1 {
+		t.Fatalf("restored dump at version %d, want %d", cur, latest-1)
+	}
+	startServe(t, dsn)()
+	if cur, _, _ := db.SchemaVersion(ctx); cur != latest {
+		t.Fatalf("after serve: version %d, want %d", cur, latest)
+	}
+	if again, _ := filepath.Glob(filepath.Join(dir, "*.dump")); len(again) != 2 {
+		t.Fatalf("dumps after serve upgraded the database: %v, want a second", again)
+	}
+	if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, dumps[0]); code != 0 {
+		t.Fatalf("restore of the dump: %s", stderr)
+	}
+	code, out, stderr = runJigsaw(t, nil, "migrate", "--db", dsn, "--no-backup")
+	if code != 0 || !strings.Contains(out, "1 steps applied") {
+		t.Fatalf("upgrade with --no-backup: %d %q %q", code, out, stderr)
+	}
+	if again, _ := filepath.Glob(filepath.Join(dir, "*.dump")); len(again) != 2 {
+		t.Errorf("--no-backup dumped the database: %v", again)
+	}
+}

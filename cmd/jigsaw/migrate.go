@@ -17,9 +17,10 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config.Config
-	fs := newFlagSet("migrate", stderr, "migrate [--db …]")
+	fs := newFlagSet("migrate", stderr, "migrate [--db …] [--no-backup]")
 	config.DBFlag(fs, &cfg.DB)
 	config.LogFlags(fs, &cfg)
+	noBackup := fs.Bool("no-backup", false, "upgrade without backing up first (SQLite: a copy beside the file; PostgreSQL: a pg_dump into the working directory)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -28,7 +29,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
-	applied, err := db.Migrate(ctx, app.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel))
+	applied, err := db.MigrateWith(ctx, store.MigrateOptions{Log: app.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel), NoBackup: *noBackup, DumpDir: "."})
 	if err != nil {
 		return err
 	}

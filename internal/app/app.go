@@ -37,6 +37,8 @@ type App struct {
 	DB     *store.DB
 	Server *server.Server
 	Mail   *notify.Sender
+
+	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
 
 // NewLogger returns the logger the config asks for, writing to w.
@@ -63,13 +65,26 @@ func OpenDB(ctx context.Context, dsn string) (*store.DB, error) {
 
 // Open opens and migrates the database, loads the demo data if asked, and
 // builds the server. cfg must have been validated.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err error) {
+	// Taken first, so that a restore cannot replace the database between
+	// our opening it and locking it.
+	lock, err := store.LockServe(ctx, cfg.DB, log)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			lock.Release()
+		}
+	}()
 	db, err := OpenDB(ctx, cfg.DB)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, DB: db}
-	if _, err := db.Migrate(ctx, log); err != nil {
+	a := &App{Config: cfg, Log: log, DB: db, lock: lock}
+	// An existing PostgreSQL database is dumped into the working
+	// directory first, as jigsaw migrate does.
+	if _, err := db.MigrateWith(ctx, store.MigrateOptions{Log: log, DumpDir: "."}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", db, err)
 	}
@@ -216,5 +231,9 @@ func (a *App) optimize(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close closes the database, then lets its serve lock go.
+func (a *App) Close() error {
+	err := a.DB.Close()
+	a.lock.Release()
+	return err
+}

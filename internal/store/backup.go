@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -25,11 +26,14 @@ import (
 // Backup writes a consistent copy of the database to path while the server
 // keeps running. SQLite: VACUUM INTO a file beside path, synced and renamed
 // into place, so path is only ever a whole backup. PostgreSQL: pg_dump's
-// custom format, when pg_dump is installed.
+// custom format, when pg_dump is installed. The file is readable by its
+// owner alone: it holds everyone's personal data.
 func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	defer wrap(&err, "store.Backup")
 	if db.Engine == Postgres {
-		return db.pgDump(ctx, path)
+		if _, err := pgTool("pg_dump"); err != nil {
+			return err
+		}
 	}
 	if err := checkBackupDir(path); err != nil {
 		return err
@@ -37,6 +41,75 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
 	os.Remove(tmp)
 	defer os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return backupWriteError(path, err)
+	}
+	if db.Engine == Postgres {
+		err = db.pgDump(ctx, f)
+	} else {
+		// VACUUM INTO writes into the empty file, keeping its mode.
+		err = db.vacuumInto(ctx, tmp)
+	}
+	if err != nil {
+		f.Close()
+		var we *writeFailure
+		if errors.As(err, &we) {
+			return backupWriteError(path, we.err)
+		}
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return backupWriteError(path, err)
+	}
+	if err := f.Close(); err != nil {
+		return backupWriteError(path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return backupWriteError(path, err)
+	}
+	return nil
+}
+
+// BackupTo writes a consistent copy of the database to w, as Backup would
+// to a file: `jigsaw backup -` sends it to standard output. SQLite's copy is
+// first made in a temporary file beside the database (VACUUM INTO cannot
+// write to a stream), readable by its owner alone and removed after.
+func (db *DB) BackupTo(ctx context.Context, w io.Writer) (err error) {
+	defer wrap(&err, "store.BackupTo")
+	if db.Engine == Postgres {
+		return db.pgDump(ctx, w)
+	}
+	f, err := os.CreateTemp(filepath.Dir(db.path), "."+filepath.Base(db.path)+".backup-*")
+	if err != nil {
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot write a temporary copy beside the database %s: %s.", db.path, fileReason(err)), err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if err := db.vacuumInto(ctx, f.Name()); err != nil {
+		var we *writeFailure
+		if errors.As(err, &we) {
+			return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot write a temporary copy beside the database %s: %s.", db.path, fileReason(we.err)), we.err)
+		}
+		return err
+	}
+	if _, err := io.Copy(w, f); err != nil {
+		return fmt.Errorf("backup of %s: %w", db, err)
+	}
+	return nil
+}
+
+// writeFailure is a failure to write the copy's file, which its caller
+// reports against the file the operator named.
+type writeFailure struct{ err error }
+
+func (e *writeFailure) Error() string { return e.err.Error() }
+func (e *writeFailure) Unwrap() error { return e.err }
+
+// vacuumInto writes a consistent copy of the SQLite database into the file
+// at path, which may exist if empty.
+func (db *DB) vacuumInto(ctx context.Context, path string) error {
 	// A connection of its own: the readers are query-only and the writer
 	// must stay free for the server. VACUUM INTO reads one snapshot.
 	conn, err := sql.Open("sqlite", "file:"+db.path)
@@ -47,21 +120,15 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 10000`); err != nil {
 		return db.mapError(err)
 	}
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, tmp); err != nil {
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
 		var se *sqlite.Error
 		if errors.As(err, &se) {
 			switch se.Code() & 0xff {
 			case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR:
-				return backupWriteError(path, err)
+				return &writeFailure{err}
 			}
 		}
 		return fmt.Errorf("backup of %s: %w", db, db.mapError(err))
-	}
-	if err := syncFile(tmp); err != nil {
-		return backupWriteError(path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return backupWriteError(path, err)
 	}
 	return nil
 }
@@ -111,21 +178,48 @@ func syncFile(path string) error {
 	return f.Close()
 }
 
-// Restore replaces the database named by dsn with the backup at path. The
-// server must be stopped: it would go on with the database it had open.
-// SQLite: the backup is checked (a SQLite file, intact, a schema this
-// version knows), copied beside the database, synced and renamed over it.
-// PostgreSQL: pg_restore, dropping what the backup recreates.
-func Restore(ctx context.Context, dsn, path string) error {
-	if isPostgresDSN(dsn) {
-		return pgRestore(ctx, dsn, path)
-	}
+// Restore replaces the database named by dsn with the backup at path, then
+// records audit, if not nil, in the audit log of the restored database, so
+// that the restore's own entry survives it. It refuses (ECONFLICT) while a
+// server holds the database's serve lock (LockServe): the server would go
+// on with the database it had open. SQLite: the backup is checked (a SQLite
+// file, intact, a schema this version knows), copied beside the database,
+// synced and renamed over it. PostgreSQL: pg_restore, dropping what the
+// backup recreates.
+func Restore(ctx context.Context, dsn, path string, audit *jigsaw.AuditEntry) error {
 	if _, err := os.Stat(path); err != nil {
 		return backupReadError(path, err)
 	}
-	target := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		target = target[:i]
+	release, err := lockRestore(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if isPostgresDSN(dsn) {
+		err = pgRestore(ctx, dsn, path)
+	} else {
+		err = sqliteRestore(ctx, dsn, path)
+	}
+	if err != nil || audit == nil {
+		return err
+	}
+	db, err := Open(ctx, dsn)
+	if err == nil {
+		err = db.RecordAudit(ctx, audit)
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "%s was restored, but the restore could not be written to its audit log.", path), err)
+	}
+	return nil
+}
+
+func sqliteRestore(ctx context.Context, dsn, path string) error {
+	target, err := sqliteFile(dsn)
+	if err != nil {
+		return err
 	}
 	// Checked as a copy beside the target, so the backup itself is never
 	// touched and the target changes in one rename.
@@ -264,7 +358,10 @@ func pgEnv(dsn string) ([]string, string, error) {
 	return env, cfg.RuntimeParams["search_path"], nil
 }
 
-func (db *DB) pgDump(ctx context.Context, path string) error {
+// pgDump writes pg_dump's custom format of the database to w. Given an
+// *os.File, pg_dump writes to it directly and can seek in it, which makes
+// a dump pg_restore reads faster.
+func (db *DB) pgDump(ctx context.Context, w io.Writer) error {
 	tool, err := pgTool("pg_dump")
 	if err != nil {
 		return err
@@ -273,31 +370,14 @@ func (db *DB) pgDump(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkBackupDir(path); err != nil {
-		return err
-	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
-	defer os.Remove(tmp)
-	args := []string{"--format=custom", "--no-owner", "--file=" + tmp}
+	args := []string{"--format=custom", "--no-owner"}
 	if schema != "" {
 		args = append(args, "--schema="+schema)
 	}
-	if err := runPG(ctx, tool, args, env); err != nil {
-		return err
-	}
-	if err := syncFile(tmp); err != nil {
-		return backupWriteError(path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return backupWriteError(path, err)
-	}
-	return nil
+	return runPG(ctx, tool, args, env, w)
 }
 
 func pgRestore(ctx context.Context, dsn, path string) error {
-	if _, err := os.Stat(path); err != nil {
-		return backupReadError(path, err)
-	}
 	tool, err := pgTool("pg_restore")
 	if err != nil {
 		return err
@@ -306,7 +386,7 @@ func pgRestore(ctx context.Context, dsn, path string) error {
 	if err != nil {
 		return err
 	}
-	return runPG(ctx, tool, []string{"--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname=" + dbNameOnly(env), path}, env)
+	return runPG(ctx, tool, []string{"--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname=" + dbNameOnly(env), path}, env, nil)
 }
 
 // dbNameOnly is the database to restore into, by name: the rest of the
@@ -320,12 +400,22 @@ func dbNameOnly(env []string) string {
 	return ""
 }
 
-func runPG(ctx context.Context, tool string, args, env []string) error {
+// runPG runs a PostgreSQL client program with its output to stdout (nil:
+// kept with its messages) and returns an error quoting what it said.
+func runPG(ctx context.Context, tool string, args, env []string, stdout io.Writer) error {
 	cmd := exec.CommandContext(ctx, tool, args...)
 	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		msg := strings.TrimSpace(string(out))
+	var said bytes.Buffer
+	cmd.Stderr = &said
+	cmd.Stdout = stdout
+	if stdout == nil {
+		cmd.Stdout = &said
+	}
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(said.String())
+		if msg == "" {
+			return fmt.Errorf("%s failed: %v", filepath.Base(tool), err)
+		}
 		if len(msg) > 600 {
 			msg = msg[:600] + "…"
 		}

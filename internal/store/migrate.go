@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,23 +118,56 @@ func newerSchemaError(cur, latest int) error {
 
 // Migrate brings the schema up to date, one step per transaction. On SQLite
 // an existing database is first copied beside itself, so a failed upgrade
-// can always be undone. A database newer than this binary is refused.
-// It returns the names of the steps applied.
+// can always be undone (MigrateWith also dumps PostgreSQL's). A database
+// newer than this binary is refused. It returns the names of the steps
+// applied.
 func (db *DB) Migrate(ctx context.Context, log *slog.Logger) (_ []string, err error) {
 	defer wrap(&err, "store.Migrate")
-	return db.MigrateTo(ctx, log, 0)
+	return db.MigrateWith(ctx, MigrateOptions{Log: log})
 }
 
 // MigrateTo is Migrate stopping at version target (0: the newest). Tests
 // use it to make a database as an older release left it.
 func (db *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (_ []string, err error) {
 	defer wrap(&err, "store.MigrateTo")
+	return db.MigrateWith(ctx, MigrateOptions{Log: log, Target: target})
+}
+
+// MigrateOptions are the choices of MigrateWith.
+type MigrateOptions struct {
+	// Log, if not nil, hears of each step and of the backup.
+	Log *slog.Logger
+	// Target is the version to stop at; 0 is the newest.
+	Target int
+	// NoBackup skips the backup taken before an existing database is
+	// upgraded: SQLite's copy beside the file, PostgreSQL's pg_dump into
+	// DumpDir.
+	NoBackup bool
+	// DumpDir is the directory PostgreSQL's dump is written to, taken
+	// when pg_dump is installed: "." for the working directory, as
+	// `jigsaw migrate` and `jigsaw serve` do. The store knows no place of
+	// the operator's for it, so "" takes none.
+	DumpDir string
+
+	// pgTool finds pg_dump; nil is the usual search (tests replace it).
+	pgTool func(name string) (string, error)
+}
+
+// MigrateWith brings the schema up to the version opt asks for, one step
+// per transaction, after backing up an existing database unless told not
+// to: on SQLite a consistent copy beside the file, on PostgreSQL a pg_dump
+// into opt.DumpDir (when pg_dump is missing, it says so in the log and goes
+// on). A failed backup stops the upgrade before it starts. It returns the
+// names of the steps applied.
+func (db *DB) MigrateWith(ctx context.Context, opt MigrateOptions) (_ []string, err error) {
+	defer wrap(&err, "store.MigrateWith")
+	log := opt.Log
 	ms, err := loadMigrations(db.Engine)
 	if err != nil {
 		return nil, err
 	}
-	if target > 0 && target < len(ms) {
-		ms = ms[:target]
+	if opt.Target > 0 && opt.Target < len(ms) {
+		ms = ms[:opt.Target]
 	}
 	if err := db.QuietTx(ctx, func(tx *sql.Tx) error {
 		if err := db.lockMigrations(ctx, tx); err != nil {
@@ -158,13 +192,35 @@ func (db *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (_ []
 	if cur == len(ms) {
 		return nil, nil
 	}
-	if db.Engine == SQLite && cur > 0 {
+	switch {
+	case cur == 0 || opt.NoBackup:
+	case db.Engine == SQLite:
 		backup, err := db.copyBeforeMigrating(ctx, cur)
 		if err != nil {
 			return nil, fmt.Errorf("copy the database before migrating: %w", err)
 		}
 		if log != nil {
 			log.Info("copied database before migrating", "copy", backup, "from_version", cur, "to_version", len(ms))
+		}
+	case opt.DumpDir != "":
+		find := opt.pgTool
+		if find == nil {
+			find = pgTool
+		}
+		tool, err := find("pg_dump")
+		if err != nil {
+			if log != nil {
+				log.Warn("pg_dump is not installed: migrating without a backup first (install PostgreSQL's client programs to have one taken)",
+					"from_version", cur, "to_version", len(ms))
+			}
+			break
+		}
+		dump, err := db.dumpBeforeMigrating(ctx, tool, opt.DumpDir, cur)
+		if err != nil {
+			return nil, err
+		}
+		if log != nil {
+			log.Info("dumped database before migrating", "dump", dump, "from_version", cur, "to_version", len(ms))
 		}
 	}
 
@@ -233,6 +289,73 @@ func (db *DB) copyBeforeMigrating(ctx context.Context, cur int) (string, error) 
 		if err != nil {
 			// The copy is named for the operator's own database, beside it.
 			return "", withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot copy the database to %s before migrating: %s.", name, fileReason(err)), err)
+		}
+		return name, nil
+	}
+}
+
+// dumpBeforeMigrating writes pg_dump's custom format of the PostgreSQL
+// database at schema version cur into dir, named for the database (and
+// schema), the version and the time, readable by its owner alone, and
+// returns its name. Like SQLite's copy, the name is reserved by creating
+// the file, so processes starting together never overwrite each other's.
+func (db *DB) dumpBeforeMigrating(ctx context.Context, tool, dir string, cur int) (string, error) {
+	env, schema, err := pgEnv(db.dsn)
+	if err != nil {
+		return "", err
+	}
+	what := dbNameOnly(env)
+	if schema != "" {
+		what += "-" + schema
+	}
+	what = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' {
+			return r
+		}
+		return '_'
+	}, what)
+	// Named in full, for the log: the operator of a server may not know
+	// its working directory.
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	base := filepath.Join(dir, fmt.Sprintf("jigsaw-%s.v%d-%s", what, cur, time.Now().UTC().Format("20060102T150405Z")))
+	name := base + ".dump"
+	fail := func(err error) (string, error) {
+		return "", withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE,
+			"Cannot back up the database to %s before migrating: %s. Fix that and start again, or take a backup by other means and run jigsaw migrate --no-backup.",
+			name, fileReason(err)), err)
+	}
+	for i := 2; ; i++ {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) && i < 100 {
+			name = fmt.Sprintf("%s-%d.dump", base, i)
+			continue
+		}
+		if err != nil {
+			return fail(err)
+		}
+		args := []string{"--format=custom", "--no-owner"}
+		if schema != "" {
+			args = append(args, "--schema="+schema)
+		}
+		if err = runPG(ctx, tool, args, env, f); err != nil {
+			f.Close()
+			os.Remove(name)
+			// pg_dump's own words say what to fix (a server newer than it,
+			// say); they name no password, which it had from the environment.
+			return "", withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE,
+				"Cannot back up the database before migrating, so nothing was changed: %s. Fix that and start again, or take a backup by other means and run jigsaw migrate --no-backup.",
+				err), err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			os.Remove(name)
+			return fail(err)
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(name)
+			return fail(err)
 		}
 		return name, nil
 	}

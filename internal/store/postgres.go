@@ -27,6 +27,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, jigsaw.Errorf(jigsaw.EINVALID, "The PostgreSQL URL in --db is malformed.")
 	}
 	desc := fmt.Sprintf("PostgreSQL database %q on %s:%d", cfg.Database, cfg.Host, cfg.Port)
+	// Named in pg_stat_activity, unless the URL names them otherwise; the
+	// session holding a server's lock is "jigsaw serve" (ServeLock).
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "jigsaw"
+	}
 	sqldb := pgPool(cfg, 20)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

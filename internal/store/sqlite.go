@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -20,19 +21,12 @@ import (
 // synchronous=FULL, so a committed transaction survives a crash of the
 // process or the machine.
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	path = strings.TrimPrefix(path, "sqlite://")
-	path = strings.TrimPrefix(path, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	abs, err := filepath.Abs(path)
+	abs, err := sqliteFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("database path %q: %w", path, err)
+		return nil, err
 	}
-	if dir := filepath.Dir(abs); dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot open SQLite database %s: directory %s does not exist.", abs, dir)
-		}
+	if err := createPrivate(abs); err != nil {
+		return nil, withDetail(jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot create SQLite database %s: %s.", abs, fileReason(err)), err)
 	}
 	pragmas := url.Values{}
 	for _, p := range []string{
@@ -72,6 +66,43 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteFile is the absolute path of the SQLite file named by dsn (a path,
+// or a sqlite:// or file: URL whose query is ignored), once its directory
+// is known to exist.
+func sqliteFile(dsn string) (string, error) {
+	path := strings.TrimPrefix(dsn, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("database path %q: %w", path, err)
+	}
+	if dir := filepath.Dir(abs); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return "", jigsaw.Errorf(jigsaw.EUNAVAILABLE, "Cannot open SQLite database %s: directory %s does not exist.", abs, dir)
+		}
+	}
+	return abs, nil
+}
+
+// createPrivate creates the database file at path, readable by its owner
+// alone, when it does not exist yet. SQLite would create it readable by
+// everyone (0644 less the umask), and gives its write-ahead log and shared
+// memory files the database's own mode; the file holds tellers' personal
+// data. An existing file keeps the mode its operator gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // checkSQLite makes sure the file is a readable SQLite database, so a corrupt

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -482,4 +483,42 @@ func linkIDs(links []jigsaw.LinkRef) string {
 		parts[i] = strconv.FormatInt(l.ID, 10)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// linksToStory reads the dangers linking a story and their disputes in one
+// round trip: both branches start from the index on tracker_stories(story_id)
+// and probe primary keys, so a story page pays a few index lookups.
+const linksToStory = `
+	SELECT 1 AS list, t.id, t.title, t.reported_on AS ord
+		FROM tracker_stories l JOIN tracker_items t ON t.id = l.tracker_id
+		WHERE l.story_id = $1 AND t.published_at IS NOT NULL
+	UNION ALL SELECT 2, d.id, d.title, d.last_step_on
+		FROM tracker_stories l JOIN tracker_items t ON t.id = l.tracker_id
+		JOIN tracker_disputes td ON td.tracker_id = t.id JOIN disputes d ON d.id = td.dispute_id
+		WHERE l.story_id = $1 AND t.published_at IS NOT NULL
+	ORDER BY 1, 4 DESC, 2 DESC`
+
+// FindPublicLinksToStory implements jigsaw.PublicTrackerService.
+func (db *DB) FindPublicLinksToStory(ctx context.Context, storyID int64) (dangers, disputes []jigsaw.LinkRef, err error) {
+	defer wrap(&err, "store.FindPublicLinksToStory")
+	rows, err := db.query(ctx, linksToStory, storyID)
+	if err != nil {
+		return nil, nil, db.mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var list int
+		var l jigsaw.LinkRef
+		var ord string
+		if err := rows.Scan(&list, &l.ID, &l.Title, &ord); err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		if list == 1 {
+			dangers = append(dangers, l)
+		} else if !slices.ContainsFunc(disputes, func(d jigsaw.LinkRef) bool { return d.ID == l.ID }) {
+			// A dispute reached through two dangers is listed once.
+			disputes = append(disputes, l)
+		}
+	}
+	return dangers, disputes, db.mapError(rows.Err())
 }

@@ -52,6 +52,9 @@ type StoryView struct {
 	Page
 	Story  *jigsaw.PublicStory
 	Issues []jigsaw.KeyIssue // the story's key issues, named as this instance names them
+	// Dangers are the published dangers that cite the story, and Disputes
+	// those dangers' disputes: the way back from a story to what it shows.
+	Dangers, Disputes []jigsaw.LinkRef
 }
 
 // HandleStory serves /stories/{id}.
@@ -81,7 +84,13 @@ func (p *Pages) HandleStory(w http.ResponseWriter, r *http.Request) {
 		}
 		issues = append(issues, jigsaw.KeyIssue{Slug: slug, Name: name})
 	}
-	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, Issues: issues})
+	dangers, disputes, err := p.Store.FindPublicLinksToStory(r.Context(), s.ID)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, Issues: issues,
+		Dangers: dangers, Disputes: disputes})
 }
 
 func (p *Pages) keyIssueNames(r *http.Request) (map[string]string, error) {

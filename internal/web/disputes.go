@@ -23,7 +23,11 @@ type DisputeListView struct {
 	Query        url.Values
 	Statuses     []jigsaw.Choice[jigsaw.DisputeStatus]
 	KeyIssues    []jigsaw.KeyIssue
+	Form         *Form // the filters typed, with a message for each refused one
 }
+
+// disputeFilterLabels names the fields of the disputes' filter form.
+var disputeFilterLabels = map[string]string{"status": "Status", "issue": "Key issue", "district": "Postcode district", "live": "Live only:"}
 
 // HandleDisputeList serves /disputes with its filters.
 func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
@@ -34,11 +38,20 @@ func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, list, err := listparams.Disputes(ctx, p.Store, r.URL.Query(), disputesPerPage)
+	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues,
+		Organisation: list.Organisation, Form: newForm(r.URL.Query())}
 	if err != nil {
-		p.Error(w, r, err)
+		// A refused filter shows on the form, over no disputes (see
+		// HandleStoryList).
+		form, ok := filterForm(r.URL.Query(), err, disputeFilterLabels)
+		if !ok {
+			p.Error(w, r, err)
+			return
+		}
+		view.Filter, view.Form = f, form
+		p.Render(w, r, http.StatusBadRequest, "disputes", view)
 		return
 	}
-	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues, Organisation: list.Organisation}
 	disputes, total, err := p.Store.FindDisputes(ctx, f)
 	if err != nil {
 		p.Error(w, r, err)

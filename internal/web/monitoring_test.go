@@ -125,7 +125,7 @@ func testMonitoringPages(t *testing.T, engine string) {
 		p.expect(t, 200, "GMB", "Coalition member")
 		p.reject(t, "Airedale")
 		get(t, anon, u("/organisations?region=North+East+and+Yorkshire")).expect(t, 200, "Airedale NHS Foundation Trust")
-		get(t, anon, u("/organisations?members=perhaps")).expect(t, 400, "members: must be 1")
+		get(t, anon, u("/organisations?members=perhaps")).expect(t, 400, "Coalition members only: must be 1")
 	})
 
 	var itemPath string
@@ -196,7 +196,8 @@ func testMonitoringPages(t *testing.T, engine string) {
 		get(t, ed, u(itemPath)).expect(t, 200, "Edit history", "title", "Staff moved to AGH Solutions Ltd")
 		get(t, anon, u("/tracker?kind=subco-transfer&district=BD20")).expect(t, 200, "Staff moved to AGH Solutions Ltd")
 		get(t, anon, u("/tracker?status=defeated")).expect(t, 200, "No dangers match.")
-		get(t, anon, u("/tracker?kind=rumour")).expect(t, 400, "kind: must be one of")
+		get(t, anon, u("/tracker?kind=rumour")).expect(t, 400, "Kind must be one of", `<option value="rumour" selected>`)
+		get(t, anon, u("/tracker?kind=rumour")).reject(t, "Staff moved to AGH Solutions Ltd")
 	})
 
 	var disputePath string

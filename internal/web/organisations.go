@@ -19,13 +19,26 @@ type OrganisationListView struct {
 	Filter        jigsaw.OrganisationFilter
 	Query         url.Values
 	Kinds         []jigsaw.Choice[jigsaw.OrgKind]
+	Form          *Form // the filters typed, with a message for each refused one
 }
+
+// organisationFilterLabels names the fields of the organisations' filter
+// form.
+var organisationFilterLabels = map[string]string{"q": "Name", "kind": "Kind", "region": "Region", "members": "Coalition members only:"}
 
 // HandleOrganisationList serves /organisations.
 func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 	f, list, err := listparams.Organisations(r.Context(), p.Store, r.URL.Query(), organisationsPerPage)
 	if err != nil {
-		p.Error(w, r, err)
+		// A refused filter shows on the form, over no organisations (see
+		// HandleStoryList).
+		form, ok := filterForm(r.URL.Query(), err, organisationFilterLabels)
+		if !ok {
+			p.Error(w, r, err)
+			return
+		}
+		p.Render(w, r, http.StatusBadRequest, "organisations", OrganisationListView{Page: p.page(r, "Organisations"),
+			Filter: f, Query: r.URL.Query(), Kinds: jigsaw.OrgKinds, Form: form})
 		return
 	}
 	orgs, total, err := p.Store.FindOrganisations(r.Context(), f)
@@ -36,7 +49,7 @@ func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 	p.Render(w, r, http.StatusOK, "organisations", OrganisationListView{
 		Page:          p.page(r, "Organisations"),
 		Organisations: orgs, Filter: f, Query: r.URL.Query(), Kinds: jigsaw.OrgKinds,
-		Pager: newPager(list, total, r.URL.Query()),
+		Pager: newPager(list, total, r.URL.Query()), Form: newForm(r.URL.Query()),
 	})
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"maps"
 	"net/url"
 
@@ -50,3 +51,25 @@ func (p Pager) Last() int { return min(p.Page*p.PerPage, p.Total) }
 
 // Shown is the total as people read it: "1000+" when it was capped.
 func (p Pager) Shown() string { return jigsaw.TotalText(p.Total, p.Page*p.PerPage) }
+
+// filterForm reads what a list parser refused. When every parameter err
+// names is a field of the list's filter form (labels maps each to its
+// label), it returns the form with the values typed and each field's
+// message, for the page to show at status 400 with ok true. Otherwise
+// (another error, or a parameter the form does not have, such as a
+// mistyped name or a page number) ok is false and the caller shows err.
+func filterForm(q url.Values, err error, labels map[string]string) (form *Form, ok bool) {
+	var e *jigsaw.Error
+	if !errors.As(err, &e) || e.Code != jigsaw.EINVALID || len(e.Fields) == 0 {
+		return nil, false
+	}
+	form = newForm(q)
+	for name, msg := range e.Fields {
+		label, known := labels[name]
+		if !known {
+			return nil, false
+		}
+		form.Errors[name] = label + " " + msg
+	}
+	return form, true
+}

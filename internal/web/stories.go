@@ -20,7 +20,12 @@ type StoryListView struct {
 	Query     url.Values
 	KeyIssues []jigsaw.KeyIssue
 	Kinds     []jigsaw.Choice[jigsaw.StoryKind]
+	Form      *Form // the filters typed, with a message for each refused one
 }
+
+// storyFilterLabels names the fields of the stories' filter form.
+var storyFilterLabels = map[string]string{"kind": "Kind", "issue": "Key issue", "district": "Postcode district",
+	"since": "Published since", "until": "Published until"}
 
 // HandleStoryList serves /stories with its filters.
 func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
@@ -32,7 +37,15 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 	}
 	f, list, err := listparams.Stories(ctx, p.Store, r.URL.Query(), storiesPerPage)
 	if err != nil {
-		p.Error(w, r, err)
+		// A refused filter shows on the form, over no stories: the whole
+		// list would look like the answer to the filter typed.
+		form, ok := filterForm(r.URL.Query(), err, storyFilterLabels)
+		if !ok {
+			p.Error(w, r, err)
+			return
+		}
+		p.Render(w, r, http.StatusBadRequest, "stories", StoryListView{Page: p.page(r, "Stories"), Filter: f,
+			Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds, Form: form})
 		return
 	}
 	stories, total, err := p.Store.FindPublicStories(ctx, f)
@@ -43,7 +56,7 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 	p.Render(w, r, http.StatusOK, "stories", StoryListView{
 		Page:    p.page(r, "Stories"),
 		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds,
-		Pager: newPager(list, total, r.URL.Query()),
+		Pager: newPager(list, total, r.URL.Query()), Form: newForm(r.URL.Query()),
 	})
 }
 

@@ -24,8 +24,12 @@ type TrackerListView struct {
 	Kinds        []jigsaw.Choice[jigsaw.TrackerKind]
 	Statuses     []jigsaw.Choice[jigsaw.TrackerStatus]
 	KeyIssues    []jigsaw.KeyIssue
-	DraftCount   int // for editors: drafts waiting for review
+	DraftCount   int   // for editors: drafts waiting for review
+	Form         *Form // the filters typed, with a message for each refused one
 }
+
+// trackerFilterLabels names the fields of the dangers' filter form.
+var trackerFilterLabels = map[string]string{"kind": "Kind", "status": "Status", "issue": "Key issue", "district": "Postcode district"}
 
 // HandleTrackerList serves /tracker with its filters. Editors may add
 // drafts=1 to list the drafts waiting for review.
@@ -37,12 +41,20 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, list, err := listparams.Tracker(ctx, p.Store, r.URL.Query(), trackerPerPage)
+	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
+		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues, Organisation: list.Organisation, Form: newForm(r.URL.Query())}
 	if err != nil {
-		p.Error(w, r, err)
+		// A refused filter shows on the form, over no dangers (see
+		// HandleStoryList).
+		form, ok := filterForm(r.URL.Query(), err, trackerFilterLabels)
+		if !ok {
+			p.Error(w, r, err)
+			return
+		}
+		view.Filter, view.Form = f, form
+		p.Render(w, r, http.StatusBadRequest, "tracker", view)
 		return
 	}
-	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
-		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues, Organisation: list.Organisation}
 	editor := canEdit(view.User)
 	if f.Drafts && !editor {
 		p.Error(w, r, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Sign in as an editor to see drafts."))

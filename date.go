@@ -24,6 +24,33 @@ func CheckDate(p Problems, field, label, s string, partial bool) {
 	}
 }
 
+var dayFirstRE = regexp.MustCompile(`^(?:([0-9]{1,2})/)?([0-9]{1,2})/([0-9]{4})$`)
+
+// NormalizeDate turns a date written day first, as people in Britain write
+// it, into the form dates are kept in: "24/11/2025" and "24/11/2025 " become
+// "2025-11-24", "1/4/2023" becomes "2023-04-01", and "11/2025" (a month)
+// becomes "2025-11". Anything else comes back trimmed but otherwise as it
+// was, for CheckDate to judge; so does a day that does not exist, written
+// in the kept form ("31/02/2025" becomes "2025-02-31"), which CheckDate
+// refuses.
+func NormalizeDate(s string) string {
+	s = strings.TrimSpace(s)
+	m := dayFirstRE.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	pad := func(n string) string {
+		if len(n) == 1 {
+			return "0" + n
+		}
+		return n
+	}
+	if m[1] == "" {
+		return m[3] + "-" + pad(m[2])
+	}
+	return m[3] + "-" + pad(m[2]) + "-" + pad(m[1])
+}
+
 func validDate(s string, partial bool) bool {
 	layouts := []string{"2006-01-02"}
 	if partial {

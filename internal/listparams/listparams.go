@@ -127,9 +127,10 @@ func (r *reader) date(name string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := time.Parse("2006-01-02", s)
+	// A day as people type it, 24/11/2025, is read as well as 2025-11-24.
+	t, err := time.Parse("2006-01-02", jigsaw.NormalizeDate(s))
 	if err != nil {
-		r.p.Add(name, "must be a date as YYYY-MM-DD.")
+		r.p.Add(name, "must be a date such as 2025-11-24 or 24/11/2025.")
 	}
 	return t
 }

@@ -297,8 +297,8 @@ func (p *Pages) saveStep(w http.ResponseWriter, r *http.Request, d *jigsaw.Dispu
 	st := &jigsaw.DisputeStep{
 		DisputeID: d.ID,
 		Kind:      jigsaw.StepKind(rd.text("kind")),
-		Date:      rd.text("date"),
-		EndDate:   rd.text("end_date"),
+		Date:      rd.date("date"),
+		EndDate:   rd.date("end_date"),
 		Note:      rd.text("note"),
 		TurnoutBP: rd.percent("turnout", "Turnout"),
 		YesBP:     rd.percent("yes_share", "The yes share"),

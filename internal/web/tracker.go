@@ -172,10 +172,10 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 		Kind:          jigsaw.TrackerKind(rd.text("kind")),
 		Title:         rd.text("title"),
 		Summary:       v.Get("summary"),
-		ReportedOn:    rd.text("reported_on"),
-		DecidedOn:     rd.text("decided_on"),
-		EffectiveOn:   rd.text("effective_on"),
-		EndsOn:        rd.text("ends_on"),
+		ReportedOn:    rd.date("reported_on"),
+		DecidedOn:     rd.date("decided_on"),
+		EffectiveOn:   rd.date("effective_on"),
+		EndsOn:        rd.date("ends_on"),
 		ValuePence:    rd.pence("value_pence", "The value"),
 		StaffAffected: rd.int("staff_affected", "Staff affected"),
 		District:      rd.text("district"),
@@ -189,7 +189,7 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 	for i := 0; i < rowCount(v, "status_history"); i++ {
 		t.History = append(t.History, jigsaw.StatusChange{
 			Status: jigsaw.TrackerStatus(rd.text(rowName("status_history", i, "status"))),
-			On:     rd.text(rowName("status_history", i, "on")),
+			On:     rd.date(rowName("status_history", i, "on")),
 			Note:   rd.text(rowName("status_history", i, "note")),
 		})
 	}
@@ -203,13 +203,18 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 		t.Sources = append(t.Sources, jigsaw.Source{
 			URL:         rd.text(rowName("sources", i, "url")),
 			Publisher:   rd.text(rowName("sources", i, "publisher")),
-			PublishedOn: rd.text(rowName("sources", i, "published_on")),
+			PublishedOn: rd.date(rowName("sources", i, "published_on")),
 			Quote:       rd.text(rowName("sources", i, "quote")),
 		})
 	}
 	addChecks(form, rd.p, t)
 	return t, form
 }
+
+// date reads a date field, typed day first (24/11/2025, or 11/2025 for a
+// month) or as kept (2025-11-24), in the kept form; the form keeps what
+// was typed, to show again if the record is refused.
+func (rd *reader) date(name string) string { return jigsaw.NormalizeDate(rd.v.Get(name)) }
 
 // trackerValues fills a form with a stored danger.
 func trackerValues(t *jigsaw.TrackerItem) url.Values {

@@ -54,6 +54,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"TrackerValidation", s.testTrackerValidation},
 		{"TrackerFilters", s.testTrackerFilters},
 		{"TrackerRevisions", s.testTrackerRevisions},
+		{"LinksToStory", s.testLinksToStory},
 		{"DisputeCreateFind", s.testDisputeCreateFind},
 		{"DisputeValidation", s.testDisputeValidation},
 		{"DisputeSteps", s.testDisputeSteps},

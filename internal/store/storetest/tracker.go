@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +355,48 @@ func (s *suite) testTrackerRevisions(t *testing.T) {
 	revs, _ = db.FindRevisions(ctx, jigsaw.ObjectTrackerItem, item.ID)
 	if revs[0].Actor != "system" || revs[0].UserID != 0 {
 		t.Fatalf("system revision: %+v", revs[0])
+	}
+}
+
+// A story's page links back to the published dangers citing it, newest
+// first, and to their disputes, each once; drafts and their disputes stay
+// hidden.
+func (s *suite) testLinksToStory(t *testing.T) {
+	ctx := context.Background()
+	db := s.mustOpen(t)
+	f := mustFixture(t, db)
+	dispute := aghDispute(f)
+	if err := db.CreateDispute(ctx, dispute); err != nil {
+		t.Fatal(err)
+	}
+	hidden := aghDispute(f)
+	hidden.Title = "Only a draft links it"
+	if err := db.CreateDispute(ctx, hidden); err != nil {
+		t.Fatal(err)
+	}
+	source := []jigsaw.Source{{URL: "https://example.org/news"}}
+	older, newer, draft := subCoItem(f), subCoItem(f), subCoItem(f)
+	older.Title, older.Published, older.Sources, older.Disputes = "Older", true, source, []jigsaw.LinkRef{{ID: dispute.ID}}
+	newer.Title, newer.Published, newer.Sources, newer.Disputes = "Newer", true, source, []jigsaw.LinkRef{{ID: dispute.ID}}
+	newer.History = []jigsaw.StatusChange{{Status: jigsaw.TrackerProposed, On: "2024-01-01"}}
+	draft.Title, draft.Disputes = "Draft", []jigsaw.LinkRef{{ID: hidden.ID}}
+	for _, item := range []*jigsaw.TrackerItem{older, newer, draft} {
+		if err := db.CreateTrackerItem(ctx, item); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dangers, disputes, err := db.FindPublicLinksToStory(ctx, f.story.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []jigsaw.LinkRef{{ID: newer.ID, Title: "Newer"}, {ID: older.ID, Title: "Older"}}
+	if !slices.Equal(dangers, want) {
+		t.Errorf("dangers %v, want %v", dangers, want)
+	}
+	if wantD := []jigsaw.LinkRef{{ID: dispute.ID, Title: dispute.Title}}; !slices.Equal(disputes, wantD) {
+		t.Errorf("disputes %v, want %v", disputes, wantD)
+	}
+	if dangers, disputes, err := db.FindPublicLinksToStory(ctx, 999999); err != nil || dangers != nil || disputes != nil {
+		t.Errorf("a story nothing links: %v, %v, %v; want none", dangers, disputes, err)
 	}
 }

@@ -187,4 +187,38 @@ func TestDiscovery(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("open graph", func(t *testing.T) {
+		s := &jigsaw.Story{Title: "Eleven hours on a trolley", Body: "PRIVATE-BODY-og1", PublicBody: "I waited **eleven hours** on a trolley in A&E.",
+			Kind: jigsaw.StoryPatient, Status: jigsaw.StoryPublished, Byline: "A patient", PublishedAt: time.Now()}
+		if err := a.DB.CreateStory(ctx, s, &jigsaw.Person{Name: "Quentin Ogtagtest", Email: "q@example.invalid"}); err != nil {
+			t.Fatal(err)
+		}
+		_, body := get("/stories/" + itoa(s.ID))
+		url := discoveryBase + "/stories/" + itoa(s.ID)
+		for _, want := range []string{`<meta property="og:title" content="Eleven hours on a trolley">`,
+			`<meta property="og:description" content="I waited eleven hours on a trolley in A&amp;E.">`,
+			`<meta property="og:url" content="` + url + `">`, `<link rel="canonical" href="` + url + `">`,
+			`<meta property="og:type" content="article">`, `<meta property="og:site_name" content="`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("story page lacks %s", want)
+			}
+		}
+		if strings.Contains(body, "Ogtagtest") || strings.Contains(body, "PRIVATE-BODY-og1") {
+			t.Error("story page shows private data")
+		}
+		items, _, _ := a.DB.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: 1})
+		disputes, _, _ := a.DB.FindDisputes(ctx, jigsaw.DisputeFilter{Limit: 1})
+		for path, title := range map[string]string{
+			"/tracker/" + itoa(items[0].ID):                items[0].Title,
+			"/disputes/" + itoa(disputes[0].ID):            disputes[0].Title,
+			"/organisations/airedale-nhs-foundation-trust": "Airedale NHS Foundation Trust",
+		} {
+			_, body := get(path)
+			if !strings.Contains(body, `<link rel="canonical" href="`+discoveryBase+path+`">`) || !strings.Contains(body, `<meta property="og:title" content="`) ||
+				!strings.Contains(body, title) {
+				t.Errorf("%s lacks its canonical address or Open Graph tags", path)
+			}
+		}
+	})
 }

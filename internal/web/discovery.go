@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SitemapStore is what the sitemaps read: the public records by ranges of
@@ -181,4 +184,43 @@ func writeXML(w http.ResponseWriter, v any) {
 	enc := xml.NewEncoder(w)
 	enc.Indent("", " ")
 	enc.Encode(v)
+}
+
+// OpenGraph is what a public item's page says of itself to other sites and
+// to search engines: its Open Graph tags and canonical address.
+type OpenGraph struct {
+	Title       string
+	Description string // a short plain-text excerpt of public text
+	URL         string
+	SiteName    string
+}
+
+// OpenGraph describes the page of a public item titled title at path, with
+// text (public Markdown or HTML) cut short for its description.
+func (p Page) OpenGraph(title, text, path string) OpenGraph {
+	return OpenGraph{Title: title, Description: excerpt(text, 200), URL: p.Site.BaseURL + path, SiteName: p.Site.Name}
+}
+
+var (
+	blockTag     = regexp.MustCompile(`(?i)</?(p|br|li|ul|ol|h[1-6]|blockquote|div|pre|hr|table|tr|td|th)\b[^>]*>`)
+	anyTag       = regexp.MustCompile(`<[^>]*>`)
+	markdownLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	markdownMark = strings.NewReplacer("**", "", "__", "", "*", "", "`", "", "#", "", ">", "")
+)
+
+// excerpt is text, Markdown or HTML, as plain text on one line, cut at a
+// word to at most max characters.
+func excerpt(text string, max int) string {
+	text = html.UnescapeString(anyTag.ReplaceAllString(blockTag.ReplaceAllString(text, " "), ""))
+	text = markdownMark.Replace(markdownLink.ReplaceAllString(text, "$1"))
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	runes := []rune(text)[:max]
+	cut := string(runes)
+	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
 }

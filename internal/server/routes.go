@@ -58,6 +58,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /privacy", Public, p.HandlePrivacy)
 	s.handle("GET /about", Public, p.HandleAbout)
 
+	// Sharing and discovery: what crawlers, browsers and other sites read.
+	s.handleUncached("GET /robots.txt", Public, p.HandleRobots)
+	s.handle("GET /sitemap.xml", Public, p.HandleSitemapIndex)
+	s.handle("GET /sitemaps/{file}", Public, p.HandleSitemap)
+	s.handleUncached("GET /favicon.ico", Public, p.HandleFavicon)
+	s.handleUncached("GET /manifest.webmanifest", Public, p.HandleManifest)
+
 	// The story teller's journey: submit, confirm, withdraw. The forms carry
 	// one-time tokens and signed links, so none of these pages is cached.
 	s.handleUncached("GET /stories/new", Public, p.HandleStoryNew)

@@ -92,21 +92,10 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-func (p *Pages) sitemapStore(w http.ResponseWriter, r *http.Request) (SitemapStore, bool) {
-	s, ok := p.Store.(SitemapStore)
-	if !ok {
-		p.NotFound(w, r)
-	}
-	return s, ok
-}
-
 // HandleSitemapIndex serves /sitemap.xml: the index of the sitemap of the
 // lists and of one sitemap per range of SitemapSize ids of each kind.
 func (p *Pages) HandleSitemapIndex(w http.ResponseWriter, r *http.Request) {
-	st, ok := p.sitemapStore(w, r)
-	if !ok {
-		return
-	}
+	st := p.Store
 	max, err := st.SitemapMaxIDs(r.Context())
 	if err != nil {
 		p.Error(w, r, err)
@@ -155,10 +144,7 @@ func (p *Pages) HandleSitemap(w http.ResponseWriter, r *http.Request) {
 		p.NotFound(w, r)
 		return
 	}
-	st, ok := p.sitemapStore(w, r)
-	if !ok {
-		return
-	}
+	st := p.Store
 	set := urlSet{URLs: []sitemapURL{}}
 	err = st.SitemapRange(r.Context(), kind, n*SitemapSize, (n+1)*SitemapSize, func(id int64, slug string, modified time.Time) {
 		key := slug

@@ -40,6 +40,7 @@ type Store interface {
 	jigsaw.TimelineService
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
 	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
+	SitemapStore
 }
 
 // EditStore is what editors' pages use beyond the public: drafts, writes

@@ -49,9 +49,15 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	o := r.opts
 	fmt.Fprintf(&b, "%s\n### Pages, search, memory and writes\n\n", markerStart)
-	fmt.Fprintf(&b, "Measured %s on %s, in %s, by `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases pages,writes`: %s runs of %d clients, the story page and the plain server %d turns each.\n",
+	var phases []string
+	for _, p := range []string{"pages", "writes"} {
+		if o.phase(p) {
+			phases = append(phases, p)
+		}
+	}
+	fmt.Fprintf(&b, "Measured %s on %s, in %s, by `scripts/bench.sh -sizes %s -duration %s -soak %s -crash-rounds %d -phases %s`: %s runs of %d clients, the story page and the plain server %d turns each.\n",
 		r.started.UTC().Format("2006-01-02 15:04 MST"), machine(), r.finished.Sub(r.started).Round(time.Second),
-		joinInts(o.sizes), o.duration, o.soak, o.crashRounds, o.duration, o.concurrency, storyRounds)
+		joinInts(o.sizes), o.duration, o.soak, o.crashRounds, strings.Join(phases, ","), o.duration, o.concurrency, storyRounds)
 	if r.postgres != "" {
 		fmt.Fprintf(&b, "PostgreSQL %s.\n", r.postgres)
 	}

@@ -34,7 +34,7 @@ func TestReportReplacesFigures(t *testing.T) {
 	}
 	first, _ := os.ReadFile(out)
 	doc := string(first)
-	for _, want := range []string{"The method, by hand.", "After the figures.", "Measured 2026-12-01 17:52 UTC", "| sqlite | 1000 |", "| sqlite | 1 MB |"} {
+	for _, want := range []string{"The method, by hand.", "After the figures.", "Measured 2026-12-01 17:52 UTC", "-phases pages,writes`", "| sqlite | 1000 |", "| sqlite | 1 MB |"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("report lacks %q:\n%s", want, doc)
 		}
@@ -54,5 +54,14 @@ func TestReportReplacesFigures(t *testing.T) {
 	}
 	if second, _ := os.ReadFile(out); string(second) != doc {
 		t.Errorf("a second run of the same figures changed the page:\n%s", second)
+	}
+}
+
+// The command a report names is the one that made it: a run of one phase
+// does not claim the other.
+func TestReportNamesItsPhases(t *testing.T) {
+	r := &report{opts: options{sizes: []int{1000}, phases: map[string]bool{"pages": true}}}
+	if md := r.markdown(); !strings.Contains(md, "-phases pages`") {
+		t.Fatalf("a pages run's report names another command:\n%s", md)
 	}
 }

@@ -472,20 +472,9 @@ func (db *DB) VerifyPerson(ctx context.Context, id int64, note string, by *jigsa
 func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip string) (err error) {
 	defer wrap(&err, "store.ErasePerson")
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		var personID int64
-		var email string
-		if err := tx.QueryRowContext(ctx, `SELECT p.id, p.email FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).
-			Scan(&personID, &email); err == sql.ErrNoRows {
-			return storyNotFound(id)
-		} else if err != nil {
+		email, people, err := personOf(ctx, tx, id)
+		if err != nil {
 			return err
-		}
-		people := []int64{personID}
-		if email != "" {
-			var err error
-			if people, err = int64s(ctx, tx, `SELECT id FROM people WHERE lower(email) = lower($1) ORDER BY id`, email); err != nil {
-				return err
-			}
 		}
 		in := idList(people)
 		stories, err := int64s(ctx, tx, `SELECT id FROM stories WHERE person_id IN (`+in+`) ORDER BY id`)

@@ -26,6 +26,18 @@ func personOf(ctx context.Context, q querier, id int64) (email string, people []
 	return email, people, err
 }
 
+// TellerStories returns the ids of every story told by the person who
+// told story id (see personOf), oldest first.
+func (db *DB) TellerStories(ctx context.Context, id int64) (_ []int64, err error) {
+	defer wrap(&err, "store.TellerStories")
+	q := readQuerier{db}
+	_, people, err := personOf(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	return int64s(ctx, q, `SELECT id FROM stories WHERE person_id IN (`+idList(people)+`) ORDER BY id`)
+}
+
 // TellerData returns everything held about the person who told story id,
 // for their own page and their download. It is the teller's own data, read
 // through a link mailed to them: it is not a moderator's view and is not

@@ -6,6 +6,7 @@ package stories
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"jigsaw"
@@ -33,6 +34,7 @@ type Store interface {
 	AddReply(ctx context.Context, storyID, orgID int64, body string, by *jigsaw.User, ip string) error
 
 	TellerData(ctx context.Context, id int64) (*jigsaw.TellerData, error)
+	TellerStories(ctx context.Context, id int64) ([]int64, error)
 	SetNaming(ctx context.Context, id int64, as jigsaw.PublishAs, publishName, ip string) error
 }
 
@@ -79,24 +81,17 @@ func (s *Service) Submit(ctx context.Context, sub *jigsaw.Submission, clientIP s
 	}
 	now := s.now()
 	sub.Normalize()
-	err = sub.Validate(func(k string) bool { return known[k] }, now)
-	// A story is rendered for moderators and the public: one that would
-	// make the renderer build far more than its length is refused here,
-	// with the limit it is over, rather than slowing every view of it.
-	if merr := markdown.Check("body", sub.Body); merr != nil {
-		if earlier == nil {
-			earlier = jigsaw.Problems{}
-		}
-		for k, v := range jigsaw.FieldErrors(merr) {
-			earlier.Add(k, v)
+	// Every mistake at once: those found reading the input, then a story
+	// that would make the renderer build far more than its length (it is
+	// rendered for moderators and the public, and is refused here with the
+	// limit it is over), then the submission's own checks.
+	p := jigsaw.Problems{}
+	for _, e := range []error{earlier.Err(), markdown.Check("body", sub.Body), sub.Validate(func(k string) bool { return known[k] }, now)} {
+		for k, v := range jigsaw.FieldErrors(e) {
+			p.Add(k, v)
 		}
 	}
-	if len(earlier) > 0 {
-		for k, v := range jigsaw.FieldErrors(err) {
-			earlier.Add(k, v)
-		}
-		err = earlier.Err()
-	}
+	err = p.Err()
 	if err != nil {
 		return 0, err
 	}
@@ -217,19 +212,27 @@ func (s *Service) Teller(ctx context.Context, token string) (*jigsaw.TellerData,
 	return s.Store.TellerData(ctx, id)
 }
 
+// tellerStories returns the ids of the stories of the teller whose page
+// link token is.
+func (s *Service) tellerStories(ctx context.Context, token string) ([]int64, error) {
+	id, err := s.Links.Check(token, jigsaw.LinkTeller, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.TellerStories(ctx, id)
+}
+
 // tellers finds the teller's story storyID through their page's link,
 // refusing a story that is not theirs as if it did not exist.
 func (s *Service) tellers(ctx context.Context, token string, storyID int64) error {
-	d, err := s.Teller(ctx, token)
+	ids, err := s.tellerStories(ctx, token)
 	if err != nil {
 		return err
 	}
-	for _, st := range d.Stories {
-		if st.ID == storyID {
-			return nil
-		}
+	if !slices.Contains(ids, storyID) {
+		return jigsaw.Errorf(jigsaw.ENOTFOUND, "That is not one of your stories.")
 	}
-	return jigsaw.Errorf(jigsaw.ENOTFOUND, "That is not one of your stories.")
+	return nil
 }
 
 // SetNaming implements jigsaw.StoryService.
@@ -251,12 +254,12 @@ func (s *Service) WithdrawMine(ctx context.Context, token string, storyID int64,
 // RequestErasureMine implements jigsaw.StoryService: the request is recorded
 // on every story of the person, for a moderator to carry out.
 func (s *Service) RequestErasureMine(ctx context.Context, token, ip string) error {
-	d, err := s.Teller(ctx, token)
+	ids, err := s.tellerStories(ctx, token)
 	if err != nil {
 		return err
 	}
-	for _, st := range d.Stories {
-		if err := s.Store.RequestErasure(ctx, st.ID, ip); err != nil {
+	for _, id := range ids {
+		if err := s.Store.RequestErasure(ctx, id, ip); err != nil {
 			return err
 		}
 	}

@@ -98,6 +98,9 @@ type clientIPKey struct{}
 // client as the last trusted proxy saw it. Addresses an untrusted client
 // wrote at the start of the header are never believed.
 func WithClientIP(r *http.Request, proxies []netip.Prefix) *http.Request {
+	if len(proxies) == 0 {
+		return r // the peer, which ClientIP reads without help
+	}
 	ip := peerIP(r)
 	trusted := func(s string) bool {
 		a, err := netip.ParseAddr(s)
@@ -112,7 +115,7 @@ func WithClientIP(r *http.Request, proxies []netip.Prefix) *http.Request {
 		}
 		return false
 	}
-	if len(proxies) > 0 && trusted(ip) {
+	if trusted(ip) {
 		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 		for i := len(hops) - 1; i >= 0; i-- {
 			hop := strings.TrimSpace(hops[i])

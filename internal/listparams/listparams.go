@@ -209,12 +209,17 @@ func (r *reader) finish() (List, error) {
 		r.list.Offset = (page - 1) * r.list.Limit
 	}
 	r.list.Page = r.list.Offset/r.list.Limit + 1
+	r.refuseUnknown("is not a filter of this list.")
+	return r.list, r.err()
+}
+
+// refuseUnknown notes msg for every parameter nothing has read.
+func (r *reader) refuseUnknown(msg string) {
 	for name := range r.v {
 		if !slices.Contains(r.known, name) && !ignored(name) {
-			r.p.Add(name, "is not a filter of this list.")
+			r.p.Add(name, msg)
 		}
 	}
-	return r.list, r.err()
 }
 
 // err returns every problem as one EINVALID error naming each parameter.
@@ -336,10 +341,6 @@ func Timeline(ctx context.Context, v url.Values, def int) (int, error) {
 	r := newReader(ctx, nil, v, def)
 	r.known = []string{"limit"}
 	limit := r.int("limit", def, 1, MaxTimeline)
-	for name := range r.v {
-		if !slices.Contains(r.known, name) && !ignored(name) {
-			r.p.Add(name, "is not a parameter of the timeline.")
-		}
-	}
+	r.refuseUnknown("is not a parameter of the timeline.")
 	return limit, r.err()
 }

@@ -28,14 +28,15 @@ func (p *Pages) funcs() template.FuncMap {
 			}
 			return t.UTC().Format("2 January 2006")
 		},
-		"isodate":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"now":       time.Now,
-		"datetime":  func(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 UTC") },
-		"storyKind": func(k jigsaw.StoryKind) string { return jigsaw.LabelOf(jigsaw.StoryKinds, k) },
-		"orgKind":   func(k jigsaw.OrgKind) string { return jigsaw.LabelOf(jigsaw.OrgKinds, k) },
-		"happened":  happened,
-		"byline":    byline,
-		"withParam": withParam,
+		"isodate":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"now":         time.Now,
+		"datetime":    func(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 UTC") },
+		"storyKind":   func(k jigsaw.StoryKind) string { return jigsaw.LabelOf(jigsaw.StoryKinds, k) },
+		"storyStatus": func(s jigsaw.StoryStatus) string { return jigsaw.LabelOf(jigsaw.StoryStatuses, s) },
+		"orgKind":     func(k jigsaw.OrgKind) string { return jigsaw.LabelOf(jigsaw.OrgKinds, k) },
+		"happened":    happened,
+		"byline":      byline,
+		"withParam":   withParam,
 
 		"money":         jigsaw.FormatPence,
 		"count":         func(n int) string { return jigsaw.FormatCount(int64(n)) },

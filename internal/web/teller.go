@@ -19,7 +19,6 @@ type TellerView struct {
 	Token     string
 	Data      *jigsaw.TellerData
 	PublishAs []jigsaw.Choice[jigsaw.PublishAs]
-	Statuses  map[jigsaw.StoryStatus]string
 	Form      SimpleForm
 	FormStory int64 // the story whose form Form is
 	Done      string
@@ -45,13 +44,9 @@ func (p *Pages) renderTeller(w http.ResponseWriter, r *http.Request, status int,
 		p.Error(w, r, err)
 		return
 	}
-	statuses := map[jigsaw.StoryStatus]string{}
-	for _, s := range jigsaw.StoryStatuses {
-		statuses[s.Value] = s.Label
-	}
 	tellerPage(w)
 	p.Render(w, r, status, "teller", TellerView{Page: p.page(r, "Your stories"), Token: token, Data: d, PublishAs: jigsaw.PublishAsChoices,
-		Statuses: statuses, Form: f, FormStory: formStory, Done: done})
+		Form: f, FormStory: formStory, Done: done})
 }
 
 // HandleTellerAction carries out what the teller asked on their page:

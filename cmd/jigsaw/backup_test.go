@@ -103,13 +103,9 @@ func TestRestoreRefusedWhileServing(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := testrig.NewDSN(t, engine)
-			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "migrate", "--db", dsn)
 			backup := filepath.Join(t.TempDir(), "jigsaw.backup")
-			if code, _, stderr := runJigsaw(t, nil, "backup", "--db", dsn, backup); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "backup", "--db", dsn, backup)
 			stop := startServe(t, dsn)
 			code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup)
 			want := []string{"is in use: ", "Stop every jigsaw serve using this database first, then restore."}
@@ -141,23 +137,15 @@ func TestCopiesArePrivate(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := testrig.NewDSN(t, engine)
-			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "migrate", "--db", dsn)
 			dir := t.TempDir()
 			backup, export := filepath.Join(dir, "jigsaw.backup"), filepath.Join(dir, "jigsaw.jsonl")
-			if code, _, stderr := runJigsaw(t, nil, "backup", "--db", dsn, backup); code != 0 {
-				t.Fatal(stderr)
-			}
-			if code, _, stderr := runJigsaw(t, nil, "export", "--db", dsn, export); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "backup", "--db", dsn, backup)
+			mustJigsaw(t, "export", "--db", dsn, export)
 			files := []string{backup, export}
 			if engine == store.SQLite {
 				restored := filepath.Join(dir, "restored.db")
-				if code, _, stderr := runJigsaw(t, nil, "restore", "--db", restored, backup); code != 0 {
-					t.Fatal(stderr)
-				}
+				mustJigsaw(t, "restore", "--db", restored, backup)
 				files = append(files, restored)
 			}
 			for _, f := range files {
@@ -180,9 +168,7 @@ func TestCopiesAreAudited(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := testrig.NewDSN(t, engine)
-			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "migrate", "--db", dsn)
 			dir := t.TempDir()
 			backup, export := filepath.Join(dir, "jigsaw.backup"), filepath.Join(dir, "jigsaw.jsonl")
 			for _, tt := range []struct {
@@ -201,9 +187,7 @@ func TestCopiesAreAudited(t *testing.T) {
 					t.Errorf("%s %s: audit log has %+v, want an entry by the command line of %q", tt.action, tt.file, got, tt.detail)
 				}
 			}
-			if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, backup); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "restore", "--db", dsn, backup)
 			got := auditOf(t, dsn, "restore")
 			if len(got) != 1 || got[0].Detail != backup || !strings.HasPrefix(got[0].Actor, "command line") {
 				t.Errorf("after the restore the audit log has %+v, want its entry of %q", got, backup)
@@ -223,9 +207,7 @@ func TestBackupToStandardOutput(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := testrig.NewDSN(t, engine)
-			if code, _, stderr := runJigsaw(t, nil, "demo", "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "demo", "--db", dsn)
 			before := exportOf(t, dsn)
 			code, out, stderr := runJigsaw(t, nil, "backup", "--db", dsn, "-")
 			if code != 0 || !strings.Contains(stderr, "backed up to standard output") {
@@ -259,9 +241,7 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
 			dsn := testrig.NewDSN(t, engine)
-			if code, _, stderr := runJigsaw(t, nil, "demo", "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "demo", "--db", dsn)
 			db, err := store.Open(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -300,9 +280,7 @@ func TestBackupAndRestore(t *testing.T) {
 			// Quiescent: restore brings back exactly what was backed up.
 			before := exportOf(t, dsn)
 			backup := filepath.Join(t.TempDir(), "quiet.backup")
-			if code, _, stderr := runJigsaw(t, nil, "backup", backup, "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "backup", backup, "--db", dsn)
 			if err := db.CreateOrganisation(ctx, &jigsaw.Organisation{Name: "Made After The Backup", Kind: jigsaw.OrgCampaignGroup}); err != nil {
 				t.Fatal(err)
 			}
@@ -340,9 +318,7 @@ func TestBackupAndRestore(t *testing.T) {
 
 func TestRestoreRefusesWhatIsNotABackup(t *testing.T) {
 	dsn := testrig.NewDSN(t, store.SQLite)
-	if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
-		t.Fatal(stderr)
-	}
+	mustJigsaw(t, "migrate", "--db", dsn)
 	junk := filepath.Join(t.TempDir(), "junk.backup")
 	os.WriteFile(junk, []byte("this is not a database, but it is long enough to look like one at first glance......................................."), 0o644)
 	before, _ := os.ReadFile(dsn)
@@ -367,9 +343,7 @@ func TestRestoreRefusesWhatIsNotABackup(t *testing.T) {
 func TestFileMessages(t *testing.T) {
 	dir := t.TempDir()
 	dsn := filepath.Join(dir, "jigsaw.db")
-	if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
-		t.Fatal(stderr)
-	}
+	mustJigsaw(t, "migrate", "--db", dsn)
 	junk := filepath.Join(dir, "junk.backup")
 	os.WriteFile(junk, bytes.Repeat([]byte("this is not a database "), 400), 0o644)
 	os.Mkdir(filepath.Join(dir, "a-directory"), 0o755)

@@ -20,9 +20,7 @@ func TestImportCommand(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := testrig.NewDSN(t, engine)
-			if code, _, stderr := runJigsaw(t, nil, "migrate", "--db", dsn); code != 0 {
-				t.Fatal(stderr)
-			}
+			mustJigsaw(t, "migrate", "--db", dsn)
 			cf := filepath.Join(testdata, "ocds", "bluetail-cf-raw-88b8ba25-1773-46b0-b5a5-37a8e3c1097a.json")
 			bfi := filepath.Join(testdata, "ocds", "bluetail-cf-raw-0054a4e6-0715-42c6-9109-e219fe9d3289.json")
 
@@ -91,9 +89,7 @@ func TestExportImportInstanceCommand(t *testing.T) {
 		for _, to := range engines {
 			t.Run(from+"-to-"+to, func(t *testing.T) {
 				src, dst := testrig.NewDSN(t, from), testrig.NewDSN(t, to)
-				if code, _, stderr := runJigsaw(t, nil, "demo", "--db", src); code != 0 {
-					t.Fatal(stderr)
-				}
+				mustJigsaw(t, "demo", "--db", src)
 				a, b := filepath.Join(t.TempDir(), "a.jsonl"), filepath.Join(t.TempDir(), "b.jsonl")
 				if code, _, stderr := runJigsaw(t, nil, "export", "--db", src, a); code != 0 {
 					t.Fatalf("export: %s", stderr)

@@ -25,6 +25,14 @@ func runJigsaw(t *testing.T, env map[string]string, args ...string) (code int, s
 	return code, out.String(), errb.String()
 }
 
+// mustJigsaw runs jigsaw with args and fails the test unless it succeeds.
+func mustJigsaw(t *testing.T, args ...string) {
+	t.Helper()
+	if code, _, stderr := runJigsaw(t, nil, args...); code != 0 {
+		t.Fatalf("jigsaw %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	for _, tt := range []struct {
 		name string

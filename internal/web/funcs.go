@@ -13,6 +13,10 @@ import (
 
 func (p *Pages) funcs() template.FuncMap {
 	return template.FuncMap{
+		// t is the page's text in the reader's language: every
+		// user-facing string goes through it. The key is the English
+		// text, a fmt format (a literal percent sign is written %%).
+		"t":        func(key string, args ...any) string { return fmt.Sprintf(key, args...) },
 		"markdown": p.md.HTML,
 		// storyHTML is a story's text as rendered when it was stored, or
 		// rendered now for a story stored without it.

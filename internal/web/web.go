@@ -153,6 +153,7 @@ func (p *Pages) loadStatic() error {
 
 // Page is embedded in every page's view: what the layout needs.
 type Page struct {
+	Lang      string // the page's language as a BCP 47 tag, for <html lang>
 	Title     string
 	Site      Site
 	User      *jigsaw.User
@@ -168,7 +169,7 @@ type Nav struct{ Stories, Tracker, Disputes, Organisations bool }
 func (p *Pages) page(r *http.Request, title string) Page {
 	path := r.URL.Path
 	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations"}
-	return Page{Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), RequestID: respond.RequestID(r), Nav: nav}
+	return Page{Lang: "en-GB", Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), RequestID: respond.RequestID(r), Nav: nav}
 }
 
 // site is the instance as its admins describe it, over the defaults.

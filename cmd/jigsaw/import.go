@@ -46,6 +46,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := newFlagSet("import "+kind, stderr, importSynopsis)
 	config.DBFlag(fs, &cfg.DB)
 	fs.BoolVar(&opt.DryRun, "dry-run", false, "read and check everything, print what would change, write nothing")
+	fs.StringVar(&opt.Encoding, "encoding", "", "the file's character encoding when not UTF-8: "+strings.Join(imports.Encodings[1:], ", "))
 	if kind == jigsaw.ImportOCDS {
 		fs.BoolVar(&opt.OCDS.NHSOnly, "nhs-only", false, "import only releases whose buyer is an NHS body (by ODS code, known organisation or name)")
 		fs.Var(&buyers, "buyer", "import only releases whose buyer has this ODS code or whose name contains this (repeatable)")
@@ -59,6 +60,10 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	opt.OCDS.Buyers = buyers
+	if !imports.ValidEncoding(opt.Encoding) {
+		fmt.Fprintf(stderr, "jigsaw import: --encoding must be one of %s (got %q)\n", strings.Join(imports.Encodings, ", "), opt.Encoding)
+		return errUsage
+	}
 	if opt.OCDS.Since != "" && !imports.ValidDay(opt.OCDS.Since) {
 		fmt.Fprintf(stderr, "jigsaw import: --since must be a day, YYYY-MM-DD (got %q)\n", opt.OCDS.Since)
 		return errUsage

@@ -12,7 +12,9 @@ type Options struct {
 	OCDS   OCDSOptions
 	ODS    ODSOptions
 	DryRun bool // do everything, then roll back: the counts say what would change
-	UserID int64
+	// Encoding is the file's character encoding when not UTF-8 (Encodings).
+	Encoding string
+	UserID   int64
 	// Progress draws a progress bar; nil draws none.
 	Progress *Progress
 }
@@ -24,6 +26,11 @@ var Kinds = []string{jigsaw.ImportOCDS, jigsaw.ImportODS, jigsaw.ImportCSV}
 // all of it, or nothing and an error that says where the file is wrong.
 func Import(ctx context.Context, db *store.DB, kind string, src *Source, opt Options) (*jigsaw.ImportRun, error) {
 	run := &jigsaw.ImportRun{Kind: kind, Source: src.Name, UserID: opt.UserID}
+	if opt.Encoding != "" {
+		if err := src.SetEncoding(opt.Encoding); err != nil {
+			return nil, err
+		}
+	}
 	src.pos.ctx = ctx // a cancelled import stops at its next read
 	err := db.Import(ctx, run, opt.DryRun, func(it *store.ImportTx) error {
 		switch kind {

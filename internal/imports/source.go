@@ -25,6 +25,7 @@ type Source struct {
 	r    io.Reader
 	raw  *countingReader // the bytes as stored, for progress
 	pos  *positionReader // the bytes as parsed, for error locations
+	body *bufio.Reader   // the content in the file's encoding (SetEncoding)
 	Size int64           // the stored size, or -1 when unknown (a pipe)
 	c    io.Closer
 }
@@ -60,7 +61,7 @@ func (s *Source) wrap(in io.Reader) (*Source, error) {
 	s.raw = &countingReader{r: in}
 	br := bufio.NewReaderSize(s.raw, 64<<10)
 	magic, _ := br.Peek(2)
-	var body io.Reader = br
+	body := br
 	if bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -73,9 +74,11 @@ func (s *Source) wrap(in io.Reader) (*Source, error) {
 			}
 			return nil, fmt.Errorf("%w: %w", jigsaw.Errorf(jigsaw.EINVALID, "%s: not a readable gzip file (its header is damaged)", s.Name), err)
 		}
-		body = &gzipErrors{zr: zr, src: s}
+		body = bufio.NewReaderSize(&gzipErrors{zr: zr, src: s}, 64<<10)
 	}
-	s.pos = newPositionReader(body)
+	s.body = body
+	skipUTF8BOM(s.body)
+	s.pos = newPositionReader(&utf8Check{r: s.body, src: s})
 	s.r = s.pos
 	return s, nil
 }

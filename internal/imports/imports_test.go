@@ -416,7 +416,7 @@ func TestODS(t *testing.T) {
 		}
 		mckenzie, err := db.FindOrganisationByODSCode(ctx, "A81044")
 		ccg, _ := db.FindOrganisationByODSCode(ctx, "00C")
-		if err != nil || mckenzie.ParentID != ccg.ID || mckenzie.Kind != jigsaw.OrgGPPractice || mckenzie.Name != "Mckenzie House Surgery" {
+		if err != nil || mckenzie.ParentID != ccg.ID || mckenzie.Kind != jigsaw.OrgGPPractice || mckenzie.Name != "McKenzie House Surgery" {
 			t.Errorf("A81044 = %+v, %v", mckenzie, err)
 		}
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"jigsaw"
 	"jigsaw/internal/store"
@@ -258,12 +259,21 @@ func odsOrgKind(fileKind, code, name, prescribing string) (jigsaw.OrgKind, bool)
 	return jigsaw.OrgNationalBody, true
 }
 
-var keepUpper = map[string]bool{"NHS": true, "ICB": true, "CCG": true, "GP": true, "UK": true, "PCN": true, "CIC": true, "LLP": true, "HQ": true}
-var keepLower = map[string]bool{"and": true, "of": true, "the": true, "for": true, "in": true, "on": true, "at": true}
+// Names in ODS files are in capitals. These words stay so: initialisms.
+var keepUpper = map[string]bool{"NHS": true, "ICB": true, "CCG": true, "GP": true, "GPS": true, "UK": true, "PCN": true,
+	"CIC": true, "LLP": true, "HQ": true, "PLC": true, "CIO": true, "ICS": true, "UTC": true, "OOH": true, "A&E": true,
+	"WIC": true, "MIU": true, "NHSE": true, "CSU": true, "ENT": true, "HIV": true, "IAPT": true, "CAMHS": true,
+	"II": true, "III": true, "IV": true}
 
-// odsName2Title makes ODS's capitals readable: "AIREDALE NHS FOUNDATION
-// TRUST" → "Airedale NHS Foundation Trust". Names already in mixed case are
-// left as they are.
+// These stay in lower case, except as a name's first word; "on", "upon",
+// "under" and the like also inside a place's hyphened name
+// (Stockton-on-Tees, Newcastle upon Tyne, Ashton-under-Lyne).
+var keepLower = map[string]bool{"and": true, "of": true, "the": true, "for": true, "in": true, "on": true, "at": true,
+	"upon": true, "under": true, "by": true, "le": true, "with": true, "super": true, "en": true, "de": true}
+
+// odsName2Title makes ODS's capitals readable: "GUY'S AND ST THOMAS' NHS
+// FOUNDATION TRUST" → "Guy's and St Thomas' NHS Foundation Trust". Names
+// already in mixed case are left as they are.
 func odsName2Title(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if s != strings.ToUpper(s) {
@@ -272,7 +282,7 @@ func odsName2Title(s string) string {
 	words := strings.Split(strings.ToLower(s), " ")
 	for i, w := range words {
 		switch {
-		case keepUpper[strings.ToUpper(w)]:
+		case keepUpper[strings.ToUpper(strings.Trim(w, "(),.;:"))] || isCode(w):
 			words[i] = strings.ToUpper(w)
 		case i > 0 && keepLower[w]:
 		default:
@@ -282,16 +292,46 @@ func odsName2Title(s string) string {
 	return strings.Join(words, " ")
 }
 
-// titleWord capitalises each part of a word: "stockton-on-tees" →
-// "Stockton-On-Tees", "st." → "St.", "mckenzie" → "Mckenzie".
+// isCode reports whether w looks like a code rather than a word: short,
+// with a digit (an ODS code such as 00P or R1C in a name).
+func isCode(w string) bool {
+	return len(w) <= 4 && strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, unicode.IsLetter) >= 0
+}
+
+// titleWord capitalises a lower-case word: each part of a hyphened name
+// but the little words inside it ("stockton-on-tees" → "Stockton-on-Tees"),
+// after an apostrophe only a one-letter prefix's name ("o'neill" →
+// "O'Neill", but "guy's" → "Guy's"), and the name after Mc ("mckenzie" →
+// "McKenzie").
 func titleWord(w string) string {
+	parts := strings.Split(w, "-")
+	for i, part := range parts {
+		if i > 0 && keepLower[part] && i < len(parts)-1 {
+			continue
+		}
+		parts[i] = titlePart(part)
+	}
+	return strings.Join(parts, "-")
+}
+
+func titlePart(w string) string {
 	b := []rune(w)
 	up := true
+	start := 0 // where the current name began
 	for i, r := range b {
-		if up && r >= 'a' && r <= 'z' {
-			b[i] = r - 'a' + 'A'
+		if up && unicode.IsLower(r) {
+			b[i] = unicode.ToUpper(r)
 		}
-		up = r == '-' || r == '(' || r == '/' || r == '\''
+		up = false
+		switch {
+		case r == '(' || r == '/' || r == '.' && i+1 < len(b):
+			up, start = true, i+1
+		case r == '\'' || r == '’':
+			up = i-start == 1 // O'Neill, D'Arcy; not Guy's, Thomas', Children's
+			start = i + 1
+		case i == start+1 && (b[start] == 'M' || b[start] == 'm') && (r == 'c' || r == 'C') && i+2 < len(b):
+			up = true // McKenzie
+		}
 	}
 	return string(b)
 }

@@ -63,7 +63,7 @@ func FuzzImportOCDS(f *testing.F) {
 }
 
 func FuzzImportODS(f *testing.F) {
-	fuzzImport(f, "ods", epraccur, eccg, `"RCF","AIREDALE NHS FOUNDATION TRUST","Y63","QWO"`+"\r\n", "Organisation Code,Name\nRCF,X\n")
+	fuzzImport(f, "ods", epraccur, eccg, odsRow("RCF", "AIREDALE NHS FOUNDATION TRUST"), "Organisation Code,Name\nRCF,X\n")
 }
 
 func FuzzImportCSV(f *testing.F) {

@@ -421,20 +421,39 @@ func TestODS(t *testing.T) {
 		}
 
 		before := counts(t, db)
-		for _, body := range []string{"\"A1\",\"X\"\n", "\"RCF\"\n", "\"RCF\",\"\"\n", "\"RCF\",\"A\nB\n", ""} {
-			if _, err := importBytes(db, "ods", "bad.csv", []byte(body), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}}); err == nil ||
-				!strings.Contains(jigsaw.ErrorMessage(err), "bad.csv") {
-				t.Errorf("%q: err = %v", body, err)
+		for body, want := range map[string]string{
+			odsRow("A1", "X"):    `line 1, column 1 (code): "A1" is not an ODS code`,
+			`"RCF"` + "\n":       "line 1: 1 columns, not an ODS file's 27",
+			odsRow("RCF", ""):    "line 1, column 2 (name): the name is empty",
+			`"RCF","A` + "\nB\n": "line 2, column 3: a quoted field is not closed",
+			"":                   "no rows: expected an NHS ODS CSV file",
+			odsRow("RCF", "AIREDALE") + odsRow("R0A", "MANCHESTER") + odsRow("bad code!", "X"): `line 3, column 1 (code): "bad code!"`,
+			strings.Replace(odsRow("RCF", "AIREDALE"), "20020401", "1/4/2013", 1):              `line 1, column 11 (open date): "1/4/2013" is not a date as ODS writes them (YYYYMMDD)`,
+			// Not ODS files at all: ONS's ICB lookup, and a spreadsheet's
+			// list with a header row.
+			"ICB24CD,ICB24CDH,ICB24NM,ObjectId\nE54000008,QYG,NHS Cheshire and Merseyside Integrated Care Board,1\n": "line 1: this looks like a header row (ICB24CD,ICB24CDH,ICB24NM,ObjectId)",
+			"E54000008,QYG,NHS Cheshire and Merseyside Integrated Care Board,1\n":                                    `line 1, column 1 (code): "E54000008" is an ONS code, not an ODS code`,
+			"Organisation Code,Name\nRCF,X\n": "line 1: this looks like a header row",
+		} {
+			for _, dryRun := range []bool{false, true} {
+				_, err := importBytes(db, "ods", "bad.csv", []byte(body), imports.Options{DryRun: dryRun, ODS: imports.ODSOptions{Kind: "trust"}})
+				if msg := jigsaw.ErrorMessage(err); !strings.Contains(msg, "bad.csv: "+want) {
+					t.Errorf("%q: message %q lacks %q", body, msg, want)
+				}
 			}
-		}
-		_, err = importBytes(db, "ods", "bad.csv", []byte("\"RCF\",\"AIREDALE\"\n\"R0A\",\"MANCHESTER\"\n\"bad code!\",\"X\"\n"), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
-		if err == nil || !strings.Contains(jigsaw.ErrorMessage(err), "line 3, column 1") {
-			t.Errorf("bad code on line 3: %v", err)
 		}
 		if after := counts(t, db); !equalCounts(before, after) {
 			t.Errorf("failed ODS imports wrote rows")
 		}
 	})
+}
+
+// odsRow is a row of an NHS ODS file of trusts: 27 columns, quoted, the
+// open date set.
+func odsRow(code, name string) string {
+	cols := make([]string, 27)
+	cols[0], cols[1], cols[2], cols[10] = code, name, "Y63", "20020401"
+	return `"` + strings.Join(cols, `","`) + `"` + "\r\n"
 }
 
 const trackerCSV = `kind,title,status,status_on,value_gbp,buyers,suppliers,key_issues,source_url,source_publisher,district
@@ -528,7 +547,7 @@ func TestReadErrors(t *testing.T) {
 		body       []byte
 	}{
 		{"ocds", "ocds", []byte(`{"releases": [{"ocid": "o", `)},
-		{"ods", "ods", []byte("\"RCF\",\"AIREDALE\"\n\"R0A\",")},
+		{"ods", "ods", []byte(odsRow("RCF", "AIREDALE") + "\"R0A\",")},
 		{"csv", "csv", []byte("kind,title,status,status_on\nclosure,A,")},
 		{"gzip header", "ocds", zipped.Bytes()[:5]},
 		{"gzip data", "ocds", zipped.Bytes()[:zipped.Len()/2]},
@@ -559,7 +578,7 @@ func TestStoreFaultsAreNotTheFiles(t *testing.T) {
 	if err := db.ExecRaw(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON organisations BEGIN SELECT RAISE(ABORT, 'words of the driver'); END`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := importBytes(db, "ods", "trusts.csv", []byte("\"RCF\",\"AIREDALE\"\n"), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
+	_, err := importBytes(db, "ods", "trusts.csv", []byte(odsRow("RCF", "AIREDALE")), imports.Options{ODS: imports.ODSOptions{Kind: "trust"}})
 	if err == nil {
 		t.Fatal("imported despite the trigger")
 	}

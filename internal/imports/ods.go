@@ -30,6 +30,7 @@ const (
 	odsName       = 1
 	odsGrouping   = 2 // national grouping: the NHS region
 	odsGeography  = 3 // high-level health geography: the ICB, for a sub-ICB location
+	odsOpenDate   = 10
 	odsCloseDate  = 11
 	odsStatus     = 12 // epraccur: A active, C closed, D dormant, P proposed
 	odsParent     = 14 // parent organisation (a practice's commissioner)
@@ -43,6 +44,8 @@ var (
 		"Y61": "East of England", "Y62": "North West", "Y63": "North East and Yorkshire",
 	}
 	odsRowCodeRE   = regexp.MustCompile(`^[A-Z0-9]{3,10}$`)
+	gssCodeRE      = regexp.MustCompile(`^[EWSNK][0-9]{8}$`) // ONS's codes for areas and bodies
+	odsDateRE      = regexp.MustCompile(`^[0-9]{8}$`)
 	practiceCodeRE = regexp.MustCompile(`^[A-Z][0-9]{5}$`)
 )
 
@@ -80,21 +83,12 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 			return ""
 		}
 		code := strings.ToUpper(col(odsCode))
-		if row == 0 && !odsRowCodeRE.MatchString(code) && strings.ContainsAny(col(odsCode), " abcdefghijklmnopqrstuvwxyz") {
-			continue // a header added by a spreadsheet
-		}
 		counts.Read++
 		progress.Update(src, counts.Read)
-		if len(rec) < 2 {
-			return src.Errorf(fmt.Sprintf("line %d", line), "expected at least 2 columns (code, name), found %d", len(rec))
-		}
-		if !odsRowCodeRE.MatchString(code) {
-			return src.Errorf(fmt.Sprintf("line %d, column 1 (code)", line), "%q is not an ODS code (3 to 10 letters and digits)", truncate(col(odsCode), 40))
+		if err := odsShape(src, rec, line, row == 0); err != nil {
+			return err
 		}
 		name := odsName2Title(col(odsName))
-		if name == "" {
-			return src.Errorf(fmt.Sprintf("line %d, column 2 (name)", line), "the name is empty")
-		}
 		if col(odsCloseDate) != "" || col(odsStatus) == "C" {
 			counts.Skip("closed")
 			continue
@@ -215,6 +209,45 @@ func csvProblem(err error) string {
 		return "a different number of columns from the first line"
 	}
 	return err.Error()
+}
+
+// odsExpected says what an ODS file is, for refusals of what is not one.
+const odsExpected = "an NHS ODS file has no header row and 27 columns: code, name, national grouping, health geography, " +
+	"address lines 1 to 5, postcode, open date and close date (YYYYMMDD), then status, parent and the rest"
+
+// odsMinColumns are the columns up to the close date: every ODS file has
+// them, even a copy a spreadsheet saved without its empty last columns.
+const odsMinColumns = 12
+
+// odsShape refuses a row that is not as ODS files write them, before
+// anything is written: a lookup of ONS codes or another CSV file would
+// otherwise go in as organisations named after its headings.
+func odsShape(src *Source, rec []string, line int, first bool) error {
+	at := func(col int, name string) string { return fmt.Sprintf("line %d, column %d (%s)", line, col+1, name) }
+	code := strings.TrimSpace(rec[0])
+	switch {
+	case gssCodeRE.MatchString(code):
+		return src.Errorf(at(odsCode, "code"), "%q is an ONS code, not an ODS code: this looks like an ONS lookup file; %s", code, odsExpected)
+	case first && (strings.Contains(code, " ") || strings.IndexFunc(strings.Join(rec, ""), unicode.IsLower) >= 0):
+		// ODS files are in capitals; headings are not.
+		return src.Errorf(fmt.Sprintf("line %d", line), "this looks like a header row (%s), not an organisation: %s",
+			truncate(strings.Join(rec, ","), 80), odsExpected)
+	case len(rec) < odsMinColumns:
+		return src.Errorf(fmt.Sprintf("line %d", line), "%d columns, not an ODS file's 27 (at least %d): %s", len(rec), odsMinColumns, odsExpected)
+	case !odsRowCodeRE.MatchString(code):
+		return src.Errorf(at(odsCode, "code"), "%q is not an ODS code (3 to 10 capital letters and digits)", truncate(code, 40))
+	case strings.TrimSpace(rec[odsName]) == "":
+		return src.Errorf(at(odsName, "name"), "the name is empty")
+	}
+	for _, c := range []struct {
+		i    int
+		name string
+	}{{odsOpenDate, "open date"}, {odsCloseDate, "close date"}} {
+		if d := strings.TrimSpace(rec[c.i]); d != "" && !odsDateRE.MatchString(d) {
+			return src.Errorf(at(c.i, c.name), "%q is not a date as ODS writes them (YYYYMMDD)", truncate(d, 40))
+		}
+	}
+	return nil
 }
 
 func odsKindFromName(name string) string {

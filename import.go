@@ -29,7 +29,10 @@ type ImportCounts struct {
 	// added or completed on the way (buyers and suppliers).
 	OrgsCreated int
 	OrgsUpdated int
-	Skips       map[string]int
+	// Closures counts organisations an ODS import found newly closed, each
+	// recorded as a draft closure danger.
+	Closures int
+	Skips    map[string]int
 }
 
 // Skip counts a record left out for reason.
@@ -46,6 +49,9 @@ func (c ImportCounts) String() string {
 	s := fmt.Sprintf("%d read: %d created, %d updated, %d unchanged, %d skipped", c.Read, c.Created, c.Updated, c.Unchanged, c.Skipped)
 	if c.OrgsCreated+c.OrgsUpdated > 0 {
 		s += fmt.Sprintf("; organisations: %d created, %d updated", c.OrgsCreated, c.OrgsUpdated)
+	}
+	if c.Closures > 0 {
+		s += fmt.Sprintf("; %d newly closed (recorded as draft closures)", c.Closures)
 	}
 	if len(c.Skips) > 0 {
 		var parts []string

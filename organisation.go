@@ -28,6 +28,11 @@ const (
 	OrgParty           OrgKind = "party"
 	OrgCouncil         OrgKind = "council"
 	OrgGovernment      OrgKind = "government"
+	// Sites that ODS lists among GP practices by their prescribing
+	// setting: the services campaigners see closed.
+	OrgWalkInCentre OrgKind = "walk-in-centre"
+	OrgOutOfHours   OrgKind = "out-of-hours"
+	OrgUrgentCare   OrgKind = "urgent-care"
 )
 
 // OrgKinds lists every kind with the label people read.
@@ -37,6 +42,9 @@ var OrgKinds = []Choice[OrgKind]{
 	{OrgICB, "Integrated care board"},
 	{OrgCCG, "Clinical commissioning group"},
 	{OrgGPPractice, "GP practice"},
+	{OrgWalkInCentre, "Walk-in centre"},
+	{OrgOutOfHours, "Out-of-hours service"},
+	{OrgUrgentCare, "Urgent and emergency care site"},
 	{OrgHealthWellbeing, "Health and wellbeing board"},
 	{OrgHealthwatch, "Healthwatch"},
 	{OrgNationalBody, "National NHS body"},
@@ -88,7 +96,12 @@ type Organisation struct {
 	Region          string
 	Website         string
 	CoalitionMember bool
-	CreatedAt       time.Time
+	// OpenedOn and ClosedOn (YYYY-MM-DD, "" when not known or not closed)
+	// come from ODS or an editor. A closure is what a campaign against
+	// closures most needs to know.
+	OpenedOn  string
+	ClosedOn  string
+	CreatedAt time.Time
 	// Version counts the record's changes. An update made from an older
 	// version than the stored one is refused (ECONFLICT), so a second
 	// editor does not overwrite the first; 0 leaves it unchecked.
@@ -108,6 +121,7 @@ func (o *Organisation) Normalize() {
 	o.CompanyNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(o.CompanyNumber), " ", ""))
 	o.Region = strings.TrimSpace(o.Region)
 	o.Website = strings.TrimSpace(o.Website)
+	o.OpenedOn, o.ClosedOn = NormalizeDate(o.OpenedOn), NormalizeDate(o.ClosedOn)
 	if o.Slug == "" {
 		o.Slug = Slugify(o.Name)
 	}
@@ -135,6 +149,11 @@ func (o *Organisation) Validate() error {
 			p.Add("website", "Website must be an http or https address.")
 		}
 	}
+	CheckDate(p, "opened_on", "Opened on", o.OpenedOn, false)
+	CheckDate(p, "closed_on", "Closed on", o.ClosedOn, false)
+	if o.OpenedOn != "" && o.ClosedOn != "" && o.ClosedOn < o.OpenedOn && len(p) == 0 {
+		p.Add("closed_on", "Closed on must not be before the day it opened.")
+	}
 	if o.ParentID != 0 && o.ParentID == o.ID {
 		p.Add("parent_id", "An organisation cannot be its own parent.")
 	}
@@ -143,6 +162,9 @@ func (o *Organisation) Validate() error {
 	}
 	return p.Err()
 }
+
+// Closed reports whether the organisation has closed by day (YYYY-MM-DD).
+func (o *Organisation) Closed(day string) bool { return o.ClosedOn != "" && o.ClosedOn <= day }
 
 // OrganisationFilter selects organisations. Zero fields do not filter.
 type OrganisationFilter struct {

@@ -25,6 +25,8 @@ type OrganisationOut struct {
 	Region          string    `json:"region,omitempty"`
 	Website         string    `json:"website,omitempty"`
 	CoalitionMember bool      `json:"coalition_member"`
+	OpenedOn        string    `json:"opened_on,omitempty"`
+	ClosedOn        string    `json:"closed_on,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 	Version
@@ -33,7 +35,7 @@ type OrganisationOut struct {
 func (a *API) organisationOut(o *jigsaw.Organisation) OrganisationOut {
 	return OrganisationOut{ID: o.ID, URL: a.url("organisations", o.Slug), Slug: o.Slug, Name: o.Name, Kind: string(o.Kind),
 		ODSCode: o.ODSCode, CompanyNumber: o.CompanyNumber, ParentID: o.ParentID, Region: o.Region, Website: o.Website,
-		CoalitionMember: o.CoalitionMember, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: versionOut(o.Version)}
+		CoalitionMember: o.CoalitionMember, OpenedOn: o.OpenedOn, ClosedOn: o.ClosedOn, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: versionOut(o.Version)}
 }
 
 // OrganisationIn is the body of POST and PATCH /api/v1/organisations; in a
@@ -48,6 +50,8 @@ type OrganisationIn struct {
 	Region          *string `json:"region"`
 	Website         *string `json:"website"`
 	CoalitionMember *bool   `json:"coalition_member"`
+	OpenedOn        *string `json:"opened_on"`
+	ClosedOn        *string `json:"closed_on"`
 	Version
 }
 
@@ -56,7 +60,8 @@ func (in *OrganisationIn) apply(o *jigsaw.Organisation) error {
 	for _, f := range []struct {
 		dst *string
 		src *string
-	}{{&o.Name, in.Name}, {&o.ODSCode, in.ODSCode}, {&o.CompanyNumber, in.CompanyNumber}, {&o.Region, in.Region}, {&o.Website, in.Website}} {
+	}{{&o.Name, in.Name}, {&o.ODSCode, in.ODSCode}, {&o.CompanyNumber, in.CompanyNumber}, {&o.Region, in.Region}, {&o.Website, in.Website},
+		{&o.OpenedOn, in.OpenedOn}, {&o.ClosedOn, in.ClosedOn}} {
 		if f.src != nil {
 			*f.dst = *f.src
 		}
@@ -141,7 +146,11 @@ func (a *API) HandleOrganisationTimeline(w http.ResponseWriter, r *http.Request)
 	paths := map[jigsaw.TimelineKind]string{jigsaw.TimelineDanger: "tracker", jigsaw.TimelineDisputeStep: "disputes", jigsaw.TimelineStory: "stories"}
 	out := make([]TimelineEntryOut, 0, len(entries))
 	for _, e := range entries {
-		eo := TimelineEntryOut{Kind: string(e.Kind), Date: e.Date, EndDate: e.EndDate, ID: e.ObjectID, URL: a.url(paths[e.Kind], e.ObjectID),
+		url := a.url(paths[e.Kind], e.ObjectID)
+		if e.Kind == jigsaw.TimelineOpened || e.Kind == jigsaw.TimelineClosed {
+			url = a.url("organisations", e.Organisations[0].Slug)
+		}
+		eo := TimelineEntryOut{Kind: string(e.Kind), Date: e.Date, EndDate: e.EndDate, ID: e.ObjectID, URL: url,
 			Title: e.Title, Status: string(e.Status), Step: string(e.Step), Note: e.Note,
 			Turnout: percentOut(e.TurnoutBP), YesShare: percentOut(e.YesBP), Organisations: []OrgRole{}}
 		for _, org := range e.Organisations {

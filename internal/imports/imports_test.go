@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -411,7 +412,8 @@ func TestODS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if run.Created != 1 || run.Skipped != 2 {
+		if run.Created != 1 || run.Skips["not a GP practice or urgent care site (prescribing setting 25, prison)"] != 1 ||
+			run.Skips["not a GP practice or urgent care site (prescribing setting 9, community health service)"] != 1 {
 			t.Errorf("epraccur counts = %+v", run.ImportCounts)
 		}
 		mckenzie, err := db.FindOrganisationByODSCode(ctx, "A81044")
@@ -454,6 +456,109 @@ func odsRow(code, name string) string {
 	cols := make([]string, 27)
 	cols[0], cols[1], cols[2], cols[10] = code, name, "Y63", "20020401"
 	return `"` + strings.Join(cols, `","`) + `"` + "\r\n"
+}
+
+// A newer ODS file that shows a known trust closed records the closure:
+// the organisation's close date, an entry in its timeline, and a draft
+// closure danger for editors, once however often the file is imported.
+func TestODSClosures(t *testing.T) {
+	testrig.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		newer, err := os.ReadFile(etr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same file from before Solent NHS Trust (R1C) closed.
+		older := bytes.Replace(newer, []byte(`"20110401","20240930"`), []byte(`"20110401",""`), 1)
+		if bytes.Equal(older, newer) {
+			t.Fatal("the fixture no longer has R1C's close date")
+		}
+		if _, err := importBytes(db, "ods", "etr-2023.csv", older, imports.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		solent, err := db.FindOrganisationByODSCode(ctx, "R1C")
+		if err != nil || solent.ClosedOn != "" || solent.OpenedOn != "2011-04-01" {
+			t.Fatalf("R1C before = %+v, %v", solent, err)
+		}
+
+		before := counts(t, db)
+		dry, err := importBytes(db, "ods", "etr.csv", newer, imports.Options{DryRun: true})
+		if err != nil || dry.Closures != 1 {
+			t.Fatalf("dry run: %+v, %v", dry, err)
+		}
+		if after := counts(t, db); !equalCounts(before, after) {
+			t.Errorf("a dry run wrote rows: %v → %v", before, after)
+		}
+		run, err := importBytes(db, "ods", "etr.csv", newer, imports.Options{})
+		if err != nil || run.Closures != 1 || run.Updated != 1 {
+			t.Fatalf("newer file: %+v, %v", run, err)
+		}
+		if !strings.Contains(run.String(), "1 newly closed (recorded as draft closures)") {
+			t.Errorf("summary %q does not mention the closure", run.String())
+		}
+		solent, _ = db.FindOrganisationByODSCode(ctx, "R1C")
+		if solent.ClosedOn != "2024-09-30" || !solent.Closed("2024-09-30") || solent.Closed("2024-09-29") {
+			t.Errorf("R1C after = %+v", solent)
+		}
+		var closure *jigsaw.TrackerItem
+		for _, it := range drafts(t, db) {
+			if it.Kind == jigsaw.TrackerClosure {
+				closure, _ = db.FindTrackerItemByID(ctx, it.ID)
+			}
+		}
+		if closure == nil || closure.Published || closure.Title != "Solent NHS Trust closed" || closure.District != "SO19" ||
+			closure.EffectiveOn != "2024-09-30" || len(closure.Organisations) != 1 || closure.Organisations[0].OrgID != solent.ID ||
+			closure.History[0].Status != jigsaw.TrackerImplemented || closure.History[0].On != "2024-09-30" {
+			t.Fatalf("closure draft = %+v", closure)
+		}
+		entries, err := db.OrganisationTimeline(ctx, solent.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range entries {
+			kinds = append(kinds, string(e.Kind)+" "+e.Date)
+		}
+		if !slices.Equal(kinds, []string{"closed 2024-09-30", "opened 2011-04-01"}) {
+			t.Errorf("R1C's timeline = %q", kinds)
+		}
+		again, err := importBytes(db, "ods", "etr.csv", newer, imports.Options{})
+		if err != nil || again.Closures != 0 || again.Updated != 0 {
+			t.Errorf("the same file again: %+v, %v", again, err)
+		}
+		if n := counts(t, db)["tracker_items"]; n != 1 {
+			t.Errorf("%d tracker items after importing the file twice, want the one closure", n)
+		}
+	})
+}
+
+// Walk-in centres, out-of-hours and urgent care sites in a GP practice
+// file are imported with their setting as their kind; prisons, care homes
+// and the like are skipped with their setting named.
+func TestODSPracticeSettings(t *testing.T) {
+	db := testrig.MustOpenDB(t, store.SQLite)
+	ctx := context.Background()
+	row := func(code, setting string) string {
+		cols := make([]string, 27)
+		cols[0], cols[1], cols[2], cols[9], cols[10], cols[12], cols[25] = code, "STOCKTON-ON-TEES "+code, "Y54", "TS18 1AA", "20050501", "A", setting
+		return `"` + strings.Join(cols, `","`) + `"` + "\r\n"
+	}
+	file := row("Y00001", "1") + row("Y00002", "2") + row("Y00003", "3") + row("Y00004", "12") + row("Y00005", "4") + row("Y00006", "25") + row("Y00007", "14")
+	run, err := importBytes(db, "ods", "epraccur.csv", []byte(file), imports.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Created != 5 || run.Skips["not a GP practice or urgent care site (prescribing setting 25, prison)"] != 1 ||
+		run.Skips["not a GP practice or urgent care site (prescribing setting 14, care home or nursing home)"] != 1 {
+		t.Errorf("counts = %+v", run.ImportCounts)
+	}
+	for code, want := range map[string]jigsaw.OrgKind{"Y00001": jigsaw.OrgWalkInCentre, "Y00002": jigsaw.OrgOutOfHours,
+		"Y00003": jigsaw.OrgWalkInCentre, "Y00004": jigsaw.OrgUrgentCare, "Y00005": jigsaw.OrgGPPractice} {
+		o, err := db.FindOrganisationByODSCode(ctx, code)
+		if err != nil || o.Kind != want || o.OpenedOn != "2005-05-01" {
+			t.Errorf("%s = %+v, %v; want kind %s", code, o, err, want)
+		}
+	}
 }
 
 const trackerCSV = `kind,title,status,status_on,value_gbp,buyers,suppliers,key_issues,source_url,source_publisher,district

@@ -855,13 +855,19 @@ func summary(a *award, c *contract, r *release, valueNote string) string {
 	return strings.Join(parts, "\n\n")
 }
 
-// district is the postcode district of the buyer's address ("CH2" of
-// "CH21UL"), when it has one.
+// district is the postcode district of the buyer's address, when it has
+// one.
 func district(p *party) string {
 	if p == nil || p.Address == nil {
 		return ""
 	}
-	pc := strings.ToUpper(strings.ReplaceAll(string(p.Address.PostalCode), " ", ""))
+	return postcodeDistrict(string(p.Address.PostalCode))
+}
+
+// postcodeDistrict is the district of a full postcode ("CH2" of "CH2 1UL"),
+// or "" when pc is not one.
+func postcodeDistrict(pc string) string {
+	pc = strings.ToUpper(strings.ReplaceAll(pc, " ", ""))
 	if len(pc) < 5 || len(pc) > 7 {
 		return ""
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"jigsaw"
@@ -30,6 +31,7 @@ const (
 	odsName       = 1
 	odsGrouping   = 2 // national grouping: the NHS region
 	odsGeography  = 3 // high-level health geography: the ICB, for a sub-ICB location
+	odsPostcode   = 9
 	odsOpenDate   = 10
 	odsCloseDate  = 11
 	odsStatus     = 12 // epraccur: A active, C closed, D dormant, P proposed
@@ -68,6 +70,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 		unchanged bool // counted as unchanged so far
 	}
 	var links []link
+	today := time.Now().UTC().Format(time.DateOnly)
 	for row := 0; ; row++ {
 		rec, line, err := nextRecord(r, src)
 		if err == io.EOF {
@@ -89,14 +92,14 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 			return err
 		}
 		name := odsName2Title(col(odsName))
-		if col(odsCloseDate) != "" || col(odsStatus) == "C" {
-			counts.Skip("closed")
-			continue
-		}
 		kind, ok := odsOrgKind(fileKind, code, name, col(odsPrescribes))
 		if !ok {
-			counts.Skip("not a GP practice (prescribing setting " + col(odsPrescribes) + ")")
+			counts.Skip("not a GP practice or urgent care site (prescribing setting " + prescribingSetting(col(odsPrescribes)) + ")")
 			continue
+		}
+		closedOn := odsDay(col(odsCloseDate))
+		if closedOn == "" && col(odsStatus) == "C" {
+			closedOn = today // closed, the file does not say since when
 		}
 		o, err := it.OrganisationByODSCode(code)
 		if err == nil && o == nil {
@@ -108,11 +111,15 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 		if err != nil {
 			return err
 		}
+		if o == nil && closedOn != "" {
+			counts.Skip("closed")
+			continue // a body closed before this instance knew it
+		}
 		region := regions[col(odsGrouping)]
 		unchanged := false
 		switch {
 		case o == nil:
-			o = &jigsaw.Organisation{Name: name, Kind: kind, ODSCode: code, Region: region}
+			o = &jigsaw.Organisation{Name: name, Kind: kind, ODSCode: code, Region: region, OpenedOn: odsDay(col(odsOpenDate))}
 			if err := it.CreateOrganisation(o); err != nil {
 				return src.storeError(err, fmt.Sprintf("line %d", line), "")
 			}
@@ -126,6 +133,15 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 			if o.Region == "" {
 				o.Region = region
 			}
+			if o.OpenedOn == "" {
+				o.OpenedOn = odsDay(col(odsOpenDate))
+			}
+			// A closure is kept once known: an editor may have recorded
+			// one that ODS does not list yet.
+			newlyClosed := closedOn != "" && o.ClosedOn == ""
+			if newlyClosed {
+				o.ClosedOn = closedOn
+			}
 			if *o == before {
 				counts.Unchanged++
 				unchanged = true
@@ -135,6 +151,12 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 				return src.storeError(err, fmt.Sprintf("line %d", line), "")
 			}
 			counts.Updated++
+			if newlyClosed {
+				if err := recordClosure(it, o, postcodeDistrict(col(odsPostcode)), src.Name, today); err != nil {
+					return src.storeError(err, fmt.Sprintf("line %d", line), "recording the closure")
+				}
+				counts.Closures++
+			}
 		}
 		parent := col(odsParent)
 		if parent == "" && (kind == jigsaw.OrgCCG) {
@@ -273,7 +295,7 @@ func odsOrgKind(fileKind, code, name, prescribing string) (jigsaw.OrgKind, bool)
 	case "trust":
 		return trust(), true
 	case "gp":
-		return jigsaw.OrgGPPractice, prescribing == "" || prescribing == "4"
+		return practiceKind(prescribing)
 	case "ccg":
 		return jigsaw.OrgCCG, true
 	case "icb":
@@ -287,12 +309,79 @@ func odsOrgKind(fileKind, code, name, prescribing string) (jigsaw.OrgKind, bool)
 	case strings.Contains(upper, "TRUST"):
 		return trust(), true
 	case prescribing == "4" || practiceCodeRE.MatchString(code):
-		return jigsaw.OrgGPPractice, prescribing == "" || prescribing == "4"
+		return practiceKind(prescribing)
 	}
 	return jigsaw.OrgNationalBody, true
 }
 
 // Names in ODS files are in capitals. These words stay so: initialisms.
+// practiceKind is the kind of a row of a GP practice file (epraccur) by its
+// prescribing setting; false for settings Jigsaw leaves out (prisons,
+// care homes, optometrists…).
+func practiceKind(setting string) (jigsaw.OrgKind, bool) {
+	switch setting {
+	case "", "4":
+		return jigsaw.OrgGPPractice, true
+	case "1", "3": // walk-in centre; walk-in centre and out of hours
+		return jigsaw.OrgWalkInCentre, true
+	case "2":
+		return jigsaw.OrgOutOfHours, true
+	case "12":
+		return jigsaw.OrgUrgentCare, true
+	}
+	return "", false
+}
+
+// prescribingSettings name the settings of epraccur's column 26 that are
+// left out, for the skip counts.
+var prescribingSettings = map[string]string{
+	"0": "other", "8": "public health service", "9": "community health service", "10": "hospital service",
+	"11": "optometry service", "13": "hospice", "14": "care home or nursing home", "15": "border force",
+	"16": "young offender institution", "17": "secure training centre", "18": "secure children's home",
+	"19": "immigration removal centre", "20": "court", "21": "police custody",
+	"22": "sexual assault referral centre", "24": "other justice estate", "25": "prison",
+}
+
+func prescribingSetting(s string) string {
+	if name, ok := prescribingSettings[s]; ok {
+		return s + ", " + name
+	}
+	return s
+}
+
+// odsDay turns ODS's YYYYMMDD into YYYY-MM-DD ("" stays "").
+func odsDay(s string) string {
+	if len(s) != 8 {
+		return ""
+	}
+	return s[:4] + "-" + s[4:6] + "-" + s[6:]
+}
+
+// recordClosure adds a draft closure danger for o, which an ODS file
+// (named file) has just shown closed, for editors to confirm and publish:
+// the closure then reaches the organisation's timeline, lists and feeds
+// like any danger. An earlier draft for the same closure is left as it is.
+func recordClosure(it *store.ImportTx, o *jigsaw.Organisation, district, file, today string) error {
+	key := "ods-closure:" + o.ODSCode + ":" + o.ClosedOn
+	if t, err := it.TrackerItemBySourceKey(key); err != nil || t != nil {
+		return err
+	}
+	return it.CreateTrackerItem(&jigsaw.TrackerItem{
+		SourceKey: key,
+		Kind:      jigsaw.TrackerClosure,
+		Title:     truncate(o.Name+" closed", 200),
+		Summary: fmt.Sprintf("The NHS Organisation Data Service lists %s (%s) as closed on %s (%s). "+
+			"Check what replaced it and what people lost, then publish or delete this draft.", o.Name, o.ODSCode, o.ClosedOn, file),
+		History:       []jigsaw.StatusChange{{Status: jigsaw.TrackerImplemented, On: o.ClosedOn, Note: "Closed, as NHS ODS lists it."}},
+		ReportedOn:    today,
+		EffectiveOn:   o.ClosedOn,
+		District:      district,
+		Organisations: []jigsaw.TrackerOrg{{OrgID: o.ID, Role: jigsaw.RoleEmployer}},
+		Sources: []jigsaw.Source{{URL: "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/" + o.ODSCode,
+			Publisher: "NHS Organisation Data Service"}},
+	})
+}
+
 var keepUpper = map[string]bool{"NHS": true, "ICB": true, "CCG": true, "GP": true, "GPS": true, "UK": true, "PCN": true,
 	"CIC": true, "LLP": true, "HQ": true, "PLC": true, "CIO": true, "ICS": true, "UTC": true, "OOH": true, "A&E": true,
 	"WIC": true, "MIU": true, "NHSE": true, "CSU": true, "ENT": true, "HIV": true, "IAPT": true, "CAMHS": true,

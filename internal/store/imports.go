@@ -63,10 +63,10 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 		return nil
 	}
 	err = tx.QueryRowContext(ctx, `
-		INSERT INTO import_runs (kind, source, user_id, started_at, finished_at, read, created, updated, unchanged, skipped)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		INSERT INTO import_runs (kind, source, user_id, started_at, finished_at, read, created, updated, unchanged, skipped, closures)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		run.Kind, run.Source, idOrNull(run.UserID), run.StartedAt, run.FinishedAt,
-		run.Read, run.Created, run.Updated, run.Unchanged, run.Skipped).Scan(&run.ID)
+		run.Read, run.Created, run.Updated, run.Unchanged, run.Skipped, run.Closures).Scan(&run.ID)
 	if err != nil {
 		return db.mapError(err)
 	}
@@ -88,7 +88,7 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 func (db *DB) FindImportRuns(ctx context.Context, limit int) (_ []*jigsaw.ImportRun, err error) {
 	defer wrap(&err, "store.FindImportRuns")
 	rows, err := db.read.QueryContext(ctx, `
-		SELECT id, kind, source, COALESCE(user_id, 0), started_at, finished_at, read, created, updated, unchanged, skipped
+		SELECT id, kind, source, COALESCE(user_id, 0), started_at, finished_at, read, created, updated, unchanged, skipped, closures
 		FROM import_runs ORDER BY started_at DESC, id DESC LIMIT $1`, clampLimit(limit))
 	if err != nil {
 		return nil, db.mapError(err)
@@ -96,7 +96,7 @@ func (db *DB) FindImportRuns(ctx context.Context, limit int) (_ []*jigsaw.Import
 	runs, err := collect(rows, func(row interface{ Scan(...any) error }) (*jigsaw.ImportRun, error) {
 		var r jigsaw.ImportRun
 		err := row.Scan(&r.ID, &r.Kind, &r.Source, &r.UserID, &r.StartedAt, &r.FinishedAt,
-			&r.Read, &r.Created, &r.Updated, &r.Unchanged, &r.Skipped)
+			&r.Read, &r.Created, &r.Updated, &r.Unchanged, &r.Skipped, &r.Closures)
 		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()
 		return &r, err
 	})

@@ -146,6 +146,8 @@ func (db *DB) MergeOrganisations(ctx context.Context, survivorID, duplicateID in
 		fill(&survivor.CompanyNumber, dup.CompanyNumber)
 		fill(&survivor.Region, dup.Region)
 		fill(&survivor.Website, dup.Website)
+		fill(&survivor.OpenedOn, dup.OpenedOn)
+		fill(&survivor.ClosedOn, dup.ClosedOn)
 		survivor.CoalitionMember = survivor.CoalitionMember || dup.CoalitionMember
 		survivor.UpdatedAt = now
 		if err := updateOrganisationRow(ctx, tx, survivor); err != nil {

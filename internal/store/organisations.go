@@ -10,12 +10,12 @@ import (
 
 var _ jigsaw.OrganisationService = (*DB)(nil)
 
-const orgColumns = `id, slug, name, kind, ods_code, company_number, COALESCE(parent_id, 0), region, website, coalition_member, version, created_at, updated_at`
+const orgColumns = `id, slug, name, kind, ods_code, company_number, COALESCE(parent_id, 0), region, website, coalition_member, opened_on, closed_on, version, created_at, updated_at`
 
 func scanOrganisation(row interface{ Scan(...any) error }) (*jigsaw.Organisation, error) {
 	var o jigsaw.Organisation
 	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Kind, &o.ODSCode, &o.CompanyNumber, &o.ParentID,
-		&o.Region, &o.Website, &o.CoalitionMember, &o.Version, &o.CreatedAt, &o.UpdatedAt)
+		&o.Region, &o.Website, &o.CoalitionMember, &o.OpenedOn, &o.ClosedOn, &o.Version, &o.CreatedAt, &o.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -42,9 +42,11 @@ func (db *DB) createOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organ
 	now := db.now()
 	o.CreatedAt, o.UpdatedAt = now, now
 	err := tx.QueryRowContext(ctx, `
-		INSERT INTO organisations (slug, name, kind, ods_code, company_number, parent_id, region, website, coalition_member, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website, o.CoalitionMember, now, now,
+		INSERT INTO organisations (slug, name, kind, ods_code, company_number, parent_id, region, website, coalition_member,
+			opened_on, closed_on, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website, o.CoalitionMember,
+		o.OpenedOn, o.ClosedOn, now, now,
 	).Scan(&o.ID)
 	if err != nil {
 		return err
@@ -103,10 +105,11 @@ func (db *DB) updateOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organ
 func updateOrganisationRow(ctx context.Context, tx Execer, o *jigsaw.Organisation) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE organisations SET slug = $1, name = $2, kind = $3, ods_code = $4, company_number = $5,
-			parent_id = $6, region = $7, website = $8, coalition_member = $9, updated_at = $10, version = version + 1
-		WHERE id = $11`,
+			parent_id = $6, region = $7, website = $8, coalition_member = $9, opened_on = $10, closed_on = $11,
+			updated_at = $12, version = version + 1
+		WHERE id = $13`,
 		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website,
-		o.CoalitionMember, o.UpdatedAt, o.ID)
+		o.CoalitionMember, o.OpenedOn, o.ClosedOn, o.UpdatedAt, o.ID)
 	return err
 }
 
@@ -128,6 +131,8 @@ func orgSnapshot(ctx context.Context, q querier, o *jigsaw.Organisation) (snapsh
 	s.add("parent", parent)
 	s.add("region", o.Region)
 	s.add("website", o.Website)
+	s.add("opened_on", o.OpenedOn)
+	s.add("closed_on", o.ClosedOn)
 	if o.CoalitionMember {
 		s.add("coalition_member", "yes")
 	} else {

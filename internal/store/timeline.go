@@ -127,6 +127,26 @@ func (db *DB) OrganisationTimeline(ctx context.Context, orgID int64, limit int) 
 		return nil, db.mapError(err)
 	}
 
+	// The organisations' own openings and closures: ObjectID is the
+	// organisation.
+	err = eachRow(ctx, readQuerier{db}, `SELECT id, slug, name, opened_on, closed_on FROM organisations
+		WHERE (opened_on <> '' OR closed_on <> '') AND id IN (?)`, family, func(rows *sql.Rows) error {
+		var o jigsaw.OrgRef
+		var opened, closed string
+		if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &opened, &closed); err != nil {
+			return err
+		}
+		for kind, day := range map[jigsaw.TimelineKind]string{jigsaw.TimelineOpened: opened, jigsaw.TimelineClosed: closed} {
+			if day != "" {
+				collect(key{kind, o.ID, 0}, &jigsaw.TimelineEntry{Kind: kind, Date: day, ObjectID: o.ID, Title: o.Name}, o)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+
 	// Newest first; within a day, the newer danger, dispute or story first.
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Date != out[j].Date {

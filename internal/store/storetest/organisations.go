@@ -44,10 +44,14 @@ func (s *suite) testOrganisationCreateFind(t *testing.T) {
 
 	trust.CoalitionMember = true
 	trust.Website = "https://airedale.example"
+	trust.OpenedOn, trust.ClosedOn = "1/4/1992", "2031-03-31"
 	if err := db.UpdateOrganisation(ctx, trust); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.FindOrganisationByID(ctx, trust.ID)
+	if got.OpenedOn != "1992-04-01" || got.ClosedOn != "2031-03-31" || got.Closed("2030-12-31") || !got.Closed("2031-03-31") {
+		t.Fatalf("opening and closing days: got %+v", got)
+	}
 	if !got.CoalitionMember || got.Website != "https://airedale.example" || !got.UpdatedAt.After(got.CreatedAt) && !got.UpdatedAt.Equal(got.CreatedAt) {
 		t.Fatalf("after update: got %+v", got)
 	}
@@ -70,6 +74,8 @@ func (s *suite) testOrganisationValidation(t *testing.T) {
 		{"bad company number", jigsaw.Organisation{Name: "X", Kind: jigsaw.OrgCompany, CompanyNumber: "123"}, "company_number"},
 		{"bad website", jigsaw.Organisation{Name: "X", Kind: jigsaw.OrgCompany, Website: "javascript:alert(1)"}, "website"},
 		{"missing parent", jigsaw.Organisation{Name: "X", Kind: jigsaw.OrgSubsidiary, ParentID: 987654}, "parent_id"},
+		{"bad close date", jigsaw.Organisation{Name: "X", Kind: jigsaw.OrgWalkInCentre, ClosedOn: "2024-02-30"}, "closed_on"},
+		{"closed before it opened", jigsaw.Organisation{Name: "X", Kind: jigsaw.OrgNHSTrust, OpenedOn: "2011-04-01", ClosedOn: "2010-04-01"}, "closed_on"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.org

@@ -470,7 +470,8 @@ func (im *ocdsImport) wanted(buyer *party) bool {
 
 func nhsKind(k jigsaw.OrgKind) bool {
 	switch k {
-	case jigsaw.OrgNHSTrust, jigsaw.OrgFoundationTrust, jigsaw.OrgICB, jigsaw.OrgCCG, jigsaw.OrgGPPractice, jigsaw.OrgNationalBody:
+	case jigsaw.OrgNHSTrust, jigsaw.OrgFoundationTrust, jigsaw.OrgICB, jigsaw.OrgCCG, jigsaw.OrgGPPractice, jigsaw.OrgNationalBody,
+		jigsaw.OrgWalkInCentre, jigsaw.OrgOutOfHours, jigsaw.OrgUrgentCare:
 		return true
 	}
 	return false

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // OrgKind is the kind of an organisation.
@@ -220,8 +223,11 @@ type OrganisationService interface {
 func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(s) {
+	// Letters with accents keep their letter (Môn → mon, not m-n);
+	// apostrophes join (Guy's → guys).
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
 		switch {
+		case unicode.Is(unicode.Mn, r), r == '\'', r == '’':
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
 			dash = false

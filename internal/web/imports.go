@@ -21,11 +21,12 @@ type Importer func(ctx context.Context, kind string, src *imports.Source, opt im
 // upload and the imports that committed.
 type ImportsView struct {
 	Page
-	Runs     []*jigsaw.ImportRun
-	Result   *jigsaw.ImportRun
-	DryRun   bool
-	Message  string // what was wrong with the upload
-	ODSKinds []string
+	Runs      []*jigsaw.ImportRun
+	Result    *jigsaw.ImportRun
+	DryRun    bool
+	Message   string // what was wrong with the upload
+	ODSKinds  []string
+	Encodings []string
 }
 
 // HandleImports shows the import form and the log of imports.
@@ -39,7 +40,7 @@ func (p *Pages) renderImports(w http.ResponseWriter, r *http.Request, status int
 		p.Error(w, r, err)
 		return
 	}
-	v.Page, v.Runs, v.ODSKinds = p.page(r, "Imports"), runs, imports.ODSKinds
+	v.Page, v.Runs, v.ODSKinds, v.Encodings = p.page(r, "Imports"), runs, imports.ODSKinds, imports.Encodings
 	p.Render(w, r, status, "admin_imports", v)
 }
 
@@ -81,7 +82,11 @@ func (p *Pages) HandleImportPost(w http.ResponseWriter, r *http.Request) {
 			fail(http.StatusUnprocessableEntity, "Choose what kind of file this is: OCDS, ODS or CSV.")
 			return
 		}
-		opt := imports.Options{UserID: u.ID, DryRun: form["dry_run"] != ""}
+		opt := imports.Options{UserID: u.ID, DryRun: form["dry_run"] != "", Encoding: form["encoding"]}
+		if !imports.ValidEncoding(opt.Encoding) {
+			fail(http.StatusUnprocessableEntity, "Choose the file's encoding from the list.")
+			return
+		}
 		opt.OCDS.NHSOnly = form["nhs_only"] != ""
 		opt.OCDS.Since = form["since"]
 		for _, b := range strings.Split(form["buyers"], ",") {

@@ -25,7 +25,7 @@ func upload(t *testing.T, c *http.Client, url string, fields map[string]string, 
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	for _, k := range []string{"kind", "nhs_only", "buyers", "since", "ods_kind", "dry_run"} {
+	for _, k := range []string{"kind", "nhs_only", "buyers", "since", "ods_kind", "encoding", "dry_run"} {
 		if v, ok := fields[k]; ok {
 			mw.WriteField(k, v)
 		}
@@ -86,6 +86,21 @@ func TestAdminImportPage(t *testing.T) {
 			status, body = upload(t, admin, a.URL+"/admin/imports", map[string]string{"kind": "pdf"}, "x.pdf", []byte("%PDF"))
 			if status != 422 || !strings.Contains(body, "Choose what kind of file") {
 				t.Errorf("unknown kind: %d", status)
+			}
+			// A Windows-1252 file is refused naming its first foreign byte,
+			// and read right when its encoding is chosen.
+			ods := []byte(`"RXX","YSBYTY M` + "\xd4" + `N","Y63","","","","","","","","20020401","","","","","","","","","","","","","","","",""` + "\r\n")
+			status, body = upload(t, admin, a.URL+"/admin/imports", map[string]string{"kind": "ods", "ods_kind": "trust"}, "etr.csv", ods)
+			if status != 422 || !strings.Contains(body, "etr.csv: byte 15 (line 1, column 16): 0xD4 is not UTF-8") {
+				t.Errorf("a Windows-1252 upload: %d %s", status, body)
+			}
+			status, body = upload(t, admin, a.URL+"/admin/imports", map[string]string{"kind": "ods", "ods_kind": "trust", "encoding": "windows-1252"}, "etr.csv", ods)
+			if o, _ := a.DB.FindOrganisationByODSCode(context.Background(), "RXX"); status != 200 || o == nil || o.Name != "Ysbyty Môn" || o.Slug != "ysbyty-mon" {
+				t.Errorf("with its encoding: %d %+v", status, o)
+			}
+			status, body = upload(t, admin, a.URL+"/admin/imports", map[string]string{"kind": "ods", "encoding": "ebcdic"}, "etr.csv", ods)
+			if status != 422 || !strings.Contains(body, "Choose the file") {
+				t.Errorf("an unknown encoding: %d", status)
 			}
 			status, _ = upload(t, admin, a.URL+"/admin/imports", map[string]string{"kind": "ocds"}, "big.json", bytes.Repeat([]byte(" "), 30<<10))
 			if status != 413 {

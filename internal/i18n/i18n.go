@@ -21,6 +21,7 @@ package i18n
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"golang.org/x/text/feature/plural"
@@ -255,6 +256,7 @@ func Keys(l Lang) []string {
 	for k := range ownPlurals[l] {
 		out = append(out, k)
 	}
+	sort.Strings(out)
 	return out
 }
 

@@ -27,6 +27,10 @@ var welsh = map[string]string{
 	// The language switch (partials/language.html).
 	"Language": "Iaith",
 
+	// The byline of a story (web.byline).
+	"Name withheld": "Enw heb ei gyhoeddi",
+	"happened %s":   "digwyddodd %s",
+
 	// Page titles set in Go.
 	"Thank you":                    "Diolch",
 	"Confirm your story":           "Cadarnhau eich stori",

@@ -57,7 +57,7 @@ func safeNext(next string) string {
 
 // HandleLogin serves the sign-in form.
 func (p *Pages) HandleLogin(w http.ResponseWriter, r *http.Request) {
-	p.Render(w, r, http.StatusOK, "login", LoginView{Page: p.page(r, "Sign in"), Next: safeNext(r.URL.Query().Get("next"))})
+	p.Render(w, r, http.StatusOK, "login", LoginView{Page: p.page(r, tr(r).Sprintf("Sign in")), Next: safeNext(r.URL.Query().Get("next"))})
 }
 
 // HandleLoginPost signs in, rate-limited per address and per account.
@@ -68,7 +68,7 @@ func (p *Pages) HandleLoginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := safeNext(r.PostForm.Get("next"))
-	view := LoginView{Page: p.page(r, "Sign in"), Next: next, Form: SimpleForm{Values: url.Values{"email": {email}}}}
+	view := LoginView{Page: p.page(r, tr(r).Sprintf("Sign in")), Next: next, Form: SimpleForm{Values: url.Values{"email": {email}}}}
 	ip := auth.ClientIP(r)
 	err := p.Auth.Allow(r.Context(), "login-ip:"+ip, auth.LoginPerIP)
 	if err == nil {

@@ -38,7 +38,7 @@ func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, list, err := listparams.Disputes(ctx, p.Store, r.URL.Query(), disputesPerPage)
-	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues,
+	view := DisputeListView{Page: p.page(r, tr(r).Sprintf("Disputes")), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues,
 		Organisation: list.Organisation, Form: newForm(r.URL.Query())}
 	if err != nil {
 		// A refused filter shows on the form, over no disputes (see

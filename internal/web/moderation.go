@@ -33,7 +33,7 @@ func (p *Pages) HandleQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "moderation", QueueView{Page: p.page(r, "Moderation"), Items: items, Status: status, Statuses: jigsaw.StoryStatuses,
+	p.Render(w, r, http.StatusOK, "moderation", QueueView{Page: p.page(r, tr(r).Sprintf("Moderation")), Items: items, Status: status, Statuses: jigsaw.StoryStatuses,
 		Pager: newPager(list, total, r.URL.Query())})
 }
 

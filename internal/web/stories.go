@@ -44,7 +44,7 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 			p.Error(w, r, err)
 			return
 		}
-		p.Render(w, r, http.StatusBadRequest, "stories", StoryListView{Page: p.page(r, "Stories"), Filter: f,
+		p.Render(w, r, http.StatusBadRequest, "stories", StoryListView{Page: p.page(r, tr(r).Sprintf("Stories")), Filter: f,
 			Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds, Form: form})
 		return
 	}
@@ -54,7 +54,7 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Render(w, r, http.StatusOK, "stories", StoryListView{
-		Page:    p.page(r, "Stories"),
+		Page:    p.page(r, tr(r).Sprintf("Stories")),
 		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds,
 		Pager: newPager(list, total, r.URL.Query()), Form: newForm(r.URL.Query()),
 	})

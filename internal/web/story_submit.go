@@ -9,6 +9,7 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/auth"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/server/respond"
 )
 
@@ -48,8 +49,46 @@ func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int,
 	}
 	// The form carries a one-time token: it must not be served from a cache.
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, "Tell your story"), Form: f, Token: token,
-		Kinds: jigsaw.StoryKinds, KeyIssues: issues, Organisations: orgs, PublishAs: jigsaw.PublishAsChoices, Wording: jigsaw.ConsentWording})
+	pr := tr(r)
+	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, pr.Sprintf("Tell your story")), Form: translateForm(pr, f), Token: token,
+		Kinds: translateChoices(pr, jigsaw.StoryKinds), KeyIssues: issues, Organisations: orgs,
+		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Wording: translateWording(pr, jigsaw.ConsentWording)})
+}
+
+// translateChoices is choices with their labels in pr's language.
+func translateChoices[T ~string](pr *i18n.Printer, choices []jigsaw.Choice[T]) []jigsaw.Choice[T] {
+	out := make([]jigsaw.Choice[T], len(choices))
+	for i, c := range choices {
+		out[i] = jigsaw.Choice[T]{Value: c.Value, Label: pr.Text(c.Label)}
+	}
+	return out
+}
+
+// translateWording is the consent wording in pr's language. What is kept
+// with a consent is the English wording (jigsaw.ConsentWording).
+func translateWording(pr *i18n.Printer, wording map[string]string) map[string]string {
+	out := make(map[string]string, len(wording))
+	for k, v := range wording {
+		out[k] = pr.Text(v)
+	}
+	return out
+}
+
+// translateForm is f with its messages, which the domain writes in
+// English, in pr's language where the catalogue has them.
+func translateForm(pr *i18n.Printer, f SimpleForm) SimpleForm {
+	if pr.Lang() == i18n.English {
+		return f
+	}
+	f.Message = pr.Text(f.Message)
+	if f.Errors != nil {
+		errs := make(map[string]string, len(f.Errors))
+		for k, v := range f.Errors {
+			errs[k] = pr.Text(v)
+		}
+		f.Errors = errs
+	}
+	return f
 }
 
 // submissionFromForm reads the form fields; bad numbers become field errors.
@@ -100,7 +139,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 
 // HandleStoryThanks acknowledges a submission.
 func (p *Pages) HandleStoryThanks(w http.ResponseWriter, r *http.Request) {
-	p.Render(w, r, http.StatusOK, "story_thanks", struct{ Page }{p.page(r, "Thank you")})
+	p.Render(w, r, http.StatusOK, "story_thanks", struct{ Page }{p.page(r, tr(r).Sprintf("Thank you"))})
 }
 
 // LinkView is the view of the pages reached from links in mails.
@@ -115,12 +154,12 @@ type LinkView struct {
 // HandleConfirmPage shows a button to confirm. Confirming needs a POST:
 // mail scanners open links, and must not confirm on the teller's behalf.
 func (p *Pages) HandleConfirmPage(w http.ResponseWriter, r *http.Request) {
-	p.renderLinkPage(w, r, jigsaw.LinkConfirm, "Confirm your story")
+	p.renderLinkPage(w, r, jigsaw.LinkConfirm, tr(r).Sprintf("Confirm your story"))
 }
 
 // HandleWithdrawPage offers withdrawal and erasure.
 func (p *Pages) HandleWithdrawPage(w http.ResponseWriter, r *http.Request) {
-	p.renderLinkPage(w, r, jigsaw.LinkWithdraw, "Withdraw your story")
+	p.renderLinkPage(w, r, jigsaw.LinkWithdraw, tr(r).Sprintf("Withdraw your story"))
 }
 
 func (p *Pages) renderLinkPage(w http.ResponseWriter, r *http.Request, purpose, title string) {
@@ -147,7 +186,7 @@ func (p *Pages) HandleConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, "Confirmed"), Title: ls.Title, Status: ls.Status, Done: "confirmed"})
+	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, tr(r).Sprintf("Confirmed")), Title: ls.Title, Status: ls.Status, Done: "confirmed"})
 }
 
 // HandleWithdraw withdraws the story, or records a request for erasure.
@@ -167,5 +206,5 @@ func (p *Pages) HandleWithdraw(w http.ResponseWriter, r *http.Request) {
 		done = "erasure"
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, "Withdrawn"), Title: ls.Title, Status: ls.Status, Done: done})
+	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, tr(r).Sprintf("Withdrawn")), Title: ls.Title, Status: ls.Status, Done: done})
 }

@@ -41,7 +41,7 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, list, err := listparams.Tracker(ctx, p.Store, r.URL.Query(), trackerPerPage)
-	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
+	view := TrackerListView{Page: p.page(r, tr(r).Sprintf("Dangers")), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
 		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues, Organisation: list.Organisation, Form: newForm(r.URL.Query())}
 	if err != nil {
 		// A refused filter shows on the form, over no dangers (see

@@ -9,7 +9,6 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/auth"
-	"jigsaw/internal/i18n"
 	"jigsaw/internal/server/respond"
 )
 
@@ -50,45 +49,9 @@ func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int,
 	// The form carries a one-time token: it must not be served from a cache.
 	w.Header().Set("Cache-Control", "no-store")
 	pr := tr(r)
-	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, pr.Sprintf("Tell your story")), Form: translateForm(pr, f), Token: token,
+	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, pr.Sprintf("Tell your story")), Form: f, Token: token,
 		Kinds: translateChoices(pr, jigsaw.StoryKinds), KeyIssues: issues, Organisations: orgs,
 		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Wording: translateWording(pr, jigsaw.ConsentWording)})
-}
-
-// translateChoices is choices with their labels in pr's language.
-func translateChoices[T ~string](pr *i18n.Printer, choices []jigsaw.Choice[T]) []jigsaw.Choice[T] {
-	out := make([]jigsaw.Choice[T], len(choices))
-	for i, c := range choices {
-		out[i] = jigsaw.Choice[T]{Value: c.Value, Label: pr.Text(c.Label)}
-	}
-	return out
-}
-
-// translateWording is the consent wording in pr's language. What is kept
-// with a consent is the English wording (jigsaw.ConsentWording).
-func translateWording(pr *i18n.Printer, wording map[string]string) map[string]string {
-	out := make(map[string]string, len(wording))
-	for k, v := range wording {
-		out[k] = pr.Text(v)
-	}
-	return out
-}
-
-// translateForm is f with its messages, which the domain writes in
-// English, in pr's language where the catalogue has them.
-func translateForm(pr *i18n.Printer, f SimpleForm) SimpleForm {
-	if pr.Lang() == i18n.English {
-		return f
-	}
-	f.Message = pr.Text(f.Message)
-	if f.Errors != nil {
-		errs := make(map[string]string, len(f.Errors))
-		for k, v := range f.Errors {
-			errs[k] = pr.Text(v)
-		}
-		f.Errors = errs
-	}
-	return f
 }
 
 // submissionFromForm reads the form fields; bad numbers become field errors.
@@ -131,7 +94,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 			token = newFormToken() // the form shown again is a new one
 		}
 		respond.SetErrorHeaders(w, err)
-		p.renderSubmit(w, r, refusalStatus(err), formFromError(r.PostForm, err), token)
+		p.renderSubmit(w, r, refusalStatus(err), formFromError(r, r.PostForm, err), token)
 		return
 	}
 	http.Redirect(w, r, "/stories/thanks", http.StatusSeeOther)

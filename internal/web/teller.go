@@ -47,7 +47,7 @@ func (p *Pages) renderTeller(w http.ResponseWriter, r *http.Request, status int,
 	tellerPage(w)
 	pr := tr(r)
 	p.Render(w, r, status, "teller", TellerView{Page: p.page(r, pr.Sprintf("Your stories")), Token: token, Data: d,
-		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Form: translateForm(pr, f), FormStory: formStory, Done: done})
+		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Form: f, FormStory: formStory, Done: done})
 }
 
 // HandleTellerAction carries out what the teller asked on their page:
@@ -77,7 +77,7 @@ func (p *Pages) HandleTellerAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.EINVALID && action == "naming" {
 			respond.SetErrorHeaders(w, err)
-			p.renderTeller(w, r, refusalStatus(err), token, formFromError(f, err), storyID, "")
+			p.renderTeller(w, r, refusalStatus(err), token, formFromError(r, f, err), storyID, "")
 			return
 		}
 		p.Error(w, r, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/listparams"
 )
 
@@ -167,7 +168,7 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 	compactRows(v, "organisations", []string{"organisation"}, []string{"role"})
 	compactRows(v, "sources", []string{"url", "publisher", "published_on", "quote"}, nil)
 	form := newForm(v)
-	rd := &reader{v: v, p: jigsaw.Problems{}}
+	rd := &reader{v: v, p: jigsaw.Problems{}, pr: i18n.FromContext(ctx).Printer()}
 	t := &jigsaw.TrackerItem{
 		Kind:          jigsaw.TrackerKind(rd.text("kind")),
 		Title:         rd.text("title"),

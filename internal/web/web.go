@@ -320,10 +320,6 @@ func setLanguageHeaders(h http.Header, lang i18n.Lang) {
 	h["Vary"] = varyLanguage
 }
 
-// tr is the request's printer: text made in Go for a page goes through it
-// (tr(r).Sprintf("Sign in")), as the templates' text goes through t.
-func tr(r *http.Request) *i18n.Printer { return i18n.FromContext(r.Context()).Printer() }
-
 // NotFound renders the not-found page.
 func (p *Pages) NotFound(w http.ResponseWriter, r *http.Request) {
 	p.Error(w, r, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address."))

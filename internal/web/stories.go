@@ -45,7 +45,7 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Render(w, r, http.StatusBadRequest, "stories", StoryListView{Page: p.page(r, tr(r).Sprintf("Stories")), Filter: f,
-			Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds, Form: form})
+			Query: r.URL.Query(), KeyIssues: issues, Kinds: translateChoices(tr(r), jigsaw.StoryKinds), Form: form})
 		return
 	}
 	stories, total, err := p.Store.FindPublicStories(ctx, f)
@@ -55,7 +55,7 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Render(w, r, http.StatusOK, "stories", StoryListView{
 		Page:    p.page(r, tr(r).Sprintf("Stories")),
-		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds,
+		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: translateChoices(tr(r), jigsaw.StoryKinds),
 		Pager: newPager(list, total, r.URL.Query()), Form: newForm(r.URL.Query()),
 	})
 }

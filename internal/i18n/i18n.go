@@ -137,7 +137,10 @@ func newPrinter(l Lang, text map[string]string, plurals ...map[string]Plural) *P
 	p := &Printer{lang: l, tag: langInfo[l].tag, text: text, plurals: map[string]Plural{}, plain: map[string]string{}}
 	for i := len(plurals) - 1; i >= 0; i-- { // the first map given wins
 		for k, v := range plurals[i] {
-			p.plurals[k] = v
+			_, translated := text[k]
+			if i == 0 || !translated { // a translation wins over another language's plural
+				p.plurals[k] = v
+			}
 		}
 	}
 	for k, v := range text {

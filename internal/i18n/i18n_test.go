@@ -63,6 +63,11 @@ func TestPlurals(t *testing.T) {
 			t.Errorf("%s: %v stories = %q, want %q", c.p.Lang(), c.arg, got, c.want)
 		}
 	}
+	// A translation wins over the English plural of its key.
+	cy2 := newPrinter(Welsh, map[string]string{"%d days": "%d diwrnod"}, nil, map[string]Plural{"%d days": {One: "%d day", Other: "%d days"}})
+	if got := cy2.Sprintf("%d days", 1); got != "1 diwrnod" {
+		t.Errorf("Welsh text under an English plural: %q", got)
+	}
 	// A count already written for people picks the form too.
 	en2 := newPrinter(English, nil, map[string]Plural{"%s workers": {One: "%s worker", Other: "%s workers"}})
 	if got := en2.Sprintf("%s workers", "1"); got != "1 worker" {
@@ -140,6 +145,19 @@ func TestWelshKeepsTheVerbs(t *testing.T) {
 		if verbs(k) != verbs(v) {
 			t.Errorf("%q → %q: the verbs differ", k, v)
 		}
+	}
+	for k, pl := range englishPlurals {
+		for _, f := range []string{pl.One, pl.Other} {
+			if verbs(f) != verbs(k) {
+				t.Errorf("%q → %q: the verbs differ", k, f)
+			}
+		}
+	}
+	if got := English.Printer().Sprintf("%s workers", "1"); got != "1 worker" {
+		t.Errorf("1 worker: %q", got)
+	}
+	if got := Welsh.Printer().Sprintf("%s workers", "1,200"); got != "1,200 o weithwyr" {
+		t.Errorf("1,200 workers in Welsh: %q", got)
 	}
 	for k, pl := range welshPlurals {
 		for _, f := range []string{pl.Zero, pl.One, pl.Two, pl.Few, pl.Many, pl.Other} {

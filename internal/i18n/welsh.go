@@ -142,12 +142,25 @@ var welsh = map[string]string{
 	"Read other stories": "Darllen straeon eraill",
 }
 
-// welshPlurals are the Welsh messages that follow a count. After a
-// numeral Welsh keeps the noun singular ("3 stori"), so most forms read
-// alike; each form is still given so that a change of wording for one
-// count is one line.
-var welshPlurals = map[string]Plural{}
+// welshPlurals are the Welsh messages that follow a count: the count's
+// plural form (CLDR: zero, one, two, few, many, other) picks the wording.
+// With a number written in digits, "o" and the plural noun ("12 o
+// weithwyr") reads right for every count but one; forms not given fall
+// back to Other. A key here that also has an English plural is used for
+// Welsh only.
+var welshPlurals = map[string]Plural{
+	// A dispute's workforce, a danger's staff affected (the cards).
+	"%s workers": {One: "%s gweithiwr", Other: "%s o weithwyr"},
+	"%s staff":   {One: "%s aelod o staff", Other: "%s o staff"},
+}
 
 // englishPlurals are the English messages that follow a count, keyed by
-// their "other" form.
-var englishPlurals = map[string]Plural{}
+// their "other" form, so that a page says "1 worker" and "2 workers". In
+// Welsh, a key without a Welsh entry of its own is shown by these.
+var englishPlurals = map[string]Plural{
+	"%s workers":          {One: "%s worker", Other: "%s workers"},
+	"%d fields changed":   {One: "%d field changed", Other: "%d fields changed"},
+	"%d days":             {One: "%d day", Other: "%d days"},
+	"%d drafts to review": {One: "%d draft to review", Other: "%d drafts to review"},
+	"Failed after %d attempts; to be tried again": {One: "Failed after %d attempt; to be tried again", Other: "Failed after %d attempts; to be tried again"},
+}

@@ -32,7 +32,7 @@ func TestPrinterWelsh(t *testing.T) {
 	if got := p.Sprintf("Stories"); got != "Straeon" {
 		t.Errorf("Stories = %q", got)
 	}
-	if got := p.Sprintf("Contact: %s", "a@b.org"); got != "Cysylltu: a@b.org" {
+	if got := p.Sprintf("Contact: %s", "a@b.org"); got != "Cyswllt: a@b.org" {
 		t.Errorf("Contact = %q", got)
 	}
 	if got := p.Sprintf("Not in the catalogue %d", 3); got != "Not in the catalogue 3" {

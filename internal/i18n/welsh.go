@@ -23,7 +23,7 @@ var welsh = map[string]string{
 	"Sign out":              "Allgofnodi",
 	"About this site":       "Ynglŷn â'r wefan hon",
 	"Privacy and your data": "Preifatrwydd a'ch data",
-	"Contact: %s":           "Cysylltu: %s",
+	"Contact: %s":           "Cyswllt: %s",
 	"%s is run with Jigsaw: stories, dangers and disputes, fitted together by the organisations that defend the health service.": "Mae %s yn rhedeg ar Jigsaw: straeon, peryglon ac anghydfodau, wedi'u gosod at ei gilydd gan y sefydliadau sy'n amddiffyn y gwasanaeth iechyd.",
 
 	// The language switch (partials/language.html).
@@ -45,8 +45,8 @@ var welsh = map[string]string{
 	"About":                        "Ynglŷn â ni",
 
 	// The error page.
-	"Not Found":                         "Heb ei chanfod",
-	"There is no page at this address.": "Does dim tudalen yn y cyfeiriad hwn.",
+	"Not Found":                         "Heb ddod o hyd i'r dudalen",
+	"There is no page at this address.": "Nid oes tudalen yn y cyfeiriad hwn.",
 	"Back to the home page":             "Yn ôl i'r hafan",
 	"Reference:":                        "Cyfeirnod:",
 	"Error %d":                          "Gwall %d",
@@ -85,7 +85,7 @@ var welsh = map[string]string{
 	"Email address":                  "Cyfeiriad e-bost",
 	"How may we publish your story?": "Sut cawn ni gyhoeddi eich stori?",
 	"Name to publish":                "Yr enw i'w gyhoeddi",
-	"May we contact you?":            "Gawn ni gysylltu â chi?",
+	"May we contact you?":            "A gawn ni gysylltu â chi?",
 	"What we keep about you, who sees it, and how to see, correct or erase it:": "Beth rydym yn ei gadw amdanoch chi, pwy sy'n ei weld, a sut i'w weld, ei gywiro neu ei ddileu:",
 	"our privacy notice": "ein hysbysiad preifatrwydd",
 	"Send my story":      "Anfon fy stori",

@@ -148,7 +148,7 @@ func TestWelshStoryForm(t *testing.T) {
 	if p.code != 404 {
 		t.Fatalf("no such page: %d", p.code)
 	}
-	p.has(t, "not found", "Does dim tudalen yn y cyfeiriad hwn.", "<title>Heb ei chanfod", `<html lang="cy">`)
+	p.has(t, "not found", "Nid oes tudalen yn y cyfeiriad hwn.", "<title>Heb ddod o hyd i&#39;r dudalen", `<html lang="cy">`)
 }
 
 // Dates and money are written in en-GB in both languages.

@@ -140,6 +140,22 @@ var welsh = map[string]string{
 	"we have sent you a link to confirm your address. Moderators review your story once you have confirmed it, and publish it only as you chose.": "rydym wedi anfon dolen atoch i gadarnhau eich cyfeiriad. Bydd y cymedrolwyr yn adolygu eich stori ar ôl i chi ei chadarnhau, a dim ond yn y ffordd a ddewisoch y byddant yn ei chyhoeddi.",
 	"Every email we send you has a link to withdraw your story at any time.":                                                                      "Mae dolen ym mhob e-bost a anfonwn atoch i dynnu eich stori yn ôl unrhyw bryd.",
 	"Read other stories": "Darllen straeon eraill",
+
+	// The pages the links in the teller's mail open (story_confirm.html,
+	// story_withdraw.html), and their errors (internal/stories).
+	"Thank you for confirming": "Diolch am gadarnhau",
+	"Your story “%s” is now waiting for a moderator. We will publish it only as you chose.": "Mae eich stori “%s” bellach yn aros am gymedrolwr. Dim ond yn y ffordd a ddewisoch y byddwn yn ei chyhoeddi.",
+	"Your story: “%s”.":                              "Eich stori: “%s”.",
+	"Yes, this is my story — confirm my email":       "Ie, fy stori i yw hon — cadarnhau fy e-bost",
+	"This story is already confirmed.":               "Mae'r stori hon wedi'i chadarnhau eisoes.",
+	"Your story is withdrawn":                        "Mae eich stori wedi'i thynnu'n ôl",
+	"“%s” is no longer shown anywhere on this site.": "Nid yw “%s” i'w gweld yn unman ar y wefan hon mwyach.",
+	"We have recorded your request to erase your personal data; a moderator will carry it out.": "Rydym wedi cofnodi eich cais i ddileu eich data personol; bydd cymedrolwr yn gwneud hynny.",
+	"This story is already withdrawn.":                                 "Mae'r stori hon wedi'i thynnu'n ôl eisoes.",
+	"Also erase my name, email, phone and postcode from your records.": "Dileu hefyd fy enw, fy e-bost, fy ffôn a'm cod post o'ch cofnodion.",
+	"Withdraw my story":                                                "Tynnu fy stori yn ôl",
+	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
+	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -313,7 +313,7 @@ func (rd *reader) organisation(ctx context.Context, st jigsaw.OrganisationServic
 	o, err := findOrganisationByAnyKey(ctx, st, s)
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
-			rd.p.Add(name, rd.msg("No organisation is called “%s”: check the name, or add the organisation first.", s))
+			rd.p.Add(name, fmt.Sprintf("No organisation is called “%s”: check the name, or add the organisation first.", s))
 		} else {
 			rd.p.Add(name, jigsaw.ErrorMessage(err))
 		}

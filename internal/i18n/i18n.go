@@ -38,21 +38,23 @@ const (
 )
 
 // All lists every language offered, in the order the language switch
-// shows them.
-var All = []Lang{English, Welsh}
+// shows them. It is an array, so that len(All) sizes the tables kept per
+// language.
+var All = [...]Lang{English, Welsh}
 
 var langInfo = [...]struct {
-	tag  language.Tag
-	code string // ?lang= and the cookie
-	name string // in the language itself
+	tag    language.Tag
+	tagStr string // tag as a string, made once: pages ask for it each time
+	code   string // ?lang= and the cookie
+	name   string // in the language itself
 }{
-	English: {language.BritishEnglish, "en", "English"},
-	Welsh:   {language.MustParse("cy"), "cy", "Cymraeg"},
+	English: {language.BritishEnglish, "en-GB", "en", "English"},
+	Welsh:   {language.MustParse("cy"), "cy", "cy", "Cymraeg"},
 }
 
 // Tag is the language's BCP 47 tag, for <html lang>, hreflang and
 // Content-Language: "en-GB" or "cy".
-func (l Lang) Tag() string { return langInfo[l].tag.String() }
+func (l Lang) Tag() string { return langInfo[l].tagStr }
 
 // Code is the short name used in ?lang= and the language cookie: "en" or
 // "cy".

@@ -131,6 +131,17 @@ func TestChoose(t *testing.T) {
 	}
 }
 
+func TestTags(t *testing.T) {
+	for _, l := range All {
+		if l.Tag() != langInfo[l].tag.String() {
+			t.Errorf("%s: tag %q, want %q", l, l.Tag(), langInfo[l].tag)
+		}
+		if got, ok := Parse(l.Tag()); !ok || got != l {
+			t.Errorf("Parse(%q) = %s %v", l.Tag(), got, ok)
+		}
+	}
+}
+
 func TestCookie(t *testing.T) {
 	s := Cookie(Welsh, true).String()
 	for _, want := range []string{"lang=cy", "Path=/", "Max-Age=31536000", "SameSite=Lax", "Secure", "HttpOnly"} {

@@ -102,7 +102,7 @@ type languageLink struct {
 
 func languageLinks(current i18n.Lang) []languageLink {
 	var out []languageLink
-	for _, l := range languages {
+	for _, l := range i18n.All {
 		out = append(out, languageLink{Code: l.Code(), Tag: l.Tag(), Name: l.Name(), Current: l == current})
 	}
 	return out

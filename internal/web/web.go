@@ -93,7 +93,7 @@ type Pages struct {
 	// templates holds every page's template set once per language, each
 	// parsed with its language's text functions: a page is rendered with
 	// no more work in Welsh than in English.
-	templates [len(languages)]map[string]*template.Template
+	templates [len(i18n.All)]map[string]*template.Template
 	static    map[string]staticFile
 }
 
@@ -115,15 +115,12 @@ func New(c Config) (*Pages, error) {
 	return p, nil
 }
 
-// languages are the languages the pages are offered in, in i18n's order.
-var languages = [...]i18n.Lang{i18n.English, i18n.Welsh}
-
 func (p *Pages) parseTemplates() error {
 	pages, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		return err
 	}
-	for _, lang := range languages {
+	for _, lang := range i18n.All {
 		funcs := p.funcs(lang.Printer())
 		set := map[string]*template.Template{}
 		for _, page := range pages {
@@ -301,12 +298,12 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, err error) {
 // Accept-Language. Made once, shared by every answer (net/http and Header
 // Set replace a value slice, never write into it).
 var (
-	contentLanguage [len(languages)][]string
+	contentLanguage [len(i18n.All)][]string
 	varyLanguage    = []string{"Accept-Language, Cookie"}
 )
 
 func init() {
-	for _, l := range languages {
+	for _, l := range i18n.All {
 		contentLanguage[l] = []string{l.Tag()}
 	}
 }

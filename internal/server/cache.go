@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"jigsaw/internal/i18n"
 )
 
 // pageCache keeps the answers to anonymous GET requests of public routes.
@@ -320,7 +322,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		h(w, r) // the handler will meet the same database trouble and say so
 		return
 	}
-	key := r.URL.RequestURI()
+	key := cacheKey(r)
 	if e := s.cache.get(key, version); e != nil {
 		s.cache.hits.Add(1)
 		writeCached(w, e)
@@ -362,12 +364,24 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	// The headers a hit is answered with, made once: Content-Length declared
 	// so the body goes out whole rather than in chunks.
 	header := http.Header{"X-Cache": {"hit"}, "Content-Length": {strconv.Itoa(rec.length)}}
-	for _, k := range []string{"Content-Type", "Cache-Control", "Last-Modified", "Content-Disposition", "Link"} {
+	for _, k := range []string{"Content-Type", "Cache-Control", "Last-Modified", "Content-Disposition", "Link", "Content-Language", "Vary"} {
 		if v, ok := w.Header()[k]; ok {
 			header[k] = v
 		}
 	}
 	entry = &cacheEntry{key: key, version: version, header: header, body: rec.body, length: rec.length}
+}
+
+// cacheKey is what the cache keeps r's answer under: its address, and the
+// language the page is in (i18n.Choose), so that a page rendered in Welsh
+// is never the answer to a reader of English. The pages say so to other
+// caches too (Vary: Accept-Language, Cookie; web.Pages.Render).
+func cacheKey(r *http.Request) string {
+	uri := r.URL.RequestURI()
+	if l := i18n.FromContext(r.Context()); l != i18n.English {
+		return l.Code() + " " + uri
+	}
+	return uri
 }
 
 // writeCached answers with e. Its header values are shared between the

@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"jigsaw"
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/web"
 )
 
@@ -82,7 +84,14 @@ func New(o Options) *Server {
 
 // Handler returns the server's handler with every middleware applied.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.withRequestID(s.observe(s.limitBody(s.refuseNUL(s.securityHeaders(s.crossOrigin(s.authenticate(s.mux))))))))
+	return s.recoverPanics(s.withRequestID(s.observe(s.language(s.limitBody(s.refuseNUL(s.securityHeaders(s.crossOrigin(s.authenticate(s.mux)))))))))
+}
+
+// language puts the language each page is to be in in the request context
+// (i18n.Choose: ?lang=, the cookie, Accept-Language), early, so that the
+// error pages of the middleware after it are in that language too.
+func (s *Server) language(next http.Handler) http.Handler {
+	return i18n.Handler(next, strings.HasPrefix(s.Config.BaseURL, "https://"))
 }
 
 // crossOrigin refuses state-changing requests that a browser sent from

@@ -57,7 +57,7 @@ func safeNext(next string) string {
 
 // HandleLogin serves the sign-in form.
 func (p *Pages) HandleLogin(w http.ResponseWriter, r *http.Request) {
-	p.Render(w, r, http.StatusOK, "login", LoginView{Page: p.page(r, "Sign in"), Next: safeNext(r.URL.Query().Get("next"))})
+	p.Render(w, r, http.StatusOK, "login", LoginView{Page: p.page(r, tr(r).Sprintf("Sign in")), Next: safeNext(r.URL.Query().Get("next"))})
 }
 
 // HandleLoginPost signs in, rate-limited per address and per account.
@@ -68,7 +68,7 @@ func (p *Pages) HandleLoginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := safeNext(r.PostForm.Get("next"))
-	view := LoginView{Page: p.page(r, "Sign in"), Next: next, Form: SimpleForm{Values: url.Values{"email": {email}}}}
+	view := LoginView{Page: p.page(r, tr(r).Sprintf("Sign in")), Next: next, Form: SimpleForm{Values: url.Values{"email": {email}}}}
 	ip := auth.ClientIP(r)
 	err := p.Auth.Allow(r.Context(), "login-ip:"+ip, auth.LoginPerIP)
 	if err == nil {
@@ -131,7 +131,7 @@ func (p *Pages) HandleUserCreate(w http.ResponseWriter, r *http.Request) {
 	admin := jigsaw.UserFromContext(r.Context())
 	u := &jigsaw.User{Email: r.PostForm.Get("email"), Name: strings.TrimSpace(r.PostForm.Get("name")), Role: jigsaw.Role(r.PostForm.Get("role"))}
 	if err := p.Private.CreateUser(r.Context(), u); err != nil {
-		p.renderUsers(w, r, refusalStatus(err), formFromError(r.PostForm, err), "")
+		p.renderUsers(w, r, refusalStatus(err), formFromError(r, r.PostForm, err), "")
 		return
 	}
 	p.Private.RecordAudit(r.Context(), &jigsaw.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "user-create",
@@ -160,7 +160,7 @@ func (p *Pages) HandleUserRole(w http.ResponseWriter, r *http.Request) {
 	role := jigsaw.Role(r.PostForm.Get("role"))
 	if err := p.Private.SetUserRole(r.Context(), id, role, &jigsaw.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "role-change",
 		ObjectType: "user", ObjectID: id, Detail: u.Email + ": " + string(u.Role) + " → " + string(role), IP: auth.ClientIP(r)}); err != nil {
-		p.renderUsers(w, r, refusalStatus(err), formFromError(r.PostForm, err), "")
+		p.renderUsers(w, r, refusalStatus(err), formFromError(r, r.PostForm, err), "")
 		return
 	}
 	if err := p.Private.DeleteUserSessions(r.Context(), id); err != nil {
@@ -323,7 +323,7 @@ func (p *Pages) HandleSettingsPost(w http.ResponseWriter, r *http.Request) {
 		err = p.Private.SaveSiteSettings(r.Context(), s, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "settings-change", IP: auth.ClientIP(r)})
 	}
 	if err != nil {
-		p.renderSettings(w, r, refusalStatus(err), formFromError(f, err), &s, false)
+		p.renderSettings(w, r, refusalStatus(err), formFromError(r, f, err), &s, false)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
@@ -338,7 +338,7 @@ func (p *Pages) HandleKeyIssuePost(w http.ResponseWriter, r *http.Request) {
 	u := jigsaw.UserFromContext(r.Context())
 	k := jigsaw.KeyIssue{Slug: r.PostForm.Get("slug"), Name: r.PostForm.Get("name")}
 	if err := p.Private.SaveKeyIssue(r.Context(), k, &jigsaw.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "key-issue-save", Detail: k.Name, IP: auth.ClientIP(r)}); err != nil {
-		p.renderSettings(w, r, refusalStatus(err), formFromError(r.PostForm, err), nil, false)
+		p.renderSettings(w, r, refusalStatus(err), formFromError(r, r.PostForm, err), nil, false)
 		return
 	}
 	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)

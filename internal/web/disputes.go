@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/listparams"
 )
 
@@ -38,7 +39,7 @@ func (p *Pages) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, list, err := listparams.Disputes(ctx, p.Store, r.URL.Query(), disputesPerPage)
-	view := DisputeListView{Page: p.page(r, "Disputes"), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues,
+	view := DisputeListView{Page: p.page(r, tr(r).Sprintf("Disputes")), Query: r.URL.Query(), Statuses: jigsaw.DisputeStatuses, KeyIssues: issues,
 		Organisation: list.Organisation, Form: newForm(r.URL.Query())}
 	if err != nil {
 		// A refused filter shows on the form, over no disputes (see
@@ -139,7 +140,7 @@ func (p *Pages) disputeFromForm(ctx context.Context, v url.Values) (*jigsaw.Disp
 	compactRows(v, "workforce", []string{"role", "headcount"}, nil)
 	compactRows(v, "outcome_figures", []string{"label", "people", "pence"}, nil)
 	form := newForm(v)
-	rd := &reader{v: v, p: jigsaw.Problems{}}
+	rd := &reader{v: v, p: jigsaw.Problems{}, pr: i18n.FromContext(ctx).Printer()}
 	d := &jigsaw.Dispute{
 		Title:     rd.text("title"),
 		Summary:   v.Get("summary"),
@@ -293,7 +294,7 @@ func (p *Pages) saveStep(w http.ResponseWriter, r *http.Request, d *jigsaw.Dispu
 		return
 	}
 	form := newForm(v)
-	rd := &reader{v: v, p: jigsaw.Problems{}}
+	rd := &reader{v: v, p: jigsaw.Problems{}, pr: tr(r)}
 	st := &jigsaw.DisputeStep{
 		DisputeID: d.ID,
 		Kind:      jigsaw.StepKind(rd.text("kind")),

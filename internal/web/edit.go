@@ -183,14 +183,15 @@ func (p *Pages) saveForm(w http.ResponseWriter, r *http.Request, form *Form, sav
 		p.Error(w, r, err)
 		return 0, true
 	}
-	form.addErrors(jigsaw.FieldErrors(err))
+	pr := tr(r)
+	form.addErrors(translateErrors(pr, jigsaw.FieldErrors(err)))
 	if _, ok := form.Errors[versionField]; ok {
 		// The version is a hidden input: its message goes at the top.
 		delete(form.Errors, versionField)
-		form.Errors["form"] = jigsaw.ErrorMessage(err)
+		form.Errors["form"] = pr.Text(jigsaw.ErrorMessage(err))
 	}
 	if len(form.Errors) == 0 {
-		form.Errors["form"] = jigsaw.ErrorMessage(err)
+		form.Errors["form"] = pr.Text(jigsaw.ErrorMessage(err))
 	}
 	return formStatus(err), false
 }

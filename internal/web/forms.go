@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 )
 
 // Form is an editor's form as typed, with a message for each bad field.
@@ -199,10 +200,20 @@ func formError(err error) bool {
 	return false
 }
 
-// reader reads typed values from a form, noting each bad one.
+// reader reads typed values from a form, noting each bad one in the
+// language of pr (English when nil).
 type reader struct {
-	v url.Values
-	p jigsaw.Problems
+	v  url.Values
+	p  jigsaw.Problems
+	pr *i18n.Printer
+}
+
+// msg is the message key in the reader's language.
+func (rd *reader) msg(key string, args ...any) string {
+	if rd.pr == nil {
+		return i18n.English.Printer().Sprintf(key, args...)
+	}
+	return rd.pr.Sprintf(key, args...)
 }
 
 func (rd *reader) text(name string) string { return strings.TrimSpace(rd.v.Get(name)) }
@@ -222,9 +233,9 @@ func (rd *reader) int(name, label string) int {
 	n, err := strconv.Atoi(s)
 	switch {
 	case err != nil:
-		rd.p.Add(name, label+" must be a whole number.")
+		rd.p.Add(name, rd.msg("%s must be a whole number.", label))
 	case n < 0:
-		rd.p.Add(name, label+" cannot be negative.")
+		rd.p.Add(name, rd.msg("%s cannot be negative.", label))
 	}
 	return max(n, 0)
 }
@@ -237,9 +248,9 @@ func (rd *reader) pence(name, label string) int64 {
 	}
 	p, err := jigsaw.ParsePence(s)
 	if errors.Is(err, jigsaw.ErrNegative) {
-		rd.p.Add(name, label+" cannot be negative.")
+		rd.p.Add(name, rd.msg("%s cannot be negative.", label))
 	} else if err != nil {
-		rd.p.Add(name, fmt.Sprintf("%s %s: write it as £1,234.56 or £2.5m.", label, err))
+		rd.p.Add(name, rd.msg("%s %s: write it as £1,234.56 or £2.5m.", label, err))
 	}
 	return p
 }
@@ -252,9 +263,9 @@ func (rd *reader) percent(name, label string) int {
 	}
 	bp, err := jigsaw.ParseBasisPoints(s)
 	if errors.Is(err, jigsaw.ErrNegative) {
-		rd.p.Add(name, label+" cannot be negative.")
+		rd.p.Add(name, rd.msg("%s cannot be negative.", label))
 	} else if err != nil {
-		rd.p.Add(name, fmt.Sprintf("%s %s: write it as 47.5 or 47.5%%.", label, err))
+		rd.p.Add(name, rd.msg("%s %s: write it as 47.5 or 47.5%%.", label, err))
 	}
 	return bp
 }
@@ -268,12 +279,12 @@ func (rd *reader) ids(name, label string) []jigsaw.LinkRef {
 	for _, part := range strings.FieldsFunc(rd.text(name), func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\n' || r == '\r' }) {
 		nums := idListRE.FindAllString(part, -1)
 		if len(nums) == 0 {
-			rd.p.Add(name, label+": give numbers separated by commas.")
+			rd.p.Add(name, rd.msg("%s: give numbers separated by commas.", label))
 			continue
 		}
 		id, err := strconv.ParseInt(nums[len(nums)-1], 10, 64)
 		if err != nil || id <= 0 {
-			rd.p.Add(name, label+": give numbers separated by commas.")
+			rd.p.Add(name, rd.msg("%s: give numbers separated by commas.", label))
 			continue
 		}
 		out = append(out, jigsaw.LinkRef{ID: id})

@@ -9,14 +9,24 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 )
 
-func (p *Pages) funcs() template.FuncMap {
+// funcs are the template functions of the pages in pr's language: the
+// templates are parsed once per language (parseTemplates), each set with
+// its own, so that choosing the words costs nothing more per page.
+func (p *Pages) funcs(pr *i18n.Printer) template.FuncMap {
+	// label translates the English label of an enum value.
+	label := pr.Text
+	langs := languageLinks(pr.Lang())
 	return template.FuncMap{
 		// t is the page's text in the reader's language: every
 		// user-facing string goes through it. The key is the English
-		// text, a fmt format (a literal percent sign is written %%).
-		"t":        func(key string, args ...any) string { return fmt.Sprintf(key, args...) },
+		// text, a fmt format (a literal percent sign is written %%);
+		// the catalogue is internal/i18n.
+		"t": pr.Sprintf,
+		// langs are the languages offered, for the language switch.
+		"langs":    func() []languageLink { return langs },
 		"markdown": p.md.HTML,
 		// storyHTML is a story's text as rendered when it was stored, or
 		// rendered now for a story stored without it.
@@ -35,22 +45,22 @@ func (p *Pages) funcs() template.FuncMap {
 		"isodate":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"now":         time.Now,
 		"datetime":    func(t time.Time) string { return t.UTC().Format("2 January 2006 15:04 UTC") },
-		"storyKind":   func(k jigsaw.StoryKind) string { return jigsaw.LabelOf(jigsaw.StoryKinds, k) },
-		"storyStatus": func(s jigsaw.StoryStatus) string { return jigsaw.LabelOf(jigsaw.StoryStatuses, s) },
-		"orgKind":     func(k jigsaw.OrgKind) string { return jigsaw.LabelOf(jigsaw.OrgKinds, k) },
+		"storyKind":   func(k jigsaw.StoryKind) string { return label(jigsaw.LabelOf(jigsaw.StoryKinds, k)) },
+		"storyStatus": func(s jigsaw.StoryStatus) string { return label(jigsaw.LabelOf(jigsaw.StoryStatuses, s)) },
+		"orgKind":     func(k jigsaw.OrgKind) string { return label(jigsaw.LabelOf(jigsaw.OrgKinds, k)) },
 		"happened":    happened,
-		"byline":      byline,
+		"byline":      func(s *jigsaw.PublicStory) string { return byline(pr, s) },
 		"withParam":   withParam,
 
 		"money":         jigsaw.FormatPence,
 		"count":         func(n int) string { return jigsaw.FormatCount(int64(n)) },
 		"pct":           func(bp int) string { return jigsaw.FormatBasisPoints(bp) + "%" },
-		"trackerKind":   func(k jigsaw.TrackerKind) string { return jigsaw.LabelOf(jigsaw.TrackerKinds, k) },
-		"trackerStatus": func(s jigsaw.TrackerStatus) string { return jigsaw.LabelOf(jigsaw.TrackerStatuses, s) },
-		"orgRole":       func(r jigsaw.OrgRole) string { return jigsaw.LabelOf(jigsaw.OrgRoles, r) },
-		"disputeStatus": func(s jigsaw.DisputeStatus) string { return jigsaw.LabelOf(jigsaw.DisputeStatuses, s) },
-		"partyRole":     func(r jigsaw.PartyRole) string { return jigsaw.LabelOf(jigsaw.PartyRoles, r) },
-		"stepKind":      func(k jigsaw.StepKind) string { return jigsaw.LabelOf(jigsaw.StepKinds, k) },
+		"trackerKind":   func(k jigsaw.TrackerKind) string { return label(jigsaw.LabelOf(jigsaw.TrackerKinds, k)) },
+		"trackerStatus": func(s jigsaw.TrackerStatus) string { return label(jigsaw.LabelOf(jigsaw.TrackerStatuses, s)) },
+		"orgRole":       func(r jigsaw.OrgRole) string { return label(jigsaw.LabelOf(jigsaw.OrgRoles, r)) },
+		"disputeStatus": func(s jigsaw.DisputeStatus) string { return label(jigsaw.LabelOf(jigsaw.DisputeStatuses, s)) },
+		"partyRole":     func(r jigsaw.PartyRole) string { return label(jigsaw.LabelOf(jigsaw.PartyRoles, r)) },
+		"stepKind":      func(k jigsaw.StepKind) string { return label(jigsaw.LabelOf(jigsaw.StepKinds, k)) },
 		"row":           rowName,
 		"fid":           fieldID,
 		"dict":          dict,
@@ -84,14 +94,28 @@ func dict(kv ...any) (map[string]any, error) {
 // canEdit reports whether u may use the editors' pages.
 func canEdit(u *jigsaw.User) bool { return u != nil && u.Role.AtLeast(jigsaw.RoleEditor) }
 
+// languageLink is a language as the language switch offers it.
+type languageLink struct {
+	Code, Tag, Name string
+	Current         bool // the language of the page it is on
+}
+
+func languageLinks(current i18n.Lang) []languageLink {
+	var out []languageLink
+	for _, l := range i18n.All {
+		out = append(out, languageLink{Code: l.Code(), Tag: l.Tag(), Name: l.Name(), Current: l == current})
+	}
+	return out
+}
+
 // byline is the line under a story's title: the name its teller chose to
 // be published with, where, and when it happened.
-func byline(s *jigsaw.PublicStory) string {
+func byline(pr *i18n.Printer, s *jigsaw.PublicStory) string {
 	var b strings.Builder
 	if s.Byline != "" {
 		b.WriteString(s.Byline)
 	} else {
-		b.WriteString("Name withheld")
+		b.WriteString(pr.Sprintf("Name withheld"))
 	}
 	if s.Area != "" {
 		b.WriteString(" · " + s.Area)
@@ -100,7 +124,7 @@ func byline(s *jigsaw.PublicStory) string {
 		}
 	}
 	if s.HappenedOn != "" {
-		b.WriteString(" · happened " + happened(s.HappenedOn))
+		b.WriteString(" · " + pr.Sprintf("happened %s", happened(s.HappenedOn)))
 	}
 	return b.String()
 }

@@ -33,7 +33,7 @@ func (p *Pages) HandleQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "moderation", QueueView{Page: p.page(r, "Moderation"), Items: items, Status: status, Statuses: jigsaw.StoryStatuses,
+	p.Render(w, r, http.StatusOK, "moderation", QueueView{Page: p.page(r, tr(r).Sprintf("Moderation")), Items: items, Status: status, Statuses: jigsaw.StoryStatuses,
 		Pager: newPager(list, total, r.URL.Query())})
 }
 
@@ -102,7 +102,7 @@ func (p *Pages) HandleModerationAction(w http.ResponseWriter, r *http.Request) {
 	err := p.Stories.Moderate(r.Context(), id, m, jigsaw.UserFromContext(r.Context()), auth.ClientIP(r))
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.EINVALID || jigsaw.ErrorCode(err) == jigsaw.ECONFLICT {
-			p.renderModerate(w, r, refusalStatus(err), formFromError(f, err), "")
+			p.renderModerate(w, r, refusalStatus(err), formFromError(r, f, err), "")
 			return
 		}
 		p.Error(w, r, err)

@@ -34,7 +34,7 @@ func (p *Pages) renderNotice(w http.ResponseWriter, r *http.Request, name, title
 		p.Error(w, r, err)
 		return
 	}
-	page := p.page(r, title)
+	page := p.page(r, tr(r).Text(title))
 	src := text(set)
 	if src == "" {
 		src = def

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 )
 
 // OrganisationFormView is the view of the form that creates or edits an
@@ -90,7 +91,7 @@ func (p *Pages) organisationValues(ctx context.Context, o *jigsaw.Organisation) 
 // working when its name is corrected.
 func (p *Pages) organisationFromForm(ctx context.Context, v url.Values, old *jigsaw.Organisation) (*jigsaw.Organisation, *Form) {
 	form := newForm(v)
-	rd := &reader{v: v, p: jigsaw.Problems{}}
+	rd := &reader{v: v, p: jigsaw.Problems{}, pr: i18n.FromContext(ctx).Printer()}
 	o := &jigsaw.Organisation{
 		Name:            rd.text("name"),
 		Kind:            jigsaw.OrgKind(rd.text("kind")),
@@ -143,7 +144,7 @@ func (p *Pages) HandleOrganisationMergePost(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	form := newForm(v)
-	rd := &reader{v: v, p: jigsaw.Problems{}}
+	rd := &reader{v: v, p: jigsaw.Problems{}, pr: tr(r)}
 	into := rd.organisation(ctx, p.Store, "into")
 	if into == 0 {
 		rd.p.Add("into", "Name the organisation to keep.")

@@ -37,7 +37,7 @@ func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 			p.Error(w, r, err)
 			return
 		}
-		p.Render(w, r, http.StatusBadRequest, "organisations", OrganisationListView{Page: p.page(r, "Organisations"),
+		p.Render(w, r, http.StatusBadRequest, "organisations", OrganisationListView{Page: p.page(r, tr(r).Sprintf("Organisations")),
 			Filter: f, Query: r.URL.Query(), Kinds: jigsaw.OrgKinds, Form: form})
 		return
 	}
@@ -47,7 +47,7 @@ func (p *Pages) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Render(w, r, http.StatusOK, "organisations", OrganisationListView{
-		Page:          p.page(r, "Organisations"),
+		Page:          p.page(r, tr(r).Sprintf("Organisations")),
 		Organisations: orgs, Filter: f, Query: r.URL.Query(), Kinds: jigsaw.OrgKinds,
 		Pager: newPager(list, total, r.URL.Query()), Form: newForm(r.URL.Query()),
 	})

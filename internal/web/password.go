@@ -177,7 +177,7 @@ func (p *Pages) HandleTwoFactorPost(w http.ResponseWriter, r *http.Request) {
 	u := jigsaw.UserFromContext(r.Context())
 	if err := p.Auth.Allow(r.Context(), "2fa-account:"+strconv.FormatInt(u.ID, 10), auth.TwoFactorPerAccount); err != nil {
 		respond.SetErrorHeaders(w, err)
-		p.renderTwoFactor(w, r, respond.Status(err), formFromError(r.PostForm, err))
+		p.renderTwoFactor(w, r, respond.Status(err), formFromError(r, r.PostForm, err))
 		return
 	}
 	secret, enabled, last, err := p.Account.TOTP(r.Context(), u.ID)
@@ -201,7 +201,7 @@ func (p *Pages) HandleTwoFactorPost(w http.ResponseWriter, r *http.Request) {
 			ObjectType: "user", ObjectID: u.ID, IP: auth.ClientIP(r)})
 	}
 	if err != nil {
-		p.renderTwoFactor(w, r, refusalStatus(err), formFromError(r.PostForm, err))
+		p.renderTwoFactor(w, r, refusalStatus(err), formFromError(r, r.PostForm, err))
 		return
 	}
 	http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)

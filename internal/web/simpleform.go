@@ -31,9 +31,11 @@ func (f SimpleForm) Has(name, value string) bool {
 	return false
 }
 
-// formFromError fills a SimpleForm from a failed action's error.
-func formFromError(values url.Values, err error) SimpleForm {
-	return SimpleForm{Values: values, Errors: jigsaw.FieldErrors(err), Message: respond.Message(err)}
+// formFromError fills a SimpleForm from a failed action's error, its
+// messages, which the domain writes in English, in the request's language
+// where the catalogue has them (internal/i18n).
+func formFromError(r *http.Request, values url.Values, err error) SimpleForm {
+	return translateForm(tr(r), SimpleForm{Values: values, Errors: jigsaw.FieldErrors(err), Message: respond.Message(err)})
 }
 
 // refusalStatus is the status of a page showing a refused flat form: 422

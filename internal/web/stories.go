@@ -44,8 +44,8 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 			p.Error(w, r, err)
 			return
 		}
-		p.Render(w, r, http.StatusBadRequest, "stories", StoryListView{Page: p.page(r, "Stories"), Filter: f,
-			Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds, Form: form})
+		p.Render(w, r, http.StatusBadRequest, "stories", StoryListView{Page: p.page(r, tr(r).Sprintf("Stories")), Filter: f,
+			Query: r.URL.Query(), KeyIssues: issues, Kinds: translateChoices(tr(r), jigsaw.StoryKinds), Form: form})
 		return
 	}
 	stories, total, err := p.Store.FindPublicStories(ctx, f)
@@ -54,8 +54,8 @@ func (p *Pages) HandleStoryList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Render(w, r, http.StatusOK, "stories", StoryListView{
-		Page:    p.page(r, "Stories"),
-		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: jigsaw.StoryKinds,
+		Page:    p.page(r, tr(r).Sprintf("Stories")),
+		Stories: stories, Filter: f, Query: r.URL.Query(), KeyIssues: issues, Kinds: translateChoices(tr(r), jigsaw.StoryKinds),
 		Pager: newPager(list, total, r.URL.Query()), Form: newForm(r.URL.Query()),
 	})
 }

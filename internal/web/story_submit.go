@@ -48,8 +48,10 @@ func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int,
 	}
 	// The form carries a one-time token: it must not be served from a cache.
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, "Tell your story"), Form: f, Token: token,
-		Kinds: jigsaw.StoryKinds, KeyIssues: issues, Organisations: orgs, PublishAs: jigsaw.PublishAsChoices, Wording: jigsaw.ConsentWording})
+	pr := tr(r)
+	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, pr.Sprintf("Tell your story")), Form: f, Token: token,
+		Kinds: translateChoices(pr, jigsaw.StoryKinds), KeyIssues: issues, Organisations: orgs,
+		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Wording: translateWording(pr, jigsaw.ConsentWording)})
 }
 
 // submissionFromForm reads the form fields; bad numbers become field errors.
@@ -92,7 +94,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 			token = newFormToken() // the form shown again is a new one
 		}
 		respond.SetErrorHeaders(w, err)
-		p.renderSubmit(w, r, refusalStatus(err), formFromError(r.PostForm, err), token)
+		p.renderSubmit(w, r, refusalStatus(err), formFromError(r, r.PostForm, err), token)
 		return
 	}
 	http.Redirect(w, r, "/stories/thanks", http.StatusSeeOther)
@@ -100,7 +102,7 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 
 // HandleStoryThanks acknowledges a submission.
 func (p *Pages) HandleStoryThanks(w http.ResponseWriter, r *http.Request) {
-	p.Render(w, r, http.StatusOK, "story_thanks", struct{ Page }{p.page(r, "Thank you")})
+	p.Render(w, r, http.StatusOK, "story_thanks", struct{ Page }{p.page(r, tr(r).Sprintf("Thank you"))})
 }
 
 // LinkView is the view of the pages reached from links in mails.
@@ -115,12 +117,12 @@ type LinkView struct {
 // HandleConfirmPage shows a button to confirm. Confirming needs a POST:
 // mail scanners open links, and must not confirm on the teller's behalf.
 func (p *Pages) HandleConfirmPage(w http.ResponseWriter, r *http.Request) {
-	p.renderLinkPage(w, r, jigsaw.LinkConfirm, "Confirm your story")
+	p.renderLinkPage(w, r, jigsaw.LinkConfirm, tr(r).Sprintf("Confirm your story"))
 }
 
 // HandleWithdrawPage offers withdrawal and erasure.
 func (p *Pages) HandleWithdrawPage(w http.ResponseWriter, r *http.Request) {
-	p.renderLinkPage(w, r, jigsaw.LinkWithdraw, "Withdraw your story")
+	p.renderLinkPage(w, r, jigsaw.LinkWithdraw, tr(r).Sprintf("Withdraw your story"))
 }
 
 func (p *Pages) renderLinkPage(w http.ResponseWriter, r *http.Request, purpose, title string) {
@@ -147,7 +149,7 @@ func (p *Pages) HandleConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, "Confirmed"), Title: ls.Title, Status: ls.Status, Done: "confirmed"})
+	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, tr(r).Sprintf("Confirmed")), Title: ls.Title, Status: ls.Status, Done: "confirmed"})
 }
 
 // HandleWithdraw withdraws the story, or records a request for erasure.
@@ -167,5 +169,5 @@ func (p *Pages) HandleWithdraw(w http.ResponseWriter, r *http.Request) {
 		done = "erasure"
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, "Withdrawn"), Title: ls.Title, Status: ls.Status, Done: done})
+	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, tr(r).Sprintf("Withdrawn")), Title: ls.Title, Status: ls.Status, Done: done})
 }

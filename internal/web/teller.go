@@ -45,8 +45,9 @@ func (p *Pages) renderTeller(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	tellerPage(w)
-	p.Render(w, r, status, "teller", TellerView{Page: p.page(r, "Your stories"), Token: token, Data: d, PublishAs: jigsaw.PublishAsChoices,
-		Form: f, FormStory: formStory, Done: done})
+	pr := tr(r)
+	p.Render(w, r, status, "teller", TellerView{Page: p.page(r, pr.Sprintf("Your stories")), Token: token, Data: d,
+		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Form: f, FormStory: formStory, Done: done})
 }
 
 // HandleTellerAction carries out what the teller asked on their page:
@@ -76,7 +77,7 @@ func (p *Pages) HandleTellerAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.EINVALID && action == "naming" {
 			respond.SetErrorHeaders(w, err)
-			p.renderTeller(w, r, refusalStatus(err), token, formFromError(f, err), storyID, "")
+			p.renderTeller(w, r, refusalStatus(err), token, formFromError(r, f, err), storyID, "")
 			return
 		}
 		p.Error(w, r, err)
@@ -111,7 +112,7 @@ func (p *Pages) HandleTellerData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tellerPage(w)
-	p.Render(w, r, http.StatusOK, "teller_data", TellerView{Page: p.page(r, "Everything we hold about you"), Token: token, Data: d})
+	p.Render(w, r, http.StatusOK, "teller_data", TellerView{Page: p.page(r, tr(r).Sprintf("Everything we hold about you")), Token: token, Data: d})
 }
 
 // tellerJSON is the teller's data in the shape of their download: plain

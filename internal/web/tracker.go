@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/listparams"
 )
 
@@ -41,7 +42,7 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, list, err := listparams.Tracker(ctx, p.Store, r.URL.Query(), trackerPerPage)
-	view := TrackerListView{Page: p.page(r, "Dangers"), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
+	view := TrackerListView{Page: p.page(r, tr(r).Sprintf("Dangers")), Query: r.URL.Query(), Kinds: jigsaw.TrackerKinds,
 		Statuses: jigsaw.TrackerStatuses, KeyIssues: issues, Organisation: list.Organisation, Form: newForm(r.URL.Query())}
 	if err != nil {
 		// A refused filter shows on the form, over no dangers (see
@@ -167,7 +168,7 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 	compactRows(v, "organisations", []string{"organisation"}, []string{"role"})
 	compactRows(v, "sources", []string{"url", "publisher", "published_on", "quote"}, nil)
 	form := newForm(v)
-	rd := &reader{v: v, p: jigsaw.Problems{}}
+	rd := &reader{v: v, p: jigsaw.Problems{}, pr: i18n.FromContext(ctx).Printer()}
 	t := &jigsaw.TrackerItem{
 		Kind:          jigsaw.TrackerKind(rd.text("kind")),
 		Title:         rd.text("title"),

@@ -22,6 +22,7 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/auth"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/server/respond"
 )
@@ -88,8 +89,11 @@ type Config struct {
 type Pages struct {
 	Config
 
-	md        *markdown.Renderer
-	templates map[string]*template.Template
+	md *markdown.Renderer
+	// templates holds every page's template set once per language, each
+	// parsed with its language's text functions: a page is rendered with
+	// no more work in Welsh than in English.
+	templates [len(i18n.All)]map[string]*template.Template
 	static    map[string]staticFile
 }
 
@@ -116,17 +120,21 @@ func (p *Pages) parseTemplates() error {
 	if err != nil {
 		return err
 	}
-	p.templates = map[string]*template.Template{}
-	for _, page := range pages {
-		name := strings.TrimSuffix(path.Base(page), ".html")
-		if name == "layout" {
-			continue
+	for _, lang := range i18n.All {
+		funcs := p.funcs(lang.Printer())
+		set := map[string]*template.Template{}
+		for _, page := range pages {
+			name := strings.TrimSuffix(path.Base(page), ".html")
+			if name == "layout" {
+				continue
+			}
+			t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html", page)
+			if err != nil {
+				return fmt.Errorf("parse template %s: %w", name, err)
+			}
+			set[name] = t
 		}
-		t, err := template.New(name).Funcs(p.funcs()).ParseFS(files, "templates/layout.html", "templates/partials/*.html", page)
-		if err != nil {
-			return fmt.Errorf("parse template %s: %w", name, err)
-		}
-		p.templates[name] = t
+		p.templates[lang] = set
 	}
 	return nil
 }
@@ -169,7 +177,7 @@ type Nav struct{ Stories, Tracker, Disputes, Organisations bool }
 func (p *Pages) page(r *http.Request, title string) Page {
 	path := r.URL.Path
 	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations"}
-	return Page{Lang: "en-GB", Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), RequestID: respond.RequestID(r), Nav: nav}
+	return Page{Lang: i18n.FromContext(r.Context()).Tag(), Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), RequestID: respond.RequestID(r), Nav: nav}
 }
 
 // site is the instance as its admins describe it, over the defaults.
@@ -191,7 +199,8 @@ func (p *Pages) site(ctx context.Context) Site {
 // given status. The page is rendered into a buffer first, so a template
 // failure gives a clean error page rather than half a page.
 func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := p.templates[name]
+	lang := i18n.FromContext(r.Context())
+	t, ok := p.templates[lang][name]
 	if !ok {
 		p.Error(w, r, fmt.Errorf("no template %q", name))
 		return
@@ -208,6 +217,7 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	setLanguageHeaders(w.Header(), lang)
 	w.WriteHeader(status)
 	page := buf.Bytes()
 	sw, ok := w.(SharedWriter)
@@ -268,16 +278,43 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, err error) {
 	respond.LogError(r, p.Log, err)
 	respond.SetErrorHeaders(w, err)
 	status := respond.Status(err)
-	view := ErrorView{Page: p.page(r, http.StatusText(status)), Status: status, Message: respond.Message(err)}
-	t := p.templates["error"]
+	lang := i18n.FromContext(r.Context())
+	tr := lang.Printer()
+	view := ErrorView{Page: p.page(r, tr.Text(http.StatusText(status))), Status: status, Message: tr.Text(respond.Message(err))}
+	t := p.templates[lang]["error"]
 	var buf bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&buf, "layout", view) != nil {
 		http.Error(w, respond.Message(err), status)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setLanguageHeaders(w.Header(), lang)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// contentLanguage and varyLanguage are the values of the headers that say
+// which language a page is in and what chose it: the cookie (?lang=) or
+// Accept-Language. Made once, shared by every answer (net/http and Header
+// Set replace a value slice, never write into it).
+var (
+	contentLanguage [len(i18n.All)][]string
+	varyLanguage    = []string{"Accept-Language, Cookie"}
+)
+
+func init() {
+	for _, l := range i18n.All {
+		contentLanguage[l] = []string{l.Tag()}
+	}
+}
+
+func setLanguageHeaders(h http.Header, lang i18n.Lang) {
+	h["Content-Language"] = contentLanguage[lang]
+	if v := h["Vary"]; len(v) > 0 {
+		h["Vary"] = append(v[:len(v):len(v)], varyLanguage...)
+		return
+	}
+	h["Vary"] = varyLanguage
 }
 
 // NotFound renders the not-found page.

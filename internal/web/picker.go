@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"jigsaw"
 	"jigsaw/internal/server/respond"
@@ -63,7 +64,8 @@ func pickerQuery(q string) (string, error) {
 		return "", jigsaw.Errorf(jigsaw.EINVALID, "Type part of a name to search for (q).")
 	case len(q) > maxQueryLen:
 		return "", jigsaw.Errorf(jigsaw.EINVALID, "Type at most %d characters to search for.", maxQueryLen)
-	case !strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
+	case !utf8.ValidString(q) || strings.ContainsRune(q, 0),
+		!strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
 		return "", jigsaw.Errorf(jigsaw.EINVALID, "Type letters or digits to search for.")
 	}
 	return q, nil
@@ -241,8 +243,8 @@ func linkAddressRE(kind string) *regexp.Regexp {
 
 var linkAddress = map[string]*regexp.Regexp{"stories": linkAddressRE("stories"), "disputes": linkAddressRE("disputes")}
 
-// linkNouns names a record of each kind that a danger links to.
-var linkNouns = map[string]string{"stories": "published story", "disputes": "dispute"}
+// linkNouns names a record, and several, of each kind a danger links to.
+var linkNouns = map[string][2]string{"stories": {"published story", "published stories"}, "disputes": {"dispute", "disputes"}}
 
 // linkID reads a typed reference that names its record's number.
 func linkID(kind, s string) (int64, bool) {
@@ -261,6 +263,13 @@ func linkID(kind, s string) (int64, bool) {
 func (rd *reader) links(ctx context.Context, st PickerStore, name string) []jigsaw.LinkRef {
 	var out []jigsaw.LinkRef
 	var msgs []string
+	seen := map[int64]bool{}
+	add := func(l jigsaw.LinkRef) {
+		if !seen[l.ID] {
+			seen[l.ID] = true
+			out = append(out, l)
+		}
+	}
 	for _, line := range strings.Split(rd.v.Get(name), "\n") {
 		line = strings.Join(strings.Fields(line), " ")
 		if line == "" {
@@ -277,17 +286,19 @@ func (rd *reader) links(ctx context.Context, st PickerStore, name string) []jigs
 			ids = append(ids, jigsaw.LinkRef{ID: id})
 		}
 		if ids != nil {
-			out = append(out, ids...)
+			for _, l := range ids {
+				add(l)
+			}
 			continue
 		}
 		if id, ok := linkID(name, line); ok {
-			out = append(out, jigsaw.LinkRef{ID: id})
+			add(jigsaw.LinkRef{ID: id})
 			continue
 		}
 		if l, msg := linkByTitle(ctx, st, name, line); msg != "" {
 			msgs = append(msgs, msg)
 		} else {
-			out = append(out, l)
+			add(l)
 		}
 	}
 	if len(msgs) > 0 {
@@ -298,7 +309,7 @@ func (rd *reader) links(ctx context.Context, st PickerStore, name string) []jigs
 
 // linkByTitle finds the one record of kind titled title, or says why not.
 func linkByTitle(ctx context.Context, st PickerStore, kind, title string) (jigsaw.LinkRef, string) {
-	noun := linkNouns[kind]
+	noun, nouns := linkNouns[kind][0], linkNouns[kind][1]
 	q, err := pickerQuery(title)
 	if err != nil {
 		return jigsaw.LinkRef{}, fmt.Sprintf("“%s” names no %s: give its title, number or address.", title, noun)
@@ -322,7 +333,7 @@ func linkByTitle(ctx context.Context, st PickerStore, kind, title string) (jigsa
 	case len(exact) == 1:
 		return exact[0], ""
 	case len(exact) > 1:
-		return jigsaw.LinkRef{}, fmt.Sprintf("Several %ss are titled “%s” (%s): give the number of the one you mean.", noun, title, linkNumbers(exact))
+		return jigsaw.LinkRef{}, fmt.Sprintf("Several %s are titled “%s” (%s): give the number of the one you mean.", nouns, title, linkNumbers(exact))
 	}
 	msg := fmt.Sprintf("No %s is titled “%s”.", noun, title)
 	if len(found) == 0 {

@@ -16,7 +16,7 @@
 
   var script = document.currentScript;
   var text = function (key, fallback) {
-    return (script && script.getAttribute('data-' + key)) || fallback;
+    return (script && script.getAttribute('data-text-' + key)) || fallback;
   };
   var minLength = 2;
   var delay = 150;
@@ -64,6 +64,7 @@
 
     var items = [];
     var active = -1;
+    var chose = false; // Enter just chose a suggestion
     var timer = 0;
     var asked = 0;
 
@@ -204,6 +205,7 @@
           // without this file (the story form's Find).
           if (open && active >= 0) {
             e.preventDefault();
+            chose = true;
             choose(active);
           }
           break;
@@ -218,6 +220,11 @@
           break;
       }
     });
+    // The Enter that chose a suggestion must not also send the form.
+    input.addEventListener('keypress', function (e) {
+      if (e.key === 'Enter' && chose) e.preventDefault();
+    });
+    input.addEventListener('keyup', function () { chose = false; });
     input.addEventListener('blur', function () { setTimeout(close, 150); });
     // A click on a suggestion must not take the focus from the input
     // before the click lands.

@@ -72,6 +72,20 @@ func (s *suite) testPickers(t *testing.T) {
 		}
 	}
 
+	// Whatever is typed is plain text to both engines' query syntax.
+	for _, q := range []string{`a'b`, `ab\`, "ǅx", "e\u0301", "١٢٣", "ﬁn", "straße", "İstanbul", "😀 trust", "x:*", "a & !b | c",
+		"(a", `"a`, "NOT", "AND OR", "a-b", "a.b", "1.5", "a_b", "日本語", "\u200bzero"} {
+		if _, err := db.SearchOrganisations(ctx, q, 10); err != nil {
+			t.Errorf("SearchOrganisations(%q): %v", q, err)
+		}
+		if _, err := db.SearchPublicStoryTitles(ctx, q, 10); err != nil {
+			t.Errorf("SearchPublicStoryTitles(%q): %v", q, err)
+		}
+		if _, err := db.SearchDisputeTitles(ctx, q, 10); err != nil {
+			t.Errorf("SearchDisputeTitles(%q): %v", q, err)
+		}
+	}
+
 	stories, err := db.SearchPublicStoryTitles(ctx, "second cit", 10)
 	if err != nil || len(stories) != 1 || stories[0].ID != f.story.ID || stories[0].Title != "Second-class citizens" {
 		t.Fatalf("SearchPublicStoryTitles: got %+v %v; want the published story", stories, err)

@@ -175,3 +175,66 @@ func TestBrowserOrganisationPicker(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserEditorPickers: an editor names a danger's organisation and
+// links a story and a dispute by choosing suggestions as they type.
+func TestBrowserEditorPickers(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			a := testrig.StartApp(t, engine, nil)
+			f := newPickerFixture(t, a)
+			addUser(t, a, "editor@example.org", jigsaw.RoleEditor, "a long enough password")
+			b := testrig.StartBrowser(t)
+			signInBrowser(t, b, a.URL, "editor@example.org", "a long enough password")
+			var org, stories, disputes, expanded string
+			var ok bool
+			b.Run(t,
+				chromedp.Navigate(a.URL+"/tracker/new"),
+				chromedp.WaitReady(`#f-organisations-0-organisation[role="combobox"]`, chromedp.ByQuery),
+				chromedp.SetValue("#f-kind", "subco-transfer", chromedp.ByID),
+				chromedp.SendKeys("#f-title", "Staff moved to AGH Solutions", chromedp.ByID),
+				chromedp.SendKeys("#f-status-history-0-on", "2022-11", chromedp.ByID),
+				chromedp.SendKeys("#f-organisations-0-organisation", "10660", chromedp.ByID),
+				chromedp.WaitVisible(`#f-organisations-0-organisation ~ ul [role="option"]`, chromedp.ByQuery),
+				chromedp.SendKeys("#f-organisations-0-organisation", kb.ArrowDown+kb.Enter, chromedp.ByID),
+				chromedp.WaitNotVisible(`#f-organisations-0-organisation ~ ul`, chromedp.ByQuery),
+				chromedp.Value("#f-organisations-0-organisation", &org, chromedp.ByID),
+				chromedp.SendKeys("#f-stories-find", "second", chromedp.ByID),
+				chromedp.WaitVisible(`#f-stories-find ~ ul [role="option"]`, chromedp.ByQuery),
+				chromedp.Click(`#f-stories-find ~ ul [role="option"]`, chromedp.ByQuery),
+				chromedp.WaitNotVisible(`#f-stories-find ~ ul`, chromedp.ByQuery),
+				chromedp.SendKeys("#f-disputes-find", "parity", chromedp.ByID),
+				chromedp.WaitVisible(`#f-disputes-find ~ ul [role="option"]`, chromedp.ByQuery),
+				chromedp.SendKeys("#f-disputes-find", kb.ArrowDown+kb.Enter, chromedp.ByID),
+				chromedp.WaitNotVisible(`#f-disputes-find ~ ul`, chromedp.ByQuery),
+				chromedp.Value("#f-stories", &stories, chromedp.ByID),
+				chromedp.Value("#f-disputes", &disputes, chromedp.ByID),
+				chromedp.AttributeValue("#f-stories-find", "aria-expanded", &expanded, &ok, chromedp.ByID),
+			)
+			if stories != "Second-class citizens (#"+itoa(f.story.ID)+")" ||
+				disputes != f.dispute.Title+" (#"+itoa(f.dispute.ID)+")" {
+				t.Fatalf("linked: stories %q, disputes %q", stories, disputes)
+			}
+			if org != f.sub.Name || expanded != "false" {
+				t.Fatalf("organisation input holds %q; stories' list expanded %q", org, expanded)
+			}
+			b.Run(t,
+				chromedp.Click(`form.edit button[type="submit"]`, chromedp.ByQuery),
+				chromedp.WaitVisible(`h1`, chromedp.ByQuery),
+			)
+			items, _, err := a.DB.FindTrackerItems(ctx, jigsaw.TrackerFilter{Drafts: true, Limit: 5})
+			if err != nil || len(items) != 1 {
+				t.Fatalf("dangers: %+v %v", items, err)
+			}
+			it, err := a.DB.FindTrackerItemByID(ctx, items[0].ID)
+			if err != nil || len(it.Organisations) != 1 || it.Organisations[0].OrgID != f.sub.ID ||
+				len(it.Stories) != 1 || it.Stories[0].ID != f.story.ID || len(it.Disputes) != 1 || it.Disputes[0].ID != f.dispute.ID {
+				t.Fatalf("saved: %+v %v", it, err)
+			}
+			if s := scriptsBesidesPicker(b); len(s) != 0 {
+				t.Fatalf("pages ran scripts: %v", s)
+			}
+		})
+	}
+}

@@ -22,13 +22,13 @@ func suggestionLimit(limit int) int {
 }
 
 // orgSearchVector is the expression of PostgreSQL's index of organisations'
-// names and codes (schema step 18).
+// names and codes (schema step 19).
 const orgSearchVector = `to_tsvector('simple', name || ' ' || ods_code || ' ' || company_number)`
 
 // SearchOrganisations returns organisations whose name or codes hold words
 // beginning with each word of q: an exact ODS code or Companies House
 // number first, then names that begin with q, then the rest by name. Each
-// engine finds the matches through an index (schema step 18); punctuation
+// engine finds the matches through an index (schema step 19); punctuation
 // and search operators in q are plain text.
 func (db *DB) SearchOrganisations(ctx context.Context, q string, limit int) (_ []*jigsaw.Organisation, err error) {
 	defer wrap(&err, "store.SearchOrganisations")

@@ -1,4 +1,4 @@
--- Jigsaw schema, step 18: an index of organisations' names and codes for
+-- Jigsaw schema, step 19: an index of organisations' names and codes for
 -- the pickers that find one as people type (store.SearchOrganisations):
 -- each word of the name, the ODS code and the Companies House number,
 -- found by their first letters among thousands without reading them all.

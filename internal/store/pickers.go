@@ -21,10 +21,6 @@ func suggestionLimit(limit int) int {
 	return limit
 }
 
-// orgSearchVector is the expression of PostgreSQL's index of organisations'
-// names and codes (schema step 19).
-const orgSearchVector = `to_tsvector('simple', name || ' ' || ods_code || ' ' || company_number)`
-
 // SearchOrganisations returns organisations whose name or codes hold words
 // beginning with each word of q: an exact ODS code or Companies House
 // number first, then names that begin with q, then the rest by name. Each
@@ -36,15 +32,15 @@ func (db *DB) SearchOrganisations(ctx context.Context, q string, limit int) (_ [
 	if len(words) == 0 {
 		return nil, nil
 	}
-	var match, query string
+	// The matches, found through the index, are few enough (thousands at
+	// most) to rank them all.
+	match, query := `id IN (SELECT rowid FROM organisation_search WHERE organisation_search MATCH $1)`, ftsPrefixQuery(words, "")
 	if db.Engine == Postgres {
-		match, query = `SELECT id FROM organisations WHERE `+orgSearchVector+` @@ to_tsquery('simple', $1)`, prefixQuery(words, "")
-	} else {
-		match, query = `SELECT rowid FROM organisation_search WHERE organisation_search MATCH $1`, ftsPrefixQuery(words, "")
+		match, query = `search @@ to_tsquery('simple', $1)`, prefixQuery(words, "")
 	}
 	code := strings.ToUpper(strings.Join(words, ""))
 	prefix := likeEscape(strings.ToLower(strings.Join(strings.Fields(q), " "))) + "%"
-	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id IN (`+match+`)
+	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+match+`
 		ORDER BY CASE WHEN ods_code = $2 OR company_number = $2 THEN 0 WHEN lower(name) LIKE $3 ESCAPE '\' THEN 1 ELSE 2 END,
 			lower(name), id LIMIT $4`, query, code, prefix, suggestionLimit(limit))
 	if err != nil {

@@ -122,6 +122,16 @@ func TestSuggest(t *testing.T) {
 					t.Errorf("%s: %s", path, p.body)
 				}
 			}
+			// Only pages with a picker load its script.
+			for _, path := range []string{"/", "/stories", "/organisations", "/organisations/airedale-nhs-foundation-trust", "/tracker", "/disputes", "/about"} {
+				get(t, a.Client, a.URL+path).reject(t, "picker.js")
+			}
+			for _, path := range []string{"/disputes/new", "/organisations/new", "/organisations/agh-solutions-ltd/edit", "/organisations/agh-solutions-ltd/merge"} {
+				get(t, ed, a.URL+path).expect(t, 200, `<script src="/static/picker.js" defer`)
+			}
+			if p := get(t, a.Client, a.URL+"/static/picker.js"); p.status != 200 || !strings.Contains(p.body, "role', 'combobox'") {
+				t.Errorf("picker.js: %d", p.status)
+			}
 			// FTS and tsquery syntax is plain text.
 			for _, q := range []string{"NEAR(a+b)", "a:*", "%27%3B--", "trust+%26+!care", "*"} {
 				if p := get(t, a.Client, a.URL+"/organisations/suggest?q="+q); p.status != 200 && p.status != 400 {

@@ -320,7 +320,7 @@ func (rd *reader) organisation(ctx context.Context, st orgFinder, name string) i
 	o, err := findOrganisationByAnyKey(ctx, st, s)
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
-			rd.p.Add(name, fmt.Sprintf("No organisation is called “%s”: check the name, or add the organisation first.", s)+didYouMean(ctx, st, s))
+			rd.p.Add(name, rd.msg("No organisation is called “%s”: check the name, or add the organisation first.", s)+rd.didYouMean(ctx, st, s))
 		} else {
 			rd.p.Add(name, jigsaw.ErrorMessage(err))
 		}

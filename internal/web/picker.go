@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"jigsaw"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/server/respond"
 )
 
@@ -56,17 +56,18 @@ type Suggestions struct {
 	Results []Suggestion `json:"results"`
 }
 
-// pickerQuery checks the words typed into a picker.
-func pickerQuery(q string) (string, error) {
+// pickerQuery checks the words typed into a picker; its refusal is in
+// pr's language.
+func pickerQuery(pr *i18n.Printer, q string) (string, error) {
 	q = strings.Join(strings.Fields(q), " ")
 	switch {
 	case q == "":
-		return "", jigsaw.Errorf(jigsaw.EINVALID, "Type part of a name to search for (q).")
+		return "", jigsaw.Errorf(jigsaw.EINVALID, "%s", pr.Sprintf("Type part of a name to search for (q)."))
 	case len(q) > maxQueryLen:
-		return "", jigsaw.Errorf(jigsaw.EINVALID, "Type at most %d characters to search for.", maxQueryLen)
+		return "", jigsaw.Errorf(jigsaw.EINVALID, "%s", pr.Sprintf("Type at most %d characters to search for.", maxQueryLen))
 	case !utf8.ValidString(q) || strings.ContainsRune(q, 0),
 		!strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
-		return "", jigsaw.Errorf(jigsaw.EINVALID, "Type letters or digits to search for.")
+		return "", jigsaw.Errorf(jigsaw.EINVALID, "%s", pr.Sprintf("Type letters or digits to search for."))
 	}
 	return q, nil
 }
@@ -76,7 +77,7 @@ func pickerQuery(q string) (string, error) {
 // found among published ones only, by title, whoever asks.
 func (p *Pages) HandleSuggest(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q, err := pickerQuery(r.URL.Query().Get("q"))
+		q, err := pickerQuery(tr(r), r.URL.Query().Get("q"))
 		if err != nil {
 			respond.JSONError(w, r, p.Log, err)
 			return
@@ -171,7 +172,7 @@ func (p *Pages) orgPicker(ctx context.Context, v url.Values, find bool, fieldErr
 	if !find || op.Query == "" {
 		return op, nil
 	}
-	q, err := pickerQuery(op.Query)
+	q, err := pickerQuery(i18n.FromContext(ctx).Printer(), op.Query)
 	if err != nil {
 		op.Problem = jigsaw.ErrorMessage(err)
 		return op, nil
@@ -190,8 +191,8 @@ func (p *Pages) orgPicker(ctx context.Context, v url.Values, find bool, fieldErr
 }
 
 // didYouMean names the organisations an editor may have meant by s.
-func didYouMean(ctx context.Context, st PickerStore, s string) string {
-	q, err := pickerQuery(s)
+func (rd *reader) didYouMean(ctx context.Context, st PickerStore, s string) string {
+	q, err := pickerQuery(i18n.English.Printer(), s)
 	if err != nil {
 		return ""
 	}
@@ -201,9 +202,9 @@ func didYouMean(ctx context.Context, st PickerStore, s string) string {
 	}
 	names := make([]string, len(orgs))
 	for i, o := range orgs {
-		names[i] = "“" + o.Name + "”"
+		names[i] = rd.msg("“%s”", o.Name)
 	}
-	return " Did you mean " + orList(names) + "?"
+	return " " + rd.msg("Did you mean %s?", rd.orList(names))
 }
 
 // looseQuery keeps the first letters of each word of q, so that a search
@@ -220,11 +221,11 @@ func looseQuery(q string) string {
 }
 
 // orList joins items as people write them: "a, b or c".
-func orList(items []string) string {
+func (rd *reader) orList(items []string) string {
 	if len(items) <= 1 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+	return rd.msg("%s or %s", strings.Join(items[:len(items)-1], ", "), items[len(items)-1])
 }
 
 // Linked records are typed one a line into the danger form: a title, a
@@ -243,8 +244,20 @@ func linkAddressRE(kind string) *regexp.Regexp {
 
 var linkAddress = map[string]*regexp.Regexp{"stories": linkAddressRE("stories"), "disputes": linkAddressRE("disputes")}
 
-// linkNouns names a record, and several, of each kind a danger links to.
-var linkNouns = map[string][2]string{"stories": {"published story", "published stories"}, "disputes": {"dispute", "disputes"}}
+// linkMessages are the messages about a linked record of each kind that a
+// title does not find: none, several, none with close titles.
+var linkMessages = map[string]struct{ bad, several, none string }{
+	"stories": {
+		bad:     "“%s” names no published story: give its title, number or address.",
+		several: "Several published stories are titled “%s” (%s): give the number of the one you mean.",
+		none:    "No published story is titled “%s”.",
+	},
+	"disputes": {
+		bad:     "“%s” names no dispute: give its title, number or address.",
+		several: "Several disputes are titled “%s” (%s): give the number of the one you mean.",
+		none:    "No dispute is titled “%s”.",
+	},
+}
 
 // linkID reads a typed reference that names its record's number.
 func linkID(kind, s string) (int64, bool) {
@@ -295,7 +308,7 @@ func (rd *reader) links(ctx context.Context, st PickerStore, name string) []jigs
 			add(jigsaw.LinkRef{ID: id})
 			continue
 		}
-		if l, msg := linkByTitle(ctx, st, name, line); msg != "" {
+		if l, msg := rd.linkByTitle(ctx, st, name, line); msg != "" {
 			msgs = append(msgs, msg)
 		} else {
 			add(l)
@@ -308,11 +321,11 @@ func (rd *reader) links(ctx context.Context, st PickerStore, name string) []jigs
 }
 
 // linkByTitle finds the one record of kind titled title, or says why not.
-func linkByTitle(ctx context.Context, st PickerStore, kind, title string) (jigsaw.LinkRef, string) {
-	noun, nouns := linkNouns[kind][0], linkNouns[kind][1]
-	q, err := pickerQuery(title)
+func (rd *reader) linkByTitle(ctx context.Context, st PickerStore, kind, title string) (jigsaw.LinkRef, string) {
+	m := linkMessages[kind]
+	q, err := pickerQuery(i18n.English.Printer(), title)
 	if err != nil {
-		return jigsaw.LinkRef{}, fmt.Sprintf("“%s” names no %s: give its title, number or address.", title, noun)
+		return jigsaw.LinkRef{}, rd.msg(m.bad, title)
 	}
 	var found []jigsaw.LinkRef
 	if kind == "stories" {
@@ -333,9 +346,9 @@ func linkByTitle(ctx context.Context, st PickerStore, kind, title string) (jigsa
 	case len(exact) == 1:
 		return exact[0], ""
 	case len(exact) > 1:
-		return jigsaw.LinkRef{}, fmt.Sprintf("Several %s are titled “%s” (%s): give the number of the one you mean.", nouns, title, linkNumbers(exact))
+		return jigsaw.LinkRef{}, rd.msg(m.several, title, rd.linkNumbers(exact))
 	}
-	msg := fmt.Sprintf("No %s is titled “%s”.", noun, title)
+	msg := rd.msg(m.none, title)
 	if len(found) == 0 {
 		// The first letters of each word, to get past a typing mistake.
 		if kind == "stories" {
@@ -347,19 +360,19 @@ func linkByTitle(ctx context.Context, st PickerStore, kind, title string) (jigsa
 	if len(found) > 0 {
 		names := make([]string, 0, 3)
 		for _, l := range found[:min(len(found), 3)] {
-			names = append(names, fmt.Sprintf("“%s” (#%d)", l.Title, l.ID))
+			names = append(names, rd.msg("“%s” (#%d)", l.Title, l.ID))
 		}
-		msg += " Did you mean " + orList(names) + "?"
+		msg += " " + rd.msg("Did you mean %s?", rd.orList(names))
 	}
 	return jigsaw.LinkRef{}, msg
 }
 
-func linkNumbers(links []jigsaw.LinkRef) string {
+func (rd *reader) linkNumbers(links []jigsaw.LinkRef) string {
 	nums := make([]string, len(links))
 	for i, l := range links {
 		nums[i] = "#" + strconv.FormatInt(l.ID, 10)
 	}
-	return orList(nums)
+	return rd.orList(nums)
 }
 
 // linkLines writes linked records as the danger form shows them: one a

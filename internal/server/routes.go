@@ -88,6 +88,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /moderation", Moderator, p.HandleQueue)
 	s.handle("GET /moderation/stories/{id}", Moderator, p.HandleModerate)
 	s.handle("POST /moderation/stories/{id}/{action}", Moderator, p.HandleModerationAction)
+	// The pickers' suggestions as people type (picker.js): public
+	// records only, a few at a time.
+	s.handle("GET /organisations/suggest", Public, p.HandleSuggest("organisations"))
+	s.handle("GET /stories/suggest", Public, p.HandleSuggest("stories"))
+	s.handle("GET /disputes/suggest", Public, p.HandleSuggest("disputes"))
 	s.handle("GET /organisations", Public, p.HandleOrganisationList)
 	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
 	s.handle("GET /tracker", Public, p.HandleTrackerList)

@@ -79,7 +79,6 @@ type DisputeFormView struct {
 	Statuses   []jigsaw.Choice[jigsaw.DisputeStatus]
 	Sides      []jigsaw.Choice[jigsaw.PartyRole]
 	KeyIssues  []jigsaw.KeyIssue
-	OrgNames   []string
 	Workforces []string
 }
 
@@ -115,12 +114,12 @@ func (p *Pages) disputes() *recordKind[*jigsaw.Dispute] {
 		fixErrors: func(fields map[string]string) { foldErrors(fields, "demands") },
 		title:     func(d *jigsaw.Dispute) string { return d.Title },
 		view: func(ctx context.Context, ef EditForm, d *jigsaw.Dispute) (any, error) {
-			issues, names, err := p.formChoices(ctx)
+			issues, err := p.formChoices(ctx)
 			if err != nil {
 				return nil, err
 			}
 			return DisputeFormView{EditForm: ef, Dispute: d, Statuses: jigsaw.DisputeStatuses, Sides: jigsaw.PartyRoles,
-				KeyIssues: issues, OrgNames: names, Workforces: jigsaw.WorkforceRoles}, nil
+				KeyIssues: issues, Workforces: jigsaw.WorkforceRoles}, nil
 		},
 	}
 }

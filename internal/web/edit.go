@@ -228,13 +228,8 @@ func (v formValues) set(name, s string) {
 
 // formChoices are what the forms of dangers and disputes offer: the
 // instance's key issues, and the names of organisations to pick from.
-func (p *Pages) formChoices(ctx context.Context) ([]jigsaw.KeyIssue, []string, error) {
-	issues, err := p.Store.KeyIssues(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	names, err := p.orgNames(ctx)
-	return issues, names, err
+func (p *Pages) formChoices(ctx context.Context) ([]jigsaw.KeyIssue, error) {
+	return p.Store.KeyIssues(ctx)
 }
 
 // RecordView is the view of a record's own page: the record, the names of

@@ -303,9 +303,16 @@ func (rd *reader) lines(name string) []string {
 	return out
 }
 
+// orgFinder finds the organisations editors name in forms.
+type orgFinder interface {
+	jigsaw.OrganisationService
+	PickerStore
+}
+
 // organisation finds the organisation an editor named in a form: by
-// number, slug, ODS code, Companies House number or exact name.
-func (rd *reader) organisation(ctx context.Context, st jigsaw.OrganisationService, name string) int64 {
+// number, slug, ODS code, Companies House number or exact name. A name
+// that names none is refused naming those it may have meant.
+func (rd *reader) organisation(ctx context.Context, st orgFinder, name string) int64 {
 	s := rd.text(name)
 	if s == "" {
 		return 0
@@ -313,7 +320,7 @@ func (rd *reader) organisation(ctx context.Context, st jigsaw.OrganisationServic
 	o, err := findOrganisationByAnyKey(ctx, st, s)
 	if err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
-			rd.p.Add(name, fmt.Sprintf("No organisation is called “%s”: check the name, or add the organisation first.", s))
+			rd.p.Add(name, rd.msg("No organisation is called “%s”: check the name, or add the organisation first.", s)+rd.didYouMean(ctx, st, s))
 		} else {
 			rd.p.Add(name, jigsaw.ErrorMessage(err))
 		}
@@ -359,18 +366,4 @@ func findOrganisationByAnyKey(ctx context.Context, st jigsaw.OrganisationService
 		}
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Organisation not found.")
-}
-
-// orgNames lists organisation names for the forms' <datalist>, which
-// suggests names as an editor types without any script.
-func (p *Pages) orgNames(ctx context.Context) ([]string, error) {
-	orgs, _, err := p.Store.FindOrganisations(ctx, jigsaw.OrganisationFilter{Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(orgs))
-	for i, o := range orgs {
-		names[i] = o.Name
-	}
-	return names, nil
 }

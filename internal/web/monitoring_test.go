@@ -99,7 +99,7 @@ func testMonitoringPages(t *testing.T, engine string) {
 	})
 
 	t.Run("organisations", func(t *testing.T) {
-		get(t, ed, u("/organisations/new")).expect(t, 200, `name="ods_code"`, `<datalist id="org-names">`)
+		get(t, ed, u("/organisations/new")).expect(t, 200, `name="ods_code"`, `data-suggest="/organisations/suggest"`)
 		p := post(t, ed, u("/organisations/new"), url.Values{"name": {"Airedale NHS Foundation Trust"}, "kind": {"foundation-trust"},
 			"ods_code": {"R!"}, "website": {"javascript:alert(1)"}, "parent": {"Nobody At All"}})
 		p.expect(t, 422, "An ODS code is 3 to 10 letters and digits.", "Website must be an http or https address.",

@@ -16,7 +16,6 @@ type OrganisationFormView struct {
 	EditForm
 	Organisation *jigsaw.Organisation // nil for a new one
 	Kinds        []jigsaw.Choice[jigsaw.OrgKind]
-	OrgNames     []string
 }
 
 // organisations is the edit flow of organisations.
@@ -54,11 +53,7 @@ func (p *Pages) organisations() *recordKind[*jigsaw.Organisation] {
 		},
 		title: func(o *jigsaw.Organisation) string { return o.Name },
 		view: func(ctx context.Context, ef EditForm, o *jigsaw.Organisation) (any, error) {
-			names, err := p.orgNames(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return OrganisationFormView{EditForm: ef, Organisation: o, Kinds: jigsaw.OrgKinds, OrgNames: names}, nil
+			return OrganisationFormView{EditForm: ef, Organisation: o, Kinds: jigsaw.OrgKinds}, nil
 		},
 	}
 }
@@ -115,7 +110,6 @@ type OrganisationMergeView struct {
 	Page
 	Organisation *jigsaw.Organisation
 	Form         *Form
-	OrgNames     []string
 }
 
 // HandleOrganisationMerge shows the form that merges a duplicate
@@ -166,10 +160,5 @@ func (p *Pages) HandleOrganisationMergePost(w http.ResponseWriter, r *http.Reque
 }
 
 func (p *Pages) renderMergeForm(w http.ResponseWriter, r *http.Request, status int, form *Form, o *jigsaw.Organisation) {
-	names, err := p.orgNames(r.Context())
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
-	p.Render(w, r, status, "organisation_merge", OrganisationMergeView{Page: p.page(r, "Merge: "+o.Name), Organisation: o, Form: form, OrgNames: names})
+	p.Render(w, r, status, "organisation_merge", OrganisationMergeView{Page: p.page(r, "Merge: "+o.Name), Organisation: o, Form: form})
 }

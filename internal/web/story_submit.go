@@ -19,7 +19,7 @@ type SubmitView struct {
 	Token         string
 	Kinds         []jigsaw.Choice[jigsaw.StoryKind]
 	KeyIssues     []jigsaw.KeyIssue
-	Organisations []*jigsaw.Organisation
+	Organisations *OrgPicker
 	PublishAs     []jigsaw.Choice[jigsaw.PublishAs]
 	Wording       map[string]string
 }
@@ -41,7 +41,7 @@ func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int,
 		p.Error(w, r, err)
 		return
 	}
-	orgs, _, err := p.Store.FindOrganisations(r.Context(), jigsaw.OrganisationFilter{Limit: 500})
+	orgs, err := p.orgPicker(r.Context(), f.Values, findPressed(f.Values), f.Errors[orgField])
 	if err != nil {
 		p.Error(w, r, err)
 		return
@@ -86,6 +86,12 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 	token := r.PostForm.Get("token")
 	if token == "" {
 		token = newFormToken()
+	}
+	if findPressed(r.PostForm) {
+		// The organisation picker's Find: the form again, as typed, with
+		// the matches; nothing is submitted.
+		p.renderSubmit(w, r, http.StatusOK, SimpleForm{Values: r.PostForm}, token)
+		return
 	}
 	s, problems := submissionFromForm(r.PostForm)
 	s.Token = token

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"jigsaw"
 	"jigsaw/internal/i18n"
@@ -112,7 +111,6 @@ type TrackerFormView struct {
 	Statuses  []jigsaw.Choice[jigsaw.TrackerStatus]
 	Roles     []jigsaw.Choice[jigsaw.OrgRole]
 	KeyIssues []jigsaw.KeyIssue
-	OrgNames  []string
 }
 
 // dangers is the edit flow of dangers.
@@ -150,12 +148,12 @@ func (p *Pages) dangers() *recordKind[*jigsaw.TrackerItem] {
 		},
 		title: func(t *jigsaw.TrackerItem) string { return t.Title },
 		view: func(ctx context.Context, ef EditForm, t *jigsaw.TrackerItem) (any, error) {
-			issues, names, err := p.formChoices(ctx)
+			issues, err := p.formChoices(ctx)
 			if err != nil {
 				return nil, err
 			}
 			return TrackerFormView{EditForm: ef, Item: t, Kinds: jigsaw.TrackerKinds, Statuses: jigsaw.TrackerStatuses,
-				Roles: jigsaw.OrgRoles, KeyIssues: issues, OrgNames: names}, nil
+				Roles: jigsaw.OrgRoles, KeyIssues: issues}, nil
 		},
 	}
 }
@@ -182,8 +180,8 @@ func (p *Pages) trackerFromForm(ctx context.Context, v url.Values) (*jigsaw.Trac
 		District:      rd.text("district"),
 		Area:          rd.text("area"),
 		KeyIssues:     v["key_issues"],
-		Stories:       rd.ids("stories", "Stories"),
-		Disputes:      rd.ids("disputes", "Disputes"),
+		Stories:       rd.links(ctx, p.Store, "stories"),
+		Disputes:      rd.links(ctx, p.Store, "disputes"),
 		Published:     v.Get("published") != "",
 		Version:       formVersion(v),
 	}
@@ -250,19 +248,11 @@ func trackerValues(t *jigsaw.TrackerItem) url.Values {
 		v.Set(rowName("sources", i, "published_on"), s.PublishedOn)
 		v.Set(rowName("sources", i, "quote"), s.Quote)
 	}
-	set("stories", joinIDs(t.Stories))
-	set("disputes", joinIDs(t.Disputes))
+	set("stories", linkLines(t.Stories))
+	set("disputes", linkLines(t.Disputes))
 	if t.Published {
 		v.Set("published", "1")
 	}
 	v.Set(versionField, strconv.FormatInt(t.Version, 10))
 	return v
-}
-
-func joinIDs(links []jigsaw.LinkRef) string {
-	parts := make([]string, len(links))
-	for i, l := range links {
-		parts[i] = strconv.FormatInt(l.ID, 10)
-	}
-	return strings.Join(parts, ", ")
 }

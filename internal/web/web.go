@@ -39,6 +39,7 @@ type Store interface {
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
 	jigsaw.TimelineService
+	PickerStore
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
 	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
 	SitemapStore

@@ -29,6 +29,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"OrganisationConflicts", s.testOrganisationConflicts},
 		{"OrganisationParentCycle", s.testOrganisationParentCycle},
 		{"OrganisationFilter", s.testOrganisationFilter},
+		{"Pickers", s.testPickers},
 		{"StoryPublicViews", s.testStoryPublicViews},
 		{"StoryPagesAtOnce", s.testStoryPagesAtOnce},
 		{"StoryFilters", s.testStoryFilters},

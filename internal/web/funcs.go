@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ func (p *Pages) funcs() template.FuncMap {
 		"fid":           fieldID,
 		"dict":          dict,
 		"canEdit":       canEdit,
+		"errorsIn":      errorsIn,
 	}
 }
 
@@ -79,6 +81,29 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
+}
+
+// errorsIn lists the messages of a flat form (SimpleForm.Errors) for its
+// error summary: those of fields, in the order the form shows them, then
+// any others, by name. Each field's input has the field's name as its id,
+// the first one for a group of boxes.
+func errorsIn(errs map[string]string, fields ...string) []FieldError {
+	out := make([]FieldError, 0, len(errs))
+	seen := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		seen[f] = true
+		if m, ok := errs[f]; ok {
+			out = append(out, FieldError{Field: f, Message: m})
+		}
+	}
+	var rest []FieldError
+	for f, m := range errs {
+		if !seen[f] {
+			rest = append(rest, FieldError{Field: f, Message: m})
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].Field < rest[j].Field })
+	return append(out, rest...)
 }
 
 // canEdit reports whether u may use the editors' pages.

@@ -85,15 +85,20 @@ func dict(kv ...any) (map[string]any, error) {
 
 // errorsIn lists the messages of a flat form (SimpleForm.Errors) for its
 // error summary: those of fields, in the order the form shows them, then
-// any others, by name. Each field's input has the field's name as its id,
-// the first one for a group of boxes.
+// any others, by name. Each FieldError's Field is the id of the input to
+// link to: the field's name, or the id given as "name=id"; for a group of
+// boxes, the first one's.
 func errorsIn(errs map[string]string, fields ...string) []FieldError {
 	out := make([]FieldError, 0, len(errs))
 	seen := make(map[string]bool, len(fields))
 	for _, f := range fields {
-		seen[f] = true
-		if m, ok := errs[f]; ok {
-			out = append(out, FieldError{Field: f, Message: m})
+		name, id, ok := strings.Cut(f, "=")
+		if !ok {
+			id = name
+		}
+		seen[name] = true
+		if m, ok := errs[name]; ok {
+			out = append(out, FieldError{Field: id, Message: m})
 		}
 	}
 	var rest []FieldError

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,7 @@ func (p *Pages) funcs(pr *i18n.Printer) template.FuncMap {
 		"fid":           fieldID,
 		"dict":          dict,
 		"canEdit":       canEdit,
+		"errorsIn":      errorsIn,
 	}
 }
 
@@ -89,6 +91,34 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
+}
+
+// errorsIn lists the messages of a flat form (SimpleForm.Errors) for its
+// error summary: those of fields, in the order the form shows them, then
+// any others, by name. Each FieldError's Field is the id of the input to
+// link to: the field's name, or the id given as "name=id"; for a group of
+// boxes, the first one's.
+func errorsIn(errs map[string]string, fields ...string) []FieldError {
+	out := make([]FieldError, 0, len(errs))
+	seen := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		name, id, ok := strings.Cut(f, "=")
+		if !ok {
+			id = name
+		}
+		seen[name] = true
+		if m, ok := errs[name]; ok {
+			out = append(out, FieldError{Field: id, Message: m})
+		}
+	}
+	var rest []FieldError
+	for f, m := range errs {
+		if !seen[f] {
+			rest = append(rest, FieldError{Field: f, Message: m})
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].Field < rest[j].Field })
+	return append(out, rest...)
 }
 
 // canEdit reports whether u may use the editors' pages.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -94,4 +95,35 @@ func (r *partsRecorder) record(b []byte, shared bool) (int, error) {
 	r.parts = append(r.parts, append([]byte(nil), b...))
 	r.shared = append(r.shared, shared)
 	return r.ResponseRecorder.Write(b)
+}
+
+// The header's navigation follows the reader's role: the public links for
+// everyone, and for staff a second row with their account, moderation for
+// moderators and admins, and the admin menu for admins, made of <details>
+// so that it needs no JavaScript.
+func TestNavigationByRole(t *testing.T) {
+	a := testrig.StartApp(t, store.SQLite, nil)
+	public := []string{`href="/stories"`, `href="/tracker"`, `href="/disputes"`, `href="/organisations"`, `href="/stories/new"`, `<a class="skip" href="#main">`, `<main id="main"`}
+	editor, _ := a.AsUser(t, jigsaw.RoleEditor)
+	moderator, _ := a.AsUser(t, jigsaw.RoleModerator)
+	admin, _ := a.AsUser(t, jigsaw.RoleAdmin)
+	for _, tt := range []struct {
+		who          string
+		c            *http.Client
+		want, reject []string
+	}{
+		{"anonymous", a.Client, append([]string{`<a class="signin" href="/login">`}, public...), []string{`class="staff"`, `action="/logout"`, `href="/moderation"`, `href="/admin/users"`}},
+		{"editor", editor, append([]string{`class="staff"`, "Signed in as", `action="/logout"`, `href="/account/tokens"`, `<details class="menu">`}, public...), []string{`href="/moderation"`, `href="/admin/users"`, `class="signin"`}},
+		{"moderator", moderator, append([]string{`<a href="/moderation">Moderation</a>`}, public...), []string{`href="/admin/users"`}},
+		{"admin", admin, append([]string{`<a href="/moderation">Moderation</a>`, `href="/admin/users"`, `href="/admin/audit"`, `href="/admin/outbox"`, `href="/admin/settings"`, `href="/admin/imports"`}, public...), nil},
+	} {
+		t.Run(tt.who, func(t *testing.T) {
+			p := get(t, tt.c, a.URL+"/tracker")
+			p.expect(t, 200, tt.want...)
+			p.reject(t, tt.reject...)
+			if n := strings.Count(p.body, `aria-current="page"`); n != 1 || !strings.Contains(p.body, `<a href="/tracker" aria-current="page">`) {
+				t.Errorf("the navigation marks %d links as the page, want only Dangers", n)
+			}
+		})
+	}
 }

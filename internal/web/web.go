@@ -170,15 +170,27 @@ type Page struct {
 	Nav       Nav
 }
 
-// Nav says which entry of the main navigation is the page itself. It is
-// worked out here, not compared in the layout: each comparison there is a
-// call through reflection, and every page made four of them.
-type Nav struct{ Stories, Tracker, Disputes, Organisations bool }
+// Nav says which entry of the main navigation is the page itself, and
+// which of the staff links the signed-in user gets. It is worked out here,
+// not compared in the layout: each comparison there is a call through
+// reflection, and every page made several of them.
+type Nav struct {
+	Stories, Tracker, Disputes, Organisations, TellStory bool
+	// Moderator and Admin give the staff bar its moderation link and its
+	// admin menu.
+	Moderator, Admin bool
+}
 
 func (p *Pages) page(r *http.Request, title string) Page {
 	path := r.URL.Path
-	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations"}
-	return Page{Lang: i18n.FromContext(r.Context()).Tag(), Title: title, Site: p.site(r.Context()), User: jigsaw.UserFromContext(r.Context()), RequestID: respond.RequestID(r), Nav: nav}
+	u := jigsaw.UserFromContext(r.Context())
+	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations",
+		TellStory: path == "/stories/new"}
+	if u != nil {
+		nav.Moderator = u.Role.AtLeast(jigsaw.RoleModerator)
+		nav.Admin = u.Role.AtLeast(jigsaw.RoleAdmin)
+	}
+	return Page{Lang: i18n.FromContext(r.Context()).Tag(), Title: title, Site: p.site(r.Context()), User: u, RequestID: respond.RequestID(r), Nav: nav}
 }
 
 // site is the instance as its admins describe it, over the defaults.

@@ -150,15 +150,18 @@
         var box = document.getElementById(field.getAttribute('data-target'));
         var c = box.querySelector('input[value="' + item.id + '"]');
         if (!c) {
-          var label = el('label');
-          c = el('input', { type: 'checkbox', name: field.getAttribute('data-field'), value: String(item.id) });
-          label.appendChild(c);
-          label.appendChild(document.createTextNode(' ' + item.name));
+          // The same markup as the server's (partials/picker.html).
+          var id = 'organisation-' + item.id;
+          var choice = el('div', { class: 'choice' });
+          c = el('input', { type: 'checkbox', id: id, name: field.getAttribute('data-field'), value: String(item.id) });
+          var label = el('label', { for: id }, item.name);
           if (item.code) {
             label.appendChild(document.createTextNode(' '));
             label.appendChild(el('span', { class: 'hint' }, '(' + item.code + ')'));
           }
-          box.appendChild(label);
+          choice.appendChild(c);
+          choice.appendChild(label);
+          box.appendChild(choice);
         }
         c.checked = true;
         input.value = '';

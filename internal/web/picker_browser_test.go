@@ -117,7 +117,7 @@ func TestBrowserOrganisationPicker(t *testing.T) {
 					chromedp.SendKeys("#org_query", "3", chromedp.ByID),
 					chromedp.WaitVisible(`#organisations [role="option"]`, chromedp.ByQuery),
 					chromedp.Click(`#organisations [role="option"]`, chromedp.ByQuery),
-					chromedp.WaitReady(`#organisations-chosen label:nth-of-type(2) input:checked`, chromedp.ByQuery),
+					chromedp.WaitReady(`#organisations-chosen .choice:nth-of-type(2) input:checked`, chromedp.ByQuery),
 				)
 				if afterEscape != "false" {
 					t.Errorf("after Escape: expanded %q", afterEscape)
@@ -219,9 +219,10 @@ func TestBrowserEditorPickers(t *testing.T) {
 			if org != f.sub.Name || expanded != "false" {
 				t.Fatalf("organisation input holds %q; stories' list expanded %q", org, expanded)
 			}
+			// The danger's page, not the form's, once it is saved.
 			b.Run(t,
-				chromedp.Click(`form.edit button[type="submit"]`, chromedp.ByQuery),
-				chromedp.WaitVisible(`h1`, chromedp.ByQuery),
+				chromedp.Click(`form.edit button[type="submit"]:not([name])`, chromedp.ByQuery),
+				chromedp.WaitNotPresent(`form.edit`, chromedp.ByQuery),
 			)
 			items, _, err := a.DB.FindTrackerItems(ctx, jigsaw.TrackerFilter{Drafts: true, Limit: 5})
 			if err != nil || len(items) != 1 {

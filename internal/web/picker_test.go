@@ -189,7 +189,7 @@ func TestStoryPickerWithoutScript(t *testing.T) {
 			v.Set("find", "Find")
 			p = post(t, a.Client, a.URL+"/stories/new", v)
 			p.expect(t, 200, "Eleven hours on a trolley", planted.name, planted.email, "Keighley", `value="t-picker"`,
-				`<input type="checkbox" name="organisations" value="`+itoa(practice.ID)+`"> Practice 0042 Surgery`,
+				`<input type="checkbox" id="organisation-`+itoa(practice.ID)+`" name="organisations" value="`+itoa(practice.ID)+`"><label for="organisation-`+itoa(practice.ID)+`">Practice 0042 Surgery`,
 				"1 organisation matches “practice 0042”", `value="practice 0042"`)
 			p.reject(t, "Please correct", "field-error", "Practice 0043")
 
@@ -197,8 +197,8 @@ func TestStoryPickerWithoutScript(t *testing.T) {
 			v.Set("organisations", itoa(practice.ID))
 			v.Set("org_query", "RCF")
 			p = post(t, a.Client, a.URL+"/stories/new", v)
-			p.expect(t, 200, `value="`+itoa(practice.ID)+`" checked> Practice 0042 Surgery`,
-				`value="`+itoa(f.trust.ID)+`"> Airedale NHS Foundation Trust`)
+			p.expect(t, 200, `value="`+itoa(practice.ID)+`" checked><label for="organisation-`+itoa(practice.ID)+`">Practice 0042 Surgery`,
+				`value="`+itoa(f.trust.ID)+`"><label for="organisation-`+itoa(f.trust.ID)+`">Airedale NHS Foundation Trust`)
 			v.Add("organisations", itoa(f.trust.ID))
 			v.Set("org_query", "zzzz nothing")
 			p = post(t, a.Client, a.URL+"/stories/new", v)

@@ -29,6 +29,7 @@ type Browser struct {
 	requests   []Request
 	requestIdx map[network.RequestID]int
 	viewport   Viewport
+	noScripts  bool
 }
 
 // ParsedScript is a script the page made Chromium compile: a <script>

@@ -67,11 +67,15 @@ func (b *Browser) Viewport() Viewport {
 }
 
 // SetScriptsDisabled turns the page's own scripts off or on, as a browser
-// with JavaScript disabled would. The checks in this file still run: they
-// go through the DevTools protocol.
+// with JavaScript disabled would. The checks made of one evaluation through
+// the DevTools protocol (Overflow, StructureProblems, FocusProblems) still
+// run; Axe does not, as it needs timers, which are off too.
 func (b *Browser) SetScriptsDisabled(tb testing.TB, disabled bool) {
 	tb.Helper()
 	b.Run(tb, emulation.SetScriptExecutionDisabled(disabled))
+	b.mu.Lock()
+	b.noScripts = disabled
+	b.mu.Unlock()
 }
 
 // SetCacheDisabled makes every load fetch every resource again, so the
@@ -218,9 +222,10 @@ func (o *Overflow) String() string {
 		o.ScrollWidth, o.ClientWidth, strings.Join(o.Wide, "\n\t"))
 }
 
-// overflowJS measures horizontal overflow and names the widest elements
-// that reach past the right edge (or start left of 0) and are not inside a
-// box that scrolls or clips them.
+// overflowJS measures horizontal overflow and names the elements that reach
+// furthest past the right edge and are not inside a box that scrolls or
+// clips them (content left of 0 cannot be scrolled to, so a skip link
+// parked off-screen there is no overflow).
 const overflowJS = `(() => {
   const de = document.documentElement, cw = de.clientWidth;
   const sel = el => {
@@ -236,16 +241,22 @@ const overflowJS = `(() => {
     }
     return false;
   };
-  const wide = [];
+  const wide = [], seen = new Map();
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if ((r.right > cw + 1 || r.left < -1) && r.width > 0 && !clipped(el)) {
-      wide.push({s: sel(el), w: Math.round(r.width), l: Math.round(r.left), r: Math.round(r.right)});
-    }
+    if (r.right <= cw + 1 || r.width === 0 || clipped(el)) continue;
+    // An element no wider than its overflowing parent adds nothing.
+    const pr = el.parentElement.getBoundingClientRect();
+    if (el.parentElement !== document.body && pr.right > cw + 1 && Math.abs(pr.right - r.right) <= 1 && Math.abs(pr.width - r.width) <= 4) continue;
+    const s = sel(el) + ' (' + Math.round(r.width) + ' px wide, ' + Math.round(r.left) + '…' + Math.round(r.right) + ')';
+    if (seen.has(s)) { seen.get(s).n++; continue; }
+    const x = {s, w: r.width, r: r.right, n: 1};
+    seen.set(s, x);
+    wide.push(x);
   }
   wide.sort((a, b) => b.r - a.r || b.w - a.w);
   return {scrollWidth: de.scrollWidth, clientWidth: cw,
-    wide: wide.slice(0, 8).map(x => x.s + ' (' + x.w + ' px wide, ' + x.l + '…' + x.r + ')')};
+    wide: wide.slice(0, 8).map(x => x.s + (x.n > 1 ? ' ×' + x.n : ''))};
 })()`
 
 // Overflow returns nil if the page does not scroll sideways in the current
@@ -307,10 +318,16 @@ var axeSource = sync.OnceValues(func() ([]byte, error) {
 
 // Axe runs axe-core (the copy in testdata/axe) on the page as it is now,
 // with AxeTags, and returns the violations. It injects axe through the
-// DevTools protocol, so it runs even where the page's scripts are disabled
-// and is not counted in Scripts.
+// DevTools protocol, so it is not counted in Scripts; it needs the page's
+// scripts enabled.
 func (b *Browser) Axe(tb testing.TB) []AxeViolation {
 	tb.Helper()
+	b.mu.Lock()
+	off := b.noScripts
+	b.mu.Unlock()
+	if off {
+		tb.Fatal("axe cannot run with scripts disabled: it needs timers")
+	}
 	src, err := axeSource()
 	if err != nil {
 		tb.Fatalf("axe: %v", err)

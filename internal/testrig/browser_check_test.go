@@ -29,6 +29,8 @@ func TestBrowserChecks(t *testing.T) {
 <style>a{outline:none}</style>
 <div id="wide" style="width:900px">wide</div><img src="/pixel.png"><a href="/x">x</a>
 <input type="text"><link rel="stylesheet" href="http://192.0.2.1/elsewhere.css">`))
+		case "/script":
+			w.Write([]byte(`<!doctype html><meta name="viewport" content="width=device-width"><title>before</title><script>document.title = 'ran'</script>`))
 		case "/pixel.png":
 			w.Header().Set("Content-Type", "image/png")
 			w.Write(make([]byte, 5000))
@@ -100,5 +102,22 @@ func TestBrowserChecks(t *testing.T) {
 	}
 	if !elsewhere {
 		t.Errorf("bad page: the request elsewhere is not logged: %+v", b.Requests())
+	}
+
+	// With scripts disabled, the page's scripts do not run; the checks made
+	// of one evaluation still do.
+	b.SetScriptsDisabled(t, true)
+	var title string
+	b.Run(t, chromedp.Navigate(srv.URL+"/script"), chromedp.Title(&title))
+	if title != "before" {
+		t.Errorf("with scripts disabled the page's script ran: title %q", title)
+	}
+	if o := b.Overflow(t); o != nil {
+		t.Errorf("with scripts disabled: %v", o)
+	}
+	b.SetScriptsDisabled(t, false)
+	b.Run(t, chromedp.Navigate(srv.URL+"/script"), chromedp.Title(&title))
+	if title != "ran" {
+		t.Errorf("with scripts enabled again the page's script did not run: title %q", title)
 	}
 }

@@ -282,6 +282,7 @@ type AxeViolation struct {
 	Impact  string    `json:"impact"` // minor, moderate, serious, critical
 	Help    string    `json:"help"`
 	HelpURL string    `json:"helpUrl"`
+	Tags    []string  `json:"tags"`
 	Nodes   []AxeNode `json:"nodes"`
 }
 
@@ -295,9 +296,26 @@ type AxeNode struct {
 // Serious reports whether the violation is serious or critical.
 func (v AxeViolation) Serious() bool { return v.Impact == "serious" || v.Impact == "critical" }
 
+// WCAG reports whether the rule is one of WCAG's (in AxeTags), not only
+// one of axe's best practices.
+func (v AxeViolation) WCAG() bool {
+	for _, t := range v.Tags {
+		for _, w := range AxeTags {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (v AxeViolation) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s [%s] %s (%d elements)", v.ID, v.Impact, v.Help, len(v.Nodes))
+	kind := "WCAG"
+	if !v.WCAG() {
+		kind = "best practice"
+	}
+	fmt.Fprintf(&b, "%s [%s, %s] %s (%d elements)", v.ID, v.Impact, kind, v.Help, len(v.Nodes))
 	for i, n := range v.Nodes {
 		if i == 5 {
 			fmt.Fprintf(&b, "\n\t\t… and %d more", len(v.Nodes)-i)
@@ -308,7 +326,9 @@ func (v AxeViolation) String() string {
 	return b.String()
 }
 
-// AxeTags are the rule sets axe runs: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+// AxeTags are the WCAG rule sets axe runs: WCAG 2.0, 2.1 and 2.2, levels A
+// and AA. It runs axe's best practices too (landmarks, heading order…), which
+// AxeViolation.WCAG tells apart.
 var AxeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 
 var axeSource = sync.OnceValues(func() ([]byte, error) {
@@ -317,7 +337,7 @@ var axeSource = sync.OnceValues(func() ([]byte, error) {
 })
 
 // Axe runs axe-core (the copy in testdata/axe) on the page as it is now,
-// with AxeTags, and returns the violations. It injects axe through the
+// with AxeTags and the best practices, and returns the violations. It injects axe through the
 // DevTools protocol, so it is not counted in Scripts; it needs the page's
 // scripts enabled.
 func (b *Browser) Axe(tb testing.TB) []AxeViolation {
@@ -343,10 +363,10 @@ func (b *Browser) Axe(tb testing.TB) []AxeViolation {
 			return err
 		}))
 	}
-	tags, _ := json.Marshal(AxeTags)
+	tags, _ := json.Marshal(append(AxeTags[:len(AxeTags):len(AxeTags)], "best-practice"))
 	var out []AxeViolation
 	b.eval(tb, `axe.run(document, {runOnly: {type: 'tag', values: `+string(tags)+`}, resultTypes: ['violations']})
-  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl, tags: v.tags,
     nodes: v.nodes.map(n => ({target: n.target.map(t => Array.isArray(t) ? t.join(' >>> ') : t),
       html: n.html, summary: n.failureSummary || ''}))})))`, &out)
 	return out

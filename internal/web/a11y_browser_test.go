@@ -44,7 +44,8 @@ type a11yPage struct {
 // TestAccessibility checks every page type, public and staff, with the
 // demo data and in the states that matter (a form with errors, a mail's
 // signed links): axe-core's WCAG 2.0–2.2 A and AA rules at 375 and 1280 px
-// with no serious or critical violation; the shared structure (landmarks,
+// with no serious or critical violation (its best practices are reported,
+// not enforced); the shared structure (landmarks,
 // one h1, heading levels, skip link, error summary); focus visible on
 // every focusable element; no sideways scrolling at 320 px; no request to
 // anything but this server; and public pages under 100 KB transferred
@@ -347,7 +348,7 @@ func checkPage(t *testing.T, b *testrig.Browser, base string, p a11yPage, goTo f
 		testrig.SortViolations(vs)
 		for _, x := range vs {
 			rep.add(p.name, "axe at %s px: %s", v.Name, x)
-			if x.Serious() {
+			if x.Serious() && x.WCAG() {
 				t.Errorf("axe at %s px: %s", v.Name, x)
 			}
 		}

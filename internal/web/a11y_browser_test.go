@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -292,6 +293,41 @@ func TestAccessibility(t *testing.T) {
 	}
 	t.Logf("checked %d pages in %v", len(public)+len(staffPages), time.Since(start).Round(time.Millisecond))
 	rep.write(t)
+	checkEveryPageRoute(t, a, rep.urls)
+}
+
+// notPages are the GET routes that answer with something other than an
+// HTML page, which TestAccessibility need not open.
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$)`)
+
+// checkEveryPageRoute fails for each GET route serving a page that none of
+// the checked addresses reached, so a new page cannot go unchecked.
+func checkEveryPageRoute(t *testing.T, a *testrig.TestApp, urls []string) {
+	mux := http.NewServeMux()
+	var want []string
+	for _, r := range a.Server.Routes() {
+		if strings.HasPrefix(r.Pattern, "GET ") && !notPages.MatchString(r.Pattern) {
+			mux.Handle(r.Pattern, http.NotFoundHandler())
+			want = append(want, r.Pattern)
+		}
+	}
+	seen := map[string]bool{}
+	for _, u := range urls {
+		req, err := http.NewRequest("GET", a.URL+u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, pattern := mux.Handler(req)
+		seen[pattern] = true
+	}
+	missing := 0
+	for _, p := range want {
+		if !seen[p] {
+			t.Errorf("no page checked for the route %q: add one to TestAccessibility", p)
+			missing++
+		}
+	}
+	t.Logf("%d of the %d page routes checked", len(want)-missing, len(want))
 }
 
 // checkPage opens p at 320 px and runs every check on it, at 320, 375 and
@@ -313,6 +349,7 @@ func checkPage(t *testing.T, b *testrig.Browser, base string, p a11yPage, goTo f
 	var url string
 	b.Run(t, chromedp.Location(&url))
 	rep.add(p.name, "url %s", strings.TrimPrefix(url, base))
+	rep.urls = append(rep.urls, strings.TrimPrefix(url, base))
 
 	// Nothing from elsewhere, and light.
 	reqs := b.Requests()
@@ -370,6 +407,7 @@ func checkPage(t *testing.T, b *testrig.Browser, base string, p a11yPage, goTo f
 // read in artefacts/a11y-report.txt.
 type a11yReport struct {
 	lines []string
+	urls  []string // every address checked
 }
 
 func (r *a11yReport) add(page, format string, args ...any) {

@@ -244,7 +244,17 @@ const overflowJS = `(() => {
   const wide = [], seen = new Map();
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.right <= cw + 1 || r.width === 0 || clipped(el)) continue;
+    if (r.width === 0 || clipped(el)) continue;
+    // Text too long for its box (a long address, say) spills out of it
+    // while the box itself fits.
+    if (r.right <= cw + 1) {
+      if (getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && r.left + el.scrollWidth > cw + 1 &&
+          ![...el.children].some(c => c.getBoundingClientRect().right > cw + 1)) {
+        const s = sel(el) + ' (content ' + el.scrollWidth + ' px wide in a ' + el.clientWidth + ' px box, ' + Math.round(r.left) + '…' + Math.round(r.left + el.scrollWidth) + ')';
+        if (!seen.has(s)) { const x = {s, w: el.scrollWidth, r: r.left + el.scrollWidth, n: 1}; seen.set(s, x); wide.push(x); }
+      }
+      continue;
+    }
     // An element no wider than its overflowing parent adds nothing.
     const pr = el.parentElement.getBoundingClientRect();
     if (el.parentElement !== document.body && pr.right > cw + 1 && Math.abs(pr.right - r.right) <= 1 && Math.abs(pr.width - r.width) <= 4) continue;

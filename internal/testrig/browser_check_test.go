@@ -27,7 +27,7 @@ func TestBrowserChecks(t *testing.T) {
 		case "/bad":
 			w.Write([]byte(`<!doctype html><html><meta name="viewport" content="width=device-width"><title>Bad</title>
 <style>a{outline:none}</style>
-<div id="wide" style="width:900px">wide</div><img src="/pixel.png"><a href="/x">x</a>
+<div id="wide" style="width:900px">wide</div><p id="word">Supercalifragilisticexpialidociousandthensomemoreletters</p><img src="/pixel.png"><a href="/x">x</a>
 <input type="text"><link rel="stylesheet" href="http://192.0.2.1/elsewhere.css">`))
 		case "/script":
 			w.Write([]byte(`<!doctype html><meta name="viewport" content="width=device-width"><title>before</title><script>document.title = 'ran'</script>`))
@@ -92,7 +92,7 @@ func TestBrowserChecks(t *testing.T) {
 		}
 	}
 	o := b.Overflow(t)
-	if o == nil || len(o.Wide) == 0 || !strings.Contains(o.Wide[0], "div#wide") {
+	if o == nil || len(o.Wide) < 2 || !strings.Contains(o.Wide[0], "div#wide") || !strings.Contains(o.String(), "p#word (content ") {
 		t.Errorf("bad page: overflow %v", o)
 	}
 	if f := b.FocusProblems(t); len(f) != 1 || !strings.Contains(f[0], `a[href="/x"]`) {

@@ -241,28 +241,32 @@ const overflowJS = `(() => {
     }
     return false;
   };
-  const wide = [], seen = new Map();
+  const wide = [], seen = new Map(), boxes = [], spills = [];
+  const add = (el, s, w, right) => {
+    if (seen.has(s)) { seen.get(s).n++; return; }
+    const x = {s, w, r: right, n: 1};
+    seen.set(s, x);
+    wide.push(x);
+  };
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || clipped(el)) continue;
-    // Text too long for its box (a long address, say) spills out of it
-    // while the box itself fits.
+    if (r.width === 0 || clipped(el) || el.closest('details:not([open]) > :not(summary)')) continue;
     if (r.right <= cw + 1) {
-      if (getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && r.left + el.scrollWidth > cw + 1 &&
-          ![...el.children].some(c => c.getBoundingClientRect().right > cw + 1)) {
-        const s = sel(el) + ' (content ' + el.scrollWidth + ' px wide in a ' + el.clientWidth + ' px box, ' + Math.round(r.left) + '…' + Math.round(r.left + el.scrollWidth) + ')';
-        if (!seen.has(s)) { const x = {s, w: el.scrollWidth, r: r.left + el.scrollWidth, n: 1}; seen.set(s, x); wide.push(x); }
-      }
+      // Text too long for its box (a long address, say) spills out of it
+      // while the box itself fits.
+      if (getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 &&
+          r.left + el.scrollWidth > cw + 1 && r.left + el.scrollWidth <= de.scrollWidth + 1) spills.push([el, r]);
       continue;
     }
+    boxes.push(el);
     // An element no wider than its overflowing parent adds nothing.
     const pr = el.parentElement.getBoundingClientRect();
     if (el.parentElement !== document.body && pr.right > cw + 1 && Math.abs(pr.right - r.right) <= 1 && Math.abs(pr.width - r.width) <= 4) continue;
-    const s = sel(el) + ' (' + Math.round(r.width) + ' px wide, ' + Math.round(r.left) + '…' + Math.round(r.right) + ')';
-    if (seen.has(s)) { seen.get(s).n++; continue; }
-    const x = {s, w: r.width, r: r.right, n: 1};
-    seen.set(s, x);
-    wide.push(x);
+    add(el, sel(el) + ' (' + Math.round(r.width) + ' px wide, ' + Math.round(r.left) + '…' + Math.round(r.right) + ')', r.width, r.right);
+  }
+  for (const [el, r] of spills) {
+    if (boxes.some(b => el.contains(b))) continue; // its overflowing child is listed
+    add(el, sel(el) + ' (content ' + el.scrollWidth + ' px wide in a ' + el.clientWidth + ' px box, ' + Math.round(r.left) + '…' + Math.round(r.left + el.scrollWidth) + ')', el.scrollWidth, r.left + el.scrollWidth);
   }
   wide.sort((a, b) => b.r - a.r || b.w - a.w);
   return {scrollWidth: de.scrollWidth, clientWidth: cw,

@@ -265,7 +265,8 @@ const overflowJS = `(() => {
     add(el, sel(el) + ' (' + Math.round(r.width) + ' px wide, ' + Math.round(r.left) + '…' + Math.round(r.right) + ')', r.width, r.right);
   }
   for (const [el, r] of spills) {
-    if (boxes.some(b => el.contains(b))) continue; // its overflowing child is listed
+    // Its overflowing descendant is the cause, and is listed.
+    if (boxes.some(b => el.contains(b)) || spills.some(([o]) => o !== el && el.contains(o))) continue;
     add(el, sel(el) + ' (content ' + el.scrollWidth + ' px wide in a ' + el.clientWidth + ' px box, ' + Math.round(r.left) + '…' + Math.round(r.left + el.scrollWidth) + ')', el.scrollWidth, r.left + el.scrollWidth);
   }
   wide.sort((a, b) => b.r - a.r || b.w - a.w);

@@ -251,17 +251,17 @@ const overflowJS = `(() => {
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || clipped(el) || el.closest('details:not([open]) > :not(summary)')) continue;
-    if (r.right <= cw + 1) {
+    if (r.right <= cw + 0.01) {
       // Text too long for its box (a long address, say) spills out of it
       // while the box itself fits.
       if (getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 &&
-          r.left + el.scrollWidth > cw + 1 && r.left + el.scrollWidth <= de.scrollWidth + 1) spills.push([el, r]);
+          r.left + el.scrollWidth > cw + 0.01 && r.left + el.scrollWidth <= de.scrollWidth + 1) spills.push([el, r]);
       continue;
     }
     boxes.push(el);
     // An element no wider than its overflowing parent adds nothing.
     const pr = el.parentElement.getBoundingClientRect();
-    if (el.parentElement !== document.body && pr.right > cw + 1 && Math.abs(pr.right - r.right) <= 1 && Math.abs(pr.width - r.width) <= 4) continue;
+    if (el.parentElement !== document.body && pr.right > cw + 0.01 && Math.abs(pr.right - r.right) <= 1 && Math.abs(pr.width - r.width) <= 4) continue;
     add(el, sel(el) + ' (' + Math.round(r.width) + ' px wide, ' + Math.round(r.left) + '…' + Math.round(r.right) + ')', r.width, r.right);
   }
   for (const [el, r] of spills) {

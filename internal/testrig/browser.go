@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/debugger"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -23,8 +24,12 @@ const ChromiumEnv = "JIGSAW_TEST_CHROMIUM"
 type Browser struct {
 	Ctx context.Context // pass to chromedp.Run
 
-	mu      sync.Mutex
-	scripts []ParsedScript
+	mu         sync.Mutex
+	scripts    []ParsedScript
+	requests   []Request
+	requestIdx map[network.RequestID]int
+	viewport   Viewport
+	noScripts  bool
 }
 
 // ParsedScript is a script the page made Chromium compile: a <script>
@@ -86,6 +91,9 @@ func StartBrowser(tb testing.TB) *Browser {
 				b.scripts = append(b.scripts, ParsedScript{URL: ev.URL})
 			}
 			b.mu.Unlock()
+		case *network.EventRequestWillBeSent, *network.EventResponseReceived,
+			*network.EventLoadingFinished, *network.EventLoadingFailed:
+			b.onNetwork(ev)
 		case *runtime.EventConsoleAPICalled:
 			// Console calls can only come from script.
 			b.mu.Lock()

@@ -254,3 +254,9 @@ type WatchService interface {
 	// FindWatchRuns lists a source's runs, newest first.
 	FindWatchRuns(ctx context.Context, sourceID int64, limit int) ([]*WatchRun, error)
 }
+
+// Label is the status as people read it.
+func (s WatchStatus) Label() string { return LabelOf(WatchStatuses, s) }
+
+// Label is the schedule as people read it.
+func (s WatchSchedule) Label() string { return LabelOf(WatchSchedules, s) }

@@ -286,6 +286,7 @@ func (r *Runner) fetchAll(ctx context.Context, s *jigsaw.WatchedSource, run *jig
 	seen := map[string]bool{}
 	var total jigsaw.ImportCounts
 	var etag, lastModified string
+	var notes []string
 	for page := 1; ; page++ {
 		seen[u] = true
 		conditional := page == 1
@@ -313,12 +314,15 @@ func (r *Runner) fetchAll(ctx context.Context, s *jigsaw.WatchedSource, run *jig
 			break
 		}
 		nu, err := nextPage(u, next)
-		if err != nil || seen[nu] {
-			break // a link that goes nowhere new ends the feed
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("the next page's address was not followed: %v", err))
+			break
+		}
+		if seen[nu] {
+			break // a link back to a page already read ends the feed
 		}
 		if page >= r.MaxPages {
-			total.Skip(fmt.Sprintf("pages after the first %d: fetched next run", r.MaxPages))
-			total.Skipped-- // a note, not a release
+			notes = append(notes, fmt.Sprintf("stopped at the limit of %d pages a run: the rest are read from the first page again next run", r.MaxPages))
 			break
 		}
 		u = nu
@@ -327,6 +331,9 @@ func (r *Runner) fetchAll(ctx context.Context, s *jigsaw.WatchedSource, run *jig
 	run.Status = jigsaw.WatchImported
 	run.Read, run.Created, run.Updated, run.Unchanged, run.Skipped = total.Read, total.Created, total.Updated, total.Unchanged, total.Skipped
 	run.Message = total.String()
+	for _, n := range notes {
+		run.Message += "; " + n
+	}
 	if run.Pages > 1 {
 		run.Message = fmt.Sprintf("%d pages: %s", run.Pages, run.Message)
 	}
@@ -348,8 +355,9 @@ func addCounts(total *jigsaw.ImportCounts, c jigsaw.ImportCounts) {
 	}
 }
 
-// nextPage resolves a links.next against the page that gave it; only a web
-// address is followed.
+// nextPage resolves a links.next against the page that gave it. Only a
+// web address on the same host is followed: what a feed says must not send
+// the server to fetch from anywhere else (its own network among it).
 func nextPage(base, next string) (string, error) {
 	b, err := url.Parse(base)
 	if err != nil {
@@ -357,12 +365,22 @@ func nextPage(base, next string) (string, error) {
 	}
 	n, err := b.Parse(next)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%q is not an address", truncate(next, 200))
 	}
 	if (n.Scheme != "http" && n.Scheme != "https") || n.Host == "" {
-		return "", fmt.Errorf("not a web address: %q", next)
+		return "", fmt.Errorf("%q is not a web address", truncate(next, 200))
+	}
+	if !strings.EqualFold(n.Host, b.Host) {
+		return "", fmt.Errorf("%s is another host than the source's", truncate(n.Host, 200))
 	}
 	return n.String(), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // page is a page fetched into a temporary file.

@@ -386,8 +386,16 @@ func TestRunnerPagesAndFilters(t *testing.T) {
 		r2.MaxPages = 1
 		before := f.count(second)
 		r2.RunDue(ctx)
-		if run := lastRun(t, db2, one.ID); run.Pages != 1 || f.count(second) != before || !strings.Contains(run.Message, "pages after the first 1") {
+		if run := lastRun(t, db2, one.ID); run.Pages != 1 || f.count(second) != before || !strings.Contains(run.Message, "stopped at the limit of 1 pages a run") {
 			t.Fatalf("one-page run: %+v (page 2 fetched %d times, before %d)", run, f.count(second), before)
+		}
+
+		// A feed's next page on another host is not followed.
+		f.serve("/elsewhere.json", file{body: []byte(strings.ReplaceAll(string(read(t, fatPage1)), "https://www.find-tender.service.gov.uk/api/", "http://10.0.0.1/api/"))})
+		away := addSource(t, db2, &jigsaw.WatchedSource{Name: "Away", URL: f.URL + "/elsewhere.json"})
+		r2.RunDue(ctx)
+		if run := lastRun(t, db2, away.ID); run.Status != jigsaw.WatchImported || run.Pages != 1 || !strings.Contains(run.Message, "10.0.0.1 is another host than the source's") {
+			t.Fatalf("run with a next page elsewhere: %+v", run)
 		}
 	})
 }

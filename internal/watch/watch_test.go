@@ -1,6 +1,8 @@
 package watch_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"net/http"
@@ -469,4 +471,34 @@ func TestBackoff(t *testing.T) {
 			t.Errorf("Backoff(%d, %s) = %s, want %s", tt.failures, tt.interval, got, tt.want)
 		}
 	}
+}
+
+// A gzip file is read as it is; a run cut short by the server stopping is
+// recorded as interrupted, not as the source's failure, and due again.
+func TestRunnerGzipAndInterruption(t *testing.T) {
+	testrig.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFeed(t)
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(read(t, countessOfChester))
+		zw.Close()
+		f.serve("/notices.json.gz", file{body: gz.Bytes()})
+		f.serve("/slow.json", file{body: read(t, countessOfChester), delay: 10 * time.Second})
+		zipped := addSource(t, db, &jigsaw.WatchedSource{Name: "Gzipped", URL: f.URL + "/notices.json.gz"})
+		r := newRunner(db)
+		r.RunDue(context.Background())
+		if run := lastRun(t, db, zipped.ID); run.Status != jigsaw.WatchImported || run.Created != 1 || run.Bytes != int64(gz.Len()) {
+			t.Fatalf("gzip run: %+v", run)
+		}
+
+		slow := addSource(t, db, &jigsaw.WatchedSource{Name: "Slow", URL: f.URL + "/slow.json"})
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, cancel)
+		r.RunDue(ctx)
+		run := lastRun(t, db, slow.ID)
+		got, _ := db.FindWatchedSource(context.Background(), slow.ID)
+		if run.Status != jigsaw.WatchFailed || !strings.Contains(run.Message, "Interrupted") || got.Failures != 0 || got.NextRunAt.After(time.Now()) {
+			t.Fatalf("interrupted run: %+v; source %+v", run, got)
+		}
+	})
 }

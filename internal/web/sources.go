@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"jigsaw"
 	"jigsaw/internal/auth"
@@ -17,13 +18,16 @@ type SourcesView struct {
 	Sources []*jigsaw.WatchedSource
 	Form    *Form
 	// Source and Runs fill a source's own page.
-	Source    *jigsaw.WatchedSource
-	Runs      []*jigsaw.WatchRun
-	Done      string // what the last action did, as a sentence
-	Kinds     []jigsaw.Choice[string]
-	Schedules []jigsaw.Choice[jigsaw.WatchSchedule]
-	Encodings []jigsaw.Choice[string]
-	ODSKinds  []jigsaw.Choice[string]
+	Source *jigsaw.WatchedSource
+	Runs   []*jigsaw.WatchRun
+	Done   string // what the last action did, as a sentence
+	// Where the form posts, the id of its heading and its button's words:
+	// adding a source on the list, changing one on its page.
+	FormAction, FormTitleID, FormButton string
+	Kinds                               []jigsaw.Choice[string]
+	Schedules                           []jigsaw.Choice[jigsaw.WatchSchedule]
+	Encodings                           []jigsaw.Choice[string]
+	ODSKinds                            []jigsaw.Choice[string]
 }
 
 // sourceDone are the sentences shown after an action, by the key the
@@ -34,6 +38,7 @@ var sourceDone = map[string]string{
 	"paused":  "Source paused: it is not fetched until you resume it.",
 	"resumed": "Source resumed.",
 	"deleted": "Source deleted. What it imported stays.",
+	"changed": "Source changed. It is fetched whole within a minute.",
 }
 
 // HandleSources lists the watched sources and offers the form to add one.
@@ -57,6 +62,13 @@ func (p *Pages) renderSources(w http.ResponseWriter, r *http.Request, status int
 
 func (p *Pages) sourcesView(r *http.Request, title string, v SourcesView) SourcesView {
 	v.Page = p.page(r, title)
+	v.FormAction, v.FormTitleID, v.FormButton = "/admin/imports/sources", "add-source", "Add source"
+	if v.Source != nil {
+		v.FormAction, v.FormTitleID, v.FormButton = "/admin/imports/sources/"+strconv.FormatInt(v.Source.ID, 10)+"/edit", "change-source", "Save changes"
+		if v.Form == nil {
+			v.Form = newForm(sourceValues(v.Source))
+		}
+	}
 	v.Kinds, v.Schedules, v.Encodings, v.ODSKinds = jigsaw.WatchKinds, jigsaw.WatchSchedules, jigsaw.WatchEncodings, jigsaw.WatchODSKinds
 	return v
 }
@@ -73,20 +85,13 @@ func (p *Pages) HandleSourceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.PostForm
-	s := &jigsaw.WatchedSource{Name: v.Get("name"), Kind: v.Get("kind"), URL: v.Get("url"), Schedule: jigsaw.WatchSchedule(v.Get("schedule")),
-		NHSOnly: v.Get("nhs_only") != "", Buyers: []string{v.Get("buyers")}, CPV: []string{v.Get("cpv")}, Since: v.Get("since"),
-		ODSKind: v.Get("ods_kind"), Encoding: v.Get("encoding")}
+	s := sourceFromForm(v)
 	if err := p.Watch.CreateWatchedSource(r.Context(), s); err != nil {
 		if jigsaw.ErrorCode(err) != jigsaw.EINVALID {
 			p.Error(w, r, err)
 			return
 		}
-		f := newForm(v)
-		f.Errors = jigsaw.FieldErrors(err)
-		if len(f.Errors) == 0 {
-			f.Errors = map[string]string{"name": jigsaw.ErrorMessage(err)}
-		}
-		p.renderSources(w, r, http.StatusBadRequest, f, "")
+		p.renderSources(w, r, http.StatusBadRequest, refusedForm(v, err), "")
 		return
 	}
 	p.auditSource(r, "watch-create", s, s.Name+" <"+s.URL+">")
@@ -94,8 +99,43 @@ func (p *Pages) HandleSourceCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/imports/sources/"+strconv.FormatInt(s.ID, 10)+"?done=added", http.StatusSeeOther)
 }
 
-// HandleSource shows a watched source and its recent runs.
+// sourceFromForm reads the source form's fields.
+func sourceFromForm(v url.Values) *jigsaw.WatchedSource {
+	return &jigsaw.WatchedSource{Name: v.Get("name"), Kind: v.Get("kind"), URL: v.Get("url"), Schedule: jigsaw.WatchSchedule(v.Get("schedule")),
+		NHSOnly: v.Get("nhs_only") != "", Buyers: []string{v.Get("buyers")}, CPV: []string{v.Get("cpv")}, Since: v.Get("since"),
+		ODSKind: v.Get("ods_kind"), Encoding: v.Get("encoding")}
+}
+
+// sourceValues is s as the form shows it.
+func sourceValues(s *jigsaw.WatchedSource) url.Values {
+	v := url.Values{"name": {s.Name}, "url": {s.URL}, "kind": {s.Kind}, "schedule": {string(s.Schedule)},
+		"buyers": {strings.Join(s.Buyers, ", ")}, "cpv": {strings.Join(s.CPV, ", ")}, "since": {s.Since},
+		"ods_kind": {s.ODSKind}, "encoding": {s.Encoding}}
+	if s.NHSOnly {
+		v.Set("nhs_only", "1")
+	}
+	return v
+}
+
+// refusedForm is the form as typed, with the store's message by each field.
+func refusedForm(v url.Values, err error) *Form {
+	f := newForm(v)
+	f.Errors = jigsaw.FieldErrors(err)
+	if len(f.Errors) == 0 {
+		f.Errors = map[string]string{"name": jigsaw.ErrorMessage(err)}
+	}
+	return f
+}
+
+// HandleSource shows a watched source, its recent runs and the form to
+// change it.
 func (p *Pages) HandleSource(w http.ResponseWriter, r *http.Request) {
+	p.renderSource(w, r, http.StatusOK, nil)
+}
+
+// renderSource shows the source of the path's id; f, when not nil, is its
+// form as refused.
+func (p *Pages) renderSource(w http.ResponseWriter, r *http.Request, status int, f *Form) {
 	if p.Watch == nil {
 		p.NotFound(w, r)
 		return
@@ -115,7 +155,7 @@ func (p *Pages) HandleSource(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	p.Render(w, r, http.StatusOK, "admin_sources", p.sourcesView(r, s.Name, SourcesView{Source: s, Runs: runs, Done: sourceDone[r.URL.Query().Get("done")]}))
+	p.Render(w, r, status, "admin_sources", p.sourcesView(r, s.Name, SourcesView{Source: s, Runs: runs, Form: f, Done: sourceDone[r.URL.Query().Get("done")]}))
 }
 
 // HandleSourceAction runs a source now, pauses, resumes or deletes it.
@@ -147,6 +187,18 @@ func (p *Pages) HandleSourceAction(w http.ResponseWriter, r *http.Request) {
 		p.wakeWatch()
 	case "delete":
 		err = p.Watch.DeleteWatchedSource(ctx, id)
+	case "edit":
+		if err := readForm(r); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+		changed := sourceFromForm(r.PostForm)
+		changed.ID = id
+		if err = p.Watch.UpdateWatchedSource(ctx, changed); jigsaw.ErrorCode(err) == jigsaw.EINVALID {
+			p.renderSource(w, r, http.StatusBadRequest, refusedForm(r.PostForm, err))
+			return
+		}
+		p.wakeWatch()
 	default:
 		p.NotFound(w, r)
 		return
@@ -156,7 +208,7 @@ func (p *Pages) HandleSourceAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.auditSource(r, "watch-"+action, s, s.Name)
-	done := map[string]string{"run": "run", "pause": "paused", "resume": "resumed", "delete": "deleted"}[action]
+	done := map[string]string{"run": "run", "pause": "paused", "resume": "resumed", "delete": "deleted", "edit": "changed"}[action]
 	if action == "delete" {
 		http.Redirect(w, r, "/admin/imports/sources?done="+done, http.StatusSeeOther)
 		return

@@ -72,6 +72,16 @@ func TestAdminWatchedSources(t *testing.T) {
 			}
 			waitFor(t, admin, source, "Not modified since the last run.")
 
+			// Changed: a mistake shows the form again; a good change is saved.
+			change := url.Values{"name": {"Countess (all health)"}, "url": {feed.URL + "/notices.json"}, "kind": {"ocds"}, "schedule": {"weekly"}, "cpv": {"8x"}}
+			p = post(t, admin, source+"/edit", change)
+			p.expect(t, http.StatusBadRequest, "Change the source", "A CPV code is 2 to 8 digits", "Not modified since the last run.")
+			change.Set("cpv", "85")
+			if p := post(t, admin, source+"/edit", change); p.status != http.StatusSeeOther {
+				t.Fatalf("change: %d %.300s", p.status, p.body)
+			}
+			get(t, admin, source+"?done=changed").expect(t, 200, "Source changed", "Countess (all health)", "Every week", "CPV codes: 85.")
+
 			post(t, admin, source+"/pause", nil)
 			get(t, admin, source).expect(t, 200, "Paused", "Resume")
 			if p := post(t, admin, source+"/run", nil); p.status != http.StatusConflict {

@@ -189,9 +189,7 @@ func (db *DB) ClaimWatchedSource(ctx context.Context, lease time.Duration) (_ *j
 func (db *DB) FinishWatchRun(ctx context.Context, s *jigsaw.WatchedSource, run *jigsaw.WatchRun) (err error) {
 	defer wrap(&err, "store.FinishWatchRun")
 	run.SourceID = s.ID
-	if len(run.Message) > 2000 {
-		run.Message = run.Message[:2000]
-	}
+	run.Message = truncateText(run.Message, 2000)
 	// Times as the store keeps them, so that they compare as stored.
 	us := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 	s.NextRunAt, run.StartedAt, run.FinishedAt = us(s.NextRunAt), us(run.StartedAt), us(run.FinishedAt)
@@ -223,11 +221,14 @@ func (db *DB) FinishWatchRun(ctx context.Context, s *jigsaw.WatchedSource, run *
 	return db.mapError(err)
 }
 
+// truncateText cuts s to at most n bytes and drops what is not UTF-8 —
+// a character cut in two, or bytes a server's header may carry — which
+// PostgreSQL would refuse.
 func truncateText(s string, n int) string {
 	if len(s) > n {
-		return s[:n]
+		s = s[:n]
 	}
-	return s
+	return strings.ToValidUTF8(s, "")
 }
 
 // FindWatchRuns implements jigsaw.WatchService.

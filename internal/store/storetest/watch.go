@@ -3,9 +3,11 @@ package storetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"jigsaw"
 	"jigsaw/internal/store"
@@ -148,6 +150,22 @@ func (s *suite) testWatchClaimAndRuns(t *testing.T) {
 			t.Fatalf("finish run %d: %v", i, err)
 		}
 	}
+	// A long message is cut on a character's boundary; a header that is
+	// not UTF-8 loses its stray bytes (PostgreSQL refuses them).
+	claimed.ETag, claimed.LastModified = "W/\"\xff1\"", "Mon, 07 Dec 2026 10:00:00 GMT"
+	long := &jigsaw.WatchRun{StartedAt: now.Add(5 * time.Second), FinishedAt: now.Add(6 * time.Second), Status: jigsaw.WatchFailed,
+		Message: strings.Repeat("é", 1500)}
+	if err := db.FinishWatchRun(ctx, claimed, long); err != nil {
+		t.Fatalf("finish a run with a long message: %v", err)
+	}
+	if r, _ := db.FindWatchRuns(ctx, src.ID, 1); len(r) != 1 || len(r[0].Message) != 2000 || !utf8.ValidString(r[0].Message) {
+		t.Fatalf("long message stored as %d bytes", len(r[0].Message))
+	}
+	claimed.ETag = `"v1"`
+	long.Message = "failed"
+	if err := db.FinishWatchRun(ctx, claimed, long); err != nil {
+		t.Fatal(err)
+	}
 	got, _ := db.FindWatchedSource(ctx, src.ID)
 	if got.ETag != `"v1"` || got.LastModified == "" || got.Failures != 2 || got.LastStatus != jigsaw.WatchFailed || got.LastMessage != "failed" ||
 		!got.NextRunAt.Equal(now.Add(time.Hour)) || got.LastRunAt.IsZero() {
@@ -161,11 +179,11 @@ func (s *suite) testWatchClaimAndRuns(t *testing.T) {
 	if c, err := db.ClaimWatchedSource(ctx, 10*time.Minute); c == nil || c.ID != src.ID || err != nil {
 		t.Fatalf("claim when due: %+v %v", c, err)
 	}
-	runs, err := db.FindWatchRuns(ctx, src.ID, 2)
-	if err != nil || len(runs) != 2 || runs[0].Status != jigsaw.WatchFailed || runs[1].Status != jigsaw.WatchNotModified {
+	runs, err := db.FindWatchRuns(ctx, src.ID, 4)
+	if err != nil || len(runs) != 4 || runs[0].Status != jigsaw.WatchFailed || runs[0].Pages != 0 || runs[3].Status != jigsaw.WatchNotModified {
 		t.Fatalf("FindWatchRuns: %+v %v", runs, err)
 	}
-	if r := runs[0]; r.Pages != 2 || r.Bytes != 1234 || len(r.ImportRunIDs) != 2 || r.ImportRunIDs[1] != 9 || r.Read != 3 || r.Created != 1 || r.Skipped != 2 || r.SourceID != src.ID {
+	if r := runs[2]; r.Pages != 2 || r.Bytes != 1234 || len(r.ImportRunIDs) != 2 || r.ImportRunIDs[1] != 9 || r.Read != 3 || r.Created != 1 || r.Skipped != 2 || r.SourceID != src.ID {
 		t.Fatalf("run read back as %+v", r)
 	}
 	// Run now makes a source due at once; deleting it takes its runs along,

@@ -42,7 +42,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	kind := args[0]
 	var cfg config.Config
 	var opt imports.Options
-	var buyers stringList
+	var buyers, cpv stringList
 	fs := newFlagSet("import "+kind, stderr, importSynopsis)
 	config.DBFlag(fs, &cfg.DB)
 	fs.BoolVar(&opt.DryRun, "dry-run", false, "read and check everything, print what would change, write nothing")
@@ -51,6 +51,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fs.BoolVar(&opt.OCDS.NHSOnly, "nhs-only", false, "import only releases whose buyer is an NHS body (by ODS code, known organisation or name)")
 		fs.Var(&buyers, "buyer", "import only releases whose buyer has this ODS code or whose name contains this (repeatable)")
 		fs.StringVar(&opt.OCDS.Since, "since", "", "import only releases dated on or after this day (YYYY-MM-DD)")
+		fs.Var(&cpv, "cpv", "import only releases whose tender has a CPV code starting with these digits, e.g. 851 (repeatable)")
 	}
 	if kind == jigsaw.ImportODS {
 		fs.StringVar(&opt.ODS.Kind, "kind", "", "what the file lists: trust, gp, ccg or icb (default: from the file name)")
@@ -60,6 +61,14 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	opt.OCDS.Buyers = buyers
+	for _, c := range cpv {
+		c = strings.TrimSpace(strings.SplitN(c, "-", 2)[0])
+		if len(c) < 2 || len(c) > 8 || strings.Trim(c, "0123456789") != "" {
+			fmt.Fprintf(stderr, "jigsaw import: --cpv must be 2 to 8 digits of a CPV code, such as 851 (got %q)\n", c)
+			return errUsage
+		}
+		opt.OCDS.CPV = append(opt.OCDS.CPV, c)
+	}
 	if !imports.ValidEncoding(opt.Encoding) {
 		fmt.Fprintf(stderr, "jigsaw import: --encoding must be one of %s (got %q)\n", strings.Join(imports.Encodings, ", "), opt.Encoding)
 		return errUsage

@@ -68,6 +68,7 @@ func TestImportUsage(t *testing.T) {
 		{"import", "pdf", "x"},
 		{"import", "ocds"},
 		{"import", "ocds", "--since", "last year", "x.json"},
+		{"import", "ocds", "--cpv", "health", "x.json"},
 		{"import", "ods", "--nhs-only", "x.csv"},
 	} {
 		if code, _, stderr := runJigsaw(t, nil, args...); code != 2 || stderr == "" {

@@ -23,6 +23,7 @@ import (
 	"jigsaw/internal/server"
 	"jigsaw/internal/store"
 	"jigsaw/internal/stories"
+	"jigsaw/internal/watch"
 	"jigsaw/internal/web"
 )
 
@@ -37,6 +38,8 @@ type App struct {
 	DB     *store.DB
 	Server *server.Server
 	Mail   *notify.Sender
+	// Watch fetches the watched sources on their schedules.
+	Watch *watch.Runner
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -104,7 +107,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		}
 	}
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
-	if a.Server, err = wire(ctx, cfg, db, a.Mail, log); err != nil {
+	a.Watch = &watch.Runner{Store: db, Log: log, UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")",
+		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
+			return imports.Import(ctx, db, kind, src, opt)
+		}}
+	if a.Server, err = wire(ctx, cfg, db, a.Mail, a.Watch, log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -114,7 +121,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, log *slog.Logger) (*server.Server, error) {
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, log *slog.Logger) (*server.Server, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
@@ -128,6 +135,8 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 			return imports.Import(ctx, db, kind, src, opt)
 		},
 		ImportRuns: db,
+		Watch:      db,
+		WakeWatch:  watcher.Wake,
 		WakeMail:   mail.Wake,
 		Site: web.Site{
 			Name:        "Jigsaw",
@@ -159,6 +168,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(digestDone)
 		digest.Run(mailCtx, min(a.Config.DigestEvery, 5*time.Minute))
 	}()
+	// Watched sources are fetched until the server stops; a run cut short
+	// is recorded and taken up again on the next start.
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		a.Watch.Run(mailCtx)
+	}()
 	optimizeDone := make(chan struct{})
 	go func() {
 		defer close(optimizeDone)
@@ -171,6 +187,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	<-mailDone
 	<-digestDone
 	<-optimizeDone
+	<-watchDone
 	return err
 }
 

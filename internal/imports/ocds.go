@@ -74,11 +74,14 @@ type document struct {
 }
 
 type tender struct {
-	Title          flexString `json:"title"`
-	Description    flexString `json:"description"`
-	Value          *value     `json:"value"`
-	ContractPeriod *period    `json:"contractPeriod"`
-	Documents      []document `json:"documents"`
+	// Kept raw, read only by the CPV filter (cpvCodes).
+	Classification json.RawMessage `json:"classification"`
+	Items          json.RawMessage `json:"items"`
+	Title          flexString      `json:"title"`
+	Description    flexString      `json:"description"`
+	Value          *value          `json:"value"`
+	ContractPeriod *period         `json:"contractPeriod"`
+	Documents      []document      `json:"documents"`
 }
 
 type award struct {
@@ -115,13 +118,25 @@ type record struct {
 type packageMeta struct {
 	URI       string
 	Publisher string
+	Next      string // links.next: the next page of a paged feed
+}
+
+// OCDSPackage is what an OCDS file's package said about itself (the last
+// package's, in a file of several).
+type OCDSPackage struct {
+	URI       string
+	Publisher string
+	// Next is the package's links.next: the address of the next page of a
+	// paged search feed (Contracts Finder's, Find a Tender's), or "".
+	Next string
 }
 
 // readOCDS reads OCDS from src — a release package, a record package, a bare
 // release, or any number of them one after another (JSON Lines) — and calls
 // fn for each release with its JSON path. Record packages give their
 // compiled release when they have one, else their embedded releases.
-func readOCDS(src *Source, fn func(r *release, meta packageMeta, path, at string) error) error {
+// The last package's own metadata goes to last, when not nil.
+func readOCDS(src *Source, last *packageMeta, fn func(r *release, meta packageMeta, path, at string) error) error {
 	s := newJSONStream(src)
 	s.dec.UseNumber()
 	for n := 0; ; n++ {
@@ -143,13 +158,13 @@ func readOCDS(src *Source, fn func(r *release, meta packageMeta, path, at string
 		if tok != json.Delim('{') {
 			return src.Errorf(src.At(start), "%s: expected an OCDS release package, record package or release (a JSON object), found %s", root, describeToken(tok))
 		}
-		if err := readOCDSObject(s, root, start, fn); err != nil {
+		if err := readOCDSObject(s, root, start, last, fn); err != nil {
 			return err
 		}
 	}
 }
 
-func readOCDSObject(s *jsonStream, root string, start int64, fn func(r *release, meta packageMeta, path, at string) error) error {
+func readOCDSObject(s *jsonStream, root string, start int64, last *packageMeta, fn func(r *release, meta packageMeta, path, at string) error) error {
 	var meta packageMeta
 	rest := map[string]json.RawMessage{}
 	lists := false
@@ -218,6 +233,17 @@ func readOCDSObject(s *jsonStream, root string, start int64, fn func(r *release,
 			if json.Unmarshal(raw, &p) == nil {
 				meta.Publisher = string(p.Name)
 			}
+		case "links":
+			var l struct {
+				Next flexString `json:"next"`
+			}
+			var raw json.RawMessage
+			if err := s.decode(&raw, path); err != nil {
+				return err
+			}
+			if json.Unmarshal(raw, &l) == nil {
+				meta.Next = strings.TrimSpace(string(l.Next))
+			}
 		case "uri":
 			var u flexString
 			var raw json.RawMessage
@@ -239,6 +265,9 @@ func readOCDSObject(s *jsonStream, root string, start int64, fn func(r *release,
 	}
 	if _, err := s.token(root); err != nil {
 		return eofIsTruncation(s, err, root)
+	}
+	if last != nil {
+		*last = meta
 	}
 	if lists {
 		return nil
@@ -279,6 +308,15 @@ type OCDSOptions struct {
 	Buyers []string
 	// Since keeps releases dated on or after this day (YYYY-MM-DD).
 	Since string
+	// CPV keeps releases whose tender is classified (tender.classification,
+	// or the classification or additionalClassifications of one of
+	// tender.items) under one of these CPV
+	// codes or code prefixes ("851" keeps 85100000 and 85110000). Empty
+	// keeps all.
+	CPV []string
+	// Package, when not nil, receives what the file's package said about
+	// itself: a paged feed's next page among it.
+	Package *OCDSPackage
 }
 
 // ocdsImport maps releases to contract-award tracker items within one import.
@@ -308,7 +346,13 @@ func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw
 	var readErr error
 	go func() {
 		defer close(queue)
-		readErr = readOCDS(src, func(r *release, meta packageMeta, path, at string) error {
+		var last packageMeta
+		defer func() {
+			if opt.Package != nil {
+				*opt.Package = OCDSPackage{URI: last.URI, Publisher: last.Publisher, Next: last.Next}
+			}
+		}()
+		readErr = readOCDS(src, &last, func(r *release, meta packageMeta, path, at string) error {
 			select {
 			case queue <- parsed{r, meta, path, at}:
 				return nil
@@ -369,6 +413,12 @@ func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) err
 		im.counts.Skip("older than a release already imported")
 		return im.it.MarkOCDSRelease(ocid, id, date)
 	}
+	// Left out by the CPV filter, a release is not marked applied: a source
+	// with another filter may still import it.
+	if len(im.opt.CPV) > 0 && !cpvSelected(r, im.opt.CPV, newest != "") {
+		im.counts.Skip("CPV code not selected")
+		return nil
+	}
 	parties := map[string]*party{}
 	for i := range r.Parties {
 		parties[string(r.Parties[i].ID)] = &r.Parties[i]
@@ -394,6 +444,69 @@ func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) err
 		im.counts.Skip("no award")
 	}
 	return im.it.MarkOCDSRelease(ocid, id, date)
+}
+
+// cpvSelected reports whether the release's tender is classified under one
+// of the CPV code prefixes. A release that carries no code (a later release
+// of a process may leave the tender out) is selected when an earlier
+// release of its process was: known says whether one was imported.
+func cpvSelected(r *release, prefixes []string, known bool) bool {
+	codes := cpvCodes(r)
+	if len(codes) == 0 {
+		return known
+	}
+	for _, code := range codes {
+		for _, p := range prefixes {
+			if strings.HasPrefix(code, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cpvCodes returns the CPV codes of the release's tender and its items,
+// digits only (85100000-0 and 85100000 are one code). Classifications in
+// other schemes, and shapes that are not OCDS's, are passed over.
+func cpvCodes(r *release) []string {
+	if r.Tender == nil {
+		return nil
+	}
+	type class struct {
+		Scheme flexString `json:"scheme"`
+		ID     flexString `json:"id"`
+	}
+	var classes []class
+	var c class
+	if json.Unmarshal(r.Tender.Classification, &c) == nil {
+		classes = append(classes, c)
+	}
+	// Find a Tender puts a lot's codes in its item's additionalClassifications.
+	var items []struct {
+		Classification class   `json:"classification"`
+		Additional     []class `json:"additionalClassifications"`
+	}
+	if json.Unmarshal(r.Tender.Items, &items) == nil {
+		for _, it := range items {
+			classes = append(classes, it.Classification)
+			classes = append(classes, it.Additional...)
+		}
+	}
+	var out []string
+	for _, c := range classes {
+		if scheme := strings.TrimSpace(string(c.Scheme)); scheme != "" && !strings.EqualFold(scheme, "CPV") {
+			continue
+		}
+		id := strings.TrimSpace(string(c.ID))
+		n := 0
+		for n < len(id) && id[n] >= '0' && id[n] <= '9' {
+			n++
+		}
+		if n > 0 {
+			out = append(out, id[:n])
+		}
+	}
+	return out
 }
 
 // releaseDate returns an OCDS date as RFC 3339 in UTC, or "".
@@ -669,15 +782,29 @@ func message(err error) string {
 	return jigsaw.ErrorMessage(err)
 }
 
-var contractsFinderRE = regexp.MustCompile(`^ocds-b5fd17(?:raw)?-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
+var (
+	contractsFinderRE = regexp.MustCompile(`^ocds-b5fd17(?:raw)?-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
+	// Find a Tender's ocids are ocds-h6vhtk-XXXXXX, one a procurement; each
+	// notice of it is a release whose id is the notice's, NNNNNN-YYYY.
+	findATenderRE       = regexp.MustCompile(`^ocds-h6vhtk-[0-9a-z]{6,}$`)
+	findATenderNoticeRE = regexp.MustCompile(`^[0-9]{6}-[0-9]{4}$`)
+)
 
-// source is where a person can read the notice: Contracts Finder's page for
-// its notices, else the first document or the package's own address.
+// source is where a person can read the notice: Contracts Finder's or Find
+// a Tender's page for their notices, else the first document or the
+// package's own address.
 func (im *ocdsImport) source(r *release, a *award, c *contract, meta packageMeta, date string) *jigsaw.Source {
 	s := jigsaw.Source{Publisher: truncate(cleanName(meta.Publisher), 200), PublishedOn: dateDay(date)}
-	if m := contractsFinderRE.FindStringSubmatch(string(r.OCID)); m != nil {
+	ocid, id := strings.TrimSpace(string(r.OCID)), strings.TrimSpace(string(r.ID))
+	if m := contractsFinderRE.FindStringSubmatch(ocid); m != nil {
 		s.URL = "https://www.contractsfinder.service.gov.uk/Notice/" + m[1]
 		s.Publisher = "Contracts Finder"
+	} else if findATenderRE.MatchString(ocid) {
+		s.URL = "https://www.find-tender.service.gov.uk/procurement/" + ocid
+		if findATenderNoticeRE.MatchString(id) {
+			s.URL = "https://www.find-tender.service.gov.uk/Notice/" + id
+		}
+		s.Publisher = "Find a Tender"
 	} else {
 		var docs []document
 		docs = append(docs, a.Documents...)

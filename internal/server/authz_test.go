@@ -133,6 +133,10 @@ var authzMatrix = map[string]authzCase{
 	"GET /about":                                {want: [4]int{200, 200, 200, 200}},
 	"GET /admin/imports":                        {want: [4]int{303, 403, 403, 200}},
 	"POST /admin/imports":                       {form: url.Values{"kind": {"ocds"}}, want: [4]int{401, 403, 403, 400}},
+	"GET /admin/imports/sources":                {want: [4]int{303, 403, 403, 200}},
+	"POST /admin/imports/sources":               {form: url.Values{"name": {""}}, want: [4]int{401, 403, 403, 400}},
+	"GET /admin/imports/sources/{id}":           {path: "/admin/imports/sources/999999", want: [4]int{303, 403, 403, 404}},
+	"POST /admin/imports/sources/{id}/{action}": {path: "/admin/imports/sources/999999/run", form: url.Values{}, want: [4]int{401, 403, 403, 404}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

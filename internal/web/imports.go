@@ -27,6 +27,9 @@ type ImportsView struct {
 	Message   string // what was wrong with the upload
 	ODSKinds  []string
 	Encodings []string
+	// WatchedSources, with their last results, fill the "watched-sources"
+	// partial.
+	WatchedSources []*jigsaw.WatchedSource
 }
 
 // HandleImports shows the import form and the log of imports.
@@ -41,6 +44,12 @@ func (p *Pages) renderImports(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	v.Page, v.Runs, v.ODSKinds, v.Encodings = p.page(r, "Imports"), runs, imports.ODSKinds, imports.Encodings
+	if p.Watch != nil {
+		if v.WatchedSources, err = p.Watch.FindWatchedSources(r.Context()); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+	}
 	p.Render(w, r, status, "admin_imports", v)
 }
 

@@ -76,6 +76,10 @@ type Config struct {
 	// Import and ImportRuns serve the admin's import page.
 	Import     Importer
 	ImportRuns jigsaw.ImportService
+	// Watch serves the admin's watched sources; WakeWatch, if set, asks
+	// the runner to look for due sources now.
+	Watch     jigsaw.WatchService
+	WakeWatch func()
 	// WakeMail, if set, asks the mail sender to send queued mail now.
 	WakeMail func()
 	// Later runs work after the answer is sent (nil: in a goroutine of

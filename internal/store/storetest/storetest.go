@@ -66,6 +66,9 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"RecordVersions", s.testRecordVersions},
 		{"RateLimitsExpire", s.testRateLimitsExpire},
 		{"Retention", s.testRetention},
+		{"WatchedSources", s.testWatchedSources},
+		{"WatchClaimAndRuns", s.testWatchClaimAndRuns},
+		{"WatchClaimRace", s.testWatchClaimRace},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -95,6 +95,15 @@ func TestAccessibility(t *testing.T) {
 		t.Fatalf("demo data: danger %q, dispute %q, organisation %v", danger, dispute, err)
 	}
 	orgPath := "/organisations/" + org.Slug
+	// A watched source, paused so that the runner leaves it alone.
+	source := &jigsaw.WatchedSource{Name: "Contracts Finder: NHS awards", Kind: jigsaw.ImportOCDS,
+		URL: "https://www.contractsfinder.service.gov.uk/Published/Notices/OCDS/Search", Schedule: jigsaw.WatchDaily, NHSOnly: true, CPV: []string{"851"}}
+	if err := a.DB.CreateWatchedSource(ctx, source); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.SetWatchedSourceEnabled(ctx, source.ID, false); err != nil {
+		t.Fatal(err)
+	}
 
 	b := testrig.StartBrowser(t)
 	b.SetCacheDisabled(t, true)
@@ -277,6 +286,8 @@ func TestAccessibility(t *testing.T) {
 		{name: "admin-outbox", path: "/admin/outbox"},
 		{name: "admin-outbox-mail", open: linkOn("/admin/outbox", `main a[href^="/admin/outbox/"]`)},
 		{name: "admin-imports", path: "/admin/imports"},
+		{name: "admin-sources", path: "/admin/imports/sources"},
+		{name: "admin-source", path: "/admin/imports/sources/" + strconv.FormatInt(source.ID, 10)},
 		{name: "admin-settings", path: "/admin/settings"},
 		{name: "tokens", path: "/account/tokens"},
 		{name: "two-factor", path: "/account/2fa"},
@@ -298,7 +309,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|(organisations|stories|disputes)/suggest$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

@@ -90,6 +90,21 @@ var welsh = map[string]string{
 	"our privacy notice": "ein hysbysiad preifatrwydd",
 	"Send my story":      "Anfon fy stori",
 
+	// The story form's organisation picker (partials/picker.html) and the
+	// messages its script announces.
+	"NHS organisations concerned":                              "Y sefydliadau GIG dan sylw",
+	"Find an organisation":                                     "Dod o hyd i sefydliad",
+	"Type part of its name or its ODS code, then choose Find.": "Teipiwch ran o'i enw neu ei god ODS, yna dewiswch Chwilio.",
+	"Find": "Chwilio",
+	"1 organisation matches “%s”: tick it if it is concerned.":          "Mae 1 sefydliad yn cyfateb i “%s”: ticiwch ef os yw dan sylw.",
+	"%d organisations match “%s”: tick those concerned.":                "Mae %d sefydliad yn cyfateb i “%s”: ticiwch y rhai sydd dan sylw.",
+	"No organisation matches “%s”. Try fewer letters, or its ODS code.": "Nid oes sefydliad yn cyfateb i “%s”. Rhowch gynnig ar lai o lythrennau, neu ar ei god ODS.",
+	"No matches.": "Dim canlyniadau.",
+	"1 suggestion: use the down arrow key to reach it and Enter to choose it.":                     "1 awgrym: defnyddiwch y saeth i lawr i'w gyrraedd ac Enter i'w ddewis.",
+	"%s suggestions: use the up and down arrow keys to move through them and Enter to choose one.": "%s awgrym: defnyddiwch y saethau i fyny ac i lawr i symud drwyddynt ac Enter i ddewis un.",
+	"Added %s.":       "Ychwanegwyd %s.",
+	"Find one to add": "Dod o hyd i un i'w ychwanegu",
+
 	// The kinds of story (jigsaw.StoryKinds), as the form and the story
 	// cards show them.
 	"Patient": "Claf",

@@ -126,6 +126,19 @@ func testMonitoringPages(t *testing.T, engine string) {
 		p.reject(t, "Airedale")
 		get(t, anon, u("/organisations?region=North+East+and+Yorkshire")).expect(t, 200, "Airedale NHS Foundation Trust")
 		get(t, anon, u("/organisations?members=perhaps")).expect(t, 400, "Coalition members only: must be 1")
+
+		// Closures, typed as people write dates, on the page, the list and
+		// the timeline.
+		post(t, ed, u("/organisations/agh-solutions-ltd/edit"), url.Values{"name": {"AGH Solutions Ltd"}, "kind": {"subsidiary"},
+			"opened_on": {"2018-04-01"}, "closed_on": {"31/02/2024"}}).expect(t, 422, "Closed on must be a date")
+		post(t, ed, u("/organisations/agh-solutions-ltd/edit"), url.Values{"name": {"AGH Solutions Ltd"}, "kind": {"subsidiary"},
+			"opened_on": {"2018-04-01"}, "closed_on": {"2017-01-01"}}).expect(t, 422, "Closed on must not be before the day it opened.")
+		post(t, ed, u("/organisations/agh-solutions-ltd/edit"), url.Values{"name": {"AGH Solutions Ltd"}, "kind": {"subsidiary"},
+			"company_number": {"10660279"}, "parent": {"RCF"}, "opened_on": {"1/4/2018"}, "closed_on": {"30/09/2024"}}).expect(t, 303)
+		get(t, anon, u("/organisations/agh-solutions-ltd")).expect(t, 200, "Closed 30 September 2024", `<time datetime="2018-04-01">1 April 2018</time>`)
+		get(t, anon, u("/organisations/airedale-nhs-foundation-trust")).expect(t, 200, `<span class="tag">Closed</span> <a href="/organisations/agh-solutions-ltd">AGH Solutions Ltd</a>`)
+		get(t, anon, u("/organisations?q=AGH")).expect(t, 200, "Closed 30 September 2024")
+		get(t, ed, u("/organisations/agh-solutions-ltd/edit")).expect(t, 200, `value="2024-09-30"`)
 	})
 
 	var itemPath string

@@ -67,7 +67,7 @@ func (p *Pages) editedOrganisation(r *http.Request) (*jigsaw.Organisation, error
 // named.
 func (p *Pages) organisationValues(ctx context.Context, o *jigsaw.Organisation) (url.Values, error) {
 	v := url.Values{"name": {o.Name}, "kind": {string(o.Kind)}, "ods_code": {o.ODSCode}, "company_number": {o.CompanyNumber},
-		"region": {o.Region}, "website": {o.Website}, versionField: {strconv.FormatInt(o.Version, 10)}}
+		"region": {o.Region}, "website": {o.Website}, "opened_on": {o.OpenedOn}, "closed_on": {o.ClosedOn}, versionField: {strconv.FormatInt(o.Version, 10)}}
 	if o.CoalitionMember {
 		v.Set("coalition_member", "1")
 	}
@@ -95,6 +95,8 @@ func (p *Pages) organisationFromForm(ctx context.Context, v url.Values, old *jig
 		ParentID:        rd.organisation(ctx, p.Store, "parent"),
 		Region:          rd.text("region"),
 		Website:         rd.text("website"),
+		OpenedOn:        rd.text("opened_on"),
+		ClosedOn:        rd.text("closed_on"),
 		CoalitionMember: v.Get("coalition_member") != "",
 		Version:         formVersion(v),
 	}

@@ -266,4 +266,22 @@ func TestPostgresDumpedBeforeUpgrade(t *testing.T) {
 	if again, _ := filepath.Glob(filepath.Join(dir, "*.dump")); len(again) != 2 {
 		t.Errorf("--no-backup dumped the database: %v", again)
 	}
+
+	// A dump cut short is refused, and the database stays as it was: the
+	// tables the restore drops first come back with the rollback.
+	whole, err := os.ReadFile(dumps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.dump")
+	os.WriteFile(cut, whole[:len(whole)*2/3], 0o600)
+	if code, _, stderr := runJigsaw(t, nil, "restore", "--db", dsn, cut); code != 1 || !strings.Contains(stderr, "pg_restore failed") {
+		t.Errorf("restore of a cut dump: %d %q", code, stderr)
+	}
+	if cur, _, _ := db.SchemaVersion(ctx); cur != latest {
+		t.Errorf("after a failed restore: version %d, want %d", cur, latest)
+	}
+	if n, err := db.CountRows(ctx, "watched_sources", "organisations"); err != nil {
+		t.Errorf("after a failed restore the tables are gone: %v %v", n, err)
+	}
 }

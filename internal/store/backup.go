@@ -378,16 +378,83 @@ func (db *DB) pgDump(ctx context.Context, w io.Writer) error {
 }
 
 func pgRestore(ctx context.Context, dsn, path string) error {
-	tool, err := pgTool("pg_restore")
+	restore, err := pgTool("pg_restore")
 	if err != nil {
 		return err
 	}
-	env, _, err := pgEnv(dsn)
+	psql, err := pgTool("psql")
 	if err != nil {
 		return err
 	}
-	return runPG(ctx, tool, []string{"--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", "--dbname=" + dbNameOnly(env), path}, env, nil)
+	env, schema, err := pgEnv(dsn)
+	if err != nil {
+		return err
+	}
+	// The backup's --clean drops only what the backup holds: tables a later
+	// schema step made would stay, and upgrading the restored database
+	// again would meet them. So the script first drops every table of the
+	// schema, and all of it runs in one transaction, committed only once
+	// pg_restore has written the whole backup: a restore that fails leaves
+	// the database as it was.
+	if schema == "" {
+		schema = "public"
+	}
+	drop := fmt.Sprintf(`DO $$ DECLARE r record; BEGIN
+		FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = %[1]s LOOP
+			EXECUTE format('DROP TABLE IF EXISTS %%I.%%I CASCADE', %[1]s, r.tablename);
+		END LOOP; END $$;
+`, pgQuote(schema))
+	script := exec.CommandContext(ctx, restore, "--clean", "--if-exists", "--no-owner", "--file=-", path)
+	script.Env = env
+	var scriptSaid bytes.Buffer
+	script.Stderr = &scriptSaid
+	out, err := script.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := script.Start(); err != nil {
+		return fmt.Errorf("pg_restore: %w", err)
+	}
+	var scriptErr error
+	commit := &lazyReader{open: func() io.Reader {
+		// Reached once pg_restore's output has ended.
+		if scriptErr = script.Wait(); scriptErr != nil {
+			return strings.NewReader("") // psql ends without COMMIT: rolled back
+		}
+		return strings.NewReader("COMMIT;\n")
+	}}
+	in := io.MultiReader(strings.NewReader("SET client_min_messages = warning;\nBEGIN;\n"+drop), out, commit)
+	runErr := runPGInput(ctx, psql, []string{"--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+		"--dbname=" + dbNameOnly(env), "--file=-"}, env, in)
+	if commit.r == nil {
+		script.Process.Kill() // psql stopped early: pg_restore's output is not wanted
+		script.Wait()
+	}
+	if scriptErr != nil {
+		msg := strings.TrimSpace(scriptSaid.String())
+		if len(msg) > 600 {
+			msg = msg[:600] + "…"
+		}
+		return fmt.Errorf("pg_restore failed: %v: %s", scriptErr, msg)
+	}
+	return runErr
 }
+
+// lazyReader reads what open returns, calling it at the first read.
+type lazyReader struct {
+	open func() io.Reader
+	r    io.Reader
+}
+
+func (l *lazyReader) Read(p []byte) (int, error) {
+	if l.r == nil {
+		l.r = l.open()
+	}
+	return l.r.Read(p)
+}
+
+// pgQuote is s as an SQL string literal.
+func pgQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // dbNameOnly is the database to restore into, by name: the rest of the
 // connection comes from the environment.
@@ -403,8 +470,18 @@ func dbNameOnly(env []string) string {
 // runPG runs a PostgreSQL client program with its output to stdout (nil:
 // kept with its messages) and returns an error quoting what it said.
 func runPG(ctx context.Context, tool string, args, env []string, stdout io.Writer) error {
+	return runPGWith(ctx, tool, args, env, nil, stdout)
+}
+
+// runPGInput runs a PostgreSQL client program reading stdin.
+func runPGInput(ctx context.Context, tool string, args, env []string, stdin io.Reader) error {
+	return runPGWith(ctx, tool, args, env, stdin, nil)
+}
+
+func runPGWith(ctx context.Context, tool string, args, env []string, stdin io.Reader, stdout io.Writer) error {
 	cmd := exec.CommandContext(ctx, tool, args...)
 	cmd.Env = env
+	cmd.Stdin = stdin
 	var said bytes.Buffer
 	cmd.Stderr = &said
 	cmd.Stdout = stdout

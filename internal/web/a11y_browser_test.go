@@ -55,6 +55,8 @@ type a11yPage struct {
 // 375 and 1280 px go to artefacts/screenshots; always, a report of everything axe found, serious or
 // not, with each page's weight, to artefacts/a11y-report.txt.
 func TestAccessibility(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	ctx := context.Background()
 	smtpd := testrig.StartSMTP(t)
 	a := testrig.StartApp(t, "sqlite", func(c *config.Config) { c.SMTP = smtpd.URL() })

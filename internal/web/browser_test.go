@@ -34,6 +34,8 @@ func signInBrowser(t *testing.T, b *testrig.Browser, base, email, password strin
 // TestBrowserAdmin: an admin signs in, adds an editor, and finds the
 // sign-in and the new user in the audit log.
 func TestBrowserAdmin(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			a := testrig.StartApp(t, engine, nil)
@@ -75,6 +77,8 @@ func TestBrowserAdmin(t *testing.T) {
 // submit → email → confirm → moderate with a redaction → published with
 // the consented byline → withdraw.
 func TestBrowserStoryJourney(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

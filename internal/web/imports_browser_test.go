@@ -18,6 +18,8 @@ import (
 // then for real; an editor-visible draft contract award results, and the
 // upload is in the log of imports.
 func TestBrowserImportsContractsFinderNotice(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			a := testrig.StartApp(t, engine, nil)

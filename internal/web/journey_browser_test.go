@@ -205,6 +205,8 @@ func (j *journey) filterStories() {
 // organisation and moderation pages go to artefacts/screenshots. It runs on
 // SQLite: TestBrowserStoryJourney covers the story flow on both engines.
 func TestBrowserPhoneJourneys(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	ctx := context.Background()
 	smtpd := testrig.StartSMTP(t)
 	a := testrig.StartApp(t, "sqlite", func(c *config.Config) { c.SMTP = smtpd.URL() })

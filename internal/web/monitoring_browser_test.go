@@ -17,6 +17,8 @@ import (
 // alone (no script runs on any page), and the dispute then shows on the
 // employer's timeline, on its parent trust's and on the area page.
 func TestBrowserRecordsAiredaleDispute(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) { testBrowserRecordsAiredaleDispute(t, engine) })
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"jigsaw"
+	"jigsaw/internal/store"
 	"jigsaw/internal/testrig"
 )
 
@@ -67,7 +68,11 @@ func storyOrgs(t *testing.T, a *testrig.TestApp, title string) []string {
 // thousands, with the keyboard as the combobox pattern has it, and
 // without JavaScript through the Find button.
 func TestBrowserOrganisationPicker(t *testing.T) {
-	for _, engine := range testrig.Engines(t) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
+	// SQLite only: the page is the same on both engines, and the search
+	// behind it runs on both in TestSuggest and the store suite.
+	for _, engine := range []string{store.SQLite} {
 		t.Run(engine, func(t *testing.T) {
 			a := testrig.StartApp(t, engine, nil)
 			f := newPickerFixture(t, a)
@@ -179,7 +184,11 @@ func TestBrowserOrganisationPicker(t *testing.T) {
 // TestBrowserEditorPickers: an editor names a danger's organisation and
 // links a story and a dispute by choosing suggestions as they type.
 func TestBrowserEditorPickers(t *testing.T) {
-	for _, engine := range testrig.Engines(t) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
+	// SQLite only: the page is the same on both engines, and the search
+	// behind it runs on both in TestSuggest and the store suite.
+	for _, engine := range []string{store.SQLite} {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
 			a := testrig.StartApp(t, engine, nil)

@@ -133,24 +133,33 @@ func (p *Pages) HandleSource(w http.ResponseWriter, r *http.Request) {
 	p.renderSource(w, r, http.StatusOK, nil)
 }
 
-// renderSource shows the source of the path's id; f, when not nil, is its
-// form as refused.
-func (p *Pages) renderSource(w http.ResponseWriter, r *http.Request, status int, f *Form) {
+// pathSource finds the source of the path's id, or answers for its absence.
+func (p *Pages) pathSource(w http.ResponseWriter, r *http.Request) (*jigsaw.WatchedSource, bool) {
 	if p.Watch == nil {
 		p.NotFound(w, r)
-		return
+		return nil, false
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		p.NotFound(w, r)
-		return
+		return nil, false
 	}
 	s, err := p.Watch.FindWatchedSource(r.Context(), id)
 	if err != nil {
 		p.Error(w, r, err)
+		return nil, false
+	}
+	return s, true
+}
+
+// renderSource shows the source of the path's id; f, when not nil, is its
+// form as refused.
+func (p *Pages) renderSource(w http.ResponseWriter, r *http.Request, status int, f *Form) {
+	s, ok := p.pathSource(w, r)
+	if !ok {
 		return
 	}
-	runs, err := p.Watch.FindWatchRuns(r.Context(), id, 20)
+	runs, err := p.Watch.FindWatchRuns(r.Context(), s.ID, 20)
 	if err != nil {
 		p.Error(w, r, err)
 		return
@@ -160,20 +169,12 @@ func (p *Pages) renderSource(w http.ResponseWriter, r *http.Request, status int,
 
 // HandleSourceAction runs a source now, pauses, resumes or deletes it.
 func (p *Pages) HandleSourceAction(w http.ResponseWriter, r *http.Request) {
-	if p.Watch == nil {
-		p.NotFound(w, r)
+	s, ok := p.pathSource(w, r)
+	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		p.NotFound(w, r)
-		return
-	}
-	s, err := p.Watch.FindWatchedSource(r.Context(), id)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
+	id := s.ID
+	var err error
 	ctx := r.Context()
 	action := r.PathValue("action")
 	switch action {

@@ -37,6 +37,8 @@ var xssVectors = []string{
 // page that shows them — public and moderator — in Chromium, listening for
 // any script the pages compile or run (not only alert()).
 func TestHostileStories(t *testing.T) {
+	// Parallel: it waits on Chromium and the server more than it computes.
+	t.Parallel()
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()

@@ -36,6 +36,10 @@ type Submission struct {
 	ContactMedia     bool
 	// Agree confirms the story is true and theirs to tell; required.
 	Agree bool
+	// Wording is the consents' text as the form showed it, by
+	// ConsentWording's keys, when not in English: what a person agreed to
+	// is stored in the words they read.
+	Wording map[string]string
 
 	// Token identifies the form that was filled in, so a second submit of
 	// the same form does not create a second story.
@@ -58,6 +62,8 @@ var ConsentWording = map[string]string{
 	"contact-coalition":                          "The coalition may contact me about my story and its campaigns.",
 	"contact-media":                              "The coalition may pass my contact details to journalists who want to speak to me.",
 	"agree":                                      "My story is true, it is mine to tell, and I agree to its moderation and publication as chosen above.",
+	// The naming consent with the name the teller chose written in.
+	"publish-as-name": "Publish my story with the name “%s” and my area only.",
 }
 
 // PublishAsChoices lists the naming consents in the order the form shows.
@@ -210,9 +216,18 @@ func (s *Submission) ScopeToken() {
 // they chose written in.
 func (s *Submission) PublishAsWording() string {
 	if s.PublishAs == PublishFirstNameArea {
-		return "Publish my story with the name “" + s.PublishName + "” and my area only."
+		return fmt.Sprintf(s.ConsentText("publish-as-name"), s.PublishName)
 	}
-	return ConsentWording["publish-as:"+string(s.PublishAs)]
+	return s.ConsentText("publish-as:" + string(s.PublishAs))
+}
+
+// ConsentText is the wording of a consent (by ConsentWording's keys) as the
+// teller read it: in their language when the form was, else English.
+func (s *Submission) ConsentText(key string) string {
+	if w := s.Wording[key]; w != "" {
+		return w
+	}
+	return ConsentWording[key]
 }
 
 // Byline is how a published story names its teller, exactly as they

@@ -196,6 +196,16 @@ func (p *Printer) Text(s string) string {
 	return s
 }
 
+// Format is the catalogue's format for key in the printer's language (key
+// itself where there is none), unformatted: for a format that is filled in
+// later, as a consent's wording is with the name the teller chose.
+func (p *Printer) Format(key string) string {
+	if t, ok := p.text[key]; ok {
+		return t
+	}
+	return key
+}
+
 // Has reports whether the catalogue has an entry of its own for key in
 // the printer's language (English has entries only for plurals).
 func (p *Printer) Has(key string) bool {

@@ -116,6 +116,7 @@ var welsh = map[string]string{
 	// choice on the form.
 	"Publish my story with my full name.":                                                                  "Cyhoeddi fy stori gyda fy enw llawn.",
 	"Publish my story with a name I choose (such as my first name) and my area.":                           "Cyhoeddi fy stori gydag enw o'm dewis (fel fy enw cyntaf) a'm hardal.",
+	"Publish my story with the name “%s” and my area only.":                                                "Cyhoeddi fy stori gyda'r enw “%s” a'm hardal yn unig.",
 	"Publish my story without my name.":                                                                    "Cyhoeddi fy stori heb fy enw.",
 	"The coalition may contact me about my story and its campaigns.":                                       "Caiff y glymblaid gysylltu â mi am fy stori a'i hymgyrchoedd.",
 	"The coalition may pass my contact details to journalists who want to speak to me.":                    "Caiff y glymblaid roi fy manylion cyswllt i newyddiadurwyr sydd am siarad â mi.",

@@ -130,9 +130,9 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 			($1, $2, 'contact-media', $7, $8, $11), ($1, $2, 'agree', $9, $10, $11)`,
 			personID, id,
 			string(s.PublishAs), s.PublishAsWording(),
-			yesNo[s.ContactCoalition], jigsaw.ConsentWording["contact-coalition"],
-			yesNo[s.ContactMedia], jigsaw.ConsentWording["contact-media"],
-			yesNo[s.Agree], jigsaw.ConsentWording["agree"], now); err != nil {
+			yesNo[s.ContactCoalition], s.ConsentText("contact-coalition"),
+			yesNo[s.ContactMedia], s.ConsentText("contact-media"),
+			yesNo[s.Agree], s.ConsentText("agree"), now); err != nil {
 			return err
 		}
 		if err := addRevision(ctx, tx, id, 0, "submitted", now); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"jigsaw"
 	"jigsaw/internal/i18n"
@@ -29,7 +30,11 @@ func translateChoices[T ~string](pr *i18n.Printer, choices []jigsaw.Choice[T]) [
 func translateWording(pr *i18n.Printer, wording map[string]string) map[string]string {
 	out := make(map[string]string, len(wording))
 	for k, v := range wording {
-		out[k] = pr.Text(v)
+		if strings.Contains(v, "%s") {
+			out[k] = pr.Format(v) // filled in later, with the name chosen
+		} else {
+			out[k] = pr.Text(v)
+		}
 	}
 	return out
 }

@@ -141,6 +141,35 @@ func TestWelshStoryForm(t *testing.T) {
 	p.has(t, "English errors", "Give your story a title.", "Please confirm the story is true and yours to tell.")
 	p.lacks(t, "English errors", "Rhowch deitl")
 
+	// A Welsh submission keeps the consents in the Welsh the teller read.
+	form.Set("token", "cy-2")
+	form.Set("title", "Un awr ar ddeg ar droli")
+	form.Set("agree", "yes")
+	form.Set("publish_as", "first-name-area")
+	form.Set("publish_name", "Siân")
+	form.Set("area", "Bangor")
+	if p = fetchLang(t, plain, "POST", a.URL+"/stories/new", form, "Accept-Language", "cy"); p.code != http.StatusSeeOther {
+		t.Fatalf("a Welsh submission: %d %s", p.code, p.body)
+	}
+	queue, _, err := a.DB.ModerationQueue(context.Background(), jigsaw.StoryAwaitingConfirmation, 10, 0)
+	if err != nil || len(queue) != 1 {
+		t.Fatalf("queue: %v %v", queue, err)
+	}
+	data, err := a.DB.TellerData(context.Background(), queue[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wording := map[string]string{}
+	for _, c := range data.Consents {
+		wording[c.Kind] = c.Wording
+	}
+	for kind, want := range map[string]string{"publish-as": "Cyhoeddi fy stori gyda'r enw “Siân” a'm hardal yn unig.",
+		"agree": "Mae fy stori'n wir, fi biau hi i'w hadrodd, ac rwy'n cytuno iddi gael ei chymedroli a'i chyhoeddi fel y dewisais uchod."} {
+		if wording[kind] != want {
+			t.Errorf("consent %s stored as %q, want %q", kind, wording[kind], want)
+		}
+	}
+
 	// The thank-you page and the error page.
 	p = fetchLang(t, plain, "GET", a.URL+"/stories/thanks", nil, "Cookie", "lang=cy")
 	p.has(t, "thanks", "<title>Diolch")

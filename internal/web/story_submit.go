@@ -9,6 +9,7 @@ import (
 
 	"jigsaw"
 	"jigsaw/internal/auth"
+	"jigsaw/internal/i18n"
 	"jigsaw/internal/server/respond"
 )
 
@@ -64,6 +65,7 @@ func submissionFromForm(v url.Values) (*jigsaw.Submission, jigsaw.Problems) {
 		PublishAs: jigsaw.PublishAs(v.Get("publish_as")), PublishName: v.Get("publish_name"), ContactCoalition: v.Get("contact_coalition") == "yes",
 		ContactMedia: v.Get("contact_media") == "yes", Agree: v.Get("agree") == "yes", Token: v.Get("token"),
 	}
+
 	for _, o := range v["organisations"] {
 		id, err := strconv.ParseInt(o, 10, 64)
 		if err != nil {
@@ -94,6 +96,9 @@ func (p *Pages) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, problems := submissionFromForm(r.PostForm)
+	if pr := tr(r); pr.Lang() != i18n.English {
+		s.Wording = translateWording(pr, jigsaw.ConsentWording) // stored as the teller read it
+	}
 	s.Token = token
 	if _, err := p.Stories.Submit(r.Context(), s, auth.ClientIP(r), problems); err != nil {
 		if jigsaw.ErrorCode(err) == jigsaw.EUNPROCESSABLE {

@@ -10,12 +10,14 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,23 +127,53 @@ func (p *Pages) parseTemplates() error {
 	if err != nil {
 		return err
 	}
+	partials, err := fs.Glob(files, "templates/partials/*.html")
+	if err != nil {
+		return err
+	}
 	for _, lang := range i18n.All {
 		funcs := p.funcs(lang.Printer())
+		translate := funcs["t"].(func(string, ...any) string)
 		set := map[string]*template.Template{}
 		for _, page := range pages {
 			name := strings.TrimSuffix(path.Base(page), ".html")
 			if name == "layout" {
 				continue
 			}
-			t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html", page)
-			if err != nil {
-				return fmt.Errorf("parse template %s: %w", name, err)
+			t := template.New(name).Funcs(funcs)
+			for _, file := range append(append([]string{"templates/layout.html"}, partials...), page) {
+				src, err := files.ReadFile(file)
+				if err != nil {
+					return err
+				}
+				if _, err := t.New(path.Base(file)).Parse(fixedText(string(src), translate)); err != nil {
+					return fmt.Errorf("parse template %s: %w", name, err)
+				}
 			}
 			set[name] = t
 		}
 		p.templates[lang] = set
 	}
 	return nil
+}
+
+// fixedTextRE is a template action that translates a constant text and
+// nothing more: {{t "Stories"}}.
+var fixedTextRE = regexp.MustCompile(`\{\{t "((?:[^"\\]|\\.)*)"\}\}`)
+
+// fixedText writes the translation of each constant text into the template
+// of a language: a page has dozens of them, and each call of t from a
+// template goes through reflection at every rendering. The text is escaped
+// for HTML, as html/template would escape it in the text and attribute
+// values where t is used (never in a script, style or URL).
+func fixedText(src string, translate func(string, ...any) string) string {
+	return fixedTextRE.ReplaceAllStringFunc(src, func(action string) string {
+		key, err := strconv.Unquote(action[len("{{t ") : len(action)-len("}}")])
+		if err != nil {
+			return action // left for the template parser to judge
+		}
+		return html.EscapeString(translate(key))
+	})
 }
 
 func (p *Pages) loadStatic() error {

@@ -131,6 +131,20 @@ func (p *Pages) parseTemplates() error {
 	if err != nil {
 		return err
 	}
+	src := map[string]string{}
+	for _, file := range append(append([]string{"templates/layout.html"}, partials...), pages...) {
+		b, err := files.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		src[file] = string(b)
+	}
+	definedIn := map[string]string{} // a partial's template name → its file
+	for _, file := range partials {
+		for _, m := range defineRE.FindAllStringSubmatch(src[file], -1) {
+			definedIn[m[1]] = file
+		}
+	}
 	for _, lang := range i18n.All {
 		funcs := p.funcs(lang.Printer())
 		translate := funcs["t"].(func(string, ...any) string)
@@ -141,12 +155,8 @@ func (p *Pages) parseTemplates() error {
 				continue
 			}
 			t := template.New(name).Funcs(funcs)
-			for _, file := range append(append([]string{"templates/layout.html"}, partials...), page) {
-				src, err := files.ReadFile(file)
-				if err != nil {
-					return err
-				}
-				if _, err := t.New(path.Base(file)).Parse(fixedText(string(src), translate)); err != nil {
+			for _, file := range templateFiles(page, src, definedIn) {
+				if _, err := t.New(path.Base(file)).Parse(fixedText(src[file], translate)); err != nil {
 					return fmt.Errorf("parse template %s: %w", name, err)
 				}
 			}
@@ -155,6 +165,33 @@ func (p *Pages) parseTemplates() error {
 		p.templates[lang] = set
 	}
 	return nil
+}
+
+var (
+	defineRE = regexp.MustCompile(`\{\{-?\s*define\s+"([^"]+)"`)
+	useRE    = regexp.MustCompile(`\{\{-?\s*(?:template|block)\s+"([^"]+)"`)
+)
+
+// templateFiles are the files a page is parsed from: the layout, the page,
+// and the partials they use, directly or through each other. A page parsed
+// with every partial kept dozens of templates it never runs, per page and
+// per language: most of the server's idle memory.
+func templateFiles(page string, src, definedIn map[string]string) []string {
+	layout := "templates/layout.html"
+	read := []string{layout, page}
+	seen := map[string]bool{layout: true, page: true}
+	var used []string
+	for i := 0; i < len(read); i++ {
+		for _, m := range useRE.FindAllStringSubmatch(src[read[i]], -1) {
+			if f, ok := definedIn[m[1]]; ok && !seen[f] {
+				seen[f] = true
+				read, used = append(read, f), append(used, f)
+			}
+		}
+	}
+	// The page last: its definitions (content, page-head) replace the
+	// layout's empty blocks.
+	return append(append([]string{layout}, used...), page)
 }
 
 // fixedTextRE is a template action that translates a constant text and

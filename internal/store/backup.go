@@ -431,11 +431,7 @@ func pgRestore(ctx context.Context, dsn, path string) error {
 		script.Wait()
 	}
 	if scriptErr != nil {
-		msg := strings.TrimSpace(scriptSaid.String())
-		if len(msg) > 600 {
-			msg = msg[:600] + "…"
-		}
-		return fmt.Errorf("pg_restore failed: %v: %s", scriptErr, msg)
+		return toolFailed(restore, scriptErr, scriptSaid.String())
 	}
 	return runErr
 }
@@ -489,14 +485,20 @@ func runPGWith(ctx context.Context, tool string, args, env []string, stdin io.Re
 		cmd.Stdout = &said
 	}
 	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(said.String())
-		if msg == "" {
-			return fmt.Errorf("%s failed: %v", filepath.Base(tool), err)
-		}
-		if len(msg) > 600 {
-			msg = msg[:600] + "…"
-		}
-		return fmt.Errorf("%s failed: %v: %s", filepath.Base(tool), err, msg)
+		return toolFailed(tool, err, said.String())
 	}
 	return nil
+}
+
+// toolFailed is the error of a PostgreSQL client program that failed,
+// quoting what it said (its first 600 bytes).
+func toolFailed(tool string, err error, said string) error {
+	msg := strings.TrimSpace(said)
+	if msg == "" {
+		return fmt.Errorf("%s failed: %v", filepath.Base(tool), err)
+	}
+	if len(msg) > 600 {
+		msg = msg[:600] + "…"
+	}
+	return fmt.Errorf("%s failed: %v: %s", filepath.Base(tool), err, msg)
 }

@@ -148,6 +148,10 @@ func (p *Pages) parseTemplates() error {
 	for _, lang := range i18n.All {
 		funcs := p.funcs(lang.Printer())
 		translate := funcs["t"].(func(string, ...any) string)
+		fixed := map[string]string{} // each file's source in this language, made once
+		for file, text := range src {
+			fixed[file] = fixedText(text, translate)
+		}
 		set := map[string]*template.Template{}
 		for _, page := range pages {
 			name := strings.TrimSuffix(path.Base(page), ".html")
@@ -156,7 +160,7 @@ func (p *Pages) parseTemplates() error {
 			}
 			t := template.New(name).Funcs(funcs)
 			for _, file := range templateFiles(page, src, definedIn) {
-				if _, err := t.New(path.Base(file)).Parse(fixedText(src[file], translate)); err != nil {
+				if _, err := t.New(path.Base(file)).Parse(fixed[file]); err != nil {
 					return fmt.Errorf("parse template %s: %w", name, err)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime/debug"
 
 	"jigsaw/internal/app"
 	"jigsaw/internal/config"
@@ -28,6 +29,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	// Opening parses every template (to fail now, not at a first request)
+	// and may load the demo data: garbage the runtime would hand back to
+	// the system only slowly. An idle server should be small from the start.
+	debug.FreeOSMemory()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -100,7 +100,7 @@ type Pages struct {
 	// templates holds every page's template set once per language, each
 	// parsed with its language's text functions: a page is rendered with
 	// no more work in Welsh than in English.
-	templates [len(i18n.All)]map[string]*template.Template
+	templates [len(i18n.All)]*templateSet
 	static    map[string]staticFile
 }
 
@@ -145,30 +145,82 @@ func (p *Pages) parseTemplates() error {
 			definedIn[m[1]] = file
 		}
 	}
-	for _, lang := range i18n.All {
-		funcs := p.funcs(lang.Printer())
-		translate := funcs["t"].(func(string, ...any) string)
-		fixed := map[string]string{} // each file's source in this language, made once
-		for file, text := range src {
-			fixed[file] = fixedText(text, translate)
+	pageFiles := map[string][]string{}
+	for _, page := range pages {
+		if name := strings.TrimSuffix(path.Base(page), ".html"); name != "layout" {
+			pageFiles[name] = templateFiles(page, src, definedIn)
 		}
-		set := map[string]*template.Template{}
-		for _, page := range pages {
-			name := strings.TrimSuffix(path.Base(page), ".html")
-			if name == "layout" {
-				continue
+	}
+	for _, lang := range i18n.All {
+		set := &templateSet{lang: lang, funcs: p.funcs(lang.Printer()), src: src, pageFiles: pageFiles, pages: map[string]*lazyTemplate{}}
+		// Parse every page once, and throw the result away: a broken
+		// template stops the server at start, not at its first request,
+		// while only the pages people ask for stay in memory.
+		fixed := set.fixedSources()
+		for name := range pageFiles {
+			if _, err := set.parse(name, fixed); err != nil {
+				return err
 			}
-			t := template.New(name).Funcs(funcs)
-			for _, file := range templateFiles(page, src, definedIn) {
-				if _, err := t.New(path.Base(file)).Parse(fixed[file]); err != nil {
-					return fmt.Errorf("parse template %s: %w", name, err)
-				}
-			}
-			set[name] = t
+			set.pages[name] = &lazyTemplate{}
 		}
 		p.templates[lang] = set
 	}
 	return nil
+}
+
+// templateSet is one language's pages, each parsed on its first use: an
+// instance serving mostly English keeps no Welsh templates, and a page
+// nobody opened since the start costs nothing.
+type templateSet struct {
+	lang      i18n.Lang
+	funcs     template.FuncMap
+	src       map[string]string   // file → source, shared by all languages
+	pageFiles map[string][]string // page → the files it is parsed from
+	pages     map[string]*lazyTemplate
+
+	fixedOnce sync.Once
+	fixed     map[string]string // file → source with this language's constant texts
+}
+
+type lazyTemplate struct {
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// get returns the named page's template, parsing it on first use; nil if
+// there is no such page.
+func (s *templateSet) get(name string) (*template.Template, error) {
+	lt, ok := s.pages[name]
+	if !ok {
+		return nil, nil
+	}
+	lt.once.Do(func() {
+		s.fixedOnce.Do(func() { s.fixed = s.fixedSources() })
+		lt.t, lt.err = s.parse(name, s.fixed)
+	})
+	return lt.t, lt.err
+}
+
+// fixedSources is every file's source with the language's constant texts
+// written in.
+func (s *templateSet) fixedSources() map[string]string {
+	translate := s.funcs["t"].(func(string, ...any) string)
+	m := make(map[string]string, len(s.src))
+	for file, text := range s.src {
+		m[file] = fixedText(text, translate)
+	}
+	return m
+}
+
+func (s *templateSet) parse(name string, fixed map[string]string) (*template.Template, error) {
+	t := template.New(name).Funcs(s.funcs)
+	for _, file := range s.pageFiles[name] {
+		if _, err := t.New(path.Base(file)).Parse(fixed[file]); err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+	}
+	return t, nil
 }
 
 var (
@@ -290,9 +342,12 @@ func (p *Pages) site(ctx context.Context) Site {
 // failure gives a clean error page rather than half a page.
 func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	lang := i18n.FromContext(r.Context())
-	t, ok := p.templates[lang][name]
-	if !ok {
-		p.Error(w, r, fmt.Errorf("no template %q", name))
+	t, err := p.templates[lang].get(name)
+	if t == nil && err == nil {
+		err = fmt.Errorf("no template %q", name)
+	}
+	if err != nil {
+		p.Error(w, r, err)
 		return
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
@@ -371,7 +426,7 @@ func (p *Pages) Error(w http.ResponseWriter, r *http.Request, err error) {
 	lang := i18n.FromContext(r.Context())
 	tr := lang.Printer()
 	view := ErrorView{Page: p.page(r, tr.Text(http.StatusText(status))), Status: status, Message: tr.Text(respond.Message(err))}
-	t := p.templates[lang]["error"]
+	t, _ := p.templates[lang].get("error")
 	var buf bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&buf, "layout", view) != nil {
 		http.Error(w, respond.Message(err), status)

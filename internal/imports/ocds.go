@@ -341,7 +341,9 @@ func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw
 		meta     packageMeta
 		path, at string
 	}
-	queue := make(chan parsed, 64)
+	// The reader keeps up to two batches decoded ahead of the one being
+	// written.
+	queue := make(chan parsed, 2*ocdsBatch)
 	stop := make(chan struct{})
 	var readErr error
 	go func() {
@@ -361,14 +363,41 @@ func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw
 			}
 		})
 	}()
+	fail := func(err error) error {
+		close(stop)
+		for range queue {
+		}
+		return err
+	}
+	batch := make([]parsed, 0, ocdsBatch)
 	for p := range queue {
-		counts.Read++
-		progress.Update(src, counts.Read)
-		if err := im.release(p.r, p.meta, p.path, p.at); err != nil {
-			close(stop)
-			for range queue {
+		batch = append(batch[:0], p)
+		for len(batch) < ocdsBatch {
+			p, ok := <-queue
+			if !ok {
+				break
 			}
-			return err
+			batch = append(batch, p)
+		}
+		// What the batch's releases will ask of the database one at a
+		// time, asked at once.
+		var ocids, keys []string
+		for _, p := range batch {
+			ocid := strings.TrimSpace(string(p.r.OCID))
+			ocids = append(ocids, ocid)
+			for i := range p.r.Awards {
+				keys = append(keys, awardKey(ocid, &p.r.Awards[i], i))
+			}
+		}
+		if err := it.PrefetchOCDS(ocids, keys); err != nil {
+			return fail(err)
+		}
+		for _, p := range batch {
+			counts.Read++
+			progress.Update(src, counts.Read)
+			if err := im.release(p.r, p.meta, p.path, p.at); err != nil {
+				return fail(err)
+			}
 		}
 	}
 	// Every release before the reader's error, if any, was applied: errors
@@ -377,6 +406,10 @@ func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw
 }
 
 var errStopped = errors.New("stopped")
+
+// ocdsBatch is how many releases are read before the database is asked
+// what it knows of them.
+const ocdsBatch = 128
 
 func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) error {
 	im.at = at + ": " + path
@@ -597,10 +630,7 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 	if awardID == "" {
 		awardID = fmt.Sprintf("award-%d", index)
 	}
-	key := "ocds:" + ocid + "/" + awardID
-	if len(key) > 300 {
-		key = key[:300]
-	}
+	key := awardKey(ocid, a, index)
 	var c *contract
 	for i := range r.Contracts {
 		if strings.TrimSpace(string(r.Contracts[i].AwardID)) == awardID {
@@ -743,6 +773,20 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 	}
 	im.counts.Updated++
 	return nil
+}
+
+// awardKey is the source key of the tracker item made from the award at
+// index of a release of the process ocid.
+func awardKey(ocid string, a *award, index int) string {
+	awardID := strings.TrimSpace(string(a.ID))
+	if awardID == "" {
+		awardID = fmt.Sprintf("award-%d", index)
+	}
+	key := "ocds:" + ocid + "/" + awardID
+	if len(key) > 300 {
+		key = key[:300]
+	}
+	return key
 }
 
 // trackerFacts is what an import may change on an item, to tell whether it

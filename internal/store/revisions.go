@@ -55,6 +55,18 @@ func (db *DB) recordRevision(ctx context.Context, tx Execer, objectType string, 
 	if len(changes) == 0 && action == "update" {
 		return nil
 	}
+	rows := db.newRows()
+	if err := db.addRevision(ctx, &rows, objectType, objectID, action, changes); err != nil {
+		return err
+	}
+	return rows.insert(ctx, tx, revisionsTable)
+}
+
+const revisionsTable = `revisions (object_type, object_id, at, user_id, actor, action, changes)`
+
+// addRevision adds a row for revisionsTable to rows, under the user in ctx
+// (the system when there is none).
+func (db *DB) addRevision(ctx context.Context, rows *multiRow, objectType string, objectID int64, action string, changes []jigsaw.FieldChange) error {
 	if changes == nil {
 		changes = []jigsaw.FieldChange{}
 	}
@@ -70,9 +82,8 @@ func (db *DB) recordRevision(ctx context.Context, tx Execer, objectType string, 
 	if u := jigsaw.UserFromContext(ctx); u != nil {
 		userID, actor = u.ID, u.Email
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO revisions (object_type, object_id, at, user_id, actor, action, changes)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, objectType, objectID, db.now(), idOrNull(userID), actor, action, string(b))
-	return err
+	rows.add(objectType, objectID, db.now(), idOrNull(userID), actor, action, string(b))
+	return nil
 }
 
 // FindRevisions implements jigsaw.RevisionService.

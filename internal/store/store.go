@@ -312,7 +312,14 @@ func placeholders(start, n int) string {
 type multiRow struct {
 	args []any
 	rows int
+	// positional writes "?" placeholders rather than "$1": SQLite's driver
+	// looks up each numbered one's name in a list of them all, which makes
+	// a statement of many rows cost the square of its arguments.
+	positional bool
 }
+
+// newRows returns a multiRow with the placeholders db binds fastest.
+func (db *DB) newRows() multiRow { return multiRow{positional: db.Engine == SQLite} }
 
 func (m *multiRow) add(values ...any) {
 	m.args = append(m.args, values...)
@@ -336,7 +343,11 @@ func (m *multiRow) insert(ctx context.Context, tx Execer, table string) error {
 			if r > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(" + placeholders(1+r*cols, cols) + ")")
+			if m.positional {
+				q.WriteString("(?" + strings.Repeat(", ?", cols-1) + ")")
+			} else {
+				q.WriteString("(" + placeholders(1+r*cols, cols) + ")")
+			}
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), m.args[first*cols:(first+n)*cols]...); err != nil {
 			return err

@@ -124,13 +124,20 @@ func sourceKeyConflict(err error) error {
 // it refers to exists, naming the field of each missing reference, and fills
 // in the organisations' names.
 func (db *DB) checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
+	return checkTrackerItem(ctx, tx, t, nameOrganisations)
+}
+
+// checkTrackerItem validates t and checks what it links to exists, naming
+// its organisations with name.
+func checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem,
+	name func(context.Context, querier, jigsaw.Problems, []jigsaw.TrackerOrg) error) error {
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}
 	t.OrderHistory()
 	p := jigsaw.Problems{}
-	if err := nameOrganisations(ctx, tx, p, t.Organisations); err != nil {
+	if err := name(ctx, tx, p, t.Organisations); err != nil {
 		return err
 	}
 	checkKeyIssues(ctx, tx, p, t.KeyIssues)
@@ -151,13 +158,26 @@ func (db *DB) checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.Tracker
 // an id that names none is a problem. (One query per organisation: on
 // PostgreSQL an IN list of them was slower.)
 func nameOrganisations(ctx context.Context, tx querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg) error {
+	return nameOrganisationsCached(ctx, tx, p, orgs, nil)
+}
+
+// nameOrganisationsCached is nameOrganisations reading and filling cache
+// (id → slug, name) unless it is nil.
+func nameOrganisationsCached(ctx context.Context, tx querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg, cache map[int64][2]string) error {
 	for i := range orgs {
 		o := &orgs[i]
+		if n, ok := cache[o.OrgID]; ok {
+			o.Slug, o.Name = n[0], n[1]
+			continue
+		}
 		err := tx.QueryRowContext(ctx, `SELECT slug, name FROM organisations WHERE id = $1`, o.OrgID).Scan(&o.Slug, &o.Name)
-		if err == sql.ErrNoRows {
+		switch {
+		case err == sql.ErrNoRows:
 			p.Add(fmt.Sprintf("organisations[%d].organisation", i), "No such organisation.")
-		} else if err != nil {
+		case err != nil:
 			return err
+		case cache != nil:
+			cache[o.OrgID] = [2]string{o.Slug, o.Name}
 		}
 	}
 	return nil
@@ -180,42 +200,54 @@ func exists(ctx context.Context, q querier, query string, args ...any) bool {
 	return q.QueryRowContext(ctx, query, args...).Scan(&n) == nil && n > 0
 }
 
-// writeTrackerLists writes each of the item's lists with one statement, so a
-// bulk import costs a statement per table rather than per row.
-func (db *DB) writeTrackerLists(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
-	var rows multiRow
-	for i, h := range t.History {
-		rows.add(t.ID, i, h.Status, h.On, h.Note)
+// writeTrackerLists writes each of the items' lists with one statement, so
+// a bulk import costs a statement per table rather than per row.
+func (db *DB) writeTrackerLists(ctx context.Context, tx Execer, items ...*jigsaw.TrackerItem) error {
+	rows := db.newRows()
+	for _, t := range items {
+		for i, h := range t.History {
+			rows.add(t.ID, i, h.Status, h.On, h.Note)
+		}
 	}
 	if err := rows.insert(ctx, tx, `tracker_status_history (tracker_id, position, status, on_date, note)`); err != nil {
 		return err
 	}
-	for i, o := range t.Organisations {
-		rows.add(t.ID, o.OrgID, o.Role, i)
+	for _, t := range items {
+		for i, o := range t.Organisations {
+			rows.add(t.ID, o.OrgID, o.Role, i)
+		}
 	}
 	if err := rows.insert(ctx, tx, `tracker_organisations (tracker_id, organisation_id, role, position)`); err != nil {
 		return err
 	}
-	for _, k := range t.KeyIssues {
-		rows.add(t.ID, k)
+	for _, t := range items {
+		for _, k := range t.KeyIssues {
+			rows.add(t.ID, k)
+		}
 	}
 	if err := rows.insert(ctx, tx, `tracker_key_issues (tracker_id, key_issue)`); err != nil {
 		return err
 	}
-	for i, s := range t.Sources {
-		rows.add(t.ID, i, s.URL, s.Publisher, s.PublishedOn, s.Quote)
+	for _, t := range items {
+		for i, s := range t.Sources {
+			rows.add(t.ID, i, s.URL, s.Publisher, s.PublishedOn, s.Quote)
+		}
 	}
 	if err := rows.insert(ctx, tx, `tracker_sources (tracker_id, position, url, publisher, published_on, quote)`); err != nil {
 		return err
 	}
-	for _, s := range uniqueLinks(t.Stories) {
-		rows.add(t.ID, s)
+	for _, t := range items {
+		for _, s := range uniqueLinks(t.Stories) {
+			rows.add(t.ID, s)
+		}
 	}
 	if err := rows.insert(ctx, tx, `tracker_stories (tracker_id, story_id)`); err != nil {
 		return err
 	}
-	for _, d := range uniqueLinks(t.Disputes) {
-		rows.add(t.ID, d)
+	for _, t := range items {
+		for _, d := range uniqueLinks(t.Disputes) {
+			rows.add(t.ID, d)
+		}
 	}
 	return rows.insert(ctx, tx, `tracker_disputes (tracker_id, dispute_id)`)
 }

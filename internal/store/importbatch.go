@@ -1,0 +1,333 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"jigsaw"
+)
+
+// importBatch is what an import has written but not yet sent to the
+// database, and what it knows of the database in advance.
+//
+// New tracker items wait here, with the OCDS releases marked applied, and
+// are written together: a few multi-row statements a batch instead of a
+// dozen statements an item. Nothing else reads them before they are
+// written: every method that could see them flushes first.
+type importBatch struct {
+	items []*jigsaw.TrackerItem
+	keys  map[string]bool // source keys of items
+	marks multiRow        // rows of ocds_releases
+
+	// What is known of the database since the last flush, looked up in
+	// advance by PrefetchOCDS or on the way: releases by ocid, and
+	// whether a source key is taken. Both are dropped at each flush, which
+	// keeps them as small as a batch.
+	releases map[string]*releaseState
+	taken    map[string]bool
+
+	orgNames map[int64][2]string // organisation id → slug, name
+}
+
+// releaseState is what is applied of one OCDS process: its releases' ids
+// and the newest date.
+type releaseState struct {
+	ids    []string
+	newest string
+}
+
+// Batch sizes: flushAt new items or marked releases are written at once
+// even without a flush asked for; an IN list asks for inList values.
+const (
+	flushAt = 1024
+	inList  = 100
+)
+
+// PrefetchOCDS writes what waits, then looks up in a few queries what the
+// next releases of an OCDS file will ask one at a time: which of the
+// processes ocids have releases applied, and which of the source keys are
+// taken.
+func (it *ImportTx) PrefetchOCDS(ocids, keys []string) error {
+	if err := it.flush(); err != nil {
+		return err
+	}
+	b := &it.batch
+	b.releases = make(map[string]*releaseState, len(ocids))
+	for _, ocid := range ocids {
+		b.releases[ocid] = &releaseState{}
+	}
+	err := it.inQuery(`SELECT ocid, release_id, release_date FROM ocds_releases WHERE ocid IN `, ocids, func(row scanner) error {
+		var ocid, id, date string
+		if err := row.Scan(&ocid, &id, &date); err != nil {
+			return err
+		}
+		b.releases[ocid].add(id, date)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.taken = make(map[string]bool, len(keys))
+	for _, k := range keys {
+		b.taken[k] = false
+	}
+	return it.inQuery(`SELECT source_key FROM tracker_items WHERE source_key IN `, keys, func(row scanner) error {
+		var k string
+		err := row.Scan(&k)
+		b.taken[k] = true
+		return err
+	})
+}
+
+type scanner interface{ Scan(...any) error }
+
+// inQuery runs query, which ends in "IN ", for values inList at a time,
+// calling fn for each row. Each list is filled up to inList with its first
+// value, so that the statement is prepared once.
+func (it *ImportTx) inQuery(query string, values []string, fn func(scanner) error) error {
+	values = slices.Compact(slices.Sorted(slices.Values(values)))
+	args := make([]any, inList)
+	for first := 0; first < len(values); first += inList {
+		chunk := values[first:min(first+inList, len(values))]
+		for i := range args {
+			args[i] = chunk[0]
+			if i < len(chunk) {
+				args[i] = chunk[i]
+			}
+		}
+		rows, err := it.tx.QueryContext(it.ctx, query+"("+placeholders(1, inList)+")", args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *releaseState) add(id, date string) {
+	s.ids = append(s.ids, id)
+	s.newest = max(s.newest, date)
+}
+
+// OCDSRelease says whether the release (ocid, id) was applied before, and
+// the date of the newest release of ocid applied so far ("" if none).
+func (it *ImportTx) OCDSRelease(ocid, id string) (applied bool, newest string, err error) {
+	s, err := it.releaseState(ocid)
+	if err != nil {
+		return false, "", err
+	}
+	return slices.Contains(s.ids, id), s.newest, nil
+}
+
+func (it *ImportTx) releaseState(ocid string) (*releaseState, error) {
+	b := &it.batch
+	if s, ok := b.releases[ocid]; ok {
+		return s, nil
+	}
+	s := &releaseState{}
+	rows, err := it.tx.QueryContext(it.ctx, `SELECT release_id, release_date FROM ocds_releases WHERE ocid = $1`, ocid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, date string
+		if err := rows.Scan(&id, &date); err != nil {
+			return nil, err
+		}
+		s.add(id, date)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if b.releases == nil {
+		b.releases = map[string]*releaseState{}
+	}
+	b.releases[ocid] = s
+	return s, nil
+}
+
+// MarkOCDSRelease records that the release (ocid, id) dated date was applied.
+func (it *ImportTx) MarkOCDSRelease(ocid, id, date string) error {
+	s, err := it.releaseState(ocid)
+	if err != nil {
+		return err
+	}
+	s.add(id, date)
+	if it.batch.marks.rows == 0 {
+		it.batch.marks = it.db.newRows()
+	}
+	it.batch.marks.add(ocid, id, date, it.db.now())
+	if it.batch.marks.rows >= flushAt {
+		return it.flush()
+	}
+	return nil
+}
+
+// TrackerItemBySourceKey returns the item an earlier import (or this one)
+// made under key, or nil.
+func (it *ImportTx) TrackerItemBySourceKey(key string) (*jigsaw.TrackerItem, error) {
+	b := &it.batch
+	if b.keys[key] {
+		if err := it.flush(); err != nil {
+			return nil, err
+		}
+	} else if taken, known := b.taken[key]; known && !taken {
+		return nil, nil
+	} else if !known && !exists(it.ctx, it.tx, `SELECT COUNT(*) FROM tracker_items WHERE source_key = $1`, key) {
+		// Most keys of a first import are new: ask cheaply before reading all.
+		return nil, nil
+	}
+	t, err := findTrackerItem(it.ctx, it.tx, false, "source_key = $1", key)
+	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
+		return nil, nil
+	}
+	return t, err
+}
+
+// CreateTrackerItem adds t (a draft, unless the caller says otherwise). It
+// is checked at once and written with the next batch: its ID is set then,
+// by the time the import commits.
+func (it *ImportTx) CreateTrackerItem(t *jigsaw.TrackerItem) error {
+	b := &it.batch
+	if err := checkTrackerItem(it.ctx, it.tx, t, it.nameOrganisations); err != nil {
+		return err
+	}
+	if t.SourceKey != "" && b.keys[t.SourceKey] {
+		return sourceKeyConflict(jigsaw.Errorf(jigsaw.ECONFLICT, "source key %q taken", t.SourceKey))
+	}
+	it.changed = true
+	now := it.db.now()
+	t.CreatedAt, t.UpdatedAt, t.PublishedAt, t.Version = now, now, time.Time{}, 1
+	if t.Published {
+		t.PublishedAt = now
+	}
+	b.items = append(b.items, t)
+	if t.SourceKey != "" {
+		if b.keys == nil {
+			b.keys = map[string]bool{}
+		}
+		b.keys[t.SourceKey] = true
+	}
+	if len(b.items) >= flushAt {
+		return it.flush()
+	}
+	return nil
+}
+
+// UpdateTrackerItem saves t, which must have been read in this import.
+func (it *ImportTx) UpdateTrackerItem(t *jigsaw.TrackerItem) error {
+	if err := it.flush(); err != nil {
+		return err
+	}
+	it.changed = true
+	return it.db.updateTrackerItem(it.ctx, it.tx, t)
+}
+
+// flush writes the items and marks that wait, and forgets what was known
+// in advance.
+func (it *ImportTx) flush() error {
+	b := &it.batch
+	b.releases, b.taken = nil, nil
+	if len(b.items) > 0 {
+		if err := it.writeItems(b.items); err != nil {
+			return err
+		}
+		clear(b.items)
+		b.items = b.items[:0]
+		clear(b.keys)
+	}
+	return b.marks.insert(it.ctx, it.tx, `ocds_releases (ocid, release_id, release_date, imported_at)`)
+}
+
+func (it *ImportTx) writeItems(items []*jigsaw.TrackerItem) error {
+	ctx, tx := it.ctx, it.tx
+	ids, err := it.newTrackerIDs(len(items))
+	if err != nil {
+		return err
+	}
+	rows := it.db.newRows()
+	for i, t := range items {
+		t.ID = ids[i]
+		rows.add(t.ID, t.Kind, t.Title, t.Summary, t.Status, t.StatusOn, t.ReportedOn, t.DecidedOn, t.EffectiveOn, t.EndsOn,
+			t.ValuePence, t.StaffAffected, t.District, t.Area, textOrNull(t.SourceKey), timeOrNull(t.PublishedAt), t.CreatedAt, t.UpdatedAt)
+	}
+	err = rows.insert(ctx, tx, `tracker_items (id, kind, title, summary, status, status_on, reported_on, decided_on, effective_on, ends_on,
+		value_pence, staff_affected, district, area, source_key, published_at, created_at, updated_at)`)
+	if err != nil {
+		return sourceKeyConflict(it.db.mapError(err))
+	}
+	if err := it.db.writeTrackerLists(ctx, tx, items...); err != nil {
+		return err
+	}
+	for _, t := range items {
+		if err := it.db.addRevision(ctx, &rows, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(t))); err != nil {
+			return err
+		}
+	}
+	return rows.insert(ctx, tx, revisionsTable)
+}
+
+// newTrackerIDs returns n ids for new tracker items. SQLite's are the next
+// after the largest (the import holds the only write transaction);
+// PostgreSQL's come from the column's sequence, which other processes share.
+func (it *ImportTx) newTrackerIDs(n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if it.db.Engine == SQLite {
+		var last int64
+		if err := it.tx.QueryRowContext(it.ctx, `SELECT COALESCE(MAX(id), 0) FROM tracker_items`).Scan(&last); err != nil {
+			return nil, err
+		}
+		for i := range n {
+			ids = append(ids, last+1+int64(i))
+		}
+		return ids, nil
+	}
+	rows, err := it.tx.QueryContext(it.ctx, `SELECT nextval(pg_get_serial_sequence('tracker_items', 'id')) FROM generate_series(1, $1)`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("asked for %d tracker item ids, got %d", n, len(ids))
+	}
+	return ids, nil
+}
+
+// nameOrg remembers o's slug and name for the items that name it.
+func (it *ImportTx) nameOrg(o *jigsaw.Organisation) {
+	if it.batch.orgNames == nil {
+		it.batch.orgNames = map[int64][2]string{}
+	}
+	it.batch.orgNames[o.ID] = [2]string{o.Slug, o.Name}
+}
+
+// nameOrganisations is the store's nameOrganisations, answered from the
+// organisations this import has read or written where it can.
+func (it *ImportTx) nameOrganisations(ctx context.Context, q querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg) error {
+	if it.batch.orgNames == nil {
+		it.batch.orgNames = map[int64][2]string{}
+	}
+	return nameOrganisationsCached(ctx, q, p, orgs, it.batch.orgNames)
+}

@@ -381,15 +381,11 @@ func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw
 		}
 		// What the batch's releases will ask of the database one at a
 		// time, asked at once.
-		var ocids, keys []string
+		var releases []*release
 		for _, p := range batch {
-			ocid := strings.TrimSpace(string(p.r.OCID))
-			ocids = append(ocids, ocid)
-			for i := range p.r.Awards {
-				keys = append(keys, awardKey(ocid, &p.r.Awards[i], i))
-			}
+			releases = append(releases, p.r)
 		}
-		if err := it.PrefetchOCDS(ocids, keys); err != nil {
+		if err := it.Prefetch(im.prefetch(releases)); err != nil {
 			return fail(err)
 		}
 		for _, p := range batch {
@@ -406,6 +402,33 @@ func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw
 }
 
 var errStopped = errors.New("stopped")
+
+// prefetch is what the releases will look up: whether they were applied,
+// their awards' items, and the organisations of their parties not met yet.
+func (im *ocdsImport) prefetch(releases []*release) store.Prefetch {
+	var p store.Prefetch
+	for _, r := range releases {
+		ocid := strings.TrimSpace(string(r.OCID))
+		p.OCIDs = append(p.OCIDs, ocid)
+		for i := range r.Awards {
+			p.SourceKeys = append(p.SourceKeys, awardKey(ocid, &r.Awards[i], i))
+		}
+		for i := range r.Parties {
+			k := orgKeys(&r.Parties[i])
+			if k.name == "" || im.known(k) != nil {
+				continue
+			}
+			if k.ods != "" {
+				p.ODSCodes = append(p.ODSCodes, k.ods)
+			}
+			if k.coh != "" {
+				p.CompanyNumbers = append(p.CompanyNumbers, k.coh)
+			}
+			p.Names = append(p.Names, k.name)
+		}
+	}
+	return p
+}
 
 // ocdsBatch is how many releases are read before the database is asked
 // what it knows of them.
@@ -884,20 +907,10 @@ func webURL(s string) bool {
 // Companies House number, then name — or creates it. A known organisation
 // missing an identifier the party gives is completed.
 func (im *ocdsImport) organisation(p *party, role jigsaw.OrgRole) (*jigsaw.Organisation, error) {
-	name := truncate(cleanName(string(p.Name)), 300)
-	ods, coh := identifiers(p)
-	keys := []string{}
-	if ods != "" {
-		keys = append(keys, "ods:"+ods)
-	}
-	if coh != "" {
-		keys = append(keys, "coh:"+coh)
-	}
-	keys = append(keys, "name:"+strings.ToLower(name))
-	for _, k := range keys {
-		if o := im.orgs[k]; o != nil {
-			return o, nil
-		}
+	pk := orgKeys(p)
+	name, ods, coh, keys := pk.name, pk.ods, pk.coh, pk.keys
+	if o := im.known(pk); o != nil {
+		return o, nil
 	}
 	var o *jigsaw.Organisation
 	var err error
@@ -948,6 +961,36 @@ var (
 
 // identifiers returns the party's NHS ODS code and Companies House number,
 // from its identifier and additional identifiers, when they look valid.
+// partyKeys is how a party is recognised: its name, ODS code and company
+// number, and the keys of ocdsImport.orgs they make.
+type partyKeys struct {
+	name, ods, coh string
+	keys           []string
+}
+
+func orgKeys(p *party) partyKeys {
+	k := partyKeys{name: truncate(cleanName(string(p.Name)), 300)}
+	k.ods, k.coh = identifiers(p)
+	if k.ods != "" {
+		k.keys = append(k.keys, "ods:"+k.ods)
+	}
+	if k.coh != "" {
+		k.keys = append(k.keys, "coh:"+k.coh)
+	}
+	k.keys = append(k.keys, "name:"+strings.ToLower(k.name))
+	return k
+}
+
+// known is the organisation this import already took for the party, or nil.
+func (im *ocdsImport) known(k partyKeys) *jigsaw.Organisation {
+	for _, key := range k.keys {
+		if o := im.orgs[key]; o != nil {
+			return o
+		}
+	}
+	return nil
+}
+
 func identifiers(p *party) (ods, coh string) {
 	ids := append([]identifier{}, p.Additional...)
 	if p.Identifier != nil {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"jigsaw"
 )
@@ -115,60 +113,6 @@ func (db *DB) FindImportRuns(ctx context.Context, limit int) (_ []*jigsaw.Import
 		return &r, err
 	})
 	return runs, db.mapError(err)
-}
-
-// OrganisationByODSCode returns the organisation with code, or nil.
-func (it *ImportTx) OrganisationByODSCode(code string) (*jigsaw.Organisation, error) {
-	return it.optionalOrg(byODSCode, strings.ToUpper(code))
-}
-
-// OrganisationByCompanyNumber returns the organisation with number, or nil.
-func (it *ImportTx) OrganisationByCompanyNumber(number string) (*jigsaw.Organisation, error) {
-	return it.optionalOrg(byCompanyNumber, strings.ToUpper(number))
-}
-
-// OrganisationByName returns the organisation named name, ignoring case, or
-// nil. When several share the name, the oldest wins, so repeated imports keep
-// linking to the same one.
-func (it *ImportTx) OrganisationByName(name string) (*jigsaw.Organisation, error) {
-	return it.optionalOrg("lower(name) = lower($1) ORDER BY id LIMIT 1", name)
-}
-
-func (it *ImportTx) optionalOrg(where string, arg any) (*jigsaw.Organisation, error) {
-	o, err := findOrganisation(it.ctx, it.tx, where, arg)
-	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
-		return nil, nil
-	}
-	if err == nil {
-		it.nameOrg(o)
-	}
-	return o, err
-}
-
-// CreateOrganisation adds o, giving it a free slug when its name's is taken
-// (two companies may share a name; their numbers tell them apart).
-func (it *ImportTx) CreateOrganisation(o *jigsaw.Organisation) error {
-	o.Normalize()
-	base := o.Slug
-	for n := 2; base != "" && exists(it.ctx, it.tx, `SELECT COUNT(*) FROM organisations WHERE slug = $1`, o.Slug); n++ {
-		o.Slug = fmt.Sprintf("%s-%d", base, n)
-	}
-	it.changed = true
-	if err := it.db.createOrganisation(it.ctx, it.tx, o); err != nil {
-		return err
-	}
-	it.nameOrg(o)
-	return nil
-}
-
-// UpdateOrganisation saves o, which must have been read in this import.
-func (it *ImportTx) UpdateOrganisation(o *jigsaw.Organisation) error {
-	it.changed = true
-	if err := it.db.updateOrganisation(it.ctx, it.tx, o); err != nil {
-		return err
-	}
-	it.nameOrg(o)
-	return nil
 }
 
 var tableNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)

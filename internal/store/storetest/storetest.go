@@ -55,6 +55,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"TrackerValidation", s.testTrackerValidation},
 		{"TrackerFilters", s.testTrackerFilters},
 		{"TrackerRevisions", s.testTrackerRevisions},
+		{"ImportBatch", s.testImportBatch},
 		{"LinksToStory", s.testLinksToStory},
 		{"DisputeCreateFind", s.testDisputeCreateFind},
 		{"DisputeValidation", s.testDisputeValidation},

@@ -152,6 +152,9 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	if o.phase("import") {
+		if err := benchODS(ctx, o, rep); err != nil {
+			return fmt.Errorf("import ods: %w", err)
+		}
 		if err := benchImport(ctx, o, rep); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

@@ -174,17 +174,9 @@ func benchImport(ctx context.Context, o options, rep *report) error {
 		if _, res.Decode, err = decodeOCDS(path); err != nil {
 			return err
 		}
-		dsn, cleanup, err := newDatabase(ctx, o, engine)
+		dsn, cleanup, err := emptyDatabase(ctx, o, engine, "import")
 		if err != nil {
 			return err
-		}
-		if engine == "sqlite" {
-			dsn += ".import"
-			defer os.Remove(dsn)
-		}
-		if out, err := exec.CommandContext(ctx, o.bin, "migrate", "--db", dsn).CombinedOutput(); err != nil {
-			cleanup()
-			return fmt.Errorf("migrate: %v: %s", err, out)
 		}
 		cmd := exec.CommandContext(ctx, o.bin, "import", "ocds", "--db", dsn, path)
 		cmd.Stderr = os.Stderr
@@ -203,6 +195,25 @@ func benchImport(ctx context.Context, o options, rep *report) error {
 		rep.imports = append(rep.imports, res)
 	}
 	return nil
+}
+
+// emptyDatabase is a new database of engine at the latest schema, named
+// for what it is for; cleanup drops it.
+func emptyDatabase(ctx context.Context, o options, engine, use string) (dsn string, cleanup func(), err error) {
+	dsn, drop, err := newDatabase(ctx, o, engine)
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup = drop
+	if engine == "sqlite" {
+		dsn += "." + use
+		cleanup = func() { os.Remove(dsn) }
+	}
+	if out, err := exec.CommandContext(ctx, o.bin, "migrate", "--db", dsn).CombinedOutput(); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("migrate: %v: %s", err, out)
+	}
+	return dsn, cleanup, nil
 }
 
 // cachedOCDS writes the file of mb megabytes unless this run already did.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -38,6 +39,10 @@ const (
 	odsParent     = 14 // parent organisation (a practice's commissioner)
 	odsPrescribes = 25 // epraccur: prescribing setting, 4 = GP practice
 )
+
+// odsBatch is how many rows are read before the organisations they name
+// are looked up.
+const odsBatch = 256
 
 var (
 	regions = map[string]string{
@@ -71,14 +76,47 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 	}
 	var links []link
 	today := time.Now().UTC().Format(time.DateOnly)
+	type record struct {
+		fields []string
+		line   int
+	}
+	chunk := make([]record, 0, odsBatch)
+	var readErr error // met reading ahead: reported after the rows before it
 	for row := 0; ; row++ {
-		rec, line, err := nextRecord(r, src)
-		if err == io.EOF {
-			break
+		if len(chunk) == 0 && readErr != nil {
+			return readErr
 		}
-		if err != nil {
-			return err
+		if len(chunk) == 0 {
+			// The next rows, read ahead so that the organisations they
+			// name are looked up at once.
+			var p store.Prefetch
+			for len(chunk) < odsBatch {
+				rec, line, err := nextRecord(r, src)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					readErr = err
+					break
+				}
+				chunk = append(chunk, record{slices.Clone(rec), line})
+				if len(rec) > odsName {
+					p.ODSCodes = append(p.ODSCodes, strings.ToUpper(strings.TrimSpace(rec[odsCode])))
+					p.Names = append(p.Names, odsName2Title(strings.TrimSpace(rec[odsName])))
+				}
+			}
+			if len(chunk) == 0 {
+				if readErr != nil {
+					return readErr
+				}
+				break
+			}
+			if err := it.Prefetch(p); err != nil {
+				return err
+			}
 		}
+		rec, line := chunk[0].fields, chunk[0].line
+		chunk = chunk[1:]
 		col := func(i int) string {
 			if i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -168,6 +206,13 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 	}
 	if counts.Read == 0 {
 		return src.Errorf("", "no rows: expected an NHS ODS CSV file")
+	}
+	var parents store.Prefetch
+	for _, l := range links {
+		parents.ODSCodes = append(parents.ODSCodes, l.parent)
+	}
+	if err := it.Prefetch(parents); err != nil {
+		return err
 	}
 	for _, l := range links {
 		p, err := it.OrganisationByODSCode(l.parent)

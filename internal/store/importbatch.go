@@ -13,27 +13,33 @@ import (
 // importBatch is what an import has written but not yet sent to the
 // database, and what it knows of the database in advance.
 //
-// New tracker items wait here, with the OCDS releases marked applied, and
-// are written together: a few multi-row statements a batch instead of a
-// dozen statements an item. Nothing else reads them before they are
-// written: every method that could see them flushes first.
+// New organisations and tracker items wait here, with their revisions and
+// the OCDS releases marked applied, and are written together: a few
+// multi-row statements a batch instead of several statements a record.
+// Nothing reads the database for them before they are written: a lookup
+// that could meet them either finds them in what is known in advance
+// (kept up to date with every write) or writes them first.
 type importBatch struct {
+	orgs      []*jigsaw.Organisation
 	items     []*jigsaw.TrackerItem
 	keys      map[string]bool // source keys of items
 	marks     multiRow        // rows of ocds_releases
 	revisions multiRow        // rows of revisions, of items and organisations
 
-	// What is known of the database since the last flush, looked up in
-	// advance by PrefetchOCDS or on the way: releases by ocid, and
-	// whether a source key is taken. Both are dropped at each flush, which
-	// keeps them as small as a batch.
+	// What is known of the database and the batch, looked up in advance by
+	// Prefetch or on the way, and dropped at the next Prefetch (which keeps
+	// it as small as a batch): releases by ocid, whether a source key is
+	// taken, whether a slug is.
 	releases map[string]*releaseState
 	taken    map[string]bool
+	slugs    map[string]bool
 	// Organisations by ODS code, company number and lower-case name (the
 	// oldest, for the last two); nil for one looked up and not found.
 	byODS, byNumber, byName map[string]*jigsaw.Organisation
 
 	orgNames map[int64][2]string // organisation id → slug, name
+	lastID   map[string]int64    // SQLite: the largest id given in a table
+	idPool   map[string][]int64  // PostgreSQL: ids taken from a sequence, not used yet
 }
 
 // releaseState is what is applied of one OCDS process: its releases' ids
@@ -75,6 +81,7 @@ func (it *ImportTx) Prefetch(p Prefetch) error {
 		defer it.tx.ExecContext(it.ctx, `SET LOCAL plan_cache_mode = auto`)
 	}
 	b := &it.batch
+	b.slugs = map[string]bool{}
 	b.releases = make(map[string]*releaseState, len(p.OCIDs))
 	for _, ocid := range p.OCIDs {
 		b.releases[ocid] = &releaseState{}
@@ -109,12 +116,25 @@ func (it *ImportTx) Prefetch(p Prefetch) error {
 func (it *ImportTx) prefetchOrganisations(p Prefetch) error {
 	b := &it.batch
 	b.byODS, b.byNumber, b.byName = map[string]*jigsaw.Organisation{}, map[string]*jigsaw.Organisation{}, map[string]*jigsaw.Organisation{}
-	var names []string
+	var names, slugs []string
 	for _, n := range p.Names {
+		slugs = append(slugs, jigsaw.Slugify(n))
 		// Only names whose lower case both databases and Go agree on.
 		if n = asciiLower(n); n != "" {
 			names = append(names, n)
 		}
+	}
+	for _, slug := range slugs {
+		b.slugs[slug] = false
+	}
+	err := it.inQuery(`SELECT slug FROM organisations WHERE slug IN `, slugs, func(row scanner) error {
+		var slug string
+		err := row.Scan(&slug)
+		b.slugs[slug] = true
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	for _, q := range []struct {
 		m      map[string]*jigsaw.Organisation
@@ -185,6 +205,11 @@ func (it *ImportTx) OrganisationByName(name string) (*jigsaw.Organisation, error
 }
 
 func (it *ImportTx) optionalOrg(where string, arg any) (*jigsaw.Organisation, error) {
+	if len(it.batch.orgs) > 0 {
+		if err := it.flush(); err != nil {
+			return nil, err
+		}
+	}
 	o, err := findOrganisation(it.ctx, it.tx, where, arg)
 	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
 		return nil, nil
@@ -196,26 +221,78 @@ func (it *ImportTx) optionalOrg(where string, arg any) (*jigsaw.Organisation, er
 }
 
 // CreateOrganisation adds o, giving it a free slug when its name's is taken
-// (two companies may share a name; their numbers tell them apart).
+// (two companies may share a name; their numbers tell them apart). It is
+// checked and given its ID at once, and written with the next batch.
 func (it *ImportTx) CreateOrganisation(o *jigsaw.Organisation) error {
+	b := &it.batch
 	o.Normalize()
+	if err := o.Validate(); err != nil {
+		return err
+	}
 	base := o.Slug
 	for n := 2; ; n++ {
-		changes, inserted, err := it.db.insertOrganisation(it.ctx, it.tx, o, `ON CONFLICT (slug) DO NOTHING`)
+		taken, err := it.slugTaken(o.Slug)
 		if err != nil {
 			return err
 		}
-		if inserted {
-			it.changed = true
-			it.organisationChanged(o)
-			return it.addRevision(jigsaw.ObjectOrganisation, o.ID, "create", changes)
+		if !taken {
+			break
 		}
 		o.Slug = fmt.Sprintf("%s-%d", base, n)
 	}
+	if o.ParentID != 0 {
+		// Rare in an import: written at once, after what waits, so that
+		// the parent is checked as anywhere else.
+		if err := it.flush(); err != nil {
+			return err
+		}
+		if err := it.db.createOrganisation(it.ctx, it.tx, o); err != nil {
+			return err
+		}
+		delete(b.lastID, "organisations") // the database gave this one its id
+	} else {
+		ids, err := it.newIDs("organisations", 1)
+		if err != nil {
+			return err
+		}
+		now := it.db.now()
+		o.ID, o.CreatedAt, o.UpdatedAt, o.Version = ids[0], now, now, 1
+		b.orgs = append(b.orgs, o)
+		after, err := orgSnapshot(it.ctx, it.tx, o)
+		if err != nil {
+			return err
+		}
+		if err := it.addRevision(jigsaw.ObjectOrganisation, o.ID, "create", diff(nil, after)); err != nil {
+			return err
+		}
+	}
+	it.changed = true
+	if b.slugs == nil {
+		b.slugs = map[string]bool{}
+	}
+	b.slugs[o.Slug] = true
+	it.organisationChanged(o)
+	if len(b.orgs) >= flushAt {
+		return it.flush()
+	}
+	return nil
+}
+
+// slugTaken says whether an organisation, written or waiting, has slug.
+func (it *ImportTx) slugTaken(slug string) (bool, error) {
+	if taken, known := it.batch.slugs[slug]; known {
+		return taken, nil
+	}
+	var n int
+	err := it.tx.QueryRowContext(it.ctx, `SELECT COUNT(*) FROM organisations WHERE slug = $1`, slug).Scan(&n)
+	return n > 0, err
 }
 
 // UpdateOrganisation saves o, which must have been read in this import.
 func (it *ImportTx) UpdateOrganisation(o *jigsaw.Organisation) error {
+	if err := it.flush(); err != nil {
+		return err
+	}
 	it.changed = true
 	if err := it.db.updateOrganisation(it.ctx, it.tx, o); err != nil {
 		return err
@@ -416,14 +493,24 @@ func (it *ImportTx) UpdateTrackerItem(t *jigsaw.TrackerItem) error {
 	return it.db.updateTrackerItem(it.ctx, it.tx, t)
 }
 
-// flush writes the items and marks that wait, and forgets what was known
-// in advance.
+// flush writes what waits: organisations first, which items name.
 func (it *ImportTx) flush() error {
 	b := &it.batch
-	b.releases, b.taken, b.byODS, b.byNumber, b.byName = nil, nil, nil, nil, nil
+	if len(b.orgs) > 0 {
+		if err := it.writeOrganisations(b.orgs); err != nil {
+			return err
+		}
+		clear(b.orgs)
+		b.orgs = b.orgs[:0]
+	}
 	if len(b.items) > 0 {
 		if err := it.writeItems(b.items); err != nil {
 			return err
+		}
+		for _, t := range b.items {
+			if _, known := b.taken[t.SourceKey]; known {
+				b.taken[t.SourceKey] = true
+			}
 		}
 		clear(b.items)
 		b.items = b.items[:0]
@@ -435,9 +522,20 @@ func (it *ImportTx) flush() error {
 	return b.marks.insert(it.ctx, it.tx, `ocds_releases (ocid, release_id, release_date, imported_at)`)
 }
 
+func (it *ImportTx) writeOrganisations(orgs []*jigsaw.Organisation) error {
+	rows := it.db.newRows()
+	for _, o := range orgs {
+		rows.add(o.ID, o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website,
+			o.CoalitionMember, o.OpenedOn, o.ClosedOn, o.CreatedAt, o.UpdatedAt)
+	}
+	err := rows.insert(it.ctx, it.tx, `organisations (id, slug, name, kind, ods_code, company_number, parent_id, region, website,
+		coalition_member, opened_on, closed_on, created_at, updated_at)`)
+	return it.db.mapError(err)
+}
+
 func (it *ImportTx) writeItems(items []*jigsaw.TrackerItem) error {
 	ctx, tx := it.ctx, it.tx
-	ids, err := it.newTrackerIDs(len(items))
+	ids, err := it.newIDs("tracker_items", len(items))
 	if err != nil {
 		return err
 	}
@@ -466,39 +564,57 @@ func (it *ImportTx) writeItems(items []*jigsaw.TrackerItem) error {
 	return nil
 }
 
-// newTrackerIDs returns n ids for new tracker items. SQLite's are the next
-// after the largest (the import holds the only write transaction);
-// PostgreSQL's come from the column's sequence, which other processes share.
-func (it *ImportTx) newTrackerIDs(n int) ([]int64, error) {
+// newIDs returns n ids for new rows of table. SQLite's follow the largest
+// in the table or given in this import (which holds the only write
+// transaction); PostgreSQL's come from the column's sequence, which other
+// processes share, a few dozen at a time.
+func (it *ImportTx) newIDs(table string, n int) ([]int64, error) {
+	b := &it.batch
 	ids := make([]int64, 0, n)
 	if it.db.Engine == SQLite {
-		var last int64
-		if err := it.tx.QueryRowContext(it.ctx, `SELECT COALESCE(MAX(id), 0) FROM tracker_items`).Scan(&last); err != nil {
-			return nil, err
+		last, ok := b.lastID[table]
+		if !ok {
+			if err := it.tx.QueryRowContext(it.ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&last); err != nil {
+				return nil, err
+			}
 		}
-		for i := range n {
-			ids = append(ids, last+1+int64(i))
+		for range n {
+			last++
+			ids = append(ids, last)
 		}
+		if b.lastID == nil {
+			b.lastID = map[string]int64{}
+		}
+		b.lastID[table] = last
 		return ids, nil
 	}
-	rows, err := it.tx.QueryContext(it.ctx, `SELECT nextval(pg_get_serial_sequence('tracker_items', 'id')) FROM generate_series(1, $1)`, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+	if pool := b.idPool[table]; len(pool) < n {
+		rows, err := it.tx.QueryContext(it.ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, max(n-len(pool), 64))
+		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			pool = append(pool, id)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if b.idPool == nil {
+			b.idPool = map[string][]int64{}
+		}
+		b.idPool[table] = pool
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	pool := b.idPool[table]
+	if len(pool) < n {
+		return nil, fmt.Errorf("asked for %d ids of %s, got %d", n, table, len(pool))
 	}
-	if len(ids) != n {
-		return nil, fmt.Errorf("asked for %d tracker item ids, got %d", n, len(ids))
-	}
+	ids = append(ids, pool[:n]...)
+	b.idPool[table] = pool[n:]
 	return ids, nil
 }
 

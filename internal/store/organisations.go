@@ -30,46 +30,32 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *jigsaw.Organisation) (e
 }
 
 func (db *DB) createOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organisation) error {
-	changes, _, err := db.insertOrganisation(ctx, tx, o, "")
-	if err != nil {
-		return err
-	}
-	return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "create", changes)
-}
-
-// insertOrganisation checks and inserts o, and returns what its revision
-// records. onConflict, if not "", is the insert's ON CONFLICT clause: when
-// it skips the row, inserted is false.
-func (db *DB) insertOrganisation(ctx context.Context, tx Execer, o *jigsaw.Organisation, onConflict string) (_ []jigsaw.FieldChange, inserted bool, err error) {
 	o.Normalize()
 	if err := o.Validate(); err != nil {
-		return nil, false, err
+		return err
 	}
 	if o.ParentID != 0 {
 		if _, err := findOrganisation(ctx, tx, "id = $1", o.ParentID); err != nil {
-			return nil, false, parentMissing(err)
+			return parentMissing(err)
 		}
 	}
 	now := db.now()
 	o.CreatedAt, o.UpdatedAt = now, now
-	err = tx.QueryRowContext(ctx, `
+	err := tx.QueryRowContext(ctx, `
 		INSERT INTO organisations (slug, name, kind, ods_code, company_number, parent_id, region, website, coalition_member,
 			opened_on, closed_on, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) `+onConflict+` RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		o.Slug, o.Name, o.Kind, o.ODSCode, o.CompanyNumber, idOrNull(o.ParentID), o.Region, o.Website, o.CoalitionMember,
 		o.OpenedOn, o.ClosedOn, now, now,
 	).Scan(&o.ID)
-	if err == sql.ErrNoRows && onConflict != "" {
-		return nil, false, nil
-	}
 	if err != nil {
-		return nil, false, err
+		return err
 	}
 	after, err := orgSnapshot(ctx, tx, o)
 	if err != nil {
-		return nil, false, err
+		return err
 	}
-	return diff(nil, after), true, nil
+	return db.recordRevision(ctx, tx, jigsaw.ObjectOrganisation, o.ID, "create", diff(nil, after))
 }
 
 func parentMissing(err error) error {

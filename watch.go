@@ -2,6 +2,7 @@ package jigsaw
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -95,10 +96,12 @@ type WatchedSource struct {
 	Schedule WatchSchedule
 	// Filters of OCDS releases: only NHS buyers, only these buyers (ODS
 	// codes or parts of names), only these CPV codes (prefixes: "851"
-	// keeps 85100000 and 85110000) and only releases dated from Since.
+	// keeps 85100000 and 85110000), only buyers in these regions (see
+	// InRegion) and only releases dated from Since.
 	NHSOnly bool
 	Buyers  []string
 	CPV     []string
+	Regions []string
 	Since   string
 	// ODSKind says what an ODS file lists ("" tells from its name).
 	ODSKind string
@@ -122,6 +125,45 @@ type WatchedSource struct {
 
 var cpvPrefixRE = regexp.MustCompile(`^[0-9]{2,8}$`)
 
+// A region of a watched source's filter is an ITL (formerly NUTS) code or
+// its start, as Find a Tender gives a buyer's region ("UKE" is Yorkshire
+// and the Humber, "UKE4" West Yorkshire), or a postcode area or district,
+// as Contracts Finder gives a buyer's address ("BD", "BD20").
+var (
+	itlRegionRE      = regexp.MustCompile(`^UK[A-N][0-9A-Z]{0,3}$`)
+	postcodeRegionRE = regexp.MustCompile(`^[A-Z]{1,2}([0-9][0-9A-Z]?)?$`)
+)
+
+// ValidRegion says whether r, in capitals, is a region a filter can name:
+// an ITL code or its start, or a postcode area or district.
+func ValidRegion(r string) bool { return itlRegionRE.MatchString(r) || postcodeRegionRE.MatchString(r) }
+
+// InRegion says whether a buyer whose address gives region (an ITL or NUTS
+// code, or "") and postcode is in one of regions: an ITL code matches the
+// region codes it starts, a postcode area all its districts ("BD" keeps
+// BD1 and BD20, not B1), a district itself.
+func InRegion(regions []string, region, postcode string) bool {
+	region = strings.ToUpper(strings.TrimSpace(region))
+	outward, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(postcode)), " ")
+	if len(outward) > 4 { // a postcode written without its space
+		outward = outward[:len(outward)-3]
+	}
+	for _, r := range regions {
+		switch {
+		case itlRegionRE.MatchString(r):
+			if region != "" && strings.HasPrefix(region, r) {
+				return true
+			}
+		case outward == r:
+			return true
+		case !strings.ContainsAny(r, "0123456789") && strings.HasPrefix(outward, r) && len(outward) > len(r) &&
+			outward[len(r)] >= '0' && outward[len(r)] <= '9':
+			return true // an area: the district's letters are the area's
+		}
+	}
+	return false
+}
+
 // Normalize trims the fields people type loosely and splits the lists.
 func (s *WatchedSource) Normalize() {
 	s.Name = strings.Join(strings.Fields(s.Name), " ")
@@ -136,12 +178,16 @@ func (s *WatchedSource) Normalize() {
 		}
 		s.CPV[i] = c
 	}
+	s.Regions = cleanList(s.Regions, true)
+	for i, r := range s.Regions {
+		s.Regions[i] = strings.ToUpper(r)
+	}
 	s.Encoding = strings.ToLower(strings.TrimSpace(s.Encoding))
 	if s.Encoding == "utf-8" || s.Encoding == "utf8" {
 		s.Encoding = ""
 	}
 	if s.Kind != ImportOCDS {
-		s.NHSOnly, s.Buyers, s.CPV, s.Since = false, nil, nil, ""
+		s.NHSOnly, s.Buyers, s.CPV, s.Regions, s.Since = false, nil, nil, nil, ""
 	}
 	if s.Kind != ImportODS {
 		s.ODSKind = ""
@@ -204,6 +250,15 @@ func (s *WatchedSource) Validate() error {
 	for _, c := range s.CPV {
 		if !cpvPrefixRE.MatchString(c) {
 			p.Add("cpv", "A CPV code is 2 to 8 digits, such as 85 or 85100000.")
+		}
+	}
+	if len(s.Regions) > 50 {
+		p.Add("regions", "Name at most 50 regions.")
+	}
+	for _, r := range s.Regions {
+		if !ValidRegion(r) {
+			p.Add("regions", fmt.Sprintf("%q is not a region: give an ITL code such as UKE4, or a postcode area or district such as BD or BD20.", r))
+			break
 		}
 	}
 	CheckDate(p, "since", "Since", s.Since, false)

@@ -56,6 +56,7 @@ type identifier struct {
 type address struct {
 	PostalCode flexString `json:"postalCode"`
 	Locality   flexString `json:"locality"`
+	Region     flexString `json:"region"` // Find a Tender: an ITL (NUTS) code
 }
 
 type value struct {
@@ -314,6 +315,10 @@ type OCDSOptions struct {
 	// codes or code prefixes ("851" keeps 85100000 and 85110000). Empty
 	// keeps all.
 	CPV []string
+	// Regions keeps releases whose buyer's address is in one of these
+	// regions: ITL codes or postcode areas or districts (see
+	// jigsaw.InRegion). Empty keeps all.
+	Regions []string
 	// Package, when not nil, receives what the file's package said about
 	// itself: a paged feed's next page among it.
 	Package *OCDSPackage
@@ -483,6 +488,12 @@ func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) err
 	if !im.wanted(buyer) {
 		im.counts.Skip("buyer not selected")
 		return im.it.MarkOCDSRelease(ocid, id, date)
+	}
+	// Like the CPV filter's, a release outside the regions stays unmarked.
+	if len(im.opt.Regions) > 0 && (buyer == nil || buyer.Address == nil ||
+		!jigsaw.InRegion(im.opt.Regions, string(buyer.Address.Region), string(buyer.Address.PostalCode))) {
+		im.counts.Skip("buyer outside the regions")
+		return nil
 	}
 	awards := 0
 	for i := range r.Awards {

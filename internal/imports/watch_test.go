@@ -82,6 +82,37 @@ func TestCPVFilter(t *testing.T) {
 	})
 }
 
+// The region filter reads the buyer's ITL code (Find a Tender) or its
+// postcode (Contracts Finder), and leaves the releases it skips unmarked.
+func TestRegionFilter(t *testing.T) {
+	testrig.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		in := func(regions ...string) imports.Options {
+			return imports.Options{OCDS: imports.OCDSOptions{Regions: regions}}
+		}
+		// The Countess of Chester's postcode is written CH21UL.
+		if c := mustImport(t, db, "ocds", countessOfChester, in("M", "UKE")); c.Created != 0 || c.Skips["buyer outside the regions"] != 1 {
+			t.Errorf("Countess of Chester outside M and UKE: %+v", c)
+		}
+		if c := mustImport(t, db, "ocds", countessOfChester, in("CH2")); c.Created != 1 {
+			t.Errorf("Countess of Chester in CH2: %+v", c)
+		}
+		// NHS SBS is at M50 2UW: in the area M, not in MK.
+		if c := mustImport(t, db, "ocds", nhsSBS, in("MK")); c.Created != 0 {
+			t.Errorf("NHS SBS in MK: %+v", c)
+		}
+		if c := mustImport(t, db, "ocds", nhsSBS, in("M")); c.Created != 1 {
+			t.Errorf("NHS SBS in M: %+v", c)
+		}
+		// Find a Tender's buyer is in UKD (North West England).
+		if c := mustImport(t, db, "ocds", findATenderPage1, in("UKD4")); c.Created != 0 {
+			t.Errorf("Find a Tender in UKD4: %+v", c)
+		}
+		if c := mustImport(t, db, "ocds", findATenderPage1, in("UKD")); c.Created != 1 {
+			t.Errorf("Find a Tender in UKD: %+v", c)
+		}
+	})
+}
+
 // The domain's lists of encodings and ODS kinds, which the admin's form
 // offers, are ones the importer reads.
 func TestWatchChoicesKnownToImporter(t *testing.T) {

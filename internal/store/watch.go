@@ -12,18 +12,18 @@ import (
 
 var _ jigsaw.WatchService = (*DB)(nil)
 
-const watchedSourceColumns = `id, name, kind, url, schedule, nhs_only, buyers, cpv, since, ods_kind, encoding, enabled,
+const watchedSourceColumns = `id, name, kind, url, schedule, nhs_only, buyers, cpv, regions, since, ods_kind, encoding, enabled,
 	created_at, updated_at, etag, last_modified, next_run_at, failures, last_run_at, last_status, last_message`
 
 func scanWatchedSource(row interface{ Scan(...any) error }) (*jigsaw.WatchedSource, error) {
 	var s jigsaw.WatchedSource
-	var buyers, cpv, status string
-	err := row.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &s.Schedule, &s.NHSOnly, &buyers, &cpv, &s.Since, &s.ODSKind, &s.Encoding, &s.Enabled,
+	var buyers, cpv, regions, status string
+	err := row.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &s.Schedule, &s.NHSOnly, &buyers, &cpv, &regions, &s.Since, &s.ODSKind, &s.Encoding, &s.Enabled,
 		&s.CreatedAt, &s.UpdatedAt, &s.ETag, &s.LastModified, &s.NextRunAt, &s.Failures, nullTime{&s.LastRunAt}, &status, &s.LastMessage)
 	if err != nil {
 		return nil, err
 	}
-	s.Buyers, s.CPV, s.LastStatus = splitLines(buyers), splitLines(cpv), jigsaw.WatchStatus(status)
+	s.Buyers, s.CPV, s.Regions, s.LastStatus = splitLines(buyers), splitLines(cpv), splitLines(regions), jigsaw.WatchStatus(status)
 	s.CreatedAt, s.UpdatedAt, s.NextRunAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC(), s.NextRunAt.UTC()
 	return &s, nil
 }
@@ -47,10 +47,10 @@ func (db *DB) CreateWatchedSource(ctx context.Context, s *jigsaw.WatchedSource) 
 	s.Enabled, s.CreatedAt, s.UpdatedAt, s.NextRunAt = true, now, now, now
 	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO watched_sources
-			(name, kind, url, schedule, nhs_only, buyers, cpv, since, ods_kind, encoding, enabled, created_at, updated_at, next_run_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			(name, kind, url, schedule, nhs_only, buyers, cpv, since, ods_kind, encoding, enabled, created_at, updated_at, next_run_at, regions)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			s.Name, s.Kind, s.URL, string(s.Schedule), s.NHSOnly, strings.Join(s.Buyers, "\n"), strings.Join(s.CPV, "\n"),
-			s.Since, s.ODSKind, s.Encoding, true, now, now, now).Scan(&s.ID)
+			s.Since, s.ODSKind, s.Encoding, true, now, now, now, strings.Join(s.Regions, "\n")).Scan(&s.ID)
 	})
 	return db.mapError(err)
 }
@@ -66,9 +66,10 @@ func (db *DB) UpdateWatchedSource(ctx context.Context, s *jigsaw.WatchedSource) 
 	}
 	now := db.now()
 	return db.changeWatchedSource(ctx, s.ID, `UPDATE watched_sources SET name = $2, kind = $3, url = $4, schedule = $5, nhs_only = $6,
-		buyers = $7, cpv = $8, since = $9, ods_kind = $10, encoding = $11, updated_at = $12, next_run_at = $12, etag = '', last_modified = ''
+		buyers = $7, cpv = $8, since = $9, ods_kind = $10, encoding = $11, updated_at = $12, next_run_at = $12, etag = '', last_modified = '',
+		regions = $13
 		WHERE id = $1`, s.ID, s.Name, s.Kind, s.URL, string(s.Schedule), s.NHSOnly, strings.Join(s.Buyers, "\n"), strings.Join(s.CPV, "\n"),
-		s.Since, s.ODSKind, s.Encoding, now)
+		s.Since, s.ODSKind, s.Encoding, now, strings.Join(s.Regions, "\n"))
 }
 
 // changeWatchedSource runs one UPDATE of the source id, ENOTFOUND when

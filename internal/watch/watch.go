@@ -499,7 +499,7 @@ func (r *Runner) importPage(ctx context.Context, s *jigsaw.WatchedSource, n int,
 	}
 	var pkg imports.OCDSPackage
 	opt := imports.Options{Encoding: s.Encoding}
-	opt.OCDS = imports.OCDSOptions{NHSOnly: s.NHSOnly, Buyers: s.Buyers, CPV: s.CPV, Since: s.Since, Package: &pkg}
+	opt.OCDS = imports.OCDSOptions{NHSOnly: s.NHSOnly, Buyers: s.Buyers, CPV: s.CPV, Regions: s.Regions, Since: s.Since, Package: &pkg}
 	opt.ODS.Kind = s.ODSKind
 	run, err := r.Import(ctx, s.Kind, src, opt)
 	if err != nil {

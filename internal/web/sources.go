@@ -102,14 +102,16 @@ func (p *Pages) HandleSourceCreate(w http.ResponseWriter, r *http.Request) {
 // sourceFromForm reads the source form's fields.
 func sourceFromForm(v url.Values) *jigsaw.WatchedSource {
 	return &jigsaw.WatchedSource{Name: v.Get("name"), Kind: v.Get("kind"), URL: v.Get("url"), Schedule: jigsaw.WatchSchedule(v.Get("schedule")),
-		NHSOnly: v.Get("nhs_only") != "", Buyers: []string{v.Get("buyers")}, CPV: []string{v.Get("cpv")}, Since: v.Get("since"),
+		NHSOnly: v.Get("nhs_only") != "", Buyers: []string{v.Get("buyers")}, CPV: []string{v.Get("cpv")}, Regions: []string{v.Get("regions")},
+		Since:   v.Get("since"),
 		ODSKind: v.Get("ods_kind"), Encoding: v.Get("encoding")}
 }
 
 // sourceValues is s as the form shows it.
 func sourceValues(s *jigsaw.WatchedSource) url.Values {
 	v := url.Values{"name": {s.Name}, "url": {s.URL}, "kind": {s.Kind}, "schedule": {string(s.Schedule)},
-		"buyers": {strings.Join(s.Buyers, ", ")}, "cpv": {strings.Join(s.CPV, ", ")}, "since": {s.Since},
+		"buyers": {strings.Join(s.Buyers, ", ")}, "cpv": {strings.Join(s.CPV, ", ")},
+		"regions": {strings.Join(s.Regions, ", ")}, "since": {s.Since},
 		"ods_kind": {s.ODSKind}, "encoding": {s.Encoding}}
 	if s.NHSOnly {
 		v.Set("nhs_only", "1")

@@ -54,7 +54,7 @@ func TestAdminWatchedSources(t *testing.T) {
 			}
 
 			good := url.Values{"name": {"Countess of Chester"}, "url": {feed.URL + "/notices.json"}, "kind": {"ocds"}, "schedule": {"daily"},
-				"nhs_only": {"1"}, "cpv": {"851"}}
+				"nhs_only": {"1"}, "cpv": {"851"}, "regions": {"ch2"}}
 			p = post(t, admin, a.URL+"/admin/imports/sources", good)
 			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/admin/imports/sources/") {
 				t.Fatalf("add: %d %q %.300s", p.status, p.location, p.body)
@@ -62,7 +62,7 @@ func TestAdminWatchedSources(t *testing.T) {
 			source := a.URL + strings.TrimSuffix(p.location, "?done=added")
 			// Added, it runs at once: wait for the run to show.
 			waitFor(t, admin, source, "1 read: 1 created")
-			get(t, admin, source).expect(t, 200, "Countess of Chester", "Recent runs", "Imported", "CPV codes: 851")
+			get(t, admin, source).expect(t, 200, "Countess of Chester", "Recent runs", "Imported", "CPV codes: 851", "Regions: CH2.")
 			get(t, admin, a.URL+"/admin/imports").expect(t, 200, "watch: Countess of Chester")
 			get(t, admin, a.URL+"/admin/imports/sources").expect(t, 200, "Countess of Chester", "Imported", "1 read: 1 created")
 
@@ -73,10 +73,12 @@ func TestAdminWatchedSources(t *testing.T) {
 			waitFor(t, admin, source, "Not modified since the last run.")
 
 			// Changed: a mistake shows the form again; a good change is saved.
-			change := url.Values{"name": {"Countess (all health)"}, "url": {feed.URL + "/notices.json"}, "kind": {"ocds"}, "schedule": {"weekly"}, "cpv": {"8x"}}
+			change := url.Values{"name": {"Countess (all health)"}, "url": {feed.URL + "/notices.json"}, "kind": {"ocds"}, "schedule": {"weekly"}, "cpv": {"8x"},
+				"regions": {"Cheshire"}}
 			p = post(t, admin, source+"/edit", change)
-			p.expect(t, http.StatusBadRequest, "Change the source", "A CPV code is 2 to 8 digits", "Not modified since the last run.")
+			p.expect(t, http.StatusBadRequest, "Change the source", "A CPV code is 2 to 8 digits", "is not a region: give an ITL code", "Not modified since the last run.")
 			change.Set("cpv", "85")
+			change.Set("regions", "")
 			if p := post(t, admin, source+"/edit", change); p.status != http.StatusSeeOther {
 				t.Fatalf("change: %d %.300s", p.status, p.body)
 			}

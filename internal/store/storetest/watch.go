@@ -23,7 +23,7 @@ func (s *suite) testWatchedSources(t *testing.T) {
 	db := s.mustOpen(t)
 	src := &jigsaw.WatchedSource{Name: "  Contracts  Finder ", Kind: jigsaw.ImportOCDS, URL: " https://feeds.test.invalid/search?stages=award ",
 		Schedule: jigsaw.WatchSixHour, Buyers: []string{"RBV, Countess of Chester", ""}, CPV: []string{"85 851-1", "72000000-5"},
-		Since: "1/1/2024", Encoding: "UTF-8", ODSKind: "trust"}
+		Regions: []string{"uke4, BD20"}, Since: "1/1/2024", Encoding: "UTF-8", ODSKind: "trust"}
 	if err := db.CreateWatchedSource(ctx, src); err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +34,7 @@ func (s *suite) testWatchedSources(t *testing.T) {
 	if got.Name != "Contracts Finder" || got.URL != "https://feeds.test.invalid/search?stages=award" || !got.Enabled ||
 		got.Schedule != jigsaw.WatchSixHour || got.Since != "2024-01-01" || got.Encoding != "" || got.ODSKind != "" ||
 		len(got.Buyers) != 2 || got.Buyers[1] != "Countess of Chester" || len(got.CPV) != 3 || got.CPV[1] != "851" || got.CPV[2] != "72000000" ||
+		len(got.Regions) != 2 || got.Regions[0] != "UKE4" || got.Regions[1] != "BD20" ||
 		got.NextRunAt.After(time.Now()) || got.CreatedAt.IsZero() || got.LastStatus != "" {
 		t.Fatalf("created source read back as %+v", got)
 	}
@@ -50,6 +51,7 @@ func (s *suite) testWatchedSources(t *testing.T) {
 		{"unknown kind", func(w *jigsaw.WatchedSource) { w.Kind = "csv" }, "kind"},
 		{"unknown schedule", func(w *jigsaw.WatchedSource) { w.Schedule = "minutely" }, "schedule"},
 		{"bad CPV code", func(w *jigsaw.WatchedSource) { w.CPV = []string{"health"} }, "cpv"},
+		{"a region by name", func(w *jigsaw.WatchedSource) { w.Regions = []string{"West Yorkshire"} }, "regions"},
 		{"bad since", func(w *jigsaw.WatchedSource) { w.Since = "2024-02-30" }, "since"},
 		{"bad encoding", func(w *jigsaw.WatchedSource) { w.Encoding = "ebcdic" }, "encoding"},
 		{"bad ODS kind", func(w *jigsaw.WatchedSource) { w.Kind, w.ODSKind = jigsaw.ImportODS, "dentists" }, "ods_kind"},

@@ -91,6 +91,11 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(64 << 20)
 	}
+	if os.Getenv("GOGC") == "" {
+		// What an import keeps (the releases seen, the organisations met)
+		// is a few tens of MB at most; the heap need not grow to twice it.
+		debug.SetGCPercent(25)
+	}
 	for _, f := range files {
 		src, err := imports.Open(f, stdin)
 		if err != nil {

@@ -331,7 +331,7 @@ type ocdsImport struct {
 	opt    OCDSOptions
 	counts *jigsaw.ImportCounts
 	orgs   map[string]*jigsaw.Organisation // by "ods:CODE", "coh:NUMBER", "name:lower name"
-	seen   map[uint64]int                  // hash of release (ocid, id) → its number in the file, to catch duplicates
+	seen   map[uint64]int32                // hash of release (ocid, id) → its number in the file, to catch duplicates
 	at     string                          // where the current release is, for errors
 }
 
@@ -340,7 +340,7 @@ type ocdsImport struct {
 // database work, so the two share the machine's cores.
 func ImportOCDS(it *store.ImportTx, src *Source, opt OCDSOptions, counts *jigsaw.ImportCounts, progress *Progress) error {
 	im := &ocdsImport{it: it, src: src, opt: opt, counts: counts,
-		orgs: map[string]*jigsaw.Organisation{}, seen: map[uint64]int{}}
+		orgs: map[string]*jigsaw.Organisation{}, seen: map[uint64]int32{}}
 	type parsed struct {
 		r        *release
 		meta     packageMeta
@@ -453,7 +453,7 @@ func (im *ocdsImport) release(r *release, meta packageMeta, path, at string) err
 	if first, dup := im.seen[h.Sum64()]; dup {
 		return im.src.Errorf(at, "%s: release %q of %q appears twice in the file (first as release number %d)", path, truncate(id, 100), truncate(ocid, 100), first)
 	}
-	im.seen[h.Sum64()] = im.counts.Read
+	im.seen[h.Sum64()] = int32(im.counts.Read)
 	date, err := releaseDate(string(r.Date))
 	if err != nil {
 		return im.src.Errorf(at, "%s.date: %v", path, err)

@@ -131,8 +131,8 @@ func (r *report) markdown() string {
 func (r *report) importMarkdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n### OCDS import\n\n", importMarkerStart)
-	fmt.Fprintf(&b, "Measured %s on %s, by `scripts/bench.sh -phases import -import-mb %d -import-pg-mb %d`.\n\n",
-		r.started.UTC().Format("2006-01-02 15:04 MST"), machine(), r.opts.importMB, r.opts.importPGMB)
+	fmt.Fprintf(&b, "Measured %s on %s, by `scripts/bench.sh -phases import -import-mb %d -import-pg-mb %d -ods-rows %d`.\n\n",
+		r.started.UTC().Format("2006-01-02 15:04 MST"), machine(), r.opts.importMB, r.opts.importPGMB, r.opts.odsRows)
 	b.WriteString("| engine | file | releases | import | plain decode | ratio (goal ≤ 2×) | import MB/s | peak RSS (goal < 100 MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, im := range r.imports {
 		fmt.Fprintf(&b, "| %s | %d MB | %d | %s | %s | %s: %s | %.1f | %.1f MB: %s |\n", im.Engine, im.Bytes>>20, im.Releases,

@@ -98,6 +98,11 @@ type PublicStory struct {
 	Organisations []OrgRef
 	Replies       []Reply
 	PublishedAt   time.Time
+	// Dangers are the published dangers that link the story, most recently
+	// reported first, and Disputes the disputes those dangers link, each
+	// once: what the story's page links back to. Only FindPublicStoryPage
+	// fills them.
+	Dangers, Disputes []LinkRef
 }
 
 // OrgRef names an organisation by its public keys.

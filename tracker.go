@@ -324,11 +324,6 @@ type PublicTrackerService interface {
 	// CountCap (or to the end of the requested page), as
 	// PublicStoryService.FindPublicStories counts.
 	FindPublicTrackerItems(ctx context.Context, f TrackerFilter) ([]*TrackerItem, int, error)
-	// FindPublicLinksToStory returns what a story's page links back to: the
-	// published dangers that link the story, most recently reported first,
-	// and the disputes those dangers link, each once. Both are empty for a
-	// story that no published danger links.
-	FindPublicLinksToStory(ctx context.Context, storyID int64) (dangers, disputes []LinkRef, err error)
 }
 
 // TrackerService keeps tracker items, drafts included, for editors and

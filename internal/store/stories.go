@@ -157,7 +157,11 @@ func publicStorySelectWith(engine, markdown string) string {
 // the pages asked for at the same time together (pageBatcher).
 func (db *DB) FindPublicStoryPage(ctx context.Context, id int64) (*jigsaw.PublicStory, error) {
 	if db.pages == nil {
-		return db.findPublicStory(ctx, `SELECT `+storyPageSelects[db.Engine]+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+		s, err := db.findPublicStory(ctx, `SELECT `+storyPageSelects[db.Engine]+` FROM stories s WHERE s.id = $1 AND s.status = 'published'`, id)
+		if err != nil {
+			return nil, err
+		}
+		return s, db.addLinksToStories(ctx, linksToStory, id, map[int64]*jigsaw.PublicStory{id: s})
 	}
 	s, err := db.pages.get(ctx, id)
 	if err == nil && s == nil {
@@ -182,7 +186,15 @@ func (db *DB) findStoryPages(ctx context.Context, ids []int64) (map[int64]*jigsa
 		}
 		found[s.ID] = s
 	}
-	return found, db.mapError(rows.Err())
+	if err := rows.Err(); err != nil || len(found) == 0 {
+		return found, db.mapError(err)
+	}
+	// What the pages link back to, for the whole batch at once too.
+	ids = ids[:0:0]
+	for id := range found {
+		ids = append(ids, id)
+	}
+	return found, db.addLinksToStories(ctx, linksToStoryAny, ids, found)
 }
 
 // storyLinks is the JSON of a story's public links (stories.public_links on

@@ -517,40 +517,53 @@ func linkIDs(links []jigsaw.LinkRef) string {
 	return strings.Join(parts, ", ")
 }
 
-// linksToStory reads the dangers linking a story and their disputes in one
-// round trip: both branches start from the index on tracker_stories(story_id)
-// and probe primary keys, so a story page pays a few index lookups.
-const linksToStory = `
-	SELECT 1 AS list, t.id, t.title, t.reported_on AS ord
+// linksToStories reads, for the stories cond selects ("l.story_id = $1",
+// or "l.story_id = ANY($1)" for many at once on PostgreSQL), the published
+// dangers linking each and their disputes, in one round trip: both branches
+// start from the index on tracker_stories(story_id) and probe primary keys,
+// so a story page pays a few index lookups.
+func linksToStories(cond string) string {
+	return `
+	SELECT l.story_id, 1 AS list, t.id, t.title, t.reported_on AS ord
 		FROM tracker_stories l JOIN tracker_items t ON t.id = l.tracker_id
-		WHERE l.story_id = $1 AND t.published_at IS NOT NULL
-	UNION ALL SELECT 2, d.id, d.title, d.last_step_on
+		WHERE ` + cond + ` AND t.published_at IS NOT NULL
+	UNION ALL SELECT l.story_id, 2, d.id, d.title, d.last_step_on
 		FROM tracker_stories l JOIN tracker_items t ON t.id = l.tracker_id
 		JOIN tracker_disputes td ON td.tracker_id = t.id JOIN disputes d ON d.id = td.dispute_id
-		WHERE l.story_id = $1 AND t.published_at IS NOT NULL
-	ORDER BY 1, 4 DESC, 2 DESC`
+		WHERE ` + cond + ` AND t.published_at IS NOT NULL
+	ORDER BY 1, 2, 5 DESC, 3 DESC`
+}
 
-// FindPublicLinksToStory implements jigsaw.PublicTrackerService.
-func (db *DB) FindPublicLinksToStory(ctx context.Context, storyID int64) (dangers, disputes []jigsaw.LinkRef, err error) {
-	defer wrap(&err, "store.FindPublicLinksToStory")
-	rows, err := db.query(ctx, linksToStory, storyID)
+var (
+	linksToStory    = linksToStories("l.story_id = $1")
+	linksToStoryAny = linksToStories("l.story_id = ANY($1)")
+)
+
+// addLinksToStories reads into stories (by id) what their pages link back
+// to: query is linksToStory with one id or linksToStoryAny with many.
+func (db *DB) addLinksToStories(ctx context.Context, query string, arg any, stories map[int64]*jigsaw.PublicStory) error {
+	rows, err := db.query(ctx, query, arg)
 	if err != nil {
-		return nil, nil, db.mapError(err)
+		return db.mapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var storyID int64
 		var list int
 		var l jigsaw.LinkRef
 		var ord string
-		if err := rows.Scan(&list, &l.ID, &l.Title, &ord); err != nil {
-			return nil, nil, db.mapError(err)
+		if err := rows.Scan(&storyID, &list, &l.ID, &l.Title, &ord); err != nil {
+			return db.mapError(err)
 		}
-		if list == 1 {
-			dangers = append(dangers, l)
-		} else if !slices.ContainsFunc(disputes, func(d jigsaw.LinkRef) bool { return d.ID == l.ID }) {
+		s := stories[storyID]
+		switch {
+		case s == nil:
+		case list == 1:
+			s.Dangers = append(s.Dangers, l)
+		case !slices.ContainsFunc(s.Disputes, func(d jigsaw.LinkRef) bool { return d.ID == l.ID }):
 			// A dispute reached through two dangers is listed once.
-			disputes = append(disputes, l)
+			s.Disputes = append(s.Disputes, l)
 		}
 	}
-	return dangers, disputes, db.mapError(rows.Err())
+	return db.mapError(rows.Err())
 }

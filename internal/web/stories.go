@@ -97,13 +97,8 @@ func (p *Pages) HandleStory(w http.ResponseWriter, r *http.Request) {
 		}
 		issues = append(issues, jigsaw.KeyIssue{Slug: slug, Name: name})
 	}
-	dangers, disputes, err := p.Store.FindPublicLinksToStory(r.Context(), s.ID)
-	if err != nil {
-		p.Error(w, r, err)
-		return
-	}
 	p.Render(w, r, http.StatusOK, "story", StoryView{Page: p.page(r, s.Title), Story: s, Issues: issues,
-		Dangers: dangers, Disputes: disputes})
+		Dangers: s.Dangers, Disputes: s.Disputes})
 }
 
 func (p *Pages) keyIssueNames(r *http.Request) (map[string]string, error) {

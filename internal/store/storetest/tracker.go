@@ -385,10 +385,11 @@ func (s *suite) testLinksToStory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dangers, disputes, err := db.FindPublicLinksToStory(ctx, f.story.ID)
+	page, err := db.FindPublicStoryPage(ctx, f.story.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dangers, disputes := page.Dangers, page.Disputes
 	want := []jigsaw.LinkRef{{ID: newer.ID, Title: "Newer"}, {ID: older.ID, Title: "Older"}}
 	if !slices.Equal(dangers, want) {
 		t.Errorf("dangers %v, want %v", dangers, want)
@@ -396,7 +397,8 @@ func (s *suite) testLinksToStory(t *testing.T) {
 	if wantD := []jigsaw.LinkRef{{ID: dispute.ID, Title: dispute.Title}}; !slices.Equal(disputes, wantD) {
 		t.Errorf("disputes %v, want %v", disputes, wantD)
 	}
-	if dangers, disputes, err := db.FindPublicLinksToStory(ctx, 999999); err != nil || dangers != nil || disputes != nil {
-		t.Errorf("a story nothing links: %v, %v, %v; want none", dangers, disputes, err)
+	alone := mustCreateLinkedStory(t, db, "Nothing links this one", jigsaw.StoryPublished)
+	if page, err := db.FindPublicStoryPage(ctx, alone.ID); err != nil || page.Dangers != nil || page.Disputes != nil {
+		t.Errorf("a story nothing links: %+v, %v; want no links", page, err)
 	}
 }

@@ -188,17 +188,28 @@ func (p Page) OpenGraph(title, text, path string) OpenGraph {
 }
 
 var (
-	blockTag     = regexp.MustCompile(`(?i)</?(p|br|li|ul|ol|h[1-6]|blockquote|div|pre|hr|table|tr|td|th)\b[^>]*>`)
-	anyTag       = regexp.MustCompile(`<[^>]*>`)
+	blockTags = map[string]bool{"p": true, "br": true, "li": true, "ul": true, "ol": true, "h1": true, "h2": true, "h3": true,
+		"h4": true, "h5": true, "h6": true, "blockquote": true, "div": true, "pre": true, "hr": true, "table": true, "tr": true,
+		"td": true, "th": true}
 	markdownLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
 	markdownMark = strings.NewReplacer("**", "", "__", "", "*", "", "`", "", "#", "", ">", "")
 )
 
 // excerpt is text, Markdown or HTML, as plain text on one line, cut at a
-// word to at most max characters.
+// word to at most max characters. It runs on every story, danger and
+// dispute page rendered, so it takes the tags out by hand and uses a
+// regular expression only where a Markdown link may be.
 func excerpt(text string, max int) string {
-	text = html.UnescapeString(anyTag.ReplaceAllString(blockTag.ReplaceAllString(text, " "), ""))
-	text = markdownMark.Replace(markdownLink.ReplaceAllString(text, "$1"))
+	if strings.IndexByte(text, '<') >= 0 {
+		text = stripTags(text)
+	}
+	if strings.IndexByte(text, '&') >= 0 {
+		text = html.UnescapeString(text)
+	}
+	if strings.Contains(text, "](") {
+		text = markdownLink.ReplaceAllString(text, "$1")
+	}
+	text = markdownMark.Replace(text)
 	text = strings.Join(strings.Fields(text), " ")
 	if utf8.RuneCountInString(text) <= max {
 		return text
@@ -209,4 +220,34 @@ func excerpt(text string, max int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// stripTags takes the HTML tags out of s: a block's (p, li, td…) leaves a
+// space, so that its words stay apart; an inline one (em, a…) nothing. A
+// "<" that no ">" closes is text.
+func stripTags(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		tag := strings.TrimPrefix(s[i+1:i+j], "/")
+		end := 0
+		for end < len(tag) && (tag[end] >= 'a' && tag[end] <= 'z' || tag[end] >= 'A' && tag[end] <= 'Z' || tag[end] >= '0' && tag[end] <= '9') {
+			end++
+		}
+		if blockTags[strings.ToLower(tag[:end])] {
+			b.WriteByte(' ')
+		}
+		s = s[i+j+1:]
+	}
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -40,6 +39,12 @@ type importBatch struct {
 	orgNames map[int64][2]string // organisation id → slug, name
 	lastID   map[string]int64    // SQLite: the largest id given in a table
 	idPool   map[string][]int64  // PostgreSQL: ids taken from a sequence, not used yet
+}
+
+func newImportBatch(db *DB) importBatch {
+	return importBatch{keys: map[string]bool{}, marks: db.newRows(), revisions: db.newRows(),
+		releases: map[string]*releaseState{}, taken: map[string]bool{}, slugs: map[string]bool{},
+		orgNames: map[int64][2]string{}, lastID: map[string]int64{}, idPool: map[string][]int64{}}
 }
 
 // releaseState is what is applied of one OCDS process: its releases' ids
@@ -81,7 +86,6 @@ func (it *ImportTx) Prefetch(p Prefetch) error {
 		defer it.tx.ExecContext(it.ctx, `SET LOCAL plan_cache_mode = auto`)
 	}
 	b := &it.batch
-	b.slugs = map[string]bool{}
 	b.releases = make(map[string]*releaseState, len(p.OCIDs))
 	for _, ocid := range p.OCIDs {
 		b.releases[ocid] = &releaseState{}
@@ -97,21 +101,44 @@ func (it *ImportTx) Prefetch(p Prefetch) error {
 	if err != nil {
 		return err
 	}
-	b.taken = make(map[string]bool, len(p.SourceKeys))
-	for _, k := range p.SourceKeys {
-		b.taken[k] = false
-	}
-	err = it.inQuery(`SELECT source_key FROM tracker_items WHERE source_key IN `, p.SourceKeys, func(row scanner) error {
-		var k string
-		err := row.Scan(&k)
-		b.taken[k] = true
-		return err
-	})
-	if err != nil {
+	if b.taken, err = it.prefetchTaken(`SELECT source_key FROM tracker_items WHERE source_key IN `, p.SourceKeys); err != nil {
 		return err
 	}
 	return it.prefetchOrganisations(p)
 }
+
+// prefetchTaken runs query, a lookup of values by inQuery, and says of each
+// value whether it found it.
+func (it *ImportTx) prefetchTaken(query string, values []string) (map[string]bool, error) {
+	taken := make(map[string]bool, len(values))
+	for _, v := range values {
+		taken[v] = false
+	}
+	err := it.inQuery(query, values, func(row scanner) error {
+		var v string
+		err := row.Scan(&v)
+		taken[v] = true
+		return err
+	})
+	return taken, err
+}
+
+// taken says whether value is taken: from known, looked up in advance, or
+// else by asking the database with query (a COUNT of value).
+func (it *ImportTx) taken(known map[string]bool, query, value string) (bool, error) {
+	if taken, ok := known[value]; ok {
+		return taken, nil
+	}
+	var n int
+	err := it.tx.QueryRowContext(it.ctx, query, value).Scan(&n)
+	return n > 0, err
+}
+
+// A query for ImportTx.taken.
+const (
+	sourceKeyCount = `SELECT COUNT(*) FROM tracker_items WHERE source_key = $1`
+	slugCount      = `SELECT COUNT(*) FROM organisations WHERE slug = $1`
+)
 
 func (it *ImportTx) prefetchOrganisations(p Prefetch) error {
 	b := &it.batch
@@ -124,16 +151,8 @@ func (it *ImportTx) prefetchOrganisations(p Prefetch) error {
 			names = append(names, n)
 		}
 	}
-	for _, slug := range slugs {
-		b.slugs[slug] = false
-	}
-	err := it.inQuery(`SELECT slug FROM organisations WHERE slug IN `, slugs, func(row scanner) error {
-		var slug string
-		err := row.Scan(&slug)
-		b.slugs[slug] = true
-		return err
-	})
-	if err != nil {
+	var err error
+	if b.slugs, err = it.prefetchTaken(`SELECT slug FROM organisations WHERE slug IN `, slugs); err != nil {
 		return err
 	}
 	for _, q := range []struct {
@@ -150,12 +169,9 @@ func (it *ImportTx) prefetchOrganisations(p Prefetch) error {
 		}
 		err := it.inQuery(`SELECT `+q.column, q.keys, func(row scanner) error {
 			var key string
-			var o jigsaw.Organisation
-			err := row.Scan(&key, &o.ID, &o.Slug, &o.Name, &o.Kind, &o.ODSCode, &o.CompanyNumber, &o.ParentID,
-				&o.Region, &o.Website, &o.CoalitionMember, &o.OpenedOn, &o.ClosedOn, &o.Version, &o.CreatedAt, &o.UpdatedAt)
-			o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
-			if old := q.m[key]; old == nil || o.ID < old.ID {
-				q.m[key] = &o
+			o, err := scanOrganisation(keyed{row, &key})
+			if err == nil && (q.m[key] == nil || o.ID < q.m[key].ID) {
+				q.m[key] = o
 			}
 			return err
 		})
@@ -231,7 +247,7 @@ func (it *ImportTx) CreateOrganisation(o *jigsaw.Organisation) error {
 	}
 	base := o.Slug
 	for n := 2; ; n++ {
-		taken, err := it.slugTaken(o.Slug)
+		taken, err := it.taken(b.slugs, slugCount, o.Slug)
 		if err != nil {
 			return err
 		}
@@ -267,25 +283,12 @@ func (it *ImportTx) CreateOrganisation(o *jigsaw.Organisation) error {
 		}
 	}
 	it.changed = true
-	if b.slugs == nil {
-		b.slugs = map[string]bool{}
-	}
 	b.slugs[o.Slug] = true
 	it.organisationChanged(o)
 	if len(b.orgs) >= flushAt {
 		return it.flush()
 	}
 	return nil
-}
-
-// slugTaken says whether an organisation, written or waiting, has slug.
-func (it *ImportTx) slugTaken(slug string) (bool, error) {
-	if taken, known := it.batch.slugs[slug]; known {
-		return taken, nil
-	}
-	var n int
-	err := it.tx.QueryRowContext(it.ctx, `SELECT COUNT(*) FROM organisations WHERE slug = $1`, slug).Scan(&n)
-	return n > 0, err
 }
 
 // UpdateOrganisation saves o, which must have been read in this import.
@@ -322,9 +325,6 @@ func (it *ImportTx) organisationChanged(o *jigsaw.Organisation) {
 // addRevision adds a revision to the batch.
 func (it *ImportTx) addRevision(objectType string, id int64, action string, changes []jigsaw.FieldChange) error {
 	b := &it.batch
-	if b.revisions.rows == 0 {
-		b.revisions = it.db.newRows()
-	}
 	if err := it.db.addRevision(it.ctx, &b.revisions, objectType, id, action, changes); err != nil {
 		return err
 	}
@@ -335,6 +335,14 @@ func (it *ImportTx) addRevision(objectType string, id int64, action string, chan
 }
 
 type scanner interface{ Scan(...any) error }
+
+// keyed scans a row's first column into key and the rest as row would.
+type keyed struct {
+	row scanner
+	key *string
+}
+
+func (k keyed) Scan(dest ...any) error { return k.row.Scan(append([]any{k.key}, dest...)...) }
 
 // inQuery runs query, which ends in "IN ", for values inList at a time,
 // calling fn for each row. Each list is filled up to inList with its first
@@ -404,9 +412,6 @@ func (it *ImportTx) releaseState(ocid string) (*releaseState, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if b.releases == nil {
-		b.releases = map[string]*releaseState{}
-	}
 	b.releases[ocid] = s
 	return s, nil
 }
@@ -418,9 +423,6 @@ func (it *ImportTx) MarkOCDSRelease(ocid, id, date string) error {
 		return err
 	}
 	s.add(id, date)
-	if it.batch.marks.rows == 0 {
-		it.batch.marks = it.db.newRows()
-	}
 	it.batch.marks.add(ocid, id, date, it.db.now())
 	if it.batch.marks.rows >= flushAt {
 		return it.flush()
@@ -431,16 +433,13 @@ func (it *ImportTx) MarkOCDSRelease(ocid, id, date string) error {
 // TrackerItemBySourceKey returns the item an earlier import (or this one)
 // made under key, or nil.
 func (it *ImportTx) TrackerItemBySourceKey(key string) (*jigsaw.TrackerItem, error) {
-	b := &it.batch
-	if b.keys[key] {
+	if it.batch.keys[key] {
 		if err := it.flush(); err != nil {
 			return nil, err
 		}
-	} else if taken, known := b.taken[key]; known && !taken {
-		return nil, nil
-	} else if !known && !exists(it.ctx, it.tx, `SELECT COUNT(*) FROM tracker_items WHERE source_key = $1`, key) {
+	} else if taken, err := it.taken(it.batch.taken, sourceKeyCount, key); err != nil || !taken {
 		// Most keys of a first import are new: ask cheaply before reading all.
-		return nil, nil
+		return nil, err
 	}
 	t, err := findTrackerItem(it.ctx, it.tx, false, "source_key = $1", key)
 	if jigsaw.ErrorCode(err) == jigsaw.ENOTFOUND {
@@ -454,14 +453,17 @@ func (it *ImportTx) TrackerItemBySourceKey(key string) (*jigsaw.TrackerItem, err
 // by the time the import commits.
 func (it *ImportTx) CreateTrackerItem(t *jigsaw.TrackerItem) error {
 	b := &it.batch
-	if err := checkTrackerItem(it.ctx, it.tx, t, it.nameOrganisations); err != nil {
+	if err := checkTrackerItem(it.ctx, it.tx, t, b.orgNames); err != nil {
 		return err
 	}
 	if t.SourceKey != "" {
 		// Refused now, not when the batch is written: the error belongs to
 		// this record.
-		taken, known := b.taken[t.SourceKey]
-		if b.keys[t.SourceKey] || taken || !known && exists(it.ctx, it.tx, `SELECT COUNT(*) FROM tracker_items WHERE source_key = $1`, t.SourceKey) {
+		taken, err := it.taken(b.taken, sourceKeyCount, t.SourceKey)
+		if err != nil {
+			return err
+		}
+		if b.keys[t.SourceKey] || taken {
 			return sourceKeyConflict(jigsaw.Errorf(jigsaw.ECONFLICT, "source key %q taken", t.SourceKey))
 		}
 	}
@@ -473,9 +475,6 @@ func (it *ImportTx) CreateTrackerItem(t *jigsaw.TrackerItem) error {
 	}
 	b.items = append(b.items, t)
 	if t.SourceKey != "" {
-		if b.keys == nil {
-			b.keys = map[string]bool{}
-		}
 		b.keys[t.SourceKey] = true
 	}
 	if len(b.items) >= flushAt {
@@ -553,9 +552,6 @@ func (it *ImportTx) writeItems(items []*jigsaw.TrackerItem) error {
 	if err := it.db.writeTrackerLists(ctx, tx, items...); err != nil {
 		return err
 	}
-	if it.batch.revisions.rows == 0 {
-		it.batch.revisions = it.db.newRows()
-	}
 	for _, t := range items {
 		if err := it.db.addRevision(ctx, &it.batch.revisions, jigsaw.ObjectTrackerItem, t.ID, "create", diff(nil, trackerSnapshot(t))); err != nil {
 			return err
@@ -582,9 +578,6 @@ func (it *ImportTx) newIDs(table string, n int) ([]int64, error) {
 			last++
 			ids = append(ids, last)
 		}
-		if b.lastID == nil {
-			b.lastID = map[string]int64{}
-		}
 		b.lastID[table] = last
 		return ids, nil
 	}
@@ -604,9 +597,6 @@ func (it *ImportTx) newIDs(table string, n int) ([]int64, error) {
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		if b.idPool == nil {
-			b.idPool = map[string][]int64{}
-		}
 		b.idPool[table] = pool
 	}
 	pool := b.idPool[table]
@@ -620,17 +610,5 @@ func (it *ImportTx) newIDs(table string, n int) ([]int64, error) {
 
 // nameOrg remembers o's slug and name for the items that name it.
 func (it *ImportTx) nameOrg(o *jigsaw.Organisation) {
-	if it.batch.orgNames == nil {
-		it.batch.orgNames = map[int64][2]string{}
-	}
 	it.batch.orgNames[o.ID] = [2]string{o.Slug, o.Name}
-}
-
-// nameOrganisations is the store's nameOrganisations, answered from the
-// organisations this import has read or written where it can.
-func (it *ImportTx) nameOrganisations(ctx context.Context, q querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg) error {
-	if it.batch.orgNames == nil {
-		it.batch.orgNames = map[int64][2]string{}
-	}
-	return nameOrganisationsCached(ctx, q, p, orgs, it.batch.orgNames)
 }

@@ -20,9 +20,9 @@ var errDryRun = errors.New("dry run")
 // bookkeeping. Nothing is visible to anyone until it commits, and a file
 // that fails half-way, or a dry run, leaves nothing behind.
 //
-// New tracker items and OCDS bookkeeping are written a batch at a time
-// (see importbatch.go): an import of a big file otherwise spends most of
-// its time sending one statement at a time.
+// New organisations, tracker items, their revisions and OCDS bookkeeping are
+// written a batch at a time (see importbatch.go): an import of a big file
+// otherwise spends most of its time sending one statement at a time.
 type ImportTx struct {
 	db      *DB
 	tx      stmtTx
@@ -63,7 +63,7 @@ func (db *DB) Import(ctx context.Context, run *jigsaw.ImportRun, dryRun bool, fn
 		return db.mapError(err)
 	}
 	defer tx.Rollback()
-	it := &ImportTx{db: db, tx: newPreparedTx(tx), ctx: ctx}
+	it := &ImportTx{db: db, tx: newPreparedTx(tx), ctx: ctx, batch: newImportBatch(db)}
 	if err := fn(it); err != nil {
 		return db.mapError(err)
 	}

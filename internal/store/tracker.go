@@ -36,7 +36,7 @@ func (db *DB) CreateTrackerItem(ctx context.Context, t *jigsaw.TrackerItem) (err
 }
 
 func (db *DB) createTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
-	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
+	if err := checkTrackerItem(ctx, tx, t, nil); err != nil {
 		return err
 	}
 	now := db.now()
@@ -75,7 +75,7 @@ func (db *DB) updateTrackerItem(ctx context.Context, tx Execer, t *jigsaw.Tracke
 	if err := checkVersion("danger", t.Version, before.Version); err != nil {
 		return err
 	}
-	if err := db.checkTrackerItem(ctx, tx, t); err != nil {
+	if err := checkTrackerItem(ctx, tx, t, nil); err != nil {
 		return err
 	}
 	t.CreatedAt, t.UpdatedAt, t.Version = before.CreatedAt, db.now(), before.Version+1
@@ -122,22 +122,16 @@ func sourceKeyConflict(err error) error {
 
 // checkTrackerItem normalises and validates t, then checks that everything
 // it refers to exists, naming the field of each missing reference, and fills
-// in the organisations' names.
-func (db *DB) checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem) error {
-	return checkTrackerItem(ctx, tx, t, nameOrganisations)
-}
-
-// checkTrackerItem validates t and checks what it links to exists, naming
-// its organisations with name.
-func checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem,
-	name func(context.Context, querier, jigsaw.Problems, []jigsaw.TrackerOrg) error) error {
+// in the organisations' names (from names where it can; see
+// nameOrganisations).
+func checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem, names map[int64][2]string) error {
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}
 	t.OrderHistory()
 	p := jigsaw.Problems{}
-	if err := name(ctx, tx, p, t.Organisations); err != nil {
+	if err := nameOrganisations(ctx, tx, p, t.Organisations, names); err != nil {
 		return err
 	}
 	checkKeyIssues(ctx, tx, p, t.KeyIssues)
@@ -156,14 +150,9 @@ func checkTrackerItem(ctx context.Context, tx Execer, t *jigsaw.TrackerItem,
 
 // nameOrganisations fills in the slug and name of each organisation, by id;
 // an id that names none is a problem. (One query per organisation: on
-// PostgreSQL an IN list of them was slower.)
-func nameOrganisations(ctx context.Context, tx querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg) error {
-	return nameOrganisationsCached(ctx, tx, p, orgs, nil)
-}
-
-// nameOrganisationsCached is nameOrganisations reading and filling cache
-// (id → slug, name) unless it is nil.
-func nameOrganisationsCached(ctx context.Context, tx querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg, cache map[int64][2]string) error {
+// PostgreSQL an IN list of them was slower.) Names found are read from
+// cache (id → slug, name) and added to it, unless it is nil.
+func nameOrganisations(ctx context.Context, tx querier, p jigsaw.Problems, orgs []jigsaw.TrackerOrg, cache map[int64][2]string) error {
 	for i := range orgs {
 		o := &orgs[i]
 		if n, ok := cache[o.OrgID]; ok {

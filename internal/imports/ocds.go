@@ -416,7 +416,7 @@ func (im *ocdsImport) prefetch(releases []*release) store.Prefetch {
 		ocid := strings.TrimSpace(string(r.OCID))
 		p.OCIDs = append(p.OCIDs, ocid)
 		for i := range r.Awards {
-			p.SourceKeys = append(p.SourceKeys, awardKey(ocid, &r.Awards[i], i))
+			p.SourceKeys = append(p.SourceKeys, awardKey(ocid, awardID(&r.Awards[i], i)))
 		}
 		for i := range r.Parties {
 			k := orgKeys(&r.Parties[i])
@@ -660,11 +660,8 @@ func nhsKind(k jigsaw.OrgKind) bool {
 // award creates or updates the tracker item of one award.
 func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parties map[string]*party, meta packageMeta, date string) error {
 	ocid := strings.TrimSpace(string(r.OCID))
-	awardID := strings.TrimSpace(string(a.ID))
-	if awardID == "" {
-		awardID = fmt.Sprintf("award-%d", index)
-	}
-	key := awardKey(ocid, a, index)
+	awardID := awardID(a, index)
+	key := awardKey(ocid, awardID)
 	var c *contract
 	for i := range r.Contracts {
 		if strings.TrimSpace(string(r.Contracts[i].AwardID)) == awardID {
@@ -809,13 +806,18 @@ func (im *ocdsImport) award(r *release, a *award, index int, buyer *party, parti
 	return nil
 }
 
-// awardKey is the source key of the tracker item made from the award at
-// index of a release of the process ocid.
-func awardKey(ocid string, a *award, index int) string {
-	awardID := strings.TrimSpace(string(a.ID))
-	if awardID == "" {
-		awardID = fmt.Sprintf("award-%d", index)
+// awardID is the id of the award at index of a release: its own, or one
+// made of its place when it has none.
+func awardID(a *award, index int) string {
+	if id := strings.TrimSpace(string(a.ID)); id != "" {
+		return id
 	}
+	return fmt.Sprintf("award-%d", index)
+}
+
+// awardKey is the source key of the tracker item made from the award
+// awardID of the process ocid.
+func awardKey(ocid, awardID string) string {
 	key := "ocds:" + ocid + "/" + awardID
 	if len(key) > 300 {
 		key = key[:300]
@@ -970,8 +972,6 @@ var (
 	companyIDRE = regexp.MustCompile(`^(?:[0-9]{1,8}|[A-Z]{2}[0-9]{6})$`)
 )
 
-// identifiers returns the party's NHS ODS code and Companies House number,
-// from its identifier and additional identifiers, when they look valid.
 // partyKeys is how a party is recognised: its name, ODS code and company
 // number, and the keys of ocdsImport.orgs they make.
 type partyKeys struct {
@@ -1002,6 +1002,8 @@ func (im *ocdsImport) known(k partyKeys) *jigsaw.Organisation {
 	return nil
 }
 
+// identifiers returns the party's NHS ODS code and Companies House number,
+// from its identifier and additional identifiers, when they look valid.
 func identifiers(p *party) (ods, coh string) {
 	ids := append([]identifier{}, p.Additional...)
 	if p.Identifier != nil {

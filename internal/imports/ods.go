@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -67,7 +66,6 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 	}
 	r := csv.NewReader(src)
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
 	type link struct {
 		org       *jigsaw.Organisation
 		parent    string
@@ -83,14 +81,11 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 	chunk := make([]record, 0, odsBatch)
 	var readErr error // met reading ahead: reported after the rows before it
 	for row := 0; ; row++ {
-		if len(chunk) == 0 && readErr != nil {
-			return readErr
-		}
 		if len(chunk) == 0 {
 			// The next rows, read ahead so that the organisations they
 			// name are looked up at once.
 			var p store.Prefetch
-			for len(chunk) < odsBatch {
+			for len(chunk) < odsBatch && readErr == nil {
 				rec, line, err := nextRecord(r, src)
 				if err == io.EOF {
 					break
@@ -99,7 +94,7 @@ func ImportODS(it *store.ImportTx, src *Source, opt ODSOptions, counts *jigsaw.I
 					readErr = err
 					break
 				}
-				chunk = append(chunk, record{slices.Clone(rec), line})
+				chunk = append(chunk, record{rec, line})
 				if len(rec) > odsName {
 					p.ODSCodes = append(p.ODSCodes, strings.ToUpper(strings.TrimSpace(rec[odsCode])))
 					p.Names = append(p.Names, odsName2Title(strings.TrimSpace(rec[odsName])))

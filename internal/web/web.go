@@ -152,13 +152,17 @@ func (p *Pages) parseTemplates() error {
 		}
 	}
 	for _, lang := range i18n.All {
-		set := &templateSet{lang: lang, funcs: p.funcs(lang.Printer()), src: src, pageFiles: pageFiles, pages: map[string]*lazyTemplate{}}
+		funcs := p.funcs(lang.Printer())
+		translate := funcs["t"].(func(string, ...any) string)
+		set := &templateSet{funcs: funcs, fixed: map[string]string{}, pageFiles: pageFiles, pages: map[string]*lazyTemplate{}}
+		for file, text := range src {
+			set.fixed[file] = fixedText(text, translate)
+		}
 		// Parse every page once, and throw the result away: a broken
 		// template stops the server at start, not at its first request,
 		// while only the pages people ask for stay in memory.
-		fixed := set.fixedSources()
 		for name := range pageFiles {
-			if _, err := set.parse(name, fixed); err != nil {
+			if _, err := set.parse(name); err != nil {
 				return err
 			}
 			set.pages[name] = &lazyTemplate{}
@@ -172,14 +176,10 @@ func (p *Pages) parseTemplates() error {
 // instance serving mostly English keeps no Welsh templates, and a page
 // nobody opened since the start costs nothing.
 type templateSet struct {
-	lang      i18n.Lang
 	funcs     template.FuncMap
-	src       map[string]string   // file → source, shared by all languages
+	fixed     map[string]string   // file → source with this language's constant texts
 	pageFiles map[string][]string // page → the files it is parsed from
 	pages     map[string]*lazyTemplate
-
-	fixedOnce sync.Once
-	fixed     map[string]string // file → source with this language's constant texts
 }
 
 type lazyTemplate struct {
@@ -195,28 +195,14 @@ func (s *templateSet) get(name string) (*template.Template, error) {
 	if !ok {
 		return nil, nil
 	}
-	lt.once.Do(func() {
-		s.fixedOnce.Do(func() { s.fixed = s.fixedSources() })
-		lt.t, lt.err = s.parse(name, s.fixed)
-	})
+	lt.once.Do(func() { lt.t, lt.err = s.parse(name) })
 	return lt.t, lt.err
 }
 
-// fixedSources is every file's source with the language's constant texts
-// written in.
-func (s *templateSet) fixedSources() map[string]string {
-	translate := s.funcs["t"].(func(string, ...any) string)
-	m := make(map[string]string, len(s.src))
-	for file, text := range s.src {
-		m[file] = fixedText(text, translate)
-	}
-	return m
-}
-
-func (s *templateSet) parse(name string, fixed map[string]string) (*template.Template, error) {
+func (s *templateSet) parse(name string) (*template.Template, error) {
 	t := template.New(name).Funcs(s.funcs)
 	for _, file := range s.pageFiles[name] {
-		if _, err := t.New(path.Base(file)).Parse(fixed[file]); err != nil {
+		if _, err := t.New(path.Base(file)).Parse(s.fixed[file]); err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
 	}

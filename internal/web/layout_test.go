@@ -127,3 +127,29 @@ func TestNavigationByRole(t *testing.T) {
 		})
 	}
 }
+
+// The layout's shared parts are rendered once for visitors who are not
+// signed in (web.layoutCache): what they show must still follow the page,
+// the site's settings and who is reading.
+func TestLayoutCacheFollowsPageSiteAndReader(t *testing.T) {
+	ctx := context.Background()
+	a := testrig.StartApp(t, store.SQLite, nil)
+	editor, _ := a.AsUser(t, jigsaw.RoleEditor)
+	get(t, a.Client, a.URL+"/tracker").expect(t, 200, `<a href="/tracker" aria-current="page">`)
+	p := get(t, a.Client, a.URL+"/disputes")
+	p.expect(t, 200, `<a href="/disputes" aria-current="page">`)
+	p.reject(t, `<a href="/tracker" aria-current="page">`)
+
+	get(t, editor, a.URL+"/tracker").expect(t, 200, "Signed in as", `action="/logout"`)
+	p = get(t, a.Client, a.URL+"/tracker")
+	p.expect(t, 200, `<a class="signin" href="/login">`)
+	p.reject(t, "Signed in as", `action="/logout"`)
+
+	err := a.DB.SaveSiteSettings(ctx, jigsaw.SiteSettings{Name: "Keep Our NHS Public Bradford", Contact: "info@example.org"},
+		&jigsaw.AuditEntry{Action: "settings.update"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = get(t, a.Client, a.URL+"/tracker?kind=closure")
+	p.expect(t, 200, `Keep Our NHS Public Bradford</a>`, "Contact: info@example.org")
+}

@@ -180,6 +180,7 @@ type templateSet struct {
 	fixed     map[string]string   // file → source with this language's constant texts
 	pageFiles map[string][]string // page → the files it is parsed from
 	pages     map[string]*lazyTemplate
+	layout    layoutCache
 }
 
 type lazyTemplate struct {
@@ -275,6 +276,48 @@ func (p *Pages) loadStatic() error {
 	})
 }
 
+// layoutCache keeps the layout's parts (layoutParts' even indexes) as they
+// were rendered for visitors who are not signed in: for them the parts
+// depend on nothing but the language, the site's settings and which
+// navigation entry is the page, and rendering them again was half of a
+// story page's template work (each action an escaper called by reflection).
+type layoutCache struct {
+	mu    sync.RWMutex
+	parts map[layoutKey][]byte
+}
+
+type layoutKey struct {
+	part int
+	nav  Nav
+	site Site
+}
+
+// layoutCacheMax bounds the cache: the keys are few (parts × navigation
+// entries) unless admins keep changing the site's settings, each change
+// making new keys; then it starts afresh.
+const layoutCacheMax = 256
+
+func (c *layoutCache) get(k layoutKey) []byte {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.parts[k]
+}
+
+func (c *layoutCache) put(k layoutKey, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.parts == nil || len(c.parts) >= layoutCacheMax {
+		c.parts = map[layoutKey][]byte{}
+	}
+	c.parts[k] = bytes.Clone(b)
+}
+
+// layoutView is what Render needs of a view to use the layout cache: the
+// Page it embeds.
+type layoutView interface{ layoutPage() Page }
+
+func (p Page) layoutPage() Page { return p }
+
 // Page is embedded in every page's view: what the layout needs.
 type Page struct {
 	Lang      string // the page's language as a BCP 47 tag, for <html lang>
@@ -328,7 +371,8 @@ func (p *Pages) site(ctx context.Context) Site {
 // failure gives a clean error page rather than half a page.
 func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	lang := i18n.FromContext(r.Context())
-	t, err := p.templates[lang].get(name)
+	set := p.templates[lang]
+	t, err := set.get(name)
 	if t == nil && err == nil {
 		err = fmt.Errorf("no template %q", name)
 	}
@@ -339,7 +383,28 @@ func (p *Pages) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
 	var ends [len(layoutParts)]int
+	v, cacheable := data.(layoutView)
+	var pg Page
+	if cacheable {
+		pg = v.layoutPage()
+		cacheable = pg.User == nil
+	}
 	for i, part := range layoutParts {
+		if i%2 == 0 && cacheable {
+			k := layoutKey{part: i, nav: pg.Nav, site: pg.Site}
+			if b := set.layout.get(k); b != nil {
+				buf.Write(b)
+			} else {
+				start := buf.Len()
+				if err := t.ExecuteTemplate(buf, part, data); err != nil {
+					p.Error(w, r, fmt.Errorf("render %s: %w", name, err))
+					return
+				}
+				set.layout.put(k, buf.Bytes()[start:])
+			}
+			ends[i] = buf.Len()
+			continue
+		}
 		if err := t.ExecuteTemplate(buf, part, data); err != nil {
 			p.Error(w, r, fmt.Errorf("render %s: %w", name, err))
 			return

@@ -311,9 +311,10 @@ func (db *DB) FindDisputeByID(ctx context.Context, id int64) (_ *jigsaw.Dispute,
 	return d, db.mapError(err)
 }
 
-// FindDisputes implements jigsaw.PublicDisputeService.
-func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*jigsaw.Dispute, _ int, err error) {
-	defer wrap(&err, "store.FindDisputes")
+// disputeWhere is the condition on the disputes table of the disputes
+// that f selects (its paging aside): the one translation of a dispute
+// filter to SQL.
+func disputeWhere(f jigsaw.DisputeFilter) where {
 	var w where
 	if f.Status != "" {
 		w.add("status = ?", f.Status)
@@ -335,6 +336,13 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*ji
 	if f.OrgID != 0 {
 		w.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
 	}
+	return w
+}
+
+// FindDisputes implements jigsaw.PublicDisputeService.
+func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*jigsaw.Dispute, _ int, err error) {
+	defer wrap(&err, "store.FindDisputes")
+	w := disputeWhere(f)
 	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
 	total, err := db.countCapped(ctx, "disputes", cond, w.args, offset+limit)

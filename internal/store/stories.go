@@ -274,9 +274,10 @@ func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jig
 	return s, nil
 }
 
-// FindPublicStories implements jigsaw.PublicStoryService.
-func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []*jigsaw.PublicStory, _ int, err error) {
-	defer wrap(&err, "store.FindPublicStories")
+// storyWhere is the condition on the stories table of the published
+// stories that f selects (its paging aside): the one translation of a
+// story filter to SQL, for the list and for everything that follows it.
+func storyWhere(f jigsaw.StoryFilter) where {
 	w := where{conds: []string{"status = 'published'"}}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
@@ -298,6 +299,13 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []
 	if !f.Until.IsZero() {
 		w.add("published_at < ?", f.Until.UTC())
 	}
+	return w
+}
+
+// FindPublicStories implements jigsaw.PublicStoryService.
+func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []*jigsaw.PublicStory, _ int, err error) {
+	defer wrap(&err, "store.FindPublicStories")
+	w := storyWhere(f)
 	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
 	total, err := db.countCapped(ctx, "stories", cond, w.args, offset+limit)

@@ -308,7 +308,10 @@ func (db *DB) FindTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) (_ [
 	return db.findTrackerItems(ctx, f, false)
 }
 
-func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, public bool) ([]*jigsaw.TrackerItem, int, error) {
+// trackerWhere is the condition on the tracker_items table of the items
+// that f selects (its paging aside), the published ones only if public:
+// the one translation of a danger filter to SQL.
+func trackerWhere(f jigsaw.TrackerFilter, public bool) where {
 	var w where
 	if public {
 		w.add("published_at IS NOT NULL")
@@ -334,6 +337,11 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	if f.OrgID != 0 {
 		w.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
 	}
+	return w
+}
+
+func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, public bool) ([]*jigsaw.TrackerItem, int, error) {
+	w := trackerWhere(f, public)
 	cond := w.sql()
 	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
 	total, err := db.countCapped(ctx, "tracker_items", cond, w.args, offset+limit)

@@ -258,6 +258,7 @@ func TestAccessibility(t *testing.T) {
 		{name: "organisations", path: "/organisations"},
 		{name: "organisation", path: orgPath, desktop: true},
 		{name: "area", path: "/areas/BD20"},
+		{name: "map", path: "/map"},
 		{name: "about", path: "/about"},
 		{name: "privacy", path: "/privacy"},
 		{name: "not-found", path: "/no/such/page", status: 404},
@@ -316,7 +317,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|(organisations|stories|disputes)/suggest$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

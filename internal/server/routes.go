@@ -100,6 +100,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /disputes", Public, p.HandleDisputeList)
 	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
 	s.handle("GET /areas/{district}", Public, p.HandleArea)
+	s.handle("GET /charts", Public, p.HandleCharts)
 
 	// Monitoring the dangers: editors record dangers, disputes and
 	// organisations.

@@ -23,7 +23,7 @@ const (
 )
 
 // The size of a chart in its own units (its viewBox): it scales to the
-// width of its box, and the text, 10 to 11 units, stays readable at 320
+// width of its box, and the text, 11 to 12 units, stays readable at 320
 // CSS pixels.
 const (
 	width      = 320
@@ -33,8 +33,8 @@ const (
 	padTop     = 22
 	padBottom  = 40
 	rowHeight  = 34
-	fontSmall  = 10
-	fontNormal = 11
+	fontSmall  = 11
+	fontNormal = 12
 )
 
 // Columns is a column chart: one vertical bar per category, on a scale
@@ -82,7 +82,7 @@ func (c Columns) SVG() template.HTML {
 		// Label every k-th bar, so that the axis labels never overlap.
 		k := 1
 		for _, bar := range c.Bars {
-			k = max(k, int(math.Ceil((float64(len([]rune(bar.Tick)))*5.6+6)/slot)))
+			k = max(k, int(math.Ceil((float64(len([]rune(bar.Tick)))*6.2+6)/slot)))
 		}
 		for i, bar := range c.Bars {
 			x := padLeft + slot*float64(i)

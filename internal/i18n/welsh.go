@@ -172,6 +172,25 @@ var welsh = map[string]string{
 	"Withdraw my story":                                                "Tynnu fy stori yn ôl",
 	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
 	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
+
+	// The charts (charts.html, web/charts.go).
+	"Charts":                                        "Siartiau",
+	"Dangers by kind, per month":                    "Peryglon yn ôl math, fesul mis",
+	"Disputes and strike days, per month":           "Anghydfodau a diwrnodau streic, fesul mis",
+	"Published stories by key issue":                "Straeon a gyhoeddwyd yn ôl mater allweddol",
+	"Contract value to private suppliers, per year": "Gwerth contractau i gyflenwyr preifat, fesul blwyddyn",
+	"Value to private suppliers, per year":          "Gwerth i gyflenwyr preifat, fesul blwyddyn",
+	"Disputes with a step":                          "Anghydfodau â cham",
+	"Strike days":                                   "Diwrnodau streic",
+	"Published stories":                             "Straeon a gyhoeddwyd",
+	"Month reported":                                "Mis yr adroddiad",
+	"Month":                                         "Mis",
+	"Year":                                          "Blwyddyn",
+	"Value":                                         "Gwerth",
+	"From":                                          "O",
+	"To":                                            "I",
+	"Show":                                          "Dangos",
+	"In all":                                        "Cyfanswm",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

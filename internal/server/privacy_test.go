@@ -58,6 +58,7 @@ var privacySamples = map[string][]string{
 	"GET /disputes":                           {"/disputes"},
 	"GET /disputes/{id}":                      {"/disputes/{dispute}"},
 	"GET /areas/{district}":                   {"/areas/LS6", "/areas/BD20"},
+	"GET /charts":                             {"/charts", "/charts?issue=safety", "/charts?district=LS6&from=2020"},
 	"GET /api/v1/tracker":                     {"/api/v1/tracker"},
 	"GET /api/v1/tracker/{id}":                {"/api/v1/tracker/{tracker}"},
 	"GET /api/v1/disputes":                    {"/api/v1/disputes"},

@@ -253,6 +253,8 @@ func TestAccessibility(t *testing.T) {
 		{name: "organisations", path: "/organisations"},
 		{name: "organisation", path: orgPath},
 		{name: "area", path: "/areas/BD20"},
+		{name: "charts", path: "/charts"},
+		{name: "bad-filter-charts", path: "/charts?from=2025-13", status: 400},
 		{name: "about", path: "/about"},
 		{name: "privacy", path: "/privacy"},
 		{name: "not-found", path: "/no/such/page", status: 404},

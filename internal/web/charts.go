@@ -67,7 +67,7 @@ type DangerRow struct {
 type DisputeChart struct {
 	Disputes, StrikeDays template.HTML
 	Rows                 []DisputeRow
-	Total                int // strike days in all
+	Any                  bool // whether any month has a dispute or a strike day
 }
 
 // DisputeRow is a month of the disputes' table.
@@ -217,7 +217,7 @@ func disputeChart(pr *i18n.Printer, data []chart.DisputeMonth, months []chart.Mo
 	var c DisputeChart
 	for _, m := range months {
 		row := DisputeRow{Month: m, Disputes: byMonth[m].Disputes, StrikeDays: byMonth[m].StrikeDays}
-		c.Total += row.StrikeDays
+		c.Any = c.Any || row.Disputes > 0 || row.StrikeDays > 0
 		c.Rows = append(c.Rows, row)
 	}
 	month := pr.Sprintf("Month")

@@ -185,6 +185,23 @@ var welsh = map[string]string{
 	"Correct the marked filter to see the map.": "Cywirwch yr hidlydd a farciwyd i weld y map.",
 	"Nothing recorded matches.":                 "Nid oes dim wedi'i gofnodi sy'n cyfateb.",
 	"Every district on the map":                 "Pob ardal ar y map",
+	// The charts (charts.html, web/charts.go).
+	"Charts":                                        "Siartiau",
+	"Dangers by kind, per month":                    "Peryglon yn ôl math, fesul mis",
+	"Disputes and strike days, per month":           "Anghydfodau a diwrnodau streic, fesul mis",
+	"Published stories by key issue":                "Straeon a gyhoeddwyd yn ôl mater allweddol",
+	"Contract value to private suppliers, per year": "Gwerth contractau i gyflenwyr preifat, fesul blwyddyn",
+	"Value to private suppliers, per year":          "Gwerth i gyflenwyr preifat, fesul blwyddyn",
+	"Disputes with a step":                          "Anghydfodau â cham",
+	"Strike days":                                   "Diwrnodau streic",
+	"Published stories":                             "Straeon a gyhoeddwyd",
+	"Month reported":                                "Mis yr adroddiad",
+	"Month":                                         "Mis",
+	"Year":                                          "Blwyddyn",
+	"Value":                                         "Gwerth",
+	"From":                                          "O",
+	"To":                                            "I",
+	"In all":                                        "Cyfanswm",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -82,6 +82,7 @@ var authzMatrix = map[string]authzCase{
 	"GET /stories.geojson":                      {want: [4]int{200, 200, 200, 200}},
 	"GET /tracker.geojson":                      {want: [4]int{200, 200, 200, 200}},
 	"GET /disputes.geojson":                     {want: [4]int{200, 200, 200, 200}},
+	"GET /charts":                               {path: "/charts", want: [4]int{200, 200, 200, 200}},
 	"GET /tracker/new":                          {want: [4]int{303, 200, 200, 200}},
 	"POST /tracker/new":                         {form: url.Values{"title": {""}}, want: [4]int{401, 422, 422, 422}},
 	"GET /tracker/{id}/edit":                    {path: "/tracker/{tracker}/edit", want: [4]int{303, 200, 200, 200}},

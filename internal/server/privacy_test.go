@@ -62,6 +62,7 @@ var privacySamples = map[string][]string{
 	"GET /stories.geojson":                    {"/stories.geojson", "/stories.geojson?issue=safety"},
 	"GET /tracker.geojson":                    {"/tracker.geojson"},
 	"GET /disputes.geojson":                   {"/disputes.geojson"},
+	"GET /charts":                             {"/charts", "/charts?issue=safety", "/charts?district=LS6&from=2020"},
 	"GET /api/v1/tracker":                     {"/api/v1/tracker"},
 	"GET /api/v1/tracker/{id}":                {"/api/v1/tracker/{tracker}"},
 	"GET /api/v1/disputes":                    {"/api/v1/disputes"},

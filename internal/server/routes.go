@@ -106,6 +106,7 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /stories.geojson", Public, p.HandleStoriesGeoJSON)
 	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
 	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
+	s.handle("GET /charts", Public, p.HandleCharts)
 
 	// Monitoring the dangers: editors record dangers, disputes and
 	// organisations.

@@ -172,6 +172,22 @@ var welsh = map[string]string{
 	"Withdraw my story":                                                "Tynnu fy stori yn ôl",
 	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
 	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
+
+	// Search (search.html, the header's box).
+	"Search":                              "Chwilio",
+	"Search the site":                     "Chwilio'r wefan",
+	"Search for":                          "Chwilio am",
+	"Show":                                "Dangos",
+	"Everything":                          "Popeth",
+	"Organisation":                        "Sefydliad",
+	"From":                                "O",
+	"To":                                  "Hyd at",
+	"Story":                               "Stori",
+	"Danger":                              "Perygl",
+	"Dispute":                             "Anghydfod",
+	"Correct the marked field to search.": "Cywirwch y maes sydd wedi'i farcio i chwilio.",
+	"Nothing public matches your search. Try fewer or other words, or fewer filters.":                                                                                           "Nid oes dim byd cyhoeddus yn cyfateb i'ch chwiliad. Rhowch gynnig ar lai o eiriau neu eiriau eraill, neu lai o hidlwyr.",
+	"Search the published stories, dangers, disputes and organisations. Every word you type must appear; names, email addresses and other personal details are never searched.": "Chwiliwch y straeon, y peryglon, yr anghydfodau a'r sefydliadau a gyhoeddwyd. Rhaid i bob gair a deipiwch ymddangos; ni chwilir byth enwau, cyfeiriadau e-bost na manylion personol eraill.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -172,6 +172,14 @@ var welsh = map[string]string{
 	"Withdraw my story":                                                "Tynnu fy stori yn ôl",
 	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
 	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
+
+	// Embedded cards and the "Embed this" disclosure.
+	"Embed this":           "Mewnosod hwn",
+	"Code to copy":         "Cod i'w gopïo",
+	"Read more on %s":      "Darllen mwy ar %s",
+	"More":                 "Mwy",
+	"Nothing to show yet.": "Dim byd i'w ddangos eto.",
+	"Copy this code into your own site to show a card of this page there.": "Copïwch y cod hwn i'ch gwefan eich hun i ddangos cerdyn o'r dudalen hon yno.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

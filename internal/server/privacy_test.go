@@ -66,6 +66,13 @@ var privacySamples = map[string][]string{
 	"GET /api/v1/organisations/{id}":          {"/api/v1/organisations/{orgid}"},
 	"GET /api/v1/organisations/{id}/timeline": {"/api/v1/organisations/{orgid}/timeline"},
 	"GET /api/v1/stories/{id}":                {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
+	"GET /embed/stories/{id}":                 {"/embed/stories/{story}", "/embed/stories/{pending}", "/embed/stories/{rejected}", "/embed/stories/{withdrawn}"},
+	"GET /embed/tracker/{id}":                 {"/embed/tracker/{tracker}"},
+	"GET /embed/disputes/{id}":                {"/embed/disputes/{dispute}"},
+	"GET /embed/stories":                      {"/embed/stories", "/embed/stories?issue=safety", "/embed/stories?district=LS6"},
+	"GET /embed/tracker":                      {"/embed/tracker"},
+	"GET /embed/disputes":                     {"/embed/disputes"},
+	"GET /oembed":                             {"/oembed?url={base}%2Fstories%2F{story}", "/oembed?url={base}%2Fstories%2F{pending}", "/oembed?url={base}%2Fstories%3Fdistrict%3DLS6"},
 }
 
 func TestPrivacySweep(t *testing.T) {
@@ -119,7 +126,7 @@ func TestPrivacySweep(t *testing.T) {
 			items, _, _ := a.DB.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: 1})
 			disputes, _, _ := a.DB.FindDisputes(ctx, jigsaw.DisputeFilter{Limit: 1})
 			fill := strings.NewReplacer("{org}", org.Slug, "{orgid}", itoa(org.ID), "{tracker}", itoa(items[0].ID), "{dispute}", itoa(disputes[0].ID), "{story}", itoa(ids["story"]), "{pending}", itoa(ids["pending"]),
-				"{rejected}", itoa(ids["rejected"]), "{withdrawn}", itoa(ids["withdrawn"]))
+				"{rejected}", itoa(ids["rejected"]), "{withdrawn}", itoa(ids["withdrawn"]), "{base}", url.QueryEscape(a.URL))
 			fetched := 0
 			for _, route := range a.Server.Routes() {
 				if route.Access != server.Public || !strings.HasPrefix(route.Pattern, "GET ") {

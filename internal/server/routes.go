@@ -101,6 +101,16 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
 	s.handle("GET /areas/{district}", Public, p.HandleArea)
 
+	// Embedded cards, the only pages other sites may frame
+	// (securityHeaders), and the oEmbed answer that points to them.
+	s.handle("GET /embed/stories/{id}", Public, p.HandleEmbedStory)
+	s.handle("GET /embed/tracker/{id}", Public, p.HandleEmbedTracker)
+	s.handle("GET /embed/disputes/{id}", Public, p.HandleEmbedDispute)
+	s.handle("GET /embed/stories", Public, p.HandleEmbedList("stories"))
+	s.handle("GET /embed/tracker", Public, p.HandleEmbedList("tracker"))
+	s.handle("GET /embed/disputes", Public, p.HandleEmbedList("disputes"))
+	s.handle("GET /oembed", Public, p.HandleOEmbed)
+
 	// Monitoring the dangers: editors record dangers, disputes and
 	// organisations.
 	dangers, disputes, orgs := p.DangerForms(), p.DisputeForms(), p.OrganisationForms()

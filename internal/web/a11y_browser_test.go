@@ -258,6 +258,12 @@ func TestAccessibility(t *testing.T) {
 		{name: "not-found", path: "/no/such/page", status: 404},
 		{name: "bad-filter", path: "/stories?district=BD", status: 400},
 		{name: "bad-filter-tracker", path: "/tracker?kind=x", status: 400},
+		{name: "embed-story", path: "/embed/stories/" + story},
+		{name: "embed-danger", path: "/embed/tracker/" + danger},
+		{name: "embed-dispute", path: "/embed/disputes/" + dispute},
+		{name: "embed-stories", path: "/embed/stories?issue=outsourcing"},
+		{name: "embed-dangers", path: "/embed/tracker"},
+		{name: "embed-disputes", path: "/embed/disputes"},
 		{name: "login", path: "/login"},
 		{name: "login-error", open: loginError, status: 401},
 		{name: "password-forgot", path: "/password/forgot"},
@@ -311,7 +317,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|(organisations|stories|disputes)/suggest$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

@@ -66,6 +66,9 @@ var privacySamples = map[string][]string{
 	"GET /api/v1/organisations/{id}":          {"/api/v1/organisations/{orgid}"},
 	"GET /api/v1/organisations/{id}/timeline": {"/api/v1/organisations/{orgid}/timeline"},
 	"GET /api/v1/stories/{id}":                {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
+	"GET /tips/new":                           {"/tips/new", "/tips/new?kind=danger"},
+	"GET /tips/thanks":                        {"/tips/thanks"},
+	"GET /tips/confirm":                       {"/tips/confirm?t=x"},
 	"GET /embed/stories/{id}":                 {"/embed/stories/{story}", "/embed/stories/{pending}", "/embed/stories/{rejected}", "/embed/stories/{withdrawn}"},
 	"GET /embed/tracker/{id}":                 {"/embed/tracker/{tracker}"},
 	"GET /embed/disputes/{id}":                {"/embed/disputes/{dispute}"},
@@ -119,6 +122,13 @@ func TestPrivacySweep(t *testing.T) {
 			a.DB.RejectStory(ctx, ids["rejected"], "REJECT-REASON-e5e5", mod, "", func(e, t string) *jigsaw.Mail {
 				return &jigsaw.Mail{Kind: "t", To: e, Subject: "s", Body: "b"}
 			})
+			tip := &jigsaw.TipSubmission{Kind: jigsaw.TipDanger, What: "A tip about a closure in Leeds, told in confidence.", Area: "Leeds",
+				District: "LS6", Name: "Ophelia Marchbanks-Leakcheck", Email: "ophelia.leakcheck@example.invalid"}
+			if tipID, err := a.DB.SubmitTip(ctx, tip, nil, jigsaw.Limit{}, func(int64) *jigsaw.Mail {
+				return &jigsaw.Mail{Kind: "tip-confirm", To: tip.Email, Subject: "s", Body: "b"}
+			}); err != nil || a.DB.ConfirmTip(ctx, tipID) != nil {
+				t.Fatalf("tip: %v", err)
+			}
 			a.DB.PublishStory(ctx, ids["withdrawn"], mod, "")
 			a.DB.WithdrawStory(ctx, ids["withdrawn"], "")
 			time.Sleep(10 * time.Millisecond)

@@ -76,6 +76,19 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /stories/withdraw", Public, p.HandleWithdraw)
 	s.handle("POST /stories/{id}/replies", Editor, p.HandleReply)
 
+	// Tips of dangers and disputes: sent by anyone as a story is (one-time
+	// form tokens, signed links: never cached), queued for editors, never
+	// public.
+	s.handleUncached("GET /tips/new", Public, p.HandleTipNew)
+	s.handle("POST /tips/new", Public, p.HandleTipCreate)
+	s.handleUncached("GET /tips/thanks", Public, p.HandleTipThanks)
+	s.handleUncached("GET /tips/confirm", Public, p.HandleTipConfirmPage)
+	s.handle("POST /tips/confirm", Public, p.HandleTipConfirm)
+	s.handle("GET /tips", Editor, p.HandleTips)
+	s.handle("GET /tips/{id}", Editor, p.HandleTip)
+	s.handle("POST /tips/{id}/{action}", Editor, p.HandleTipAction)
+	s.handle("GET /tips/{id}/draft/{kind}", Editor, p.HandleTipDraft)
+
 	// The teller's own page, through the link in every mail to them: their
 	// stories, how they are named, their data, erasure. Personal data:
 	// never cached.

@@ -180,6 +180,19 @@ var welsh = map[string]string{
 	"More":                 "Mwy",
 	"Nothing to show yet.": "Dim byd i'w ddangos eto.",
 	"Copy this code into your own site to show a card of this page there.": "Copïwch y cod hwn i'ch gwefan eich hun i ddangos cerdyn o'r dudalen hon yno.",
+
+	// Tips (tip_form.html, tips.html, tip.html).
+	"Report a danger or dispute":            "Rhoi gwybod am berygl neu anghydfod",
+	"What are you reporting?":               "Am beth ydych chi'n rhoi gwybod?",
+	"Send the tip":                          "Anfon y wybodaeth",
+	"Confirm your tip":                      "Cadarnhau eich gwybodaeth",
+	"Your tip has been received and saved.": "Mae eich gwybodaeth wedi dod i law ac wedi'i chadw.",
+	"Tips":                                  "Gwybodaeth gan y cyhoedd",
+	"Danger":                                "Perygl",
+	"Dispute":                               "Anghydfod",
+	"Dismiss":                               "Gwrthod",
+	"Make a draft danger":                   "Gwneud drafft o berygl",
+	"Make a draft dispute":                  "Gwneud drafft o anghydfod",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -27,7 +27,8 @@ type RetentionCounts struct {
 	MailBodies int64 // sent mails whose subject and body were blanked
 	Stories    int64 // unconfirmed stories deleted
 	People     int64 // their tellers deleted with them
-	Mails      int64 // mails to those tellers, sent or queued, deleted
+	Mails      int64 // mails to those tellers (and tipsters), sent or queued, deleted
+	Tips       int64 // unconfirmed tips deleted
 }
 
 // Zero reports whether nothing was dropped.

@@ -23,6 +23,7 @@ import (
 	"jigsaw/internal/server"
 	"jigsaw/internal/store"
 	"jigsaw/internal/stories"
+	"jigsaw/internal/tips"
 	"jigsaw/internal/watch"
 	"jigsaw/internal/web"
 )
@@ -129,8 +130,10 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 	}
 	storySvc := &stories.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		SubmitLimit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
+	tipSvc := &tips.Service{Store: db, Links: links, WakeMail: mail.Wake,
+		Limit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
 	pages, err := web.New(web.Config{
-		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Auth: authn,
+		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Tips: tipSvc, Auth: authn,
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
 		},

@@ -213,6 +213,24 @@ var welsh = map[string]string{
 	"Correct the marked field to search.": "Cywirwch y maes sydd wedi'i farcio i chwilio.",
 	"Nothing public matches your search. Try fewer or other words, or fewer filters.":                                                                                           "Nid oes dim byd cyhoeddus yn cyfateb i'ch chwiliad. Rhowch gynnig ar lai o eiriau neu eiriau eraill, neu lai o hidlwyr.",
 	"Search the published stories, dangers, disputes and organisations. Every word you type must appear; names, email addresses and other personal details are never searched.": "Chwiliwch y straeon, y peryglon, yr anghydfodau a'r sefydliadau a gyhoeddwyd. Rhaid i bob gair a deipiwch ymddangos; ni chwilir byth enwau, cyfeiriadau e-bost na manylion personol eraill.",
+	// Embedded cards and the "Embed this" disclosure.
+	"Embed this":           "Mewnosod hwn",
+	"Code to copy":         "Cod i'w gopïo",
+	"Read more on %s":      "Darllen mwy ar %s",
+	"More":                 "Mwy",
+	"Nothing to show yet.": "Dim byd i'w ddangos eto.",
+	"Copy this code into your own site to show a card of this page there.": "Copïwch y cod hwn i'ch gwefan eich hun i ddangos cerdyn o'r dudalen hon yno.",
+
+	// Tips (tip_form.html, tips.html, tip.html).
+	"Report a danger or dispute":            "Rhoi gwybod am berygl neu anghydfod",
+	"What are you reporting?":               "Am beth ydych chi'n rhoi gwybod?",
+	"Send the tip":                          "Anfon y wybodaeth",
+	"Confirm your tip":                      "Cadarnhau eich gwybodaeth",
+	"Your tip has been received and saved.": "Mae eich gwybodaeth wedi dod i law ac wedi'i chadw.",
+	"Tips":                                  "Gwybodaeth gan y cyhoedd",
+	"Dismiss":                               "Gwrthod",
+	"Make a draft danger":                   "Gwneud drafft o berygl",
+	"Make a draft dispute":                  "Gwneud drafft o anghydfod",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -323,6 +323,15 @@ func Queue(ctx context.Context, v url.Values, perPage int) (jigsaw.StoryStatus, 
 	return status, list, err
 }
 
+// TipQueue reads the status of the editors' queue of tips: "" (every
+// confirmed tip) when none is given.
+func TipQueue(ctx context.Context, v url.Values, perPage int) (jigsaw.TipStatus, List, error) {
+	r := newReader(ctx, nil, v, perPage)
+	status := choice(r, "status", jigsaw.TipStatuses)
+	list, err := r.finish()
+	return status, list, err
+}
+
 // Outbox reads the filter of the admins' view of the outbox: the
 // recipient's address, to, or "" for every mail.
 func Outbox(ctx context.Context, v url.Values, perPage int) (string, List, error) {

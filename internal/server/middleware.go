@@ -209,13 +209,31 @@ var securityHeaderValues = http.Header{
 	"Cross-Origin-Opener-Policy": {"same-origin"},
 }
 
+// embedSecurityHeaderValues are securityHeaderValues for the embedded
+// cards under /embed/, the only pages other sites may frame: any site may
+// frame them (frame-ancestors *) and X-Frame-Options, which cannot say so,
+// is left out. The rest of the policy is the same.
+var embedSecurityHeaderValues = func() http.Header {
+	h := http.Header{}
+	for k, v := range securityHeaderValues {
+		if k != "X-Frame-Options" {
+			h[k] = v
+		}
+	}
+	h["Content-Security-Policy"] = []string{strings.Replace(contentSecurityPolicy, "frame-ancestors 'none'", "frame-ancestors *", 1)}
+	return h
+}()
+
 var hstsValue = []string{"max-age=31536000; includeSubDomains"}
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	https := strings.HasPrefix(s.Config.BaseURL, "https://")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		for k, v := range securityHeaderValues {
+		h, values := w.Header(), securityHeaderValues
+		if strings.HasPrefix(r.URL.Path, "/embed/") {
+			values = embedSecurityHeaderValues
+		}
+		for k, v := range values {
 			h[k] = v
 		}
 		if https {

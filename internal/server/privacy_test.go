@@ -77,6 +77,16 @@ var privacySamples = map[string][]string{
 		"/search?q=900777+07700", "/search?q=MODNOTE", "/search?q=REDACTED+PASSAGE", "/search?q=VERIFIED", "/search?q=REJECT+REASON"},
 	"GET /api/v1/search": {"/api/v1/search?q=story", "/api/v1/search?q=pending", "/api/v1/search?q=leeds", "/api/v1/search?q=Marchbanks",
 		"/api/v1/search?q=ophelia", "/api/v1/search?q=MODNOTE", "/api/v1/search?q=REDACTED+PASSAGE"},
+	"GET /tips/new":            {"/tips/new", "/tips/new?kind=danger"},
+	"GET /tips/thanks":         {"/tips/thanks"},
+	"GET /tips/confirm":        {"/tips/confirm?t=x"},
+	"GET /embed/stories/{id}":  {"/embed/stories/{story}", "/embed/stories/{pending}", "/embed/stories/{rejected}", "/embed/stories/{withdrawn}"},
+	"GET /embed/tracker/{id}":  {"/embed/tracker/{tracker}"},
+	"GET /embed/disputes/{id}": {"/embed/disputes/{dispute}"},
+	"GET /embed/stories":       {"/embed/stories", "/embed/stories?issue=safety", "/embed/stories?district=LS6"},
+	"GET /embed/tracker":       {"/embed/tracker"},
+	"GET /embed/disputes":      {"/embed/disputes"},
+	"GET /oembed":              {"/oembed?url={base}%2Fstories%2F{story}", "/oembed?url={base}%2Fstories%2F{pending}", "/oembed?url={base}%2Fstories%3Fdistrict%3DLS6"},
 }
 
 func TestPrivacySweep(t *testing.T) {
@@ -123,6 +133,13 @@ func TestPrivacySweep(t *testing.T) {
 			a.DB.RejectStory(ctx, ids["rejected"], "REJECT-REASON-e5e5", mod, "", func(e, t string) *jigsaw.Mail {
 				return &jigsaw.Mail{Kind: "t", To: e, Subject: "s", Body: "b"}
 			})
+			tip := &jigsaw.TipSubmission{Kind: jigsaw.TipDanger, What: "A tip about a closure in Leeds, told in confidence.", Area: "Leeds",
+				District: "LS6", Name: "Ophelia Marchbanks-Leakcheck", Email: "ophelia.leakcheck@example.invalid"}
+			if tipID, err := a.DB.SubmitTip(ctx, tip, nil, jigsaw.Limit{}, func(int64) *jigsaw.Mail {
+				return &jigsaw.Mail{Kind: "tip-confirm", To: tip.Email, Subject: "s", Body: "b"}
+			}); err != nil || a.DB.ConfirmTip(ctx, tipID) != nil {
+				t.Fatalf("tip: %v", err)
+			}
 			a.DB.PublishStory(ctx, ids["withdrawn"], mod, "")
 			a.DB.WithdrawStory(ctx, ids["withdrawn"], "")
 			time.Sleep(10 * time.Millisecond)
@@ -130,7 +147,7 @@ func TestPrivacySweep(t *testing.T) {
 			items, _, _ := a.DB.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: 1})
 			disputes, _, _ := a.DB.FindDisputes(ctx, jigsaw.DisputeFilter{Limit: 1})
 			fill := strings.NewReplacer("{org}", org.Slug, "{orgid}", itoa(org.ID), "{tracker}", itoa(items[0].ID), "{dispute}", itoa(disputes[0].ID), "{story}", itoa(ids["story"]), "{pending}", itoa(ids["pending"]),
-				"{rejected}", itoa(ids["rejected"]), "{withdrawn}", itoa(ids["withdrawn"]))
+				"{rejected}", itoa(ids["rejected"]), "{withdrawn}", itoa(ids["withdrawn"]), "{base}", url.QueryEscape(a.URL))
 			fetched := 0
 			for _, route := range a.Server.Routes() {
 				if route.Access != server.Public || !strings.HasPrefix(route.Pattern, "GET ") {

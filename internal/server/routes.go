@@ -77,6 +77,19 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /stories/withdraw", Public, p.HandleWithdraw)
 	s.handle("POST /stories/{id}/replies", Editor, p.HandleReply)
 
+	// Tips of dangers and disputes: sent by anyone as a story is (one-time
+	// form tokens, signed links: never cached), queued for editors, never
+	// public.
+	s.handleUncached("GET /tips/new", Public, p.HandleTipNew)
+	s.handle("POST /tips/new", Public, p.HandleTipCreate)
+	s.handleUncached("GET /tips/thanks", Public, p.HandleTipThanks)
+	s.handleUncached("GET /tips/confirm", Public, p.HandleTipConfirmPage)
+	s.handle("POST /tips/confirm", Public, p.HandleTipConfirm)
+	s.handle("GET /tips", Editor, p.HandleTips)
+	s.handle("GET /tips/{id}", Editor, p.HandleTip)
+	s.handle("POST /tips/{id}/{action}", Editor, p.HandleTipAction)
+	s.handle("GET /tips/{id}/draft/{kind}", Editor, p.HandleTipDraft)
+
 	// The teller's own page, through the link in every mail to them: their
 	// stories, how they are named, their data, erasure. Personal data:
 	// never cached.
@@ -108,6 +121,16 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
 	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
 	s.handle("GET /charts", Public, p.HandleCharts)
+
+	// Embedded cards, the only pages other sites may frame
+	// (securityHeaders), and the oEmbed answer that points to them.
+	s.handle("GET /embed/stories/{id}", Public, p.HandleEmbedStory)
+	s.handle("GET /embed/tracker/{id}", Public, p.HandleEmbedTracker)
+	s.handle("GET /embed/disputes/{id}", Public, p.HandleEmbedDispute)
+	s.handle("GET /embed/stories", Public, p.HandleEmbedList("stories"))
+	s.handle("GET /embed/tracker", Public, p.HandleEmbedList("tracker"))
+	s.handle("GET /embed/disputes", Public, p.HandleEmbedList("disputes"))
+	s.handle("GET /oembed", Public, p.HandleOEmbed)
 
 	// Monitoring the dangers: editors record dangers, disputes and
 	// organisations.

@@ -32,7 +32,7 @@ var exportTables = []string{
 	"tracker_items", "tracker_status_history", "tracker_organisations", "tracker_key_issues", "tracker_sources", "tracker_stories",
 	"disputes", "dispute_parties", "dispute_workforce", "dispute_demands", "dispute_key_issues", "dispute_steps",
 	"dispute_outcome_figures", "tracker_disputes", "revisions", "organisation_merges", "ocds_releases", "import_runs",
-	"watched_sources", "watch_runs",
+	"watched_sources", "watch_runs", "tips",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

@@ -20,7 +20,10 @@ import (
 //     than r.Unconfirmed are deleted with their consents, revisions, notes,
 //     links and form tokens, their teller unless the teller has another
 //     story, and every mail to the teller's address, sent or queued, unless
-//     another teller or a user has that address.
+//     another teller or a user has that address;
+//   - tips still awaiting confirmation that were sent longer ago than
+//     r.Unconfirmed are deleted, with the mail to their address on the
+//     same terms (deleteUnconfirmedTips).
 //
 // A zero period drops nothing of its kind. An unconfirmed story is on no
 // public page, so cached pages stay valid.
@@ -53,6 +56,9 @@ func (db *DB) ApplyRetention(ctx context.Context, now time.Time, r jigsaw.Retent
 		}
 		if r.Unconfirmed > 0 {
 			if err := db.deleteUnconfirmed(ctx, tx, now.Add(-r.Unconfirmed), &n); err != nil {
+				return err
+			}
+			if err := db.deleteUnconfirmedTips(ctx, tx, now.Add(-r.Unconfirmed), &n); err != nil {
 				return err
 			}
 		}

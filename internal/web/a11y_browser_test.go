@@ -111,6 +111,16 @@ func TestAccessibility(t *testing.T) {
 	if err := a.DB.SetWatchedSourceEnabled(ctx, source.ID, false); err != nil {
 		t.Fatal(err)
 	}
+	// A confirmed tip, for the editors' pages of tips.
+	tipID, err := a.DB.SubmitTip(ctx, &jigsaw.TipSubmission{Kind: jigsaw.TipDanger, What: "The trust is closing its birth centre in the spring.",
+		Area: "Keighley", SourceURL: "https://news.example.org/birth-centre", Name: "A Tipster", Email: "tipster@example.org"},
+		nil, jigsaw.Limit{}, func(int64) *jigsaw.Mail {
+			return &jigsaw.Mail{Kind: "tip-confirm", To: "tipster@example.org", Subject: "s", Body: "b"}
+		})
+	if err != nil || a.DB.ConfirmTip(ctx, tipID) != nil {
+		t.Fatalf("tip: %v", err)
+	}
+	tip := strconv.FormatInt(tipID, 10)
 
 	b := testrig.StartBrowser(t)
 	b.SetCacheDisabled(t, true)
@@ -269,6 +279,15 @@ func TestAccessibility(t *testing.T) {
 		{name: "not-found", path: "/no/such/page", status: 404},
 		{name: "bad-filter", path: "/stories?district=BD", status: 400},
 		{name: "bad-filter-tracker", path: "/tracker?kind=x", status: 400},
+		{name: "embed-story", path: "/embed/stories/" + story},
+		{name: "embed-danger", path: "/embed/tracker/" + danger},
+		{name: "embed-dispute", path: "/embed/disputes/" + dispute},
+		{name: "embed-stories", path: "/embed/stories?issue=outsourcing"},
+		{name: "embed-dangers", path: "/embed/tracker"},
+		{name: "embed-disputes", path: "/embed/disputes"},
+		{name: "tip-form", path: "/tips/new"},
+		{name: "tip-thanks", path: "/tips/thanks"},
+		{name: "tip-confirm", path: "/tips/confirm?t=x"},
 		{name: "login", path: "/login"},
 		{name: "login-error", open: loginError, status: 401},
 		{name: "password-forgot", path: "/password/forgot"},
@@ -302,6 +321,9 @@ func TestAccessibility(t *testing.T) {
 		{name: "admin-sources", path: "/admin/imports/sources"},
 		{name: "admin-source", path: "/admin/imports/sources/" + strconv.FormatInt(source.ID, 10)},
 		{name: "admin-settings", path: "/admin/settings"},
+		{name: "tips", path: "/tips"},
+		{name: "tip", path: "/tips/" + tip},
+		{name: "tip-draft-danger", path: "/tips/" + tip + "/draft/danger"},
 		{name: "tokens", path: "/account/tokens"},
 		{name: "two-factor", path: "/account/2fa"},
 	}
@@ -322,7 +344,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

@@ -77,6 +77,7 @@ type Config struct {
 	Private PrivateStore        // what signed-in pages for staff read and change
 	Account AccountStore        // passwords and two-factor sign-in
 	Stories jigsaw.StoryService // the teller's journey and moderation
+	Tips    jigsaw.TipService   // tips of dangers and disputes, for editors
 	Auth    *auth.Service       // sign-in and sessions
 	// Import and ImportRuns serve the admin's import page.
 	Import     Importer

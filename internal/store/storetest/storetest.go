@@ -75,6 +75,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"WatchClaimRace", s.testWatchClaimRace},
 		{"Places", s.testPlaces},
 		{"Charts", s.testCharts},
+		{"Tips", s.testTips},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -277,6 +277,32 @@ func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jig
 // FindPublicStories implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []*jigsaw.PublicStory, _ int, err error) {
 	defer wrap(&err, "store.FindPublicStories")
+	w := storyWhere(f)
+	cond := w.sql()
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "stories", cond, w.args, offset+limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	page := w.page(limit, offset)
+	// The page's ids first, then their stories: both engines would
+	// otherwise read the rows and links of every story the offset skips.
+	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect()+` FROM (
+		SELECT id FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page+`) p
+		JOIN stories s ON s.id = p.id ORDER BY s.published_at DESC, s.id DESC`, w.args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	out, err := collect(rows, scanPublicStory)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	return out, total, nil
+}
+
+// storyWhere is the condition on the stories table of the published
+// stories f selects (its paging aside): the lists' and the exports'.
+func storyWhere(f jigsaw.StoryFilter) where {
 	w := where{conds: []string{"status = 'published'"}}
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
@@ -298,26 +324,7 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []
 	if !f.Until.IsZero() {
 		w.add("published_at < ?", f.Until.UTC())
 	}
-	cond := w.sql()
-	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
-	total, err := db.countCapped(ctx, "stories", cond, w.args, offset+limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	page := w.page(limit, offset)
-	// The page's ids first, then their stories: both engines would
-	// otherwise read the rows and links of every story the offset skips.
-	rows, err := db.query(ctx, `SELECT `+db.publicStorySelect()+` FROM (
-		SELECT id FROM stories WHERE `+cond+` ORDER BY published_at DESC, id DESC`+page+`) p
-		JOIN stories s ON s.id = p.id ORDER BY s.published_at DESC, s.id DESC`, w.args...)
-	if err != nil {
-		return nil, 0, db.mapError(err)
-	}
-	out, err := collect(rows, scanPublicStory)
-	if err != nil {
-		return nil, 0, db.mapError(err)
-	}
-	return out, total, nil
+	return w
 }
 
 // countCapped counts the rows of table matching cond for a page ending at

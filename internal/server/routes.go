@@ -101,6 +101,17 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
 	s.handle("GET /areas/{district}", Public, p.HandleArea)
 
+	// Feeds and exports of every public list, with the list's filters.
+	// The feeds are pages to the cache; an export holds every matching
+	// item and is written as it is read, which the cache, keeping whole
+	// answers, would undo.
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations"} {
+		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
+		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
+		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
+		s.handleUncached("GET /"+list+".json", Public, p.HandleExport(list))
+	}
+
 	// Monitoring the dangers: editors record dangers, disputes and
 	// organisations.
 	dangers, disputes, orgs := p.DangerForms(), p.DisputeForms(), p.OrganisationForms()

@@ -172,6 +172,12 @@ var welsh = map[string]string{
 	"Withdraw my story":                                                "Tynnu fy stori yn ôl",
 	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
 	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
+
+	// The feeds and exports of the lists (partials/feeds.html).
+	"Subscribe:":               "Tanysgrifio:",
+	"Atom feed":                "Ffrwd Atom",
+	"RSS feed":                 "Ffrwd RSS",
+	"Download all that match:": "Lawrlwytho'r cyfan sy'n cyfateb:",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -358,19 +358,27 @@ func writeExport[T, O any](p *Pages, w http.ResponseWriter, r *http.Request, lis
 	asJSON := strings.HasSuffix(r.URL.Path, ".json")
 	h := w.Header()
 	h.Set("Cache-Control", "no-cache")
+	ext := ".csv"
+	h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	if asJSON {
+		ext = ".json"
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	h.Set("Content-Disposition", `attachment; filename="`+list+ext+`"`)
+	if r.Method == http.MethodHead {
+		return nil // the headers are the answer: no need to read the whole list
+	}
 	sw := &sentWriter{w: w}
 	var err error
 	if asJSON {
-		h.Set("Content-Type", "application/json; charset=utf-8")
-		h.Set("Content-Disposition", `attachment; filename="`+list+`.json"`)
 		err = writeJSON(sw, out, each)
 	} else {
-		h.Set("Content-Type", "text/csv; charset=utf-8; header=present")
-		h.Set("Content-Disposition", `attachment; filename="`+list+`.csv"`)
 		err = writeCSV(sw, cols, each)
 	}
 	if err != nil && sw.sent {
-		respond.LogError(r, p.Log, err)
+		if r.Context().Err() == nil { // else the client went away: nothing to tell
+			respond.LogError(r, p.Log, err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	return err

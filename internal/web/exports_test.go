@@ -293,3 +293,20 @@ func TestExportColumnsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestExportHead: a HEAD of an export answers its headers without reading
+// the list.
+func TestExportHead(t *testing.T) {
+	a := testrig.StartApp(t, "sqlite", nil)
+	resp, err := a.Client.Head(a.URL + "/organisations.csv?kind=union")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Disposition") != `attachment; filename="organisations.csv"` {
+		t.Fatalf("HEAD: %d, %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+	if resp, _ := a.Client.Head(a.URL + "/organisations.csv?kind=club"); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("HEAD with a bad filter: %d, want 400", resp.StatusCode)
+	}
+}

@@ -173,6 +173,18 @@ var welsh = map[string]string{
 	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
 	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
 
+	// The map (map.html).
+	"Map":        "Map",
+	"Show":       "Dangos",
+	"Everything": "Popeth",
+	"Since":      "Ers",
+	"Districts":  "Ardaloedd",
+	"District":   "Ardal",
+	"All":        "Y cyfan",
+	"%s: stories %d, dangers %d, disputes %d":   "%s: straeon %d, peryglon %d, anghydfodau %d",
+	"Correct the marked filter to see the map.": "Cywirwch yr hidlydd a farciwyd i weld y map.",
+	"Nothing recorded matches.":                 "Nid oes dim wedi'i gofnodi sy'n cyfateb.",
+	"Every district on the map":                 "Pob ardal ar y map",
 	// The feeds and exports of the lists (partials/feeds.html).
 	"Subscribe:":               "Tanysgrifio:",
 	"Atom feed":                "Ffrwd Atom",
@@ -190,6 +202,8 @@ var welshPlurals = map[string]Plural{
 	// A dispute's workforce, a danger's staff affected (the cards).
 	"%s workers": {One: "%s gweithiwr", Other: "%s o weithwyr"},
 	"%s staff":   {One: "%s aelod o staff", Other: "%s o staff"},
+	// The map's count of items without a place.
+	"%d items have no known place": {One: "Nid oes lle hysbys i %d eitem", Other: "Nid oes lle hysbys i %d o eitemau"},
 }
 
 // englishPlurals are the English messages that follow a count, keyed by
@@ -201,4 +215,5 @@ var englishPlurals = map[string]Plural{
 	"%d days":             {One: "%d day", Other: "%d days"},
 	"%d drafts to review": {One: "%d draft to review", Other: "%d drafts to review"},
 	"Failed after %d attempts; to be tried again": {One: "Failed after %d attempt; to be tried again", Other: "Failed after %d attempts; to be tried again"},
+	"%d items have no known place":                {One: "%d item has no known place", Other: "%d items have no known place"},
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/geo"
 )
 
 // Lookup is what reading filters needs from the store: the instance's key
@@ -343,4 +344,45 @@ func Timeline(ctx context.Context, v url.Values, def int) (int, error) {
 	limit := r.int("limit", def, 1, MaxTimeline)
 	r.refuseUnknown("is not a parameter of the timeline.")
 	return limit, r.err()
+}
+
+// MapTypes are the values of the map's type parameter.
+var MapTypes = []string{"stories", "dangers", "disputes"}
+
+// Map reads the filter of the map: type (one of MapTypes; every type when
+// left out), issue, organisation, since and until. The map is one page, so
+// page, limit and offset are refused as unknown. The organisation read is
+// returned for the page to name.
+func Map(ctx context.Context, l Lookup, v url.Values) (geo.Filter, *jigsaw.Organisation, error) {
+	r := newReader(ctx, l, v, 0)
+	r.known = nil
+	var f geo.Filter
+	switch t := r.get("type"); t {
+	case "":
+	case "stories":
+		f.Stories = true
+	case "dangers":
+		f.Dangers = true
+	case "disputes":
+		f.Disputes = true
+	default:
+		r.p.Add("type", "must be one of "+strings.Join(MapTypes, ", ")+".")
+	}
+	f.KeyIssue = r.keyIssue("issue")
+	f.OrgID = r.orgID("organisation")
+	f.Since, f.Until = r.date("since"), r.date("until")
+	r.refuseUnknown("is not a filter of the map.")
+	return f, r.list.Organisation, r.err()
+}
+
+// Whole checks that a request for a whole list, such as an export, asks for
+// no page of it: an export holds every item its filters select.
+func Whole(v url.Values) error {
+	r := newReader(context.Background(), nil, v, 0)
+	for _, name := range []string{"page", "limit", "offset"} {
+		if v.Has(name) {
+			r.p.Add(name, "is not a filter of an export, which holds every item.")
+		}
+	}
+	return r.err()
 }

@@ -100,6 +100,12 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /disputes", Public, p.HandleDisputeList)
 	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
 	s.handle("GET /areas/{district}", Public, p.HandleArea)
+	s.handle("GET /map", Public, p.HandleMap)
+	// GeoJSON exports stream every item the filters select: the page
+	// cache would hold whole answers in memory.
+	s.handleUncached("GET /stories.geojson", Public, p.HandleStoriesGeoJSON)
+	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
+	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
 
 	// Feeds and exports of every public list, with the list's filters.
 	// The feeds are pages to the cache; an export holds every matching

@@ -311,6 +311,34 @@ func (db *DB) FindDisputeByID(ctx context.Context, id int64) (_ *jigsaw.Dispute,
 	return d, db.mapError(err)
 }
 
+// disputeWhere is the condition on the disputes table of the disputes
+// that f selects (its paging aside): the one translation of a dispute
+// filter to SQL.
+func disputeWhere(f jigsaw.DisputeFilter) where {
+	var w where
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	if f.Live {
+		live := make([]any, len(jigsaw.LiveDisputeStatuses))
+		for i, s := range jigsaw.LiveDisputeStatuses {
+			live[i] = s
+		}
+		w.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(live)), ", ")+")", live...)
+	}
+	if f.District != "" {
+		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
+	}
+	// EXISTS probes, as the stories' and dangers' filters are.
+	if f.KeyIssue != "" {
+		w.add("EXISTS (SELECT 1 FROM dispute_key_issues k WHERE k.dispute_id = disputes.id AND k.key_issue = ?)", f.KeyIssue)
+	}
+	if f.OrgID != 0 {
+		w.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
+	}
+	return w
+}
+
 // FindDisputes implements jigsaw.PublicDisputeService.
 func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*jigsaw.Dispute, _ int, err error) {
 	defer wrap(&err, "store.FindDisputes")
@@ -341,33 +369,6 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*ji
 	}
 	rows.Close()
 	return out, total, db.mapError(attachDisputeLists(ctx, readQuerier{db}, out))
-}
-
-// disputeWhere is the condition on disputes of those f selects (its
-// paging aside): the list's and the export's.
-func disputeWhere(f jigsaw.DisputeFilter) where {
-	var w where
-	if f.Status != "" {
-		w.add("status = ?", f.Status)
-	}
-	if f.Live {
-		live := make([]any, len(jigsaw.LiveDisputeStatuses))
-		for i, s := range jigsaw.LiveDisputeStatuses {
-			live[i] = s
-		}
-		w.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(live)), ", ")+")", live...)
-	}
-	if f.District != "" {
-		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
-	}
-	// EXISTS probes, as the stories' and dangers' filters are.
-	if f.KeyIssue != "" {
-		w.add("EXISTS (SELECT 1 FROM dispute_key_issues k WHERE k.dispute_id = disputes.id AND k.key_issue = ?)", f.KeyIssue)
-	}
-	if f.OrgID != 0 {
-		w.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
-	}
-	return w
 }
 
 // attachDisputeLists loads the lists of disputes in one query per list.

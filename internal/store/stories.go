@@ -274,6 +274,34 @@ func (db *DB) findPublicStory(ctx context.Context, query string, id int64) (*jig
 	return s, nil
 }
 
+// storyWhere is the condition on the stories table of the published
+// stories that f selects (its paging aside): the one translation of a
+// story filter to SQL, for the list and for everything that follows it.
+func storyWhere(f jigsaw.StoryFilter) where {
+	w := where{conds: []string{"status = 'published'"}}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
+	// EXISTS lets the planner walk stories newest first and probe the
+	// link's primary key, instead of building the whole matching set.
+	if f.KeyIssue != "" {
+		w.add("EXISTS (SELECT 1 FROM story_key_issues k WHERE k.story_id = stories.id AND k.key_issue = ?)", f.KeyIssue)
+	}
+	if f.District != "" {
+		w.add("district = ?", strings.ToUpper(f.District))
+	}
+	if f.OrgID != 0 {
+		w.add("EXISTS (SELECT 1 FROM story_organisations o WHERE o.story_id = stories.id AND o.organisation_id = ?)", f.OrgID)
+	}
+	if !f.Since.IsZero() {
+		w.add("published_at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		w.add("published_at < ?", f.Until.UTC())
+	}
+	return w
+}
+
 // FindPublicStories implements jigsaw.PublicStoryService.
 func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []*jigsaw.PublicStory, _ int, err error) {
 	defer wrap(&err, "store.FindPublicStories")
@@ -298,33 +326,6 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []
 		return nil, 0, db.mapError(err)
 	}
 	return out, total, nil
-}
-
-// storyWhere is the condition on the stories table of the published
-// stories f selects (its paging aside): the lists' and the exports'.
-func storyWhere(f jigsaw.StoryFilter) where {
-	w := where{conds: []string{"status = 'published'"}}
-	if f.Kind != "" {
-		w.add("kind = ?", f.Kind)
-	}
-	// EXISTS lets the planner walk stories newest first and probe the
-	// link's primary key, instead of building the whole matching set.
-	if f.KeyIssue != "" {
-		w.add("EXISTS (SELECT 1 FROM story_key_issues k WHERE k.story_id = stories.id AND k.key_issue = ?)", f.KeyIssue)
-	}
-	if f.District != "" {
-		w.add("district = ?", strings.ToUpper(f.District))
-	}
-	if f.OrgID != 0 {
-		w.add("EXISTS (SELECT 1 FROM story_organisations o WHERE o.story_id = stories.id AND o.organisation_id = ?)", f.OrgID)
-	}
-	if !f.Since.IsZero() {
-		w.add("published_at >= ?", f.Since.UTC())
-	}
-	if !f.Until.IsZero() {
-		w.add("published_at < ?", f.Until.UTC())
-	}
-	return w
 }
 
 // countCapped counts the rows of table matching cond for a page ending at

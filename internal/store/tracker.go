@@ -308,6 +308,38 @@ func (db *DB) FindTrackerItems(ctx context.Context, f jigsaw.TrackerFilter) (_ [
 	return db.findTrackerItems(ctx, f, false)
 }
 
+// trackerWhere is the condition on the tracker_items table of the items
+// that f selects (its paging aside), the published ones only if public:
+// the one translation of a danger filter to SQL.
+func trackerWhere(f jigsaw.TrackerFilter, public bool) where {
+	var w where
+	if public {
+		w.add("published_at IS NOT NULL")
+	} else if f.Drafts {
+		w.add("published_at IS NULL")
+	}
+	if f.Kind != "" {
+		w.add("kind = ?", f.Kind)
+	}
+	if f.Status != "" {
+		w.add("status = ?", f.Status)
+	}
+	// EXISTS, as for stories, lets the planner walk the dangers most
+	// recently reported first and probe the link's primary key; with IN,
+	// SQLite read and sorted every danger of the key issue for each page
+	// (a tenth of them at a hundred thousand dangers: 20 pages a second).
+	if f.KeyIssue != "" {
+		w.add("EXISTS (SELECT 1 FROM tracker_key_issues k WHERE k.tracker_id = tracker_items.id AND k.key_issue = ?)", f.KeyIssue)
+	}
+	if f.District != "" {
+		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
+	}
+	if f.OrgID != 0 {
+		w.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
+	}
+	return w
+}
+
 func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, public bool) ([]*jigsaw.TrackerItem, int, error) {
 	w := trackerWhere(f, public)
 	cond := w.sql()
@@ -339,38 +371,6 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	}
 	rows.Close()
 	return out, total, db.mapError(attachTrackerLists(ctx, readQuerier{db}, out, public))
-}
-
-// trackerWhere is the condition on tracker_items of the dangers f selects
-// (its paging aside), published ones only if public: the lists' and the
-// exports'.
-func trackerWhere(f jigsaw.TrackerFilter, public bool) where {
-	var w where
-	if public {
-		w.add("published_at IS NOT NULL")
-	} else if f.Drafts {
-		w.add("published_at IS NULL")
-	}
-	if f.Kind != "" {
-		w.add("kind = ?", f.Kind)
-	}
-	if f.Status != "" {
-		w.add("status = ?", f.Status)
-	}
-	// EXISTS, as for stories, lets the planner walk the dangers most
-	// recently reported first and probe the link's primary key; with IN,
-	// SQLite read and sorted every danger of the key issue for each page
-	// (a tenth of them at a hundred thousand dangers: 20 pages a second).
-	if f.KeyIssue != "" {
-		w.add("EXISTS (SELECT 1 FROM tracker_key_issues k WHERE k.tracker_id = tracker_items.id AND k.key_issue = ?)", f.KeyIssue)
-	}
-	if f.District != "" {
-		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
-	}
-	if f.OrgID != 0 {
-		w.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
-	}
-	return w
 }
 
 // eachRow runs query with the IDs as arguments in place of every IN list

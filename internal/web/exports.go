@@ -37,15 +37,6 @@ type ExportStore interface {
 	EachOrganisation(ctx context.Context, f jigsaw.OrganisationFilter, fn func(*jigsaw.Organisation) error) error
 }
 
-// notInExports are the parameters that the exports refuse besides those
-// of notInFeeds: an export holds every matching item, with no pages.
-var notInExports = map[string]string{
-	"drafts": notInFeeds["drafts"],
-	"page":   "is not a parameter of an export: it holds every matching item.",
-	"limit":  "is not a parameter of an export: it holds every matching item.",
-	"offset": "is not a parameter of an export: it holds every matching item.",
-}
-
 // column is a column of a list's CSV export: its name in the header and
 // in docs/exports.md, and its cell of a record.
 type column[T any] struct {
@@ -275,13 +266,16 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		q := r.URL.Query()
+		// An export has no pages (listparams.Whole): its paging
+		// parameters are named with the filter's bad ones.
+		whole := listparams.Whole(q)
 		base := p.Site.BaseURL
 		shapes := &api.API{BaseURL: base}
 		var err error
 		switch list {
 		case "stories":
 			var f jigsaw.StoryFilter
-			if f, err = readFilter(q, notInExports, func(v url.Values) (jigsaw.StoryFilter, listparams.List, error) {
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.StoryFilter, listparams.List, error) {
 				return listparams.Stories(ctx, p.Store, v, 1)
 			}); err == nil {
 				f.Limit = 0
@@ -291,7 +285,7 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 			}
 		case "tracker":
 			var f jigsaw.TrackerFilter
-			if f, err = readFilter(q, notInExports, func(v url.Values) (jigsaw.TrackerFilter, listparams.List, error) {
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.TrackerFilter, listparams.List, error) {
 				return listparams.Tracker(ctx, p.Store, v, 1)
 			}); err == nil {
 				f.Limit = 0
@@ -301,7 +295,7 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 			}
 		case "disputes":
 			var f jigsaw.DisputeFilter
-			if f, err = readFilter(q, notInExports, func(v url.Values) (jigsaw.DisputeFilter, listparams.List, error) {
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.DisputeFilter, listparams.List, error) {
 				return listparams.Disputes(ctx, p.Store, v, 1)
 			}); err == nil {
 				f.Limit = 0
@@ -311,7 +305,7 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 			}
 		case "organisations":
 			var f jigsaw.OrganisationFilter
-			if f, err = readFilter(q, notInExports, func(v url.Values) (jigsaw.OrganisationFilter, listparams.List, error) {
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.OrganisationFilter, listparams.List, error) {
 				return listparams.Organisations(ctx, p.Store, v, 1)
 			}); err == nil {
 				f.Limit = 0
@@ -336,17 +330,6 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 	}
 }
 
-// sentWriter notes whether anything was written through it.
-type sentWriter struct {
-	w    io.Writer
-	sent bool
-}
-
-func (s *sentWriter) Write(b []byte) (int, error) {
-	s.sent = true
-	return s.w.Write(b)
-}
-
 // writeExport writes the export of list in the format its address asks
 // for: each record read by each, as a row of cols (CSV) or as its API
 // object made by out (JSON). An error before anything was sent is
@@ -368,14 +351,14 @@ func writeExport[T, O any](p *Pages, w http.ResponseWriter, r *http.Request, lis
 	if r.Method == http.MethodHead {
 		return nil // the headers are the answer: no need to read the whole list
 	}
-	sw := &sentWriter{w: w}
+	sw := &startedWriter{w: w}
 	var err error
 	if asJSON {
 		err = writeJSON(sw, out, each)
 	} else {
 		err = writeCSV(sw, cols, each)
 	}
-	if err != nil && sw.sent {
+	if err != nil && sw.started {
 		if r.Context().Err() == nil { // else the client went away: nothing to tell
 			respond.LogError(r, p.Log, err)
 		}

@@ -45,9 +45,10 @@ type feedEntry struct {
 var notInFeeds = map[string]string{"drafts": "is not a filter of feeds and exports: they hold published items only."}
 
 // readFilter reads a filter from q with parse (a listparams reader), with
-// the parameters in refused (name → message) refused: one EINVALID error
-// names every bad parameter, as listparams' own error does.
-func readFilter[F any](q url.Values, refused map[string]string, parse func(url.Values) (F, listparams.List, error)) (F, error) {
+// the parameters in refused (name → message) refused and the bad
+// parameters that also names (an EINVALID error, or nil) added: one
+// EINVALID error names every bad parameter, as listparams' own error does.
+func readFilter[F any](q url.Values, refused map[string]string, also error, parse func(url.Values) (F, listparams.List, error)) (F, error) {
 	p := jigsaw.Problems{}
 	rest := url.Values{}
 	for k, v := range q {
@@ -58,7 +59,10 @@ func readFilter[F any](q url.Values, refused map[string]string, parse func(url.V
 		rest[k] = v
 	}
 	f, _, err := parse(rest)
-	if err != nil {
+	for _, err := range []error{err, also} {
+		if err == nil {
+			continue
+		}
 		fields := jigsaw.FieldErrors(err)
 		if len(fields) == 0 {
 			return f, err // not a bad parameter: the store's trouble
@@ -92,7 +96,7 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 	var entries []feedEntry
 	switch list {
 	case "stories":
-		f, err := readFilter(q, notInFeeds, func(v url.Values) (jigsaw.StoryFilter, listparams.List, error) {
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.StoryFilter, listparams.List, error) {
 			return listparams.Stories(ctx, p.Store, v, feedLength)
 		})
 		if err != nil {
@@ -105,7 +109,7 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		}
 		return entries, err
 	case "tracker":
-		f, err := readFilter(q, notInFeeds, func(v url.Values) (jigsaw.TrackerFilter, listparams.List, error) {
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.TrackerFilter, listparams.List, error) {
 			return listparams.Tracker(ctx, p.Store, v, feedLength)
 		})
 		if err != nil {
@@ -118,7 +122,7 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		}
 		return entries, err
 	case "disputes":
-		f, err := readFilter(q, notInFeeds, func(v url.Values) (jigsaw.DisputeFilter, listparams.List, error) {
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.DisputeFilter, listparams.List, error) {
 			return listparams.Disputes(ctx, p.Store, v, feedLength)
 		})
 		if err != nil {
@@ -131,7 +135,7 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		}
 		return entries, err
 	case "organisations":
-		f, err := readFilter(q, notInFeeds, func(v url.Values) (jigsaw.OrganisationFilter, listparams.List, error) {
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.OrganisationFilter, listparams.List, error) {
 			return listparams.Organisations(ctx, p.Store, v, feedLength)
 		})
 		if err != nil {

@@ -45,6 +45,7 @@ type Store interface {
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
 	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
 	SitemapStore
+	PlaceStore
 	ExportStore
 }
 

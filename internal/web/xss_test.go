@@ -35,49 +35,47 @@ var xssVectors = []string{
 
 // TestHostileStories publishes stories made of XSS vectors and loads every
 // page that shows them — public and moderator — in Chromium, listening for
-// any script the pages compile or run (not only alert()).
+// any script the pages compile or run (not only alert()). It runs on
+// SQLite alone: both engines give back the text they were given, and
+// escaping it is the pages' work.
 func TestHostileStories(t *testing.T) {
 	// Parallel: it waits on Chromium and the server more than it computes.
 	t.Parallel()
-	for _, engine := range testrig.Engines(t) {
-		t.Run(engine, func(t *testing.T) {
-			ctx := context.Background()
-			a := testrig.StartApp(t, engine, nil)
-			addUser(t, a, "mod@example.org", jigsaw.RoleModerator, "a long enough password")
-			_, mod := a.AsUser(t, jigsaw.RoleModerator)
-			var ids []int64
-			for i, v := range xssVectors {
-				s := &jigsaw.Submission{Title: "Hostile " + strconv.Itoa(i) + " " + v, Body: "Story text follows.\n\n" + v + "\n\nEnd of story.",
-					Kind: jigsaw.StoryPatient, Area: v, Name: v, Email: "x" + strconv.Itoa(i) + "@example.invalid", PublishAs: jigsaw.PublishFullName, Agree: true}
-				id, _, err := a.DB.SubmitStory(ctx, s, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
-				if err != nil {
-					t.Fatal(err)
-				}
-				a.DB.ConfirmStory(ctx, id)
-				a.DB.AddNote(ctx, id, v, mod, "")
-				if err := a.DB.PublishStory(ctx, id, mod, ""); err != nil {
-					t.Fatal(err)
-				}
-				ids = append(ids, id)
-			}
-			b := testrig.StartBrowser(t)
-			pages := []string{"/", "/stories", "/stories?page=1"}
-			for _, id := range ids {
-				pages = append(pages, "/stories/"+strconv.FormatInt(id, 10))
-			}
-			for _, p := range pages {
-				b.Run(t, chromedp.Navigate(a.URL+p), chromedp.WaitReady("body", chromedp.ByQuery))
-			}
-			// Moderators see the raw text too: their pages must hold.
-			signInBrowser(t, b, a.URL, "mod@example.org", "a long enough password")
-			for _, id := range ids {
-				b.Run(t, chromedp.Navigate(a.URL+"/moderation/stories/"+strconv.FormatInt(id, 10)), chromedp.WaitReady("body", chromedp.ByQuery))
-			}
-			b.Run(t, chromedp.Navigate(a.URL+"/moderation?status=all"), chromedp.WaitReady("body", chromedp.ByQuery))
-			if s := b.Scripts(); len(s) != 0 {
-				t.Fatalf("hostile stories ran script: %v", s)
-			}
-			t.Logf("%d vectors, %d pages loaded, no script ran", len(xssVectors), len(pages)+len(ids)+1)
-		})
+	ctx := context.Background()
+	a := testrig.StartApp(t, "sqlite", nil)
+	addUser(t, a, "mod@example.org", jigsaw.RoleModerator, "a long enough password")
+	_, mod := a.AsUser(t, jigsaw.RoleModerator)
+	var ids []int64
+	for i, v := range xssVectors {
+		s := &jigsaw.Submission{Title: "Hostile " + strconv.Itoa(i) + " " + v, Body: "Story text follows.\n\n" + v + "\n\nEnd of story.",
+			Kind: jigsaw.StoryPatient, Area: v, Name: v, Email: "x" + strconv.Itoa(i) + "@example.invalid", PublishAs: jigsaw.PublishFullName, Agree: true}
+		id, _, err := a.DB.SubmitStory(ctx, s, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.DB.ConfirmStory(ctx, id)
+		a.DB.AddNote(ctx, id, v, mod, "")
+		if err := a.DB.PublishStory(ctx, id, mod, ""); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
 	}
+	b := testrig.StartBrowser(t)
+	pages := []string{"/", "/stories", "/stories?page=1"}
+	for _, id := range ids {
+		pages = append(pages, "/stories/"+strconv.FormatInt(id, 10))
+	}
+	for _, p := range pages {
+		b.Run(t, chromedp.Navigate(a.URL+p), chromedp.WaitReady("body", chromedp.ByQuery))
+	}
+	// Moderators see the raw text too: their pages must hold.
+	signInBrowser(t, b, a.URL, "mod@example.org", "a long enough password")
+	for _, id := range ids {
+		b.Run(t, chromedp.Navigate(a.URL+"/moderation/stories/"+strconv.FormatInt(id, 10)), chromedp.WaitReady("body", chromedp.ByQuery))
+	}
+	b.Run(t, chromedp.Navigate(a.URL+"/moderation?status=all"), chromedp.WaitReady("body", chromedp.ByQuery))
+	if s := b.Scripts(); len(s) != 0 {
+		t.Fatalf("hostile stories ran script: %v", s)
+	}
+	t.Logf("%d vectors, %d pages loaded, no script ran", len(xssVectors), len(pages)+len(ids)+1)
 }

@@ -82,6 +82,7 @@ var authzMatrix = map[string]authzCase{
 	"GET /stories.geojson":                      {want: [4]int{200, 200, 200, 200}},
 	"GET /tracker.geojson":                      {want: [4]int{200, 200, 200, 200}},
 	"GET /disputes.geojson":                     {want: [4]int{200, 200, 200, 200}},
+	"GET /charts":                               {path: "/charts", want: [4]int{200, 200, 200, 200}},
 	"GET /stories.atom":                         {want: [4]int{200, 200, 200, 200}},
 	"GET /stories.rss":                          {want: [4]int{200, 200, 200, 200}},
 	"GET /stories.csv":                          {want: [4]int{200, 200, 200, 200}},

@@ -62,6 +62,7 @@ var privacySamples = map[string][]string{
 	"GET /stories.geojson":                    {"/stories.geojson", "/stories.geojson?issue=safety"},
 	"GET /tracker.geojson":                    {"/tracker.geojson"},
 	"GET /disputes.geojson":                   {"/disputes.geojson"},
+	"GET /charts":                             {"/charts", "/charts?issue=safety", "/charts?district=LS6&from=2020"},
 	"GET /stories.atom":                       {"/stories.atom", "/stories.atom?issue=safety"},
 	"GET /stories.rss":                        {"/stories.rss", "/stories.rss?issue=safety"},
 	"GET /stories.csv":                        {"/stories.csv", "/stories.csv?issue=safety"},

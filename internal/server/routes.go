@@ -106,6 +106,7 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /stories.geojson", Public, p.HandleStoriesGeoJSON)
 	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
 	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
+	s.handle("GET /charts", Public, p.HandleCharts)
 
 	// Feeds and exports of every public list, with the list's filters.
 	// The feeds are pages to the cache; an export holds every matching

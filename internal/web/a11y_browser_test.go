@@ -259,6 +259,8 @@ func TestAccessibility(t *testing.T) {
 		{name: "organisation", path: orgPath, desktop: true},
 		{name: "area", path: "/areas/BD20"},
 		{name: "map", path: "/map"},
+		{name: "charts", path: "/charts"},
+		{name: "bad-filter-charts", path: "/charts?from=2025-13", status: 400},
 		{name: "about", path: "/about"},
 		{name: "privacy", path: "/privacy"},
 		{name: "not-found", path: "/no/such/page", status: 404},

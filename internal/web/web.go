@@ -46,6 +46,7 @@ type Store interface {
 	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)
 	SitemapStore
 	PlaceStore
+	ChartStore
 	ExportStore
 }
 

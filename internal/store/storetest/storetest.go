@@ -71,6 +71,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"WatchClaimAndRuns", s.testWatchClaimAndRuns},
 		{"WatchClaimRace", s.testWatchClaimRace},
 		{"Places", s.testPlaces},
+		{"Charts", s.testCharts},
 		{"Exports", s.testExports},
 	} {
 		t.Run(tt.name, tt.fn)

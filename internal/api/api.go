@@ -32,6 +32,7 @@ type Store interface {
 	jigsaw.PublicDisputeService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
+	jigsaw.SearchService
 }
 
 // EditStore is what the API uses for editors: drafts and writes.

@@ -202,6 +202,17 @@ var welsh = map[string]string{
 	"From":                                          "O",
 	"To":                                            "I",
 	"In all":                                        "Cyfanswm",
+	// Search (search.html, the header's box).
+	"Search":                              "Chwilio",
+	"Search the site":                     "Chwilio'r wefan",
+	"Search for":                          "Chwilio am",
+	"Organisation":                        "Sefydliad",
+	"Story":                               "Stori",
+	"Danger":                              "Perygl",
+	"Dispute":                             "Anghydfod",
+	"Correct the marked field to search.": "Cywirwch y maes sydd wedi'i farcio i chwilio.",
+	"Nothing public matches your search. Try fewer or other words, or fewer filters.":                                                                                           "Nid oes dim byd cyhoeddus yn cyfateb i'ch chwiliad. Rhowch gynnig ar lai o eiriau neu eiriau eraill, neu lai o hidlwyr.",
+	"Search the published stories, dangers, disputes and organisations. Every word you type must appear; names, email addresses and other personal details are never searched.": "Chwiliwch y straeon, y peryglon, yr anghydfodau a'r sefydliadau a gyhoeddwyd. Rhaid i bob gair a deipiwch ymddangos; ni chwilir byth enwau, cyfeiriadau e-bost na manylion personol eraill.",
 	// The feeds and exports of the lists (partials/feeds.html).
 	"Subscribe:":               "Tanysgrifio:",
 	"Atom feed":                "Ffrwd Atom",

@@ -386,3 +386,31 @@ func Whole(v url.Values) error {
 	}
 	return r.err()
 }
+
+// Search reads a search of the public records and its filters. Results
+// are ranked, not listed, so they can be paged only to jigsaw.SearchDepth.
+func Search(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.SearchFilter, List, error) {
+	r := newReader(ctx, l, v, perPage)
+	f := jigsaw.SearchFilter{
+		Query:    r.text("q", 200),
+		Type:     choice(r, "type", jigsaw.SearchTypes),
+		KeyIssue: r.keyIssue("issue"),
+		District: r.district("district"),
+		Since:    r.date("since"),
+		Until:    r.date("until"),
+		OrgID:    r.orgID("organisation"),
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
+		r.p.Add("until", "must not be before the date in since.")
+	}
+	list, err := r.done(&f.Limit, &f.Offset)
+	if err == nil && f.Offset+f.Limit > jigsaw.SearchDepth {
+		name := "page"
+		if v.Get("offset") != "" {
+			name = "offset"
+		}
+		r.p.Add(name, "goes deeper than the "+strconv.Itoa(jigsaw.SearchDepth)+" best results: narrow the search instead.")
+		err = r.err()
+	}
+	return f, list, err
+}

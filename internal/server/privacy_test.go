@@ -87,6 +87,12 @@ var privacySamples = map[string][]string{
 	"GET /api/v1/organisations/{id}":          {"/api/v1/organisations/{orgid}"},
 	"GET /api/v1/organisations/{id}/timeline": {"/api/v1/organisations/{orgid}/timeline"},
 	"GET /api/v1/stories/{id}":                {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
+	// The search page repeats the query typed, so its queries are written
+	// so as not to spell a secret themselves.
+	"GET /search": {"/search", "/search?q=story", "/search?q=pending", "/search?q=leeds", "/search?q=marchbanks", "/search?q=ophelia+leakcheck",
+		"/search?q=900777+07700", "/search?q=MODNOTE", "/search?q=REDACTED+PASSAGE", "/search?q=VERIFIED", "/search?q=REJECT+REASON"},
+	"GET /api/v1/search": {"/api/v1/search?q=story", "/api/v1/search?q=pending", "/api/v1/search?q=leeds", "/api/v1/search?q=Marchbanks",
+		"/api/v1/search?q=ophelia", "/api/v1/search?q=MODNOTE", "/api/v1/search?q=REDACTED+PASSAGE"},
 }
 
 func TestPrivacySweep(t *testing.T) {

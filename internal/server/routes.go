@@ -57,6 +57,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /stories/{id}", Public, p.HandleStory)
 	s.handle("GET /privacy", Public, p.HandlePrivacy)
 	s.handle("GET /about", Public, p.HandleAbout)
+	s.handle("GET /search", Public, p.HandleSearch)
 
 	// Sharing and discovery: what crawlers, browsers and other sites read.
 	s.handleUncached("GET /robots.txt", Public, p.HandleRobots)
@@ -145,6 +146,7 @@ func (s *Server) registerRoutes() {
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API
+	s.handle("GET /api/v1/search", Public, a.HandleSearch)
 	s.handle("GET /api/v1/tracker", Public, a.HandleTrackerList)
 	s.handle("GET /api/v1/tracker/{id}", Public, a.HandleTrackerItem)
 	s.handle("POST /api/v1/tracker", Editor, a.HandleTrackerCreate)

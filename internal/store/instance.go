@@ -45,6 +45,8 @@ var skippedTables = map[string]string{
 	"password_resets":     "one-hour links",
 	"story_search":        "SQLite's search index, rebuilt from stories",
 	"organisation_search": "SQLite's index of organisations' names, rebuilt from organisations",
+	"tracker_search":      "SQLite's search index of published dangers, rebuilt from tracker_items",
+	"dispute_search":      "SQLite's search index of disputes, rebuilt from disputes",
 	"story_links":         "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 }
 
@@ -613,7 +615,8 @@ func (db *DB) UncoveredTables(ctx context.Context) (_ []string, err error) {
 	var out []string
 	for _, n := range names {
 		// FTS5 keeps its index in shadow tables named after the search table.
-		if contains(exportTables, n) || skippedTables[n] != "" || strings.HasPrefix(n, "story_search_") || strings.HasPrefix(n, "organisation_search_") {
+		if contains(exportTables, n) || skippedTables[n] != "" || strings.HasPrefix(n, "story_search_") || strings.HasPrefix(n, "organisation_search_") ||
+			strings.HasPrefix(n, "tracker_search_") || strings.HasPrefix(n, "dispute_search_") {
 			continue
 		}
 		out = append(out, n)

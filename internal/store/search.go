@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"html"
 	"slices"
 	"strings"
 	"time"
@@ -333,4 +334,358 @@ func searchWords(q string) []string {
 		words = words[:16]
 	}
 	return words
+}
+
+// searchKind is how one kind of public record is searched. Conditions are
+// written on the record's table as t, each "?" standing for an argument
+// (see where).
+type searchKind struct {
+	typ   jigsaw.SearchType
+	table string
+	// fts is SQLite's FTS5 index of the kind's public text, holding only
+	// public records; score scores one of its rows, as SQLiteSearchScore
+	// does for stories.
+	fts, score string
+	// public is the condition that makes a record public ("" when all are).
+	public string
+	// issue, district and org filter by key issue, postcode district and
+	// organisation; "" when the kind has no such thing.
+	issue, district, org string
+	// date is the record's date: a timestamp when dateIsTime, otherwise a
+	// text date (YYYY-MM-DD, YYYY-MM or YYYY; '' when not known).
+	date       string
+	dateIsTime bool
+	// title and body are its public text, from which PostgreSQL's snippet
+	// is made; config is the text search configuration of its tsvector.
+	title, body, config string
+}
+
+// titleBodyScore scores a row of an FTS5 index with columns title and body.
+func titleBodyScore(fts string) string {
+	return strings.ReplaceAll(SQLiteSearchScore, "story_search", fts)
+}
+
+// searchKinds are the kinds of record SearchPublic finds, in the order
+// equal scores are listed in.
+var searchKinds = []searchKind{{
+	typ: jigsaw.SearchStory, table: "stories", fts: "story_search", score: SQLiteSearchScore,
+	public:   "t.status = 'published'",
+	issue:    "EXISTS (SELECT 1 FROM story_key_issues k WHERE k.story_id = t.id AND k.key_issue = ?)",
+	district: "t.district = ?",
+	org:      "EXISTS (SELECT 1 FROM story_organisations o WHERE o.story_id = t.id AND o.organisation_id = ?)",
+	date:     "t.published_at", dateIsTime: true,
+	title: "t.title", body: "t.public_body", config: "english",
+}, {
+	typ: jigsaw.SearchDanger, table: "tracker_items", fts: "tracker_search", score: titleBodyScore("tracker_search"),
+	public:   "t.published_at IS NOT NULL",
+	issue:    "EXISTS (SELECT 1 FROM tracker_key_issues k WHERE k.tracker_id = t.id AND k.key_issue = ?)",
+	district: "t.district = ?",
+	org:      "EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = t.id AND o.organisation_id = ?)",
+	date:     "t.reported_on",
+	title:    "t.title", body: "t.summary", config: "english",
+}, {
+	typ: jigsaw.SearchDispute, table: "disputes", fts: "dispute_search", score: titleBodyScore("dispute_search"),
+	issue:    "EXISTS (SELECT 1 FROM dispute_key_issues k WHERE k.dispute_id = t.id AND k.key_issue = ?)",
+	district: "t.district = ?",
+	org:      "EXISTS (SELECT 1 FROM dispute_parties o WHERE o.dispute_id = t.id AND o.organisation_id = ?)",
+	date:     "t.last_step_on",
+	title:    "t.title", body: "t.summary || ' ' || t.outcome", config: "english",
+}, {
+	// Organisations are found through the pickers' index of names and
+	// codes (schema step 19): words, not stems.
+	typ: jigsaw.SearchOrganisation, table: "organisations", fts: "organisation_search",
+	score: `(length(highlight(organisation_search, 0, char(1), '')) - length(name)) * 2.0 +
+		(length(highlight(organisation_search, 1, char(1), '')) - length(codes)) * 2.0`,
+	org:   "(t.id = ? OR t.parent_id = ?)",
+	title: "t.name", body: "t.name || ' ' || t.ods_code || ' ' || t.company_number", config: "simple",
+}}
+
+// conds adds the filter's conditions for the kind to w; false if the
+// filter asks for something the kind does not have.
+func (k *searchKind) conds(w *where, f jigsaw.SearchFilter) bool {
+	if f.Type != "" && f.Type != k.typ {
+		return false
+	}
+	for _, c := range []struct {
+		cond  string
+		arg   any
+		given bool
+	}{
+		{k.issue, f.KeyIssue, f.KeyIssue != ""},
+		{k.district, jigsaw.NormalizeDistrict(f.District), f.District != ""},
+		{k.org, f.OrgID, f.OrgID != 0},
+	} {
+		if !c.given {
+			continue
+		}
+		if c.cond == "" {
+			return false
+		}
+		args := make([]any, strings.Count(c.cond, "?"))
+		for i := range args {
+			args[i] = c.arg
+		}
+		w.add(c.cond, args...)
+	}
+	if f.Since.IsZero() && f.Until.IsZero() {
+		return true
+	}
+	if k.date == "" {
+		return false
+	}
+	if k.dateIsTime {
+		if !f.Since.IsZero() {
+			w.add(k.date+" >= ?", f.Since.UTC())
+		}
+		if !f.Until.IsZero() {
+			w.add(k.date+" < ?", f.Until.UTC().AddDate(0, 0, 1))
+		}
+		return true
+	}
+	// Text dates sort as times do; a date known to the month or year
+	// compares before its month's or year's days.
+	w.add(k.date + " <> ''")
+	if !f.Since.IsZero() {
+		w.add(k.date+" >= ?", f.Since.Format("2006-01-02"))
+	}
+	if !f.Until.IsZero() {
+		w.add(k.date+" <= ?", f.Until.Format("2006-01-02"))
+	}
+	return true
+}
+
+// searchMatch is a record a search matched and its relevance.
+type searchMatch struct {
+	kind int // index in searchKinds
+	scoredID
+}
+
+// SearchPublic implements jigsaw.SearchService. Each kind is searched
+// through its engine's own index and its newest matches ranked, as
+// SearchPublicStories ranks stories: SearchWindow of them, or as many as
+// the page asked for needs. The ranked matches of every kind are then
+// ordered by relevance together, and only the page's records are read for
+// their titles and snippets.
+func (db *DB) SearchPublic(ctx context.Context, f jigsaw.SearchFilter) (_ *jigsaw.SearchResult, err error) {
+	defer wrap(&err, "store.SearchPublic")
+	words := searchWords(f.Query)
+	if len(words) == 0 {
+		if strings.TrimSpace(f.Query) != "" {
+			return nil, &jigsaw.Error{Code: jigsaw.EINVALID, Message: "The search has no words to look for: use letters or digits.",
+				Fields: map[string]string{"q": "has no words to look for: use letters or digits."}}
+		}
+		return &jigsaw.SearchResult{}, nil
+	}
+	limit, offset := min(clampLimit(f.Limit), jigsaw.SearchDepth), min(max(f.Offset, 0), jigsaw.SearchDepth)
+	size := max(SearchWindow, offset+limit)
+	queries, err := db.searchQueries(ctx, words)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	res := &jigsaw.SearchResult{}
+	var all []searchMatch
+	for i := range searchKinds {
+		k := &searchKinds[i]
+		// The query is the first argument, $1, the filters' the rest.
+		w := where{args: []any{queries[k.config]}}
+		if queries[k.config] == "" || !k.conds(&w, f) {
+			continue
+		}
+		ms, err := db.searchKind(ctx, k, words, w, size+1)
+		if err != nil {
+			return nil, db.mapError(err)
+		}
+		if len(ms) > size {
+			res.More = true
+			ms = ms[:size]
+		}
+		for _, m := range ms {
+			all = append(all, searchMatch{i, m})
+		}
+	}
+	slices.SortFunc(all, func(a, b searchMatch) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.kind, b.kind), cmp.Compare(b.id, a.id))
+	})
+	res.Total = len(all)
+	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	if res.Hits, err = db.searchHits(ctx, page, queries); err != nil {
+		return nil, db.mapError(err)
+	}
+	return res, nil
+}
+
+// searchQueries returns the query each text search configuration makes of
+// the words: on SQLite, the FTS5 query of them quoted, each a plain word;
+// on PostgreSQL, each configuration's tsquery as text, "" when it has no
+// lexemes (stop words only). It is parsed once here and passed as a
+// constant, as postgresSearchWindow does.
+func (db *DB) searchQueries(ctx context.Context, words []string) (map[string]string, error) {
+	if db.Engine != Postgres {
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = `"` + w + `"`
+		}
+		q := strings.Join(quoted, " ")
+		return map[string]string{"english": q, "simple": q}, nil
+	}
+	var english, simple string
+	err := db.queryRow(ctx, `SELECT plainto_tsquery('english', $1)::text, plainto_tsquery('simple', $1)::text`,
+		strings.Join(words, " ")).Scan(&english, &simple)
+	return map[string]string{"english": english, "simple": simple}, err
+}
+
+// searchKind returns the newest size matches of a kind, scored. w holds the
+// filter's conditions, and the query as its first argument.
+func (db *DB) searchKind(ctx context.Context, k *searchKind, words []string, w where, size int) ([]scoredID, error) {
+	conds := w.conds
+	if k.typ == jigsaw.SearchStory && len(conds) == 0 {
+		// Unfiltered, stories are searched as SearchPublicStories does.
+		if db.Engine == Postgres {
+			return db.postgresSearchWindow(ctx, words, size)
+		}
+		return db.sqliteSearchWindow(ctx, words, size)
+	}
+	if k.public != "" && db.Engine == Postgres {
+		conds = append(conds, k.public)
+	}
+	args := append(w.args, size)
+	limit := "$" + itoa(len(args))
+	if db.Engine == Postgres {
+		rank := "ts_rank(search, $1::tsquery)"
+		if k.typ == jigsaw.SearchOrganisation {
+			rank = "ts_rank(setweight(search, 'A'), $1::tsquery)" // a name is a title
+		}
+		// Ranked outside the subquery, for the rows kept only; planned for
+		// these words every time, as postgresSearchWindow explains.
+		return db.scoredIDs(ctx, `SELECT id, `+rank+` FROM (SELECT t.id, t.search FROM `+k.table+` t
+			WHERE `+strings.Join(append([]string{"t.search @@ $1::tsquery"}, conds...), " AND ")+`
+			ORDER BY t.id DESC LIMIT `+limit+`) m`, append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
+	}
+	// The FTS5 index holds public records only; the filters are checked
+	// on each match's record, newest first, until the window is full.
+	cond := k.fts + " MATCH $1"
+	if len(conds) > 0 {
+		cond += ` AND EXISTS (SELECT 1 FROM ` + k.table + ` t WHERE t.id = ` + k.fts + `.rowid AND ` + strings.Join(conds, " AND ") + `)`
+	}
+	return db.scoredIDs(ctx, `SELECT rowid, `+k.score+` FROM `+k.fts+` WHERE `+cond+` ORDER BY rowid DESC LIMIT `+limit, args...)
+}
+
+// Snippets mark each match between these characters, which the engines'
+// snippet functions are given and markSnippet turns into <mark>.
+const (
+	snippetOpen  = "\x01"
+	snippetClose = "\x02"
+)
+
+// headlineOptions are ts_headline's for a snippet of about the length of
+// FTS5's (snippetTokens words).
+const headlineOptions = "StartSel=" + snippetOpen + ", StopSel=" + snippetClose +
+	`, MaxWords=30, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
+
+// snippetTokens is how many words FTS5's snippets hold.
+const snippetTokens = "24"
+
+// searchHits reads the title, snippet and date of each match, in order.
+func (db *DB) searchHits(ctx context.Context, page []searchMatch, queries map[string]string) ([]jigsaw.SearchHit, error) {
+	hits := make([]jigsaw.SearchHit, len(page))
+	type key struct {
+		kind int
+		id   int64
+	}
+	at := map[key]int{}
+	byKind := map[int][]int64{}
+	for i, m := range page {
+		at[key{m.kind, m.id}] = i
+		byKind[m.kind] = append(byKind[m.kind], m.id)
+	}
+	for kind, ids := range byKind {
+		k := &searchKinds[kind]
+		slug, date := "''", "''"
+		if k.typ == jigsaw.SearchOrganisation {
+			slug = "t.slug"
+		}
+		if k.date != "" {
+			date = k.date
+		}
+		args := append([]any{queries[k.config]}, padIDs(ids)...)
+		in := placeholders(2, len(args)-1)
+		var query string
+		if db.Engine == Postgres {
+			args = append(args, headlineOptions)
+			cond := "t.id IN (" + in + ")"
+			if k.public != "" {
+				cond += " AND " + k.public
+			}
+			query = `SELECT t.id, ` + slug + `, ` + k.title + `, ts_headline('` + k.config + `', ` + k.body + `, $1::tsquery, $` + itoa(len(args)) + `), ` +
+				date + ` FROM ` + k.table + ` t WHERE ` + cond
+		} else {
+			snippet := `snippet(` + k.fts + `, 1, char(1), char(2), '…', ` + snippetTokens + `)`
+			if k.typ == jigsaw.SearchOrganisation {
+				snippet = `highlight(organisation_search, 0, char(1), char(2))`
+			}
+			query = `SELECT t.id, ` + slug + `, ` + k.title + `, ` + snippet + `, ` + date + ` FROM ` + k.fts + ` JOIN ` + k.table +
+				` t ON t.id = ` + k.fts + `.rowid WHERE ` + k.fts + ` MATCH $1 AND ` + k.fts + `.rowid IN (` + in + `)`
+		}
+		rows, err := db.query(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			h := jigsaw.SearchHit{Type: k.typ}
+			var snippet string
+			var d any
+			if err := rows.Scan(&h.ID, &h.Slug, &h.Title, &snippet, &d); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			h.Snippet = markSnippet(snippet)
+			switch d := d.(type) {
+			case time.Time:
+				h.Date = d.UTC().Format("2006-01-02")
+			case string:
+				h.Date = d
+			case []byte:
+				h.Date = string(d)
+			}
+			hits[at[key{kind, h.ID}]] = h
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// A record made private between the ranking and this read is left out.
+	return slices.DeleteFunc(hits, func(h jigsaw.SearchHit) bool { return h.ID == 0 }), nil
+}
+
+// markSnippet makes HTML of a passage with each match between snippetOpen
+// and snippetClose: the text is escaped, so stored text never becomes
+// markup, and the marks become <mark> elements, balanced whatever the text
+// itself holds.
+func markSnippet(s string) string {
+	var b strings.Builder
+	open := false
+	for {
+		i := strings.IndexAny(s, snippetOpen+snippetClose)
+		if i < 0 {
+			b.WriteString(html.EscapeString(s))
+			break
+		}
+		b.WriteString(html.EscapeString(s[:i]))
+		switch {
+		case s[i] == snippetOpen[0] && !open:
+			b.WriteString("<mark>")
+			open = true
+		case s[i] == snippetClose[0] && open:
+			b.WriteString("</mark>")
+			open = false
+		}
+		s = s[i+1:]
+	}
+	if open {
+		b.WriteString("</mark>")
+	}
+	return b.String()
 }

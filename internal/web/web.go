@@ -41,6 +41,7 @@ type Store interface {
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
 	jigsaw.TimelineService
+	jigsaw.SearchService
 	PickerStore
 	KeyIssues(ctx context.Context) ([]jigsaw.KeyIssue, error)
 	SiteSettings(ctx context.Context) (jigsaw.SiteSettings, error)

@@ -231,6 +231,11 @@ var welsh = map[string]string{
 	"Dismiss":                               "Gwrthod",
 	"Make a draft danger":                   "Gwneud drafft o berygl",
 	"Make a draft dispute":                  "Gwneud drafft o anghydfod",
+	// The feeds and exports of the lists (partials/feeds.html).
+	"Subscribe:":               "Tanysgrifio:",
+	"Atom feed":                "Ffrwd Atom",
+	"RSS feed":                 "Ffrwd RSS",
+	"Download all that match:": "Lawrlwytho'r cyfan sy'n cyfateb:",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

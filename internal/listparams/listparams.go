@@ -38,10 +38,10 @@ type List struct {
 	Organisation  *jigsaw.Organisation
 }
 
-// ignored are parameters that links gain on their way round the web (from
-// newsletters and social sites): they are not filters, and a page reached
-// through such a link must not fail.
-func ignored(name string) bool {
+// Ignored reports whether name is one of the parameters that links gain on
+// their way round the web (from newsletters and social sites): they are not
+// filters, and a page reached through such a link must not fail.
+func Ignored(name string) bool {
 	return strings.HasPrefix(name, "utm_") || name == "fbclid" || name == "gclid" || name == "mc_cid" || name == "mc_eid"
 }
 
@@ -217,7 +217,7 @@ func (r *reader) finish() (List, error) {
 // refuseUnknown notes msg for every parameter nothing has read.
 func (r *reader) refuseUnknown(msg string) {
 	for name := range r.v {
-		if !slices.Contains(r.known, name) && !ignored(name) {
+		if !slices.Contains(r.known, name) && !Ignored(name) {
 			r.p.Add(name, msg)
 		}
 	}

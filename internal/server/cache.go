@@ -325,7 +325,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	key := cacheKey(r)
 	if e := s.cache.get(key, version); e != nil {
 		s.cache.hits.Add(1)
-		writeCached(w, e)
+		writeCached(w, r, e)
 		return
 	}
 	f, leader := s.cache.join(key)
@@ -338,7 +338,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		// An answer rendered under an older content version is not shared.
 		if e := f.entry; e != nil && e.version >= version {
 			s.cache.hits.Add(1)
-			writeCached(w, e)
+			writeCached(w, r, e)
 			return
 		}
 		if s.renders.enter(r.Context()) {
@@ -364,7 +364,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	// The headers a hit is answered with, made once: Content-Length declared
 	// so the body goes out whole rather than in chunks.
 	header := http.Header{"X-Cache": {"hit"}, "Content-Length": {strconv.Itoa(rec.length)}}
-	for _, k := range []string{"Content-Type", "Cache-Control", "Last-Modified", "Content-Disposition", "Link", "Content-Language", "Vary"} {
+	for _, k := range []string{"Content-Type", "Cache-Control", "Etag", "Last-Modified", "Content-Disposition", "Link", "Content-Language", "Vary"} {
 		if v, ok := w.Header()[k]; ok {
 			header[k] = v
 		}
@@ -384,13 +384,18 @@ func cacheKey(r *http.Request) string {
 	return uri
 }
 
-// writeCached answers with e. Its header values are shared between the
+// writeCached answers r with e. Its header values are shared between the
 // requests it answers, which is safe: nothing writes into a header's value
 // slice, Set and Add replace it.
-func writeCached(w http.ResponseWriter, e *cacheEntry) {
+func writeCached(w http.ResponseWriter, r *http.Request, e *cacheEntry) {
 	h := w.Header()
 	for k, v := range e.header {
 		h[k] = v
+	}
+	if notModified(r, e.header) {
+		delete(h, "Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	w.WriteHeader(http.StatusOK)
 	for _, p := range e.body {
@@ -400,6 +405,29 @@ func writeCached(w http.ResponseWriter, e *cacheEntry) {
 			io.WriteString(w, p.shared)
 		}
 	}
+}
+
+// notModified reports whether r asks on condition (RFC 9110 13.1) for an
+// answer with header h that the client already has: If-None-Match naming
+// its ETag, or, without If-None-Match, If-Modified-Since no earlier than
+// its Last-Modified. Feed readers ask so (web.Pages.HandleFeed, whose
+// answer to a miss does the same through http.ServeContent).
+func notModified(r *http.Request, h http.Header) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		etag := strings.TrimPrefix(h.Get("Etag"), "W/")
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimPrefix(strings.TrimSpace(t), "W/"); etag != "" && (t == etag || t == "*") {
+				return true
+			}
+		}
+		return false
+	}
+	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	if err != nil || h.Get("Last-Modified") == "" {
+		return false
+	}
+	modified, err := http.ParseTime(h.Get("Last-Modified"))
+	return err == nil && !modified.After(since)
 }
 
 // gate lets a fixed number of renderings run at once and queues the rest

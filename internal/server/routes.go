@@ -131,6 +131,16 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /embed/tracker", Public, p.HandleEmbedList("tracker"))
 	s.handle("GET /embed/disputes", Public, p.HandleEmbedList("disputes"))
 	s.handle("GET /oembed", Public, p.HandleOEmbed)
+	// Feeds and exports of every public list, with the list's filters.
+	// The feeds are pages to the cache; an export holds every matching
+	// item and is written as it is read, which the cache, keeping whole
+	// answers, would undo.
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations"} {
+		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
+		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
+		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
+		s.handleUncached("GET /"+list+".json", Public, p.HandleExport(list))
+	}
 
 	// Monitoring the dangers: editors record dangers, disputes and
 	// organisations.

@@ -216,6 +216,25 @@ func (db *DB) FindOrganisationByCompanyNumber(ctx context.Context, number string
 // FindOrganisations implements jigsaw.OrganisationService.
 func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter) (_ []*jigsaw.Organisation, _ int, err error) {
 	defer wrap(&err, "store.FindOrganisations")
+	w := organisationWhere(f)
+	cond := w.sql()
+	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
+	total, err := db.countCapped(ctx, "organisations", cond, w.args, offset+limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	page := w.page(limit, offset)
+	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+` ORDER BY lower(name), id`+page, w.args...)
+	if err != nil {
+		return nil, 0, db.mapError(err)
+	}
+	out, err := collect(rows, scanOrganisation)
+	return out, total, db.mapError(err)
+}
+
+// organisationWhere is the condition on organisations of those f selects
+// (its paging aside): the list's and the export's.
+func organisationWhere(f jigsaw.OrganisationFilter) where {
 	var w where
 	if f.Kind != "" {
 		w.add("kind = ?", f.Kind)
@@ -232,19 +251,7 @@ func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter
 	if f.Members {
 		w.add("coalition_member = ?", true)
 	}
-	cond := w.sql()
-	limit, offset := clampLimit(f.Limit), max(f.Offset, 0)
-	total, err := db.countCapped(ctx, "organisations", cond, w.args, offset+limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	page := w.page(limit, offset)
-	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+` ORDER BY lower(name), id`+page, w.args...)
-	if err != nil {
-		return nil, 0, db.mapError(err)
-	}
-	out, err := collect(rows, scanOrganisation)
-	return out, total, db.mapError(err)
+	return w
 }
 
 // likeEscape escapes LIKE's wildcards so user text matches literally.

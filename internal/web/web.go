@@ -48,6 +48,7 @@ type Store interface {
 	SitemapStore
 	PlaceStore
 	ChartStore
+	ExportStore
 }
 
 // EditStore is what editors' pages use beyond the public: drafts, writes

@@ -76,6 +76,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Places", s.testPlaces},
 		{"Charts", s.testCharts},
 		{"Tips", s.testTips},
+		{"Exports", s.testExports},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -97,6 +97,14 @@ func TestHarnessSmoke(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, doc)
 		}
 	}
+	// The reach phase measured its pages against the plain server, and
+	// exported every story of the corpus.
+	for _, want := range []string{reachMarkerStart, "| sqlite | 300 | search page |", "| sqlite | 300 | stories feed (Atom) |", "| sqlite | 300 | map |",
+		"| sqlite | 300 | charts |", "| sqlite | `/stories.csv` | 300 |", reachMarkerEnd} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("report lacks %q:\n%s", want, doc)
+		}
+	}
 	// The GP practice file was imported and timed.
 	if !regexp.MustCompile(`\| sqlite \| 300 \| [0-9.]+m?s: (met|\*\*not met\*\*) \| 300 read: `).MatchString(doc) {
 		t.Errorf("no ODS import of the GP practice file:\n%s", doc)

@@ -33,7 +33,8 @@ import (
 	"jigsaw/internal/store"
 )
 
-// benchEngine grows one database through the sizes and measures each.
+// benchEngine grows one database through the sizes and measures each; the
+// reach phase, at the largest.
 func benchEngine(ctx context.Context, o options, engine string, rep *report) error {
 	logf("%s: sizes %v", engine, o.sizes)
 	dsn, cleanup, err := newDatabase(ctx, o, engine)
@@ -57,12 +58,22 @@ func benchEngine(ctx context.Context, o options, engine string, rep *report) err
 		}
 		logf("%s: corpus grown to %d stories in %s", engine, size, time.Since(t0).Round(time.Second))
 		have = size
-		res, err := measure(ctx, o, engine, dsn, first, first+int64(size)-1, size == o.sizes[len(o.sizes)-1])
-		if err != nil {
-			return err
+		last := size == o.sizes[len(o.sizes)-1]
+		if o.phase("pages") {
+			res, err := measure(ctx, o, engine, dsn, first, first+int64(size)-1, last)
+			if err != nil {
+				return err
+			}
+			res.Engine, res.Size = engine, size
+			rep.results = append(rep.results, res)
 		}
-		res.Engine, res.Size = engine, size
-		rep.results = append(rep.results, res)
+		if last && o.phase("reach") {
+			res, err := measureReach(ctx, o, engine, dsn, size)
+			if err != nil {
+				return fmt.Errorf("reach: %w", err)
+			}
+			rep.reach = append(rep.reach, res)
+		}
 	}
 	return nil
 }
@@ -707,17 +718,7 @@ func benchSearch(ctx context.Context, engine, dsn string) (first, jig, raw laten
 		return first, jig, raw, err
 	}
 	defer rawDB.Close()
-	queries := func(seed uint64) []string {
-		r := rand.New(rand.NewPCG(seed, 4))
-		z := newZipf(r)
-		var qs []string
-		for i := 0; i < 300; i++ {
-			// Two words of middling frequency, as people search.
-			a, b := vocabulary[20+z.Uint64()%500], vocabulary[20+z.Uint64()%2000]
-			qs = append(qs, a+" "+b)
-		}
-		return qs
-	}
+	queries := searchQueries
 	var tj, tr []time.Duration
 	jigsawQuery := func(q string) error {
 		t0 := time.Now()
@@ -764,6 +765,19 @@ func benchSearch(ctx context.Context, engine, dsn string) (first, jig, raw laten
 		}
 	}
 	return first, pcts(tj), pcts(tr), nil
+}
+
+// searchQueries are 300 searches of two words of middling frequency, as
+// people search, drawn from seed.
+func searchQueries(seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, 4))
+	z := newZipf(r)
+	var qs []string
+	for i := 0; i < 300; i++ {
+		a, b := vocabulary[20+z.Uint64()%500], vocabulary[20+z.Uint64()%2000]
+		qs = append(qs, a+" "+b)
+	}
+	return qs
 }
 
 func pcts(d []time.Duration) latencies {

@@ -75,7 +75,7 @@ func main() {
 	flag.IntVar(&o.importPGMB, "import-pg-mb", 256, "size of the OCDS file imported into PostgreSQL (slower per release: a round trip per statement)")
 	flag.IntVar(&o.odsRows, "ods-rows", odsRows, "rows of the generated GP practice file the ODS import reads (0 skips it)")
 	flag.Float64Var(&o.procCPU, "proc-cpu", 0, "CPUs each serve process is held to in the second scale-out measure: 0 chooses a share from the first measure so that two processes, PostgreSQL and the load generator fit in this machine; negative skips it")
-	flag.StringVar(&phases, "phases", "pages,writes,import", "what to measure: pages (reads, search, memory, soak), writes (submissions, crash test), import (OCDS)")
+	flag.StringVar(&phases, "phases", "pages,reach,writes,import", "what to measure: pages (reads, search, memory, soak), reach (search page, feeds, map, charts, a whole-list export, at the largest size), writes (submissions, crash test), import (OCDS)")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "file to write the figures into ('-' for standard output)")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
@@ -89,7 +89,7 @@ func main() {
 	o.phases = map[string]bool{}
 	for _, p := range strings.Split(phases, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "pages", "writes", "import":
+		case "pages", "reach", "writes", "import":
 			o.phases[p] = true
 		default:
 			fmt.Fprintf(os.Stderr, "jigsaw-bench: unknown phase %q\n", p)
@@ -142,7 +142,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	for _, engine := range o.engines {
-		if o.phase("pages") {
+		if o.phase("pages") || o.phase("reach") {
 			if err := benchEngine(ctx, o, engine, rep); err != nil {
 				return fmt.Errorf("%s: %w", engine, err)
 			}

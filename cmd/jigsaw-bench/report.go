@@ -14,6 +14,8 @@ const (
 	markerEnd         = "<!-- harness:end -->"
 	importMarkerStart = "<!-- harness-import:start (written by cmd/jigsaw-bench -phases import) -->"
 	importMarkerEnd   = "<!-- harness-import:end -->"
+	reachMarkerStart  = "<!-- harness-reach:start (written by cmd/jigsaw-bench -phases reach) -->"
+	reachMarkerEnd    = "<!-- harness-reach:end -->"
 )
 
 type report struct {
@@ -21,6 +23,7 @@ type report struct {
 	opts              options
 	results           []sizeResult
 	writes            []writeResult
+	reach             []reachResult
 	imports           []importResult
 	ods               []odsResult
 	postgres          string // the PostgreSQL server's version and memory settings
@@ -153,6 +156,40 @@ func (r *report) importMarkdown() string {
 	return b.String()
 }
 
+// reachMarkdown is the reach phase's section: the pages people reuse, each
+// against the plain server, and a whole list exported.
+func (r *report) reachMarkdown() string {
+	var b strings.Builder
+	o := r.opts
+	fmt.Fprintf(&b, "%s\n### Search, feeds, map, charts and exports\n\n", reachMarkerStart)
+	fmt.Fprintf(&b, "Measured %s on %s, by `scripts/bench.sh -sizes %s -duration %s -phases reach`, at the largest corpus: %s runs of %d clients, each page warm (as a running server serves it between two writes) and then the plain server answering one of its answers.\n",
+		r.started.UTC().Format("2006-01-02 15:04 MST"), machine(), joinInts(o.sizes), o.duration, o.duration, o.concurrency)
+	if r.postgres != "" {
+		fmt.Fprintf(&b, "PostgreSQL %s.\n", r.postgres)
+	}
+	b.WriteString("\n| engine | stories | page | example | req/s | plain server req/s | ratio (goal ≥ 0.5×) | p99 | from page cache (warm-up runs) |\n|---|---:|---|---|---:|---:|---:|---:|---:|\n")
+	for _, rr := range r.reach {
+		for _, p := range rr.Pages {
+			fmt.Fprintf(&b, "| %s | %d | %s | `%s` | %.0f | %.0f | %s: %s | %s | %.1f%% (%d) |\n", rr.Engine, rr.Size, p.Name, p.Path,
+				p.Jigsaw.RPS(), p.Plain.RPS(), ratio(p.Jigsaw.RPS(), p.Plain.RPS()), check(p.Jigsaw.RPS() >= 0.5*p.Plain.RPS()),
+				ms(p.Jigsaw.P99), 100*p.Jigsaw.HitRate(), p.WarmRuns)
+		}
+	}
+	b.WriteString("\nSearch of every kind (stories, dangers, disputes, organisations: `store.SearchPublic`), 300 two-word searches one at a time after 300 others, against the bare full-text queries of the same four indexes:\n\n| engine | stories | search p50 | search p99 | raw p50 | raw p99 | goal p99 ≤ 30 ms and ≤ 1.5× raw |\n|---|---:|---:|---:|---:|---:|---|\n")
+	for _, rr := range r.reach {
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s (%s) |\n", rr.Engine, rr.Size, ms(rr.Search.P50), ms(rr.Search.P99), ms(rr.SearchRaw.P50), ms(rr.SearchRaw.P99),
+			check(rr.Search.P99 <= 30*time.Millisecond && float64(rr.Search.P99) <= 1.5*float64(rr.SearchRaw.P99)), ratio(float64(rr.Search.P99), float64(rr.SearchRaw.P99)))
+	}
+	b.WriteString("\nA whole list exported, by a server started for it (its idle memory, then the most it held in its life):\n\n| engine | export | rows | size | time | rows/s | server RSS idle | server peak RSS (goal < 100 MB) |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, rr := range r.reach {
+		e := rr.Export
+		fmt.Fprintf(&b, "| %s | `%s` | %d | %.1f MB | %s | %.0f | %.1f MB | %.1f MB: %s |\n", rr.Engine, e.Path, e.Rows, float64(e.Bytes)/(1<<20),
+			e.Took.Round(100*time.Millisecond), float64(e.Rows)/e.Took.Seconds(), e.IdleRSS, e.PeakRSS, check(e.PeakRSS < 100))
+	}
+	fmt.Fprintf(&b, "\n%s\n", reachMarkerEnd)
+	return b.String()
+}
+
 // machine describes where a run was measured.
 func machine() string {
 	return fmt.Sprintf("%d cores (%s/%s, %s)", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
@@ -175,6 +212,9 @@ func (r *report) write(path string) error {
 	var blocks [][3]string
 	if r.opts.phase("pages") || r.opts.phase("writes") {
 		blocks = append(blocks, [3]string{markerStart, markerEnd, r.markdown()})
+	}
+	if r.opts.phase("reach") && len(r.reach) > 0 {
+		blocks = append(blocks, [3]string{reachMarkerStart, reachMarkerEnd, r.reachMarkdown()})
 	}
 	if r.opts.phase("import") && len(r.imports) > 0 {
 		blocks = append(blocks, [3]string{importMarkerStart, importMarkerEnd, r.importMarkdown()})

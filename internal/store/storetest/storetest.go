@@ -70,6 +70,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"WatchedSources", s.testWatchedSources},
 		{"WatchClaimAndRuns", s.testWatchClaimAndRuns},
 		{"WatchClaimRace", s.testWatchClaimRace},
+		{"CursorPaging", s.testCursorPaging},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -22,7 +22,7 @@ func callStory(t *testing.T, a *testrig.TestApp, method, path, body string, head
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := a.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestStorySubmitLimit(t *testing.T) {
 			}
 			req, _ := http.NewRequest("POST", a.URL+"/api/v1/stories", strings.NewReader(goodStory))
 			req.Header.Set("Content-Type", "application/json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := a.Client.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -172,6 +172,22 @@ var welsh = map[string]string{
 	"Withdraw my story":                                                "Tynnu fy stori yn ôl",
 	"This link is not valid. Copy the whole link from the email, or ask the moderators for a new one.": "Nid yw'r ddolen hon yn ddilys. Copïwch y ddolen gyfan o'r e-bost, neu gofynnwch i'r cymedrolwyr am un newydd.",
 	"This link has expired. Submit the story again, or ask the moderators to confirm it for you.":      "Mae'r ddolen hon wedi dod i ben. Anfonwch y stori eto, neu gofynnwch i'r cymedrolwyr ei chadarnhau ar eich rhan.",
+
+	// The API's page (/api): its chrome; the document itself is English.
+	"API":                         "API",
+	"Routes":                      "Llwybrau",
+	"Parameters":                  "Paramedrau",
+	"required":                    "gofynnol",
+	"deprecated":                  "wedi'i anghymeradwyo",
+	"One of:":                     "Un o:",
+	"Body:":                       "Corff:",
+	"Answers":                     "Atebion",
+	"Errors":                      "Gwallau",
+	"Shapes":                      "Siapiau",
+	"always given":                "bob amser yn cael ei roi",
+	"Unknown fields are refused.": "Gwrthodir meysydd anhysbys.",
+	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
+	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

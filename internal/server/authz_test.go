@@ -131,6 +131,8 @@ var authzMatrix = map[string]authzCase{
 	"GET /admin/outbox/{id}":                    {path: "/admin/outbox/999999", want: [4]int{303, 403, 403, 404}},
 	"GET /privacy":                              {want: [4]int{200, 200, 200, 200}},
 	"GET /about":                                {want: [4]int{200, 200, 200, 200}},
+	"GET /api":                                  {want: [4]int{200, 200, 200, 200}},
+	"GET /api/v1/openapi.json":                  {want: [4]int{200, 200, 200, 200}},
 	"GET /admin/imports":                        {want: [4]int{303, 403, 403, 200}},
 	"POST /admin/imports":                       {form: url.Values{"kind": {"ocds"}}, want: [4]int{401, 403, 403, 400}},
 	"GET /admin/imports/sources":                {want: [4]int{303, 403, 403, 200}},

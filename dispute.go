@@ -208,6 +208,9 @@ type Dispute struct {
 	// Steps is the timeline, oldest first. UpdateDispute leaves the stored
 	// steps alone when Steps is nil.
 	Steps []DisputeStep
+	// LastStepOn is the day of the latest step (its end, if it has one),
+	// by which lists are ordered; the store keeps it.
+	LastStepOn string
 
 	Outcome        string // Markdown
 	OutcomeFigures []OutcomeFigure
@@ -346,6 +349,8 @@ type DisputeFilter struct {
 	OrgID    int64
 	Limit    int
 	Offset   int
+	// After starts the list past that dispute; Key is its LastStepOn.
+	After *After
 }
 
 // PublicDisputeService reads disputes, which are public whole.

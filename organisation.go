@@ -178,6 +178,8 @@ type OrganisationFilter struct {
 	Members  bool   // coalition members only
 	Limit    int
 	Offset   int
+	// After starts the list past that organisation; Key is its Name.
+	After *After
 }
 
 // OrganisationService keeps organisations.

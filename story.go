@@ -122,6 +122,19 @@ type StoryFilter struct {
 	Until    time.Time
 	Limit    int
 	Offset   int
+	// After, when set, starts the list just past that story (keyset
+	// paging); Key is its PublishedAt in RFC 3339.
+	After *After
+}
+
+// After is a position in a list, for keyset paging: the sort key and ID of
+// the last item of the page before. A list read from it goes on past that
+// item in its own order, however many items were added or removed before
+// it meanwhile, which an offset cannot. The key's form is the list's own
+// (see each filter's After).
+type After struct {
+	Key string
+	ID  int64
 }
 
 // CountCap is how far list totals are counted exactly; see

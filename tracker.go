@@ -311,6 +311,8 @@ type TrackerFilter struct {
 	Drafts bool
 	Limit  int
 	Offset int
+	// After starts the list past that item; Key is its ReportedOn.
+	After *After
 }
 
 // PublicTrackerService reads published tracker items. Public pages, feeds

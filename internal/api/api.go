@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"jigsaw"
 	"jigsaw/internal/listparams"
@@ -33,6 +34,9 @@ type Store interface {
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
+	// ModerationQueueAfter reads the moderation queue by cursor (the
+	// route lets moderators alone reach it).
+	ModerationQueueAfter(ctx context.Context, status jigsaw.StoryStatus, limit int, after *jigsaw.After) ([]jigsaw.QueueItem, int, error)
 }
 
 // EditStore is what the API uses for editors: drafts and writes.
@@ -258,45 +262,78 @@ const defaultLimit = 20
 
 // listPage is the paging of a list answer. Totals past jigsaw.CountCap are
 // counted only to the end of the page asked for: then Total is that bound
-// plus one, and LowerBound says so.
+// plus one, and LowerBound says so. Next is the address of the next page,
+// null on the last.
 type listPage struct {
-	Total      int  `json:"total"`
-	LowerBound bool `json:"total_is_lower_bound,omitempty"`
-	Limit      int  `json:"limit"`
-	Offset     int  `json:"offset"`
+	Total      int     `json:"total"`
+	LowerBound bool    `json:"total_is_lower_bound,omitempty"`
+	Limit      int     `json:"limit"`
+	Offset     int     `json:"offset"`
+	Next       *string `json:"next"`
 }
 
 // parseFunc reads a list's filter from a request's parameters
 // (internal/listparams).
 type parseFunc[F any] func(ctx context.Context, l listparams.Lookup, v url.Values, perPage int) (F, listparams.List, error)
 
-// listHandler answers GET of a public list: its filter read with parse,
-// its items found with find, each answered in the shape out gives it.
-func listHandler[F, T, O any](a *API, name string, parse parseFunc[F], find func(context.Context, F) ([]T, int, error), out func(T) O) http.HandlerFunc {
+// list is one of the API's public lists: F its filter, T its items as the
+// store gives them, O as the API answers them.
+type list[F, T, O any] struct {
+	name   string // the member of the answer that holds the items
+	cursor string // the list's name in its cursors (listparams.Cursor)
+	parse  parseFunc[F]
+	limit  func(*F) *int // the filter's page length
+	find   func(context.Context, F) ([]T, int, error)
+	out    func(T) O
+	at     func(T) jigsaw.After // an item's position, for the next page's cursor
+}
+
+// handler answers GET of the list: its filter read from the parameters,
+// one page of its items, and the link to the next page.
+func (l list[F, T, O]) handler(a *API) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, list, err := parse(r.Context(), a.Store, r.URL.Query(), defaultLimit)
+		f, page, err := l.parse(r.Context(), a.Store, r.URL.Query(), defaultLimit)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		items, total, err := find(r.Context(), f)
+		// One more than the page, to learn whether there is a next page.
+		*l.limit(&f) = page.Limit + 1
+		items, total, err := l.find(r.Context(), f)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		writeList(w, name, items, out, total, list)
+		writePage(w, r, a.BaseURL, l.name, l.cursor, items, l.out, l.at, total, page)
 	}
 }
 
-// writeList answers a page of a list: its items in their JSON shape, under
-// name, then the paging.
-func writeList[T, O any](w http.ResponseWriter, name string, items []T, out func(T) O, total int, l listparams.List) {
+// writePage answers a page of a list: its items in their JSON shape under
+// name, then the paging. items are those read for page with one more
+// asked for than page.Limit: if that one came, there is a next page, whose
+// address starts past the page's last item (cursor names the list in the
+// cursor) and keeps the request's filters.
+func writePage[T, O any](w http.ResponseWriter, r *http.Request, baseURL, name, cursor string, items []T, out func(T) O, at func(T) jigsaw.After, total int, page listparams.List) {
+	var next *string
+	if len(items) > page.Limit {
+		items = items[:page.Limit]
+		q := r.URL.Query()
+		q.Del("offset")
+		q.Del("page")
+		q.Set("cursor", listparams.Cursor(cursor, at(items[len(items)-1])))
+		u := strings.TrimSuffix(baseURL, "/") + r.URL.Path + "?" + q.Encode()
+		next = &u
+	}
 	outs := make([]O, 0, len(items))
 	for _, it := range items {
 		outs = append(outs, out(it))
 	}
-	respond.JSON(w, http.StatusOK, listAnswer{name, outs, listPage{Total: total, LowerBound: jigsaw.TotalCapped(total, l.Offset+l.Limit), Limit: l.Limit, Offset: l.Offset}})
+	respond.JSON(w, http.StatusOK, listAnswer{name, outs, listPage{Total: total, LowerBound: jigsaw.TotalCapped(total, page.Offset+page.Limit),
+		Limit: page.Limit, Offset: page.Offset, Next: next}})
 }
+
+// timeKey is the key of an item of a list ordered by a time, in cursors.
+func timeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // listAnswer is a list's answer: {"<name>": [items], "total": …, …}.
 type listAnswer struct {

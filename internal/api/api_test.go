@@ -47,8 +47,7 @@ func call(t *testing.T, c *http.Client, method, url string, body any) (int, map[
 
 // fieldsOf returns the field messages of an error answer.
 func fieldsOf(m map[string]any) map[string]any {
-	e, _ := m["error"].(map[string]any)
-	f, _ := e["fields"].(map[string]any)
+	f, _ := m["fields"].(map[string]any)
 	return f
 }
 

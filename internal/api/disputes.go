@@ -217,7 +217,10 @@ func (in *DisputeIn) apply(d *jigsaw.Dispute) error {
 
 // HandleDisputeList answers GET /api/v1/disputes, most recent step first.
 func (a *API) HandleDisputeList(w http.ResponseWriter, r *http.Request) {
-	listHandler(a, "disputes", listparams.Disputes, a.Store.FindDisputes, a.disputeOut)(w, r)
+	list[jigsaw.DisputeFilter, *jigsaw.Dispute, DisputeOut]{name: "disputes", cursor: "disputes",
+		parse: listparams.Disputes, limit: func(f *jigsaw.DisputeFilter) *int { return &f.Limit }, find: a.Store.FindDisputes, out: a.disputeOut,
+		at: func(d *jigsaw.Dispute) jigsaw.After { return jigsaw.After{Key: d.LastStepOn, ID: d.ID} },
+	}.handler(a)(w, r)
 }
 
 // HandleDispute answers GET /api/v1/disputes/{id}.

@@ -80,7 +80,10 @@ func (in *OrganisationIn) apply(o *jigsaw.Organisation) error {
 
 // HandleOrganisationList answers GET /api/v1/organisations, by name.
 func (a *API) HandleOrganisationList(w http.ResponseWriter, r *http.Request) {
-	listHandler(a, "organisations", listparams.Organisations, a.Store.FindOrganisations, a.organisationOut)(w, r)
+	list[jigsaw.OrganisationFilter, *jigsaw.Organisation, OrganisationOut]{name: "organisations", cursor: "organisations",
+		parse: listparams.Organisations, limit: func(f *jigsaw.OrganisationFilter) *int { return &f.Limit }, find: a.Store.FindOrganisations, out: a.organisationOut,
+		at: func(o *jigsaw.Organisation) jigsaw.After { return jigsaw.After{Key: o.Name, ID: o.ID} },
+	}.handler(a)(w, r)
 }
 
 // findOrganisation finds {id}, a number or a slug.

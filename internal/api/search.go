@@ -23,12 +23,12 @@ type SearchHitOut struct {
 	Date    string `json:"date,omitempty"`
 }
 
-// searchAnswer is a page of hits, with the paging of the other lists and
-// the address of the next page, if there is one.
+// searchAnswer is a page of hits, with the paging of the other lists. Hits
+// are ranked, not ordered by a key, so the next page is reached by offset
+// (to jigsaw.SearchDepth), not by cursor.
 type searchAnswer struct {
 	Hits []SearchHitOut `json:"hits"`
 	listPage
-	Next string `json:"next,omitempty"`
 }
 
 // HandleSearch answers GET /api/v1/search with the parameters of /search:
@@ -60,7 +60,8 @@ func (a *API) HandleSearch(w http.ResponseWriter, r *http.Request) {
 		q.Del("page")
 		q.Set("offset", strconv.Itoa(next))
 		q.Set("limit", strconv.Itoa(list.Limit))
-		out.Next = base + "/api/v1/search?" + q.Encode()
+		next := base + "/api/v1/search?" + q.Encode()
+		out.Next = &next
 	}
 	respond.JSON(w, http.StatusOK, out)
 }

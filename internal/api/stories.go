@@ -105,7 +105,10 @@ func (a *API) HandleStoryCreate(w http.ResponseWriter, r *http.Request) {
 
 // HandleStories lists published stories, newest first.
 func (a *API) HandleStories(w http.ResponseWriter, r *http.Request) {
-	listHandler(a, "stories", listparams.Stories, a.Store.FindPublicStories, a.storyOut)(w, r)
+	list[jigsaw.StoryFilter, *jigsaw.PublicStory, StoryOut]{name: "stories", cursor: "stories",
+		parse: listparams.Stories, limit: func(f *jigsaw.StoryFilter) *int { return &f.Limit }, find: a.Store.FindPublicStories, out: a.storyOut,
+		at: func(s *jigsaw.PublicStory) jigsaw.After { return jigsaw.After{Key: timeKey(s.PublishedAt), ID: s.ID} },
+	}.handler(a)(w, r)
 }
 
 // HandleStory answers one published story.
@@ -143,14 +146,21 @@ func (a *API) HandleModerationQueue(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	items, total, err := a.Stories.ModerationQueue(r.Context(), status, list.Limit, list.Offset)
+	// One more than the page, to learn whether there is a next page.
+	var items []jigsaw.QueueItem
+	var total int
+	if list.After != nil {
+		items, total, err = a.Store.ModerationQueueAfter(r.Context(), status, list.Limit+1, list.After)
+	} else {
+		items, total, err = a.Stories.ModerationQueue(r.Context(), status, list.Limit+1, list.Offset)
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeList(w, "stories", items, func(q jigsaw.QueueItem) QueueItemOut {
+	writePage(w, r, a.BaseURL, "stories", "moderation", items, func(q jigsaw.QueueItem) QueueItemOut {
 		return QueueItemOut{q.ID, q.Title, string(q.Kind), string(q.Status), q.Area, q.SubmittedAt, q.ErasureRequested}
-	}, total, list)
+	}, func(q jigsaw.QueueItem) jigsaw.After { return jigsaw.After{Key: timeKey(q.SubmittedAt), ID: q.ID} }, total, list)
 }
 
 // ModerationIn is the body of POST /api/v1/stories/{id}/{action}: what

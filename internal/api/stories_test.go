@@ -22,7 +22,7 @@ func callStory(t *testing.T, a *testrig.TestApp, method, path, body string, head
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := a.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestStoryAPI(t *testing.T) {
 				t.Fatalf("another teller with the same key: %d %v, want a story of their own", code, again)
 			}
 			changed := strings.Replace(goodStory, `"title": "`, `"title": "Changed: `, 1)
-			if code, again := callStory(t, a, "POST", "/api/v1/stories", changed, map[string]string{"Idempotency-Key": "k1"}); code != 422 || again["error"].(map[string]any)["code"] != "unprocessable" {
+			if code, again := callStory(t, a, "POST", "/api/v1/stories", changed, map[string]string{"Idempotency-Key": "k1"}); code != 422 || again["code"] != "unprocessable" {
 				t.Fatalf("a different story under the same key: %d %v, want 422", code, again)
 			}
 			for _, tt := range []struct {
@@ -122,7 +122,7 @@ func TestStoryAPI(t *testing.T) {
 			if code, out := callStory(t, a, "POST", path+"/publish", "", bearer); code != 409 {
 				t.Fatalf("publishing twice: %d %v, want 409", code, out)
 			}
-			if code, list := callStory(t, a, "GET", "/api/v1/stories?limit=0", "", nil); code != 400 || !strings.Contains(list["error"].(map[string]any)["message"].(string), "limit") {
+			if code, list := callStory(t, a, "GET", "/api/v1/stories?limit=0", "", nil); code != 400 || !strings.Contains(list["detail"].(string), "limit") {
 				t.Fatalf("bad limit: %d %v", code, list)
 			}
 
@@ -172,7 +172,7 @@ func TestStorySubmitLimit(t *testing.T) {
 			}
 			req, _ := http.NewRequest("POST", a.URL+"/api/v1/stories", strings.NewReader(goodStory))
 			req.Header.Set("Content-Type", "application/json")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := a.Client.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -209,7 +209,10 @@ func (a *API) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 		}
 		find = a.Edit.FindTrackerItems
 	}
-	listHandler(a, "tracker_items", listparams.Tracker, find, a.trackerOut)(w, r)
+	list[jigsaw.TrackerFilter, *jigsaw.TrackerItem, TrackerOut]{name: "tracker_items", cursor: "tracker",
+		parse: listparams.Tracker, limit: func(f *jigsaw.TrackerFilter) *int { return &f.Limit }, find: find, out: a.trackerOut,
+		at: func(t *jigsaw.TrackerItem) jigsaw.After { return jigsaw.After{Key: t.ReportedOn, ID: t.ID} },
+	}.handler(a)(w, r)
 }
 
 // HandleTrackerItem answers GET /api/v1/tracker/{id}: a published danger,

@@ -236,6 +236,21 @@ var welsh = map[string]string{
 	"Atom feed":                "Ffrwd Atom",
 	"RSS feed":                 "Ffrwd RSS",
 	"Download all that match:": "Lawrlwytho'r cyfan sy'n cyfateb:",
+	// The API's page (/api): its chrome; the document itself is English.
+	"API":                         "API",
+	"Routes":                      "Llwybrau",
+	"Parameters":                  "Paramedrau",
+	"required":                    "gofynnol",
+	"deprecated":                  "wedi'i anghymeradwyo",
+	"One of:":                     "Un o:",
+	"Body:":                       "Corff:",
+	"Answers":                     "Atebion",
+	"Errors":                      "Gwallau",
+	"Shapes":                      "Siapiau",
+	"always given":                "bob amser yn cael ei roi",
+	"Unknown fields are refused.": "Gwrthodir meysydd anhysbys.",
+	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
+	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

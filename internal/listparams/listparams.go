@@ -7,6 +7,8 @@ package listparams
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"slices"
@@ -36,6 +38,8 @@ type List struct {
 	Page          int
 	Limit, Offset int
 	Organisation  *jigsaw.Organisation
+	// After is where the cursor parameter starts the page, if given.
+	After *jigsaw.After
 }
 
 // Ignored reports whether name is one of the parameters that links gain on
@@ -197,6 +201,15 @@ func (r *reader) done(limit, offset *int) (List, error) {
 	return list, err
 }
 
+// doneAfter is done for a list that may be read by cursor: list names it
+// in cursors, key is the form of its sort key.
+func (r *reader) doneAfter(list string, key int, limit, offset *int, after **jigsaw.After) (List, error) {
+	r.cursor(list, key)
+	l, err := r.done(limit, offset)
+	*after = l.After
+	return l, err
+}
+
 // finish reads the paging and refuses parameters no filter knows; it
 // returns the list read and every problem as one EINVALID error.
 func (r *reader) finish() (List, error) {
@@ -204,6 +217,8 @@ func (r *reader) finish() (List, error) {
 	page := r.int("page", 0, 1, 10000)
 	r.list.Offset = r.int("offset", 0, 0, 1_000_000)
 	switch {
+	case r.list.After != nil && (page > 0 || r.v.Get("offset") != ""):
+		r.p.Add("cursor", "give cursor or page and offset, not both.")
 	case page > 0 && r.v.Get("offset") != "":
 		r.p.Add("offset", "give page or offset, not both.")
 	case page > 0:
@@ -212,6 +227,55 @@ func (r *reader) finish() (List, error) {
 	r.list.Page = r.list.Offset/r.list.Limit + 1
 	r.refuseUnknown("is not a filter of this list.")
 	return r.list, r.err()
+}
+
+// cursorData is what a cursor holds: the list it belongs to and the
+// position in it.
+type cursorData struct {
+	List string `json:"l"`
+	Key  string `json:"k"`
+	ID   int64  `json:"i"`
+}
+
+// Cursor returns the value of the cursor parameter that starts list just
+// past the item at a (keyset paging). It is opaque to clients: they take
+// it from a list's next link.
+func Cursor(list string, a jigsaw.After) string {
+	b, _ := json.Marshal(cursorData{list, a.Key, a.ID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// The forms of lists' sort keys in cursors (see the filters' After).
+const (
+	timeKey = iota // a time in RFC 3339
+	textKey        // a date or a name, compared as it is
+)
+
+// cursor reads the cursor parameter of list, refusing one that was not
+// made by Cursor for that list.
+func (r *reader) cursor(list string, key int) {
+	s := r.get("cursor")
+	if s == "" {
+		return
+	}
+	var c cursorData
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&c)
+	}
+	if err == nil && (c.List != list || c.ID <= 0 || len(c.Key) > 300) {
+		err = errors.New("not of this list")
+	}
+	if err == nil && key == timeKey {
+		_, err = time.Parse(time.RFC3339Nano, c.Key)
+	}
+	if err != nil {
+		r.p.Add("cursor", "is not a cursor of this list: take it from the next link of a page of it.")
+		return
+	}
+	r.list.After = &jigsaw.After{Key: c.Key, ID: c.ID}
 }
 
 // refuseUnknown notes msg for every parameter nothing has read.
@@ -245,7 +309,7 @@ func Stories(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.S
 		Until:    r.date("until"),
 		OrgID:    r.orgID("organisation"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("stories", timeKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 
@@ -261,7 +325,7 @@ func Tracker(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.T
 		Drafts:   r.flag("drafts"),
 		OrgID:    r.orgID("organisation"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("tracker", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 
@@ -275,7 +339,7 @@ func Disputes(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.
 		District: r.district("district"),
 		OrgID:    r.orgID("organisation"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("disputes", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 
@@ -289,7 +353,7 @@ func Organisations(ctx context.Context, l Lookup, v url.Values, perPage int) (ji
 		Members:  r.flag("members"),
 		ParentID: r.orgID("parent"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("organisations", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 
@@ -319,6 +383,7 @@ func Queue(ctx context.Context, v url.Values, perPage int) (jigsaw.StoryStatus, 
 	default:
 		status = choice(r, "status", jigsaw.StoryStatuses)
 	}
+	r.cursor("moderation", timeKey)
 	list, err := r.finish()
 	return status, list, err
 }

@@ -170,6 +170,8 @@ var authzMatrix = map[string]authzCase{
 	"GET /embed/tracker":                        {want: [4]int{200, 200, 200, 200}},
 	"GET /embed/disputes":                       {want: [4]int{200, 200, 200, 200}},
 	"GET /oembed":                               {path: "/oembed?url=http%3A%2F%2Fexample.org%2Fstories%2F1", want: [4]int{404, 404, 404, 404}},
+	"GET /api":                                  {want: [4]int{200, 200, 200, 200}},
+	"GET /api/v1/openapi.json":                  {want: [4]int{200, 200, 200, 200}},
 	"GET /admin/imports":                        {want: [4]int{303, 403, 403, 200}},
 	"POST /admin/imports":                       {form: url.Values{"kind": {"ocds"}}, want: [4]int{401, 403, 403, 400}},
 	"GET /admin/imports/sources":                {want: [4]int{303, 403, 403, 200}},

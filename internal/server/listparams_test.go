@@ -64,14 +64,12 @@ func TestListParametersWebAndAPIAgree(t *testing.T) {
 				return
 			}
 			var body struct {
-				Error struct {
-					Fields map[string]string `json:"fields"`
-				} `json:"error"`
+				Fields map[string]string `json:"fields"`
 			}
 			if err := json.Unmarshal([]byte(apiBody), &body); err != nil {
 				t.Fatalf("API answer is not JSON: %v\n%s", err, apiBody)
 			}
-			if body.Error.Fields[tt.bad] == "" {
+			if body.Fields[tt.bad] == "" {
 				t.Errorf("API error does not name %q: %s", tt.bad, apiBody)
 			}
 			if !strings.Contains(webBody, tt.bad) {

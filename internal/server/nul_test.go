@@ -50,10 +50,8 @@ func TestNULIsRefused(t *testing.T) {
 						t.Fatalf("the answer does not name %q: %.300s", tt.field, b)
 					}
 					if strings.HasPrefix(tt.path, "/api/") {
-						var m struct {
-							Error struct{ Fields map[string]string } `json:"error"`
-						}
-						if json.Unmarshal(b, &m) != nil || m.Error.Fields[tt.field] == "" {
+						var m struct{ Fields map[string]string }
+						if json.Unmarshal(b, &m) != nil || m.Fields[tt.field] == "" {
 							t.Fatalf("the API's error does not name %q in its fields: %s", tt.field, b)
 						}
 					}

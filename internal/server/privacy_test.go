@@ -50,6 +50,8 @@ var privacySamples = map[string][]string{
 	"GET /login":                              {"/login"},
 	"GET /privacy":                            {"/privacy"},
 	"GET /about":                              {"/about"},
+	"GET /api":                                {"/api"},
+	"GET /api/v1/openapi.json":                {"/api/v1/openapi.json"},
 	"GET /password/forgot":                    {"/password/forgot"},
 	"GET /password/reset":                     {"/password/reset?t=x"},
 	"GET /api/v1/stories":                     {"/api/v1/stories", "/api/v1/stories?issue=safety"},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/api"
 )
 
 // Access is who may use a route.
@@ -222,6 +223,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/stories", Public, s.API.HandleStoryCreate)
 	s.handle("POST /api/v1/stories/{id}/{action}", Moderator, s.API.HandleModerate)
 	s.handle("GET /api/v1/moderation", Moderator, s.API.HandleModerationQueue)
+	s.handle("GET /api/v1/openapi.json", Public, s.API.HandleOpenAPI)
+	s.handle("GET /api", Public, p.HandleAPIPage(api.Document))
 
 	// Everything else is a page that does not exist.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -12,11 +12,11 @@ import (
 
 var _ jigsaw.DisputeService = (*DB)(nil)
 
-const disputeColumns = `id, title, summary, status, district, area, outcome, version, created_at, updated_at`
+const disputeColumns = `id, title, summary, status, district, area, outcome, version, created_at, updated_at, last_step_on`
 
 func scanDispute(row interface{ Scan(...any) error }) (*jigsaw.Dispute, error) {
 	var d jigsaw.Dispute
-	if err := row.Scan(&d.ID, &d.Title, &d.Summary, &d.Status, &d.District, &d.Area, &d.Outcome, &d.Version, &d.CreatedAt, &d.UpdatedAt); err != nil {
+	if err := row.Scan(&d.ID, &d.Title, &d.Summary, &d.Status, &d.District, &d.Area, &d.Outcome, &d.Version, &d.CreatedAt, &d.UpdatedAt, &d.LastStepOn); err != nil {
 		return nil, err
 	}
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
@@ -348,6 +348,10 @@ func (db *DB) FindDisputes(ctx context.Context, f jigsaw.DisputeFilter) (_ []*ji
 	total, err := db.countCapped(ctx, "disputes", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
+	}
+	if f.After != nil {
+		w.after("last_step_on", "id", "?", true, f.After, f.After.Key)
+		cond = w.sql()
 	}
 	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT `+disputeColumns+` FROM disputes WHERE `+cond+

@@ -223,6 +223,12 @@ func (db *DB) FindOrganisations(ctx context.Context, f jigsaw.OrganisationFilter
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		// lower() of the name as the order has it: the engines' lower()
+		// and Go's differ past ASCII.
+		w.after("lower(name)", "id", "lower(?)", false, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+cond+` ORDER BY lower(name), id`+page, w.args...)
 	if err != nil {

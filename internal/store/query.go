@@ -3,6 +3,9 @@ package store
 import (
 	"database/sql"
 	"strings"
+	"time"
+
+	"jigsaw"
 )
 
 // where builds a WHERE clause: the one builder of every list's query. In a
@@ -47,4 +50,26 @@ func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// after adds the condition of keyset paging to a list ordered by (key, id),
+// descending when desc: the rows past the item a. arg is how the key is
+// given, with one "?" for it (e.g. "lower(?)", to compare as the order
+// does); id must name the list's id column.
+func (w *where) after(key, id, arg string, desc bool, a *jigsaw.After, keyValue any) {
+	op := " > "
+	if desc {
+		op = " < "
+	}
+	w.add("("+key+", "+id+")"+op+"("+arg+", ?)", keyValue, a.ID)
+}
+
+// afterTime reads the key of a list ordered by a time: RFC 3339.
+func afterTime(a *jigsaw.After) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, a.Key)
+	if err != nil {
+		return time.Time{}, &jigsaw.Error{Code: jigsaw.EINVALID, Message: "Bad query parameter: cursor is not a position in this list.",
+			Fields: map[string]string{"cursor": "is not a position in this list."}}
+	}
+	return t.UTC(), nil
 }

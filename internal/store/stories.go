@@ -312,6 +312,14 @@ func (db *DB) FindPublicStories(ctx context.Context, f jigsaw.StoryFilter) (_ []
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		at, err := afterTime(f.After)
+		if err != nil {
+			return nil, 0, err
+		}
+		w.after("published_at", "id", "?", true, f.After, at)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
 	// The page's ids first, then their stories: both engines would
 	// otherwise read the rows and links of every story the offset skips.

@@ -252,19 +252,40 @@ func (db *DB) RequestErasure(ctx context.Context, id int64, ip string) (err erro
 // first, with the total counted as jigsaw.CountCap says.
 func (db *DB) ModerationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int) (_ []jigsaw.QueueItem, _ int, err error) {
 	defer wrap(&err, "store.ModerationQueue")
-	cond, args := "1 = 1", []any{}
+	return db.moderationQueue(ctx, status, limit, offset, nil)
+}
+
+// ModerationQueueAfter lists the queue as ModerationQueue does, from just
+// past the story after (keyset paging; its Key is the story's SubmittedAt
+// in RFC 3339).
+func (db *DB) ModerationQueueAfter(ctx context.Context, status jigsaw.StoryStatus, limit int, after *jigsaw.After) (_ []jigsaw.QueueItem, _ int, err error) {
+	defer wrap(&err, "store.ModerationQueueAfter")
+	return db.moderationQueue(ctx, status, limit, 0, after)
+}
+
+func (db *DB) moderationQueue(ctx context.Context, status jigsaw.StoryStatus, limit, offset int, after *jigsaw.After) ([]jigsaw.QueueItem, int, error) {
+	var w where
 	if status != "" {
-		cond, args = "s.status = $1", append(args, status)
+		w.add("s.status = ?", status)
 	}
+	cond := w.sql()
 	limit, offset = clampLimit(limit), max(offset, 0)
-	total, err := db.countCapped(ctx, "stories s", cond, args, offset+limit)
+	total, err := db.countCapped(ctx, "stories s", cond, w.args, offset+limit)
 	if err != nil {
 		return nil, 0, err
 	}
-	args = append(args, limit, offset)
+	if after != nil {
+		at, err := afterTime(after)
+		if err != nil {
+			return nil, 0, err
+		}
+		w.after("s.submitted_at", "s.id", "?", false, after, at)
+		cond = w.sql()
+	}
+	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT s.id, s.title, s.kind, s.status, s.area, s.submitted_at, p.erasure_requested_at IS NOT NULL AND p.erased_at IS NULL
 		FROM stories s JOIN people p ON p.id = s.person_id WHERE `+cond+`
-		ORDER BY s.submitted_at, s.id LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+		ORDER BY s.submitted_at, s.id`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

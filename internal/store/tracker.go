@@ -348,6 +348,10 @@ func (db *DB) findTrackerItems(ctx context.Context, f jigsaw.TrackerFilter, publ
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		w.after("reported_on", "id", "?", true, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
 	// The page's ids first, then their items, as for stories: the rows an
 	// offset skips are not read.

@@ -61,11 +61,14 @@ func StartApp(tb testing.TB, engine string, change func(*config.Config)) *TestAp
 		a.Close()
 	})
 	jar, _ := cookiejar.New(nil)
-	return &TestApp{App: a, URL: "http://" + ln.Addr().String(), Client: &http.Client{
+	client := &http.Client{
 		Jar:           jar,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	}
+	// Every API answer of every test is checked against the API's document.
+	CheckAPI(tb, client)
+	return &TestApp{App: a, URL: "http://" + ln.Addr().String(), Client: client}
 }
 
 // Logger returns a logger that writes to the test log when JIGSAW_TEST_LOG is set.

@@ -276,6 +276,7 @@ func TestAccessibility(t *testing.T) {
 		{name: "search-bad", path: "/search?q=*&type=x", status: 400},
 		{name: "about", path: "/about"},
 		{name: "privacy", path: "/privacy"},
+		{name: "api", path: "/api"},
 		{name: "not-found", path: "/no/such/page", status: 404},
 		{name: "bad-filter", path: "/stories?district=BD", status: 400},
 		{name: "bad-filter-tracker", path: "/tracker?kind=x", status: 400},

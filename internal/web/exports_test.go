@@ -195,10 +195,9 @@ func TestExports(t *testing.T) {
 					t.Errorf("%s: %d, Content-Disposition %q: want 400 and no file", path, resp.StatusCode, resp.Header.Get("Content-Disposition"))
 				}
 				if strings.Contains(path, ".json") {
-					var e struct {
-						Error struct{ Fields map[string]string }
-					}
-					if err := json.Unmarshal([]byte(body), &e); err != nil || len(e.Error.Fields) != len(params) {
+					// The API's problem details (RFC 9457).
+					var e struct{ Fields map[string]string }
+					if err := json.Unmarshal([]byte(body), &e); err != nil || len(e.Fields) != len(params) || resp.Header.Get("Content-Type") != "application/problem+json" {
 						t.Errorf("%s: %v %s", path, err, body)
 					}
 				}

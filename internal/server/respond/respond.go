@@ -1,4 +1,5 @@
-// Package respond writes HTTP answers: JSON bodies and errors. Error codes
+// Package respond writes HTTP answers: JSON bodies and errors (RFC 9457
+// problem details). Error codes
 // become HTTP statuses here and nowhere else.
 package respond
 
@@ -67,14 +68,61 @@ func LogError(r *http.Request, log *slog.Logger, err error) {
 	}
 }
 
-// ErrorBody is the JSON shape of every API error.
-type ErrorBody struct {
-	Error struct {
-		Code    string            `json:"code"`
-		Message string            `json:"message"`
-		Fields  map[string]string `json:"fields,omitempty"`
-	} `json:"error"`
-	RequestID string `json:"request_id,omitempty"`
+// Problem is the JSON shape of every API error: an RFC 9457 problem
+// details object, sent as application/problem+json. Code, Fields and
+// RequestID are its extension members.
+type Problem struct {
+	// Type names the kind of problem, one per code: ProblemType(code), a
+	// reference to where the readable API page explains it.
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance,omitempty"`
+	Code     string `json:"code"`
+	// Fields maps each bad field, by its JSON path ("steps[2].turnout") or
+	// query parameter, to what is wrong with it.
+	Fields    map[string]string `json:"fields,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// ProblemContentType is the media type of a Problem (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// ProblemTypePrefix starts every problem's type: the section of the
+// readable API page (/api) that explains the code that follows it.
+const ProblemTypePrefix = "/api#problem-"
+
+// ProblemType returns the type URI of the problems of code.
+func ProblemType(code string) string { return ProblemTypePrefix + code }
+
+// ProblemTitles is the short, fixed title of each code's problems.
+var ProblemTitles = map[string]string{
+	jigsaw.ECONFLICT:      "Conflict",
+	jigsaw.EFORBIDDEN:     "Not allowed",
+	jigsaw.EINTERNAL:      "Internal error",
+	jigsaw.EINVALID:       "Invalid input",
+	jigsaw.ENOTFOUND:      "Not found",
+	jigsaw.ETOOLARGE:      "Too large",
+	jigsaw.ETOOMANY:       "Too many requests",
+	jigsaw.EUNPROCESSABLE: "Unprocessable",
+	jigsaw.EUNAUTHORIZED:  "Sign-in required",
+	jigsaw.EUNAVAILABLE:   "Unavailable",
+}
+
+// NewProblem returns the problem details of err, as answered to r.
+func NewProblem(r *http.Request, err error) Problem {
+	status := Status(err)
+	code := jigsaw.ErrorCode(err)
+	if status == http.StatusRequestEntityTooLarge {
+		code = jigsaw.ETOOLARGE
+	}
+	detail := Message(err)
+	if status == http.StatusInternalServerError {
+		code, detail = jigsaw.EINTERNAL, "Internal error."
+	}
+	return Problem{Type: ProblemType(code), Title: ProblemTitles[code], Status: status, Detail: detail,
+		Instance: r.URL.Path, Code: code, Fields: jigsaw.FieldErrors(err), RequestID: RequestID(r)}
 }
 
 // SetErrorHeaders adds the headers an error calls for, such as Retry-After
@@ -86,24 +134,21 @@ func SetErrorHeaders(w http.ResponseWriter, err error) {
 	}
 }
 
-// JSONError writes err as an ErrorBody with the status of its code.
+// JSONError writes err as problem details with the status of its code.
 func JSONError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	LogError(r, log, err)
 	SetErrorHeaders(w, err)
-	var body ErrorBody
-	body.Error.Code = jigsaw.ErrorCode(err)
-	if Status(err) == http.StatusRequestEntityTooLarge {
-		body.Error.Code = jigsaw.ETOOLARGE
-	}
-	body.Error.Message = Message(err)
-	body.Error.Fields = jigsaw.FieldErrors(err)
-	body.RequestID = RequestID(r)
-	JSON(w, Status(err), body)
+	p := NewProblem(r, err)
+	write(w, p.Status, ProblemContentType, p)
 }
 
 // JSON writes v as JSON with the given status.
 func JSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	write(w, status, "application/json; charset=utf-8", v)
+}
+
+func write(w http.ResponseWriter, status int, contentType string, v any) {
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)

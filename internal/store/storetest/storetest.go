@@ -77,6 +77,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Charts", s.testCharts},
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
+		{"CursorPaging", s.testCursorPaging},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -25,8 +25,8 @@ import (
 func (db *DB) PlaceCounts(ctx context.Context, f geo.Filter) (_ []geo.Count, err error) {
 	defer wrap(&err, "store.PlaceCounts")
 	counts := map[string]*geo.Count{}
-	count := func(table string, w where, add func(c *geo.Count, n int)) error {
-		rows, err := db.query(ctx, `SELECT district, count(*) FROM `+table+` WHERE `+w.sql()+` GROUP BY district`, w.args...)
+	count := func(from string, w where, add func(c *geo.Count, n int)) error {
+		rows, err := db.query(ctx, `SELECT district, count(*) FROM `+from+` WHERE `+w.sql()+` GROUP BY district`, w.args...)
 		if err != nil {
 			return db.mapError(err)
 		}
@@ -47,8 +47,16 @@ func (db *DB) PlaceCounts(ctx context.Context, f geo.Filter) (_ []geo.Count, err
 		return db.mapError(rows.Err())
 	}
 	if f.All() || f.Stories {
-		w := storyWhere(jigsaw.StoryFilter{KeyIssue: f.KeyIssue, OrgID: f.OrgID, Since: f.Since, Until: f.Until})
-		if err := count("stories", w, func(c *geo.Count, n int) { c.Stories += n }); err != nil {
+		w := storyWhere(jigsaw.StoryFilter{OrgID: f.OrgID, Since: f.Since, Until: f.Until})
+		from := "stories"
+		if f.KeyIssue != "" {
+			// From the key issue's links to its stories: the lists'
+			// EXISTS probes the links once for every published story,
+			// which at a million stories kept the map seconds away.
+			from = "story_key_issues k JOIN stories ON stories.id = k.story_id"
+			w.add("k.key_issue = ?", f.KeyIssue)
+		}
+		if err := count(from, w, func(c *geo.Count, n int) { c.Stories += n }); err != nil {
 			return nil, err
 		}
 	}

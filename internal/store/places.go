@@ -107,47 +107,56 @@ func (db *DB) keyIssuesOf(table, link, idCol string) string {
 	return "(SELECT " + agg + " FROM " + link + " k WHERE k." + idCol + " = " + table + ".id)"
 }
 
-// eachPlace runs query and calls fn with each row as an Item, one row at a
-// time: an export of a million items holds one in memory.
-func (db *DB) eachPlace(ctx context.Context, fn func(*geo.Item) error, query string, args []any, scan func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) error) error {
-	rows, err := db.query(ctx, query, args...)
-	if err != nil {
-		return db.mapError(err)
-	}
-	defer rows.Close()
-	var it geo.Item
-	for rows.Next() {
-		var issues sql.NullString
-		it = geo.Item{}
-		if err := scan(rows, &it, &issues); err != nil {
-			return db.mapError(err)
+// eachPlace calls fn with each row of sel (a SELECT … FROM a list's
+// table) that w selects, newest first by key and then id, as an Item. It
+// reads them as the other exports do (eachBatch): a batch at a time, found
+// through the list's index, and no rows held open while fn writes to a
+// slow client. scan reads a row and returns its value of key.
+func (db *DB) eachPlace(ctx context.Context, fn func(*geo.Item) error, sel string, w where, key string,
+	scan func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) (any, error)) error {
+	return eachBatch(exportBatch, func(after []any, limit int) ([]*geo.Item, []any, error) {
+		cond, page, args := batchWhere(w, key+", id", "<", after, limit)
+		rows, err := db.query(ctx, sel+` WHERE `+cond+` ORDER BY `+key+` DESC, id DESC`+page, args...)
+		if err != nil {
+			return nil, nil, db.mapError(err)
 		}
-		if issues.String != "" {
-			it.KeyIssues = strings.Split(issues.String, ",")
-			slices.Sort(it.KeyIssues)
+		defer rows.Close()
+		var out []*geo.Item
+		var last any
+		for rows.Next() {
+			it := &geo.Item{}
+			var issues sql.NullString
+			if last, err = scan(rows, it, &issues); err != nil {
+				return nil, nil, db.mapError(err)
+			}
+			if issues.String != "" {
+				it.KeyIssues = strings.Split(issues.String, ",")
+				slices.Sort(it.KeyIssues)
+			}
+			out = append(out, it)
 		}
-		if err := fn(&it); err != nil {
-			return err
+		if err := rows.Err(); err != nil || len(out) == 0 {
+			return out, nil, db.mapError(err)
 		}
-	}
-	return db.mapError(rows.Err())
+		return out, []any{last, out[len(out)-1].ID}, nil
+	}, fn)
 }
 
 // EachPublicStoryPlace calls fn with each published story that f selects
 // (its paging aside), in the list's order, newest first. Only public
-// columns are read. fn's Item is reused for the next row.
+// columns are read.
 func (db *DB) EachPublicStoryPlace(ctx context.Context, f jigsaw.StoryFilter, fn func(*geo.Item) error) (err error) {
 	defer wrap(&err, "store.EachPublicStoryPlace")
 	w := storyWhere(f)
 	return db.eachPlace(ctx, fn, `SELECT id, title, kind, district, area, published_at, `+
-		db.keyIssuesOf("stories", "story_key_issues", "story_id")+` FROM stories WHERE `+w.sql()+` ORDER BY published_at DESC, id DESC`, w.args,
-		func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) error {
+		db.keyIssuesOf("stories", "story_key_issues", "story_id")+` FROM stories`, w, "published_at",
+		func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) (any, error) {
 			var at time.Time
 			err := rows.Scan(&it.ID, &it.Title, &it.Kind, &it.District, &it.Area, nullTime{&at}, issues)
 			if !at.IsZero() {
 				it.Date = at.Format(time.DateOnly)
 			}
-			return err
+			return at, err
 		})
 }
 
@@ -157,9 +166,10 @@ func (db *DB) EachPublicTrackerPlace(ctx context.Context, f jigsaw.TrackerFilter
 	defer wrap(&err, "store.EachPublicTrackerPlace")
 	w := trackerWhere(f, true)
 	return db.eachPlace(ctx, fn, `SELECT id, title, kind, status, district, area, reported_on, `+
-		db.keyIssuesOf("tracker_items", "tracker_key_issues", "tracker_id")+` FROM tracker_items WHERE `+w.sql()+` ORDER BY reported_on DESC, id DESC`, w.args,
-		func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) error {
-			return rows.Scan(&it.ID, &it.Title, &it.Kind, &it.Status, &it.District, &it.Area, &it.Date, issues)
+		db.keyIssuesOf("tracker_items", "tracker_key_issues", "tracker_id")+` FROM tracker_items`, w, "reported_on",
+		func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) (any, error) {
+			err := rows.Scan(&it.ID, &it.Title, &it.Kind, &it.Status, &it.District, &it.Area, &it.Date, issues)
+			return it.Date, err
 		})
 }
 
@@ -169,8 +179,9 @@ func (db *DB) EachDisputePlace(ctx context.Context, f jigsaw.DisputeFilter, fn f
 	defer wrap(&err, "store.EachDisputePlace")
 	w := disputeWhere(f)
 	return db.eachPlace(ctx, fn, `SELECT id, title, status, district, area, last_step_on, `+
-		db.keyIssuesOf("disputes", "dispute_key_issues", "dispute_id")+` FROM disputes WHERE `+w.sql()+` ORDER BY last_step_on DESC, id DESC`, w.args,
-		func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) error {
-			return rows.Scan(&it.ID, &it.Title, &it.Status, &it.District, &it.Area, &it.Date, issues)
+		db.keyIssuesOf("disputes", "dispute_key_issues", "dispute_id")+` FROM disputes`, w, "last_step_on",
+		func(rows *sql.Rows, it *geo.Item, issues *sql.NullString) (any, error) {
+			err := rows.Scan(&it.ID, &it.Title, &it.Status, &it.District, &it.Area, &it.Date, issues)
+			return it.Date, err
 		})
 }

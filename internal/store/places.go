@@ -49,6 +49,12 @@ func (db *DB) PlaceCounts(ctx context.Context, f geo.Filter) (_ []geo.Count, err
 	if f.All() || f.Stories {
 		w := storyWhere(jigsaw.StoryFilter{OrgID: f.OrgID, Since: f.Since, Until: f.Until})
 		from := "stories"
+		if db.Engine == SQLite {
+			// SQLite's sampled statistics (PRAGMA optimize) took the
+			// status index for a selective one and read every story's
+			// row for its district: 4.6 s at a million, 0.24 s so.
+			from = "stories INDEXED BY stories_district_published"
+		}
 		if f.KeyIssue != "" {
 			// From the key issue's links to its stories: the lists'
 			// EXISTS probes the links once for every published story,

@@ -33,6 +33,8 @@ var exportTables = []string{
 	"disputes", "dispute_parties", "dispute_workforce", "dispute_demands", "dispute_key_issues", "dispute_steps",
 	"dispute_outcome_figures", "tracker_disputes", "revisions", "organisation_merges", "ocds_releases", "import_runs",
 	"watched_sources", "watch_runs", "tips",
+	// Coordination (schema step 24).
+	"campaigns", "topics", "representatives",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

@@ -178,6 +178,19 @@ var authzMatrix = map[string]authzCase{
 	"POST /admin/imports/sources":               {form: url.Values{"name": {""}}, want: [4]int{401, 403, 403, 400}},
 	"GET /admin/imports/sources/{id}":           {path: "/admin/imports/sources/999999", want: [4]int{303, 403, 403, 404}},
 	"POST /admin/imports/sources/{id}/{action}": {path: "/admin/imports/sources/999999/run", form: url.Values{}, want: [4]int{401, 403, 403, 404}},
+	// People in public roles (999999: no such person).
+	"GET /representatives":                                   {want: [4]int{200, 200, 200, 200}},
+	"GET /representatives/{id}":                              {path: "/representatives/999999", want: [4]int{404, 404, 404, 404}},
+	"GET /tracker/suggest":                                   {path: "/tracker/suggest?q=contract", want: [4]int{200, 200, 200, 200}},
+	"GET /representatives/new":                               {want: [4]int{303, 200, 200, 200}},
+	"POST /representatives/new":                              {form: url.Values{"name": {""}}, want: [4]int{401, 422, 422, 422}},
+	"GET /representatives/{id}/edit":                         {path: "/representatives/999999/edit", want: [4]int{303, 404, 404, 404}},
+	"POST /representatives/{id}/edit":                        {path: "/representatives/999999/edit", form: url.Values{"name": {""}}, want: [4]int{401, 404, 404, 404}},
+	"GET /representatives/{id}/interests/new":                {path: "/representatives/999999/interests/new", want: [4]int{303, 404, 404, 404}},
+	"POST /representatives/{id}/interests/new":               {path: "/representatives/999999/interests/new", form: url.Values{"kind": {""}}, want: [4]int{401, 404, 404, 404}},
+	"GET /representatives/{id}/interests/{interest}/edit":    {path: "/representatives/999999/interests/1/edit", want: [4]int{303, 404, 404, 404}},
+	"POST /representatives/{id}/interests/{interest}/edit":   {path: "/representatives/999999/interests/1/edit", form: url.Values{"kind": {""}}, want: [4]int{401, 404, 404, 404}},
+	"POST /representatives/{id}/interests/{interest}/delete": {path: "/representatives/999999/interests/1/delete", want: [4]int{401, 404, 404, 404}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

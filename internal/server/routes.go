@@ -166,6 +166,22 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
 
+	// People in public roles and their declared interests: public pages,
+	// editors' forms, and the danger picker of the interest form.
+	reps := p.RepresentativeForms()
+	s.handle("GET /representatives", Public, p.HandleRepresentativeList)
+	s.handle("GET /representatives/{id}", Public, p.HandleRepresentative)
+	s.handle("GET /tracker/suggest", Public, p.HandleSuggest("tracker"))
+	s.handle("GET /representatives/new", Editor, reps.New)
+	s.handle("POST /representatives/new", Editor, reps.Create)
+	s.handle("GET /representatives/{id}/edit", Editor, reps.Edit)
+	s.handle("POST /representatives/{id}/edit", Editor, reps.Update)
+	s.handle("GET /representatives/{id}/interests/new", Editor, p.HandleInterestNew)
+	s.handle("POST /representatives/{id}/interests/new", Editor, p.HandleInterestCreate)
+	s.handle("GET /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestEdit)
+	s.handle("POST /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestUpdate)
+	s.handle("POST /representatives/{id}/interests/{interest}/delete", Editor, p.HandleInterestDelete)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API

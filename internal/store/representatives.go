@@ -324,3 +324,28 @@ func representativeSnapshot(r *jigsaw.Representative) snapshot {
 	s.add("interests", strings.Join(lines, "\n"))
 	return s
 }
+
+// SearchPublicTrackerTitles returns published dangers whose titles hold
+// each word of q, newest first: their numbers and titles only, for the
+// picker of the danger a declared interest touches. Drafts are never
+// found, whoever asks (an editor may still give a draft's number).
+func (db *DB) SearchPublicTrackerTitles(ctx context.Context, q string, limit int) (_ []jigsaw.LinkRef, err error) {
+	defer wrap(&err, "store.SearchPublicTrackerTitles")
+	words := searchWords(q)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var w where
+	w.add("published_at IS NOT NULL")
+	for _, word := range words {
+		w.add(`lower(title) LIKE ? ESCAPE '\'`, "%"+likeEscape(strings.ToLower(word))+"%")
+	}
+	cond := w.sql()
+	w.args = append(w.args, suggestionLimit(limit))
+	rows, err := db.query(ctx, `SELECT id, title FROM tracker_items WHERE `+cond+` ORDER BY id DESC LIMIT $`+itoa(len(w.args)), w.args...)
+	if err != nil {
+		return nil, db.mapError(err)
+	}
+	out, err := collect(rows, scanLinkRef)
+	return out, db.mapError(err)
+}

@@ -203,6 +203,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/representatives", Public, a.HandleRepresentativeList)
+	s.handle("GET /api/v1/representatives/{id}", Public, a.HandleRepresentative)
+	s.handle("POST /api/v1/representatives", Editor, a.HandleRepresentativeCreate)
+	s.handle("PATCH /api/v1/representatives/{id}", Editor, a.HandleRepresentativeUpdate)
+	s.handle("POST /api/v1/representatives/{id}/interests", Editor, a.HandleInterestCreate)
+	s.handle("PATCH /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestUpdate)
+	s.handle("DELETE /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestDelete)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -198,6 +198,10 @@ var authzMatrix = map[string]authzCase{
 	"POST /api/v1/representatives/{id}/interests":              {path: "/api/v1/representatives/999999/interests", json: `{"kind": "gift", "description": "x"}`, want: [4]int{401, 404, 404, 404}},
 	"PATCH /api/v1/representatives/{id}/interests/{interest}":  {path: "/api/v1/representatives/999999/interests/1", json: `{"kind": "gift", "description": "x"}`, want: [4]int{401, 404, 404, 404}},
 	"DELETE /api/v1/representatives/{id}/interests/{interest}": {path: "/api/v1/representatives/999999/interests/1", want: [4]int{401, 404, 404, 404}},
+	"GET /representatives.atom":                                {want: [4]int{200, 200, 200, 200}},
+	"GET /representatives.rss":                                 {want: [4]int{200, 200, 200, 200}},
+	"GET /representatives.csv":                                 {want: [4]int{200, 200, 200, 200}},
+	"GET /representatives.json":                                {want: [4]int{200, 200, 200, 200}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

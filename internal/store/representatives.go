@@ -349,3 +349,30 @@ func (db *DB) SearchPublicTrackerTitles(ctx context.Context, q string, limit int
 	out, err := collect(rows, scanLinkRef)
 	return out, db.mapError(err)
 }
+
+// EachRepresentative calls fn with every person f selects, by name, as
+// EachOrganisation does: f.Limit at a time, f.Offset ignored. Their
+// interests are left out, as in lists.
+func (db *DB) EachRepresentative(ctx context.Context, f jigsaw.RepresentativeFilter, fn func(*jigsaw.Representative) error) (err error) {
+	defer wrap(&err, "store.EachRepresentative")
+	w := representativeWhere(f)
+	return eachBatch(batchSize(f.Limit), func(after []any, limit int) ([]*jigsaw.Representative, []any, error) {
+		cond, page, args := batchWhere(w, "lower(r.name), r.id", ">", after, limit)
+		rows, err := db.query(ctx, `SELECT `+representativeColumns+`, lower(r.name)`+representativeFrom+` WHERE `+cond+
+			` ORDER BY lower(r.name), r.id`+page, args...)
+		if err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		// The sort key is the database's lower(), not Go's.
+		var lower string
+		var key []any
+		out, err := collect(rows, func(row interface{ Scan(...any) error }) (*jigsaw.Representative, error) {
+			r, err := scanRepresentative(keyScanner{row, []any{&lower}})
+			if err == nil {
+				key = []any{lower, r.ID}
+			}
+			return r, err
+		})
+		return out, key, db.mapError(err)
+	}, fn)
+}

@@ -301,3 +301,26 @@ func (p *Pages) renderInterest(w http.ResponseWriter, r *http.Request, status in
 	}
 	p.Render(w, r, status, "interest_form", view)
 }
+
+// representativeColumns are the columns of /representatives.csv: public
+// office contact only, as the type holds nothing else.
+func representativeColumns(base string) []column[*jigsaw.Representative] {
+	return []column[*jigsaw.Representative]{
+		{"id", func(r *jigsaw.Representative) string { return id(r.ID) }},
+		{"url", func(r *jigsaw.Representative) string { return base + "/representatives/" + id(r.ID) }},
+		{"name", func(r *jigsaw.Representative) string { return r.Name }},
+		{"role", func(r *jigsaw.Representative) string { return string(r.Role) }},
+		{"party", func(r *jigsaw.Representative) string { return r.Party }},
+		{"organisation", func(r *jigsaw.Representative) string { return r.OrgSlug }},
+		{"area", func(r *jigsaw.Representative) string { return r.Area }},
+		{"district", func(r *jigsaw.Representative) string { return r.District }},
+		{"from_on", func(r *jigsaw.Representative) string { return r.FromOn }},
+		{"to_on", func(r *jigsaw.Representative) string { return r.ToOn }},
+		{"office_email", func(r *jigsaw.Representative) string { return r.OfficeEmail }},
+		{"office_phone", func(r *jigsaw.Representative) string { return r.OfficePhone }},
+		{"office_address", func(r *jigsaw.Representative) string { return r.OfficeAddress }},
+		{"website", func(r *jigsaw.Representative) string { return r.Website }},
+		{"created_at", func(r *jigsaw.Representative) string { return timestamp(r.CreatedAt) }},
+		{"updated_at", func(r *jigsaw.Representative) string { return timestamp(r.UpdatedAt) }},
+	}
+}

@@ -86,6 +86,18 @@ func TestRepresentativePages(t *testing.T) {
 		get(t, anon, u("/representatives?colour=blue")).expect(t, 400, "is not a filter of this list")
 	})
 
+	t.Run("feeds and exports", func(t *testing.T) {
+		p := get(t, anon, u("/representatives.csv?role=director"))
+		p.expect(t, 200, "id,url,name,role,party,organisation,area,district,from_on,to_on,office_email", "Pat Example,director",
+			"board@example.invalid")
+		p.reject(t, "Morgan Sample")
+		get(t, anon, u("/representatives.json?party=Conservative")).expect(t, 200, `"name":"Morgan Sample"`, `"role":"mp"`)
+		get(t, anon, u("/representatives.atom")).expect(t, 200, "Pat Example", "Director, Example Pathology Ltd")
+		get(t, anon, u("/representatives.rss?role=mp")).expect(t, 200, "Morgan Sample")
+		get(t, anon, u("/representatives.csv?role=king")).expect(t, 400, "role")
+		get(t, anon, u("/representatives")).expect(t, 200, `href="/representatives.atom"`)
+	})
+
 	t.Run("declared interest", func(t *testing.T) {
 		get(t, ed, u(personPath+"/interests/new")).expect(t, 200, `data-suggest="/tracker/suggest"`)
 		post(t, ed, u(personPath+"/interests/new"), url.Values{"kind": {"directorship"}, "description": {"x"},

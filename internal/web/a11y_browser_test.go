@@ -295,6 +295,8 @@ func TestAccessibility(t *testing.T) {
 		{name: "password-forgot-sent", open: forgotSent},
 		{name: "password-reset", open: fromMail(resetRE)},
 		{name: "password-reset-errors", open: resetErrors, status: 422},
+		{name: "representatives", path: "/representatives"},
+		{name: "representative", open: linkOn("/representatives?role=director", `main .card a[href^="/representatives/"]`), desktop: true},
 	}
 	for i := range public {
 		public[i].public = true
@@ -327,6 +329,15 @@ func TestAccessibility(t *testing.T) {
 		{name: "tip-draft-danger", path: "/tips/" + tip + "/draft/danger"},
 		{name: "tokens", path: "/account/tokens"},
 		{name: "two-factor", path: "/account/2fa"},
+		{name: "representative-new", path: "/representatives/new"},
+		{name: "representative-edit", open: func(t *testing.T) int64 {
+			goTo(a.URL + "/representatives?role=director")(t)
+			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href$="/edit"]`)(t)
+		}},
+		{name: "interest-new", open: func(t *testing.T) int64 {
+			goTo(a.URL + "/representatives?role=director")(t)
+			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href$="/interests/new"]`)(t)
+		}},
 	}
 
 	start := time.Now()

@@ -128,6 +128,11 @@ func TestRepresentativePages(t *testing.T) {
 		get(t, anon, u("/tracker/"+itoa(contract.ID))).reject(t, "Declared interests")
 	})
 
+	t.Run("sitemap", func(t *testing.T) {
+		get(t, anon, u("/sitemap.xml")).expect(t, 200, "/sitemaps/representatives-0.xml")
+		get(t, anon, u("/sitemaps/representatives-0.xml")).expect(t, 200, personPath+"</loc>")
+	})
+
 	t.Run("stale edit", func(t *testing.T) {
 		p := get(t, ed, u(personPath+"/edit"))
 		p.expect(t, 200, `value="Pat Example"`, `value="Example Pathology Ltd"`, `value="2023-04-01"`)

@@ -59,7 +59,7 @@ func loadRepresentatives(ctx context.Context, db *store.DB, ids map[string]int64
 		History:       []jigsaw.StatusChange{{Status: jigsaw.TrackerDecided, On: "2025-06-02", Note: "Contract awarded (demo)."}},
 		Organisations: []jigsaw.TrackerOrg{{OrgID: ids["uclh"], Role: jigsaw.RoleBuyer}, {OrgID: ids["hsl"], Role: jigsaw.RoleSupplier}},
 		District:      "WC1E", Area: "Camden", KeyIssues: []string{"conflicts-of-interest", "outsourcing"},
-		Sources:   []jigsaw.Source{{URL: "https://example.invalid/demo/contract-notice", Publisher: "Demo contract notice", PublishedOn: "2025-06"}},
+		Sources:   []jigsaw.Source{{URL: "https://contracts.example.org/demo/pathology-north-central-london", Publisher: "Demo contract notice", PublishedOn: "2025-06"}},
 		Published: true,
 	}
 	if err := db.CreateTrackerItem(ctx, contract); err != nil {

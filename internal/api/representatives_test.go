@@ -17,8 +17,14 @@ import (
 // test rig also checks every answer against the OpenAPI document, whose
 // Representative schema allows no other field).
 func TestRepresentativesAPI(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) { testRepresentativesAPI(t, engine) })
+	}
+}
+
+func testRepresentativesAPI(t *testing.T, engine string) {
 	ctx := context.Background()
-	a := testrig.StartApp(t, testrig.Engines(t)[0], nil)
+	a := testrig.StartApp(t, engine, nil)
 	editor, _ := a.AsUser(t, jigsaw.RoleEditor)
 	anon := a.Client
 	u := func(path string) string { return a.URL + "/api/v1" + path }

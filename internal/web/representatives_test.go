@@ -15,8 +15,14 @@ import (
 // the person's page, and a declared interest shown on the danger it
 // touches and the organisation it is at.
 func TestRepresentativePages(t *testing.T) {
+	for _, engine := range testrig.Engines(t) {
+		t.Run(engine, func(t *testing.T) { testRepresentativePages(t, engine) })
+	}
+}
+
+func testRepresentativePages(t *testing.T, engine string) {
 	ctx := context.Background()
-	a := testrig.StartApp(t, testrig.Engines(t)[0], nil)
+	a := testrig.StartApp(t, engine, nil)
 	ed, user := a.AsUser(t, jigsaw.RoleEditor)
 	anon := a.Client
 	u := func(path string) string { return a.URL + path }

@@ -338,6 +338,10 @@ func TestAccessibility(t *testing.T) {
 			goTo(a.URL + "/representatives?role=director")(t)
 			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href$="/interests/new"]`)(t)
 		}},
+		{name: "interest-edit", open: func(t *testing.T) int64 {
+			goTo(a.URL + "/representatives?role=director")(t)
+			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href*="/interests/"][href$="/edit"]`)(t)
+		}},
 	}
 
 	start := time.Now()
@@ -356,7 +360,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

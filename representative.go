@@ -156,9 +156,6 @@ func (r *Representative) Validate() error {
 	return p.Err()
 }
 
-// Current reports whether the role is held on day (YYYY-MM-DD).
-func (r *Representative) Current(day string) bool { return r.ToOn == "" || r.ToOn >= day }
-
 // Interest is an interest a representative declared: a directorship, a
 // shareholding, a paid consultancy… optionally in an organisation (the
 // company) and touching a danger (the contract it bears on), so that a

@@ -251,6 +251,24 @@ var welsh = map[string]string{
 	"Unknown fields are refused.": "Gwrthodir meysydd anhysbys.",
 	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
 	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
+
+	// People in public roles (representatives.html, representative.html)
+	// and their roles.
+	"People in public roles": "Pobl mewn swyddi cyhoeddus",
+	"Declared interests":     "Buddiannau a ddatganwyd",
+	"Office contact":         "Cyswllt swyddfa",
+	"No interests recorded.": "Dim buddiannau wedi'u cofnodi.",
+	"No one matches.":        "Does neb yn cyfateb.",
+	"MP":                     "AS",
+	"Councillor":             "Cynghorydd",
+	"Mayor":                  "Maer",
+	"Candidate":              "Ymgeisydd",
+	"Chair":                  "Cadeirydd",
+	"Chief executive":        "Prif weithredwr",
+	"Director":               "Cyfarwyddwr",
+	"Non-executive director": "Cyfarwyddwr anweithredol",
+	"Board member":           "Aelod o'r bwrdd",
+	"GP partner":             "Partner meddyg teulu",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

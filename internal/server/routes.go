@@ -136,7 +136,7 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -166,6 +166,22 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
 
+	// People in public roles and their declared interests: public pages,
+	// editors' forms, and the danger picker of the interest form.
+	reps := p.RepresentativeForms()
+	s.handle("GET /representatives", Public, p.HandleRepresentativeList)
+	s.handle("GET /representatives/{id}", Public, p.HandleRepresentative)
+	s.handle("GET /tracker/suggest", Public, p.HandleSuggest("tracker"))
+	s.handle("GET /representatives/new", Editor, reps.New)
+	s.handle("POST /representatives/new", Editor, reps.Create)
+	s.handle("GET /representatives/{id}/edit", Editor, reps.Edit)
+	s.handle("POST /representatives/{id}/edit", Editor, reps.Update)
+	s.handle("GET /representatives/{id}/interests/new", Editor, p.HandleInterestNew)
+	s.handle("POST /representatives/{id}/interests/new", Editor, p.HandleInterestCreate)
+	s.handle("GET /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestEdit)
+	s.handle("POST /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestUpdate)
+	s.handle("POST /representatives/{id}/interests/{interest}/delete", Editor, p.HandleInterestDelete)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API
@@ -187,6 +203,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/representatives", Public, a.HandleRepresentativeList)
+	s.handle("GET /api/v1/representatives/{id}", Public, a.HandleRepresentative)
+	s.handle("POST /api/v1/representatives", Editor, a.HandleRepresentativeCreate)
+	s.handle("PATCH /api/v1/representatives/{id}", Editor, a.HandleRepresentativeUpdate)
+	s.handle("POST /api/v1/representatives/{id}/interests", Editor, a.HandleInterestCreate)
+	s.handle("PATCH /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestUpdate)
+	s.handle("DELETE /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestDelete)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

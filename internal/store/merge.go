@@ -24,6 +24,8 @@ var orgLinks = []orgLink{
 	{"tracker_organisations", "organisation_id", []string{"tracker_id", "role"}},
 	{"dispute_parties", "organisation_id", []string{"dispute_id", "role"}},
 	{"story_replies", "organisation_id", []string{"id"}},
+	{"representatives", "organisation_id", []string{"id"}},
+	{"representative_interests", "organisation_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

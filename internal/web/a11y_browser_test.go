@@ -332,6 +332,8 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "password-forgot-sent", open: forgotSent},
 		{name: "password-reset", open: fromMail(resetRE)},
 		{name: "password-reset-errors", open: resetErrors, status: 422},
+		{name: "representatives", path: "/representatives"},
+		{name: "representative", open: linkOn("/representatives?role=director", `main .card a[href^="/representatives/"]`), desktop: true},
 	}
 	for i := range public {
 		public[i].public = true
@@ -364,6 +366,19 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "tip-draft-danger", path: "/tips/" + tip + "/draft/danger"},
 		{name: "tokens", path: "/account/tokens"},
 		{name: "two-factor", path: "/account/2fa"},
+		{name: "representative-new", path: "/representatives/new"},
+		{name: "representative-edit", open: func(t *testing.T) int64 {
+			goTo(a.URL + "/representatives?role=director")(t)
+			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href$="/edit"]`)(t)
+		}},
+		{name: "interest-new", open: func(t *testing.T) int64 {
+			goTo(a.URL + "/representatives?role=director")(t)
+			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href$="/interests/new"]`)(t)
+		}},
+		{name: "interest-edit", open: func(t *testing.T) int64 {
+			goTo(a.URL + "/representatives?role=director")(t)
+			return linkOn(href(t, `main .card a[href^="/representatives/"]`), `main a[href*="/interests/"][href$="/edit"]`)(t)
+		}},
 	}
 
 	half := slices.IndexFunc(public, func(p a11yPage) bool { return p.name == "about" })
@@ -380,7 +395,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

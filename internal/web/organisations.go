@@ -60,7 +60,10 @@ type OrganisationView struct {
 	Parent       *jigsaw.Organisation
 	Children     []*jigsaw.Organisation
 	Timeline     []*jigsaw.TimelineEntry
-	Revisions    []*jigsaw.Revision // for editors only
+	// People are the people in public roles at the organisation: its
+	// board, its councillors.
+	People    []*jigsaw.Representative
+	Revisions []*jigsaw.Revision // for editors only
 }
 
 const timelineLength = 200
@@ -94,6 +97,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Timeline, err = p.Store.OrganisationTimeline(ctx, o.ID, timelineLength); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.People, _, err = p.Store.FindRepresentatives(ctx, jigsaw.RepresentativeFilter{OrgID: o.ID, Limit: 100}); err != nil {
 		p.Error(w, r, err)
 		return
 	}

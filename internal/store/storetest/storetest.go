@@ -78,6 +78,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
+		{"Representatives", s.testRepresentatives},
+		{"RepresentativeValidation", s.testRepresentativeValidation},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -35,6 +35,7 @@ var exportTables = []string{
 	"watched_sources", "watch_runs", "tips",
 	// Coordination (schema step 24).
 	"campaigns", "topics", "representatives",
+	"plans", "plan_milestones", "seats",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

@@ -78,6 +78,10 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
+		{"PlanAnchorMoves", s.testPlanAnchorMoves},
+		{"PlanRefusals", s.testPlanRefusals},
+		{"PlanCampaign", s.testPlanCampaign},
+		{"Seats", s.testSeats},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -269,3 +269,11 @@ type PlanService interface {
 
 // ObjectPlan is the object type of a plan's revisions.
 const ObjectPlan = "plan"
+
+// Label is the kind's label, "" for none.
+func (k MilestoneKind) Label() string {
+	if k == "" {
+		return ""
+	}
+	return LabelOf(MilestoneKinds, k)
+}

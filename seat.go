@@ -171,3 +171,9 @@ type SeatService interface {
 
 // ObjectSeat is the object type of a seat's revisions.
 const ObjectSeat = "seat"
+
+// Label is the kind's label.
+func (k SeatKind) Label() string { return LabelOf(SeatKinds, k) }
+
+// Label is the state's label.
+func (s SeatState) Label() string { return LabelOf(SeatStates, s) }

@@ -251,6 +251,13 @@ var welsh = map[string]string{
 	"Unknown fields are refused.": "Gwrthodir meysydd anhysbys.",
 	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
 	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
+	// Plans and seats.
+	"Plans":     "Cynlluniau",
+	"All plans": "Pob cynllun",
+	"Seats":     "Seddi",
+	"Seat":      "Sedd",
+	"Past":      "Wedi bod",
+	"Today":     "Heddiw",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's
@@ -277,4 +284,7 @@ var englishPlurals = map[string]Plural{
 	"%d drafts to review": {One: "%d draft to review", Other: "%d drafts to review"},
 	"Failed after %d attempts; to be tried again": {One: "Failed after %d attempt; to be tried again", Other: "Failed after %d attempts; to be tried again"},
 	"%d items have no known place":                {One: "%d item has no known place", Other: "%d items have no known place"},
+	"%d milestones":                               {One: "%d milestone", Other: "%d milestones"},
+	"%d weeks to go":                              {One: "%d week to go", Other: "%d weeks to go"},
+	"%d days to go":                               {One: "%d day to go", Other: "%d days to go"},
 }

@@ -122,6 +122,11 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
 	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
 	s.handle("GET /charts", Public, p.HandleCharts)
+	// Plans worked back from an anchor date, and the seats that feed them;
+	// /plan/{id} also answers as /plan/{id}.ics.
+	s.handle("GET /plan", Public, p.HandlePlanList)
+	s.handle("GET /plan/{id}", Public, p.HandlePlan)
+	s.handle("GET /seats", Public, p.HandleSeatList)
 
 	// Embedded cards, the only pages other sites may frame
 	// (securityHeaders), and the oEmbed answer that points to them.
@@ -165,6 +170,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /organisations/{id}/edit", Editor, orgs.Update)
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
+	plans, seats := p.PlanForms(), p.SeatForms()
+	s.handle("GET /plan/new", Editor, plans.New)
+	s.handle("POST /plan/new", Editor, plans.Create)
+	s.handle("GET /plan/{id}/edit", Editor, plans.Edit)
+	s.handle("POST /plan/{id}/edit", Editor, plans.Update)
+	s.handle("GET /seats/new", Editor, seats.New)
+	s.handle("POST /seats/new", Editor, seats.Create)
+	s.handle("GET /seats/{id}/edit", Editor, seats.Edit)
+	s.handle("POST /seats/{id}/edit", Editor, seats.Update)
 
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.

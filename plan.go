@@ -237,6 +237,8 @@ type PlanFilter struct {
 	CampaignSlug string
 	Limit        int
 	Offset       int
+	// After starts the list past that plan; Key is its AnchorDate.
+	After *After
 }
 
 // PublicPlanService reads plans, which are public whole.

@@ -146,6 +146,8 @@ type SeatFilter struct {
 	OrgID  int64 // the body, or the organisation the holder comes from
 	Limit  int
 	Offset int
+	// After starts the list past that seat; Key is its Date.
+	After *After
 }
 
 // PublicSeatService reads seats, which are public.

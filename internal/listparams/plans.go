@@ -8,10 +8,10 @@ import (
 )
 
 // Plans reads the filter of the list of plans: by campaign.
-func Plans(ctx context.Context, v url.Values, perPage int) (jigsaw.PlanFilter, List, error) {
-	r := newReader(ctx, nil, v, perPage)
+func Plans(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.PlanFilter, List, error) {
+	r := newReader(ctx, l, v, perPage)
 	f := jigsaw.PlanFilter{CampaignSlug: r.text("campaign", 200)}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("plans", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 
@@ -23,6 +23,6 @@ func Seats(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.Sea
 		State: choice(r, "state", jigsaw.SeatStates),
 		OrgID: r.orgID("organisation"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("seats", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }

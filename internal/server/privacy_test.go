@@ -91,6 +91,10 @@ var privacySamples = map[string][]string{
 	"GET /api/v1/organisations":               {"/api/v1/organisations"},
 	"GET /api/v1/organisations/{id}":          {"/api/v1/organisations/{orgid}"},
 	"GET /api/v1/organisations/{id}/timeline": {"/api/v1/organisations/{orgid}/timeline"},
+	"GET /api/v1/plans":                       {"/api/v1/plans"},
+	"GET /api/v1/plans/{id}":                  {"/api/v1/plans/1", "/api/v1/plans/2"},
+	"GET /api/v1/seats":                       {"/api/v1/seats"},
+	"GET /api/v1/seats/{id}":                  {"/api/v1/seats/1"},
 	"GET /api/v1/stories/{id}":                {"/api/v1/stories/{story}", "/api/v1/stories/{pending}", "/api/v1/stories/{withdrawn}"},
 	// The search page repeats the query typed, so its queries are written
 	// so as not to spell a secret themselves.

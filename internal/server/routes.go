@@ -201,6 +201,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/plans", Public, a.HandlePlanList)
+	s.handle("GET /api/v1/plans/{id}", Public, a.HandlePlan)
+	s.handle("POST /api/v1/plans", Editor, a.HandlePlanCreate)
+	s.handle("PATCH /api/v1/plans/{id}", Editor, a.HandlePlanUpdate)
+	s.handle("POST /api/v1/plans/{id}/milestones", Editor, a.HandleMilestoneCreate)
+	s.handle("GET /api/v1/seats", Public, a.HandleSeatList)
+	s.handle("GET /api/v1/seats/{id}", Public, a.HandleSeat)
+	s.handle("POST /api/v1/seats", Editor, a.HandleSeatCreate)
+	s.handle("PATCH /api/v1/seats/{id}", Editor, a.HandleSeatUpdate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -236,6 +236,10 @@ func (db *DB) FindPlans(ctx context.Context, f jigsaw.PlanFilter) (_ []*jigsaw.P
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
+	if f.After != nil {
+		w.after("p.anchor_on", "p.id", "?", false, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT `+planColumns+planFrom+` WHERE `+cond+` ORDER BY p.anchor_on, p.id`+page, w.args...)
 	if err != nil {

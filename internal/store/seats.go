@@ -160,10 +160,13 @@ func (db *DB) FindSeats(ctx context.Context, f jigsaw.SeatFilter) (_ []*jigsaw.S
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
+	if f.After != nil {
+		w.after("s.decided_on", "s.id", "?", true, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
-	// Undated seats last: '' sorts first, so it is ordered apart.
-	out, err := findSeats(ctx, readQuerier{db}, cond, w.args,
-		` ORDER BY CASE WHEN s.decided_on = '' THEN 1 ELSE 0 END, s.decided_on DESC, s.id DESC`+page)
+	// Undated seats ('' sorts before any date) come last.
+	out, err := findSeats(ctx, readQuerier{db}, cond, w.args, ` ORDER BY s.decided_on DESC, s.id DESC`+page)
 	return out, total, db.mapError(err)
 }
 

@@ -32,7 +32,7 @@ func (v PlanListView) FeedQuery() template.URL { return template.URL(filterQuery
 // HandlePlanList serves /plan: every plan, earliest anchor first.
 func (p *Pages) HandlePlanList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, list, err := listparams.Plans(ctx, r.URL.Query(), plansPerPage)
+	f, list, err := listparams.Plans(ctx, p.Store, r.URL.Query(), plansPerPage)
 	if err != nil {
 		p.Error(w, r, err)
 		return

@@ -201,4 +201,6 @@ func TestPlanPastAndSeatsList(t *testing.T) {
 	get(t, a.Client, a.URL+"/seats?state=won").expect(t, 400, "State must be one of")
 	get(t, a.Client, a.URL+"/plan/"+itoa(p.ID+1)).expect(t, 404)
 	get(t, a.Client, a.URL+"/plan/x.ics").expect(t, 404)
+	get(t, a.Client, a.URL+"/sitemap.xml").expect(t, 200, "/sitemaps/plans-0.xml")
+	get(t, a.Client, a.URL+"/sitemaps/plans-0.xml").expect(t, 200, "/plan/"+itoa(p.ID)+"</loc>")
 }

@@ -318,3 +318,9 @@ func (a *API) HandleSeatCreate(w http.ResponseWriter, r *http.Request) {
 func (a *API) HandleSeatUpdate(w http.ResponseWriter, r *http.Request) {
 	writeUpdate(a, a.seats(), w, r)
 }
+
+// PlanJSON is a plan as the API lists it, for the exports of /plan.
+func (a *API) PlanJSON(p *jigsaw.Plan) PlanOut { return a.planOut(p) }
+
+// SeatJSON is a seat as the API gives it, for the exports of /seats.
+func (a *API) SeatJSON(s *jigsaw.Seat) SeatOut { return seatOut(s) }

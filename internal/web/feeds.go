@@ -29,7 +29,8 @@ const feedLength = 50
 
 // feedLists are the lists with feeds and exports, by their path, with
 // their names in the catalogue.
-var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations"}
+var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
+	"plan": "Plans", "seats": "Seats"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -152,6 +153,10 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 				Published: o.CreatedAt, Updated: o.UpdatedAt})
 		}
 		return entries, err
+	case "plan":
+		return p.planFeedEntries(ctx, q)
+	case "seats":
+		return p.seatFeedEntries(r, q)
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 }

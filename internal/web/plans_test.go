@@ -201,6 +201,11 @@ func TestPlanPastAndSeatsList(t *testing.T) {
 	get(t, a.Client, a.URL+"/seats?state=won").expect(t, 400, "State must be one of")
 	get(t, a.Client, a.URL+"/plan/"+itoa(p.ID+1)).expect(t, 404)
 	get(t, a.Client, a.URL+"/plan/x.ics").expect(t, 404)
+	get(t, a.Client, a.URL+"/plan.csv").expect(t, 200, "anchor_date", "2020-02-27 (-7): Deputation to the board", "/plan/"+itoa(p.ID)+".ics")
+	get(t, a.Client, a.URL+"/plan.atom").expect(t, 200, "Board vote", "/plan/"+itoa(p.ID))
+	get(t, a.Client, a.URL+"/seats.json?state=held").expect(t, 200, `"holder":"Held Holder"`)
+	get(t, a.Client, a.URL+"/seats.rss").expect(t, 200, "Held Holder", "/seats#seat-")
+	get(t, a.Client, a.URL+"/seats.csv?page=2").expect(t, 400, "page")
 	get(t, a.Client, a.URL+"/sitemap.xml").expect(t, 200, "/sitemaps/plans-0.xml")
 	get(t, a.Client, a.URL+"/sitemaps/plans-0.xml").expect(t, 200, "/plan/"+itoa(p.ID)+"</loc>")
 }

@@ -183,6 +183,10 @@ func (s *suite) testPlanCampaign(t *testing.T) {
 	if err != nil || n != 2 || all[0].Name != "Local elections" {
 		t.Fatalf("all plans, earliest anchor first: %d, %v", n, err)
 	}
+	next, _, err := db.FindPlans(ctx, jigsaw.PlanFilter{After: &jigsaw.After{Key: all[0].AnchorDate, ID: all[0].ID}})
+	if err != nil || len(next) != 1 || next[0].ID != p.ID {
+		t.Fatalf("plans after the cursor: %d, %v", len(next), err)
+	}
 }
 
 func mustSeatWorld(tb testing.TB, db *store.DB) (body, member *jigsaw.Organisation) {
@@ -244,6 +248,15 @@ func (s *suite) testSeats(t *testing.T) {
 	list, n, err := db.FindSeats(ctx, jigsaw.SeatFilter{State: jigsaw.SeatHeld})
 	if err != nil || n != 2 || list[0].Holder != "Cat Example" {
 		t.Fatalf("held seats, latest first: %d, %v", n, err)
+	}
+	// By cursor, latest date first, as the API pages them.
+	first, _, err := db.FindSeats(ctx, jigsaw.SeatFilter{Limit: 2})
+	if err != nil || len(first) != 2 || first[0].Holder != "Ann Example" || first[1].Holder != "Cat Example" {
+		t.Fatalf("first page of seats: %v", err)
+	}
+	rest, _, err := db.FindSeats(ctx, jigsaw.SeatFilter{Limit: 2, After: &jigsaw.After{Key: first[1].Date, ID: first[1].ID}})
+	if err != nil || len(rest) != 1 || rest[0].Holder != "Ben Example" {
+		t.Fatalf("seats after the cursor: %d, %v", len(rest), err)
 	}
 	if _, n, _ := db.FindSeats(ctx, jigsaw.SeatFilter{OrgID: member.ID}); n != 2 {
 		t.Fatalf("seats of %s: %d, want 2 (a body and a member)", member.Name, n)

@@ -32,6 +32,8 @@ type Store interface {
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
 	jigsaw.PublicRepresentativeService
+	jigsaw.PublicPlanService
+	jigsaw.PublicSeatService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -45,6 +47,8 @@ type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
 	jigsaw.RepresentativeService
+	jigsaw.PlanService
+	jigsaw.SeatService
 	jigsaw.OrganisationService
 }
 

@@ -20,6 +20,7 @@ type Summary struct {
 	Stories       int
 	TrackerItems  int
 	Disputes      int
+	Plans, Seats  int
 }
 
 // storiesLoaded is the setting that records that the demo stories exist.
@@ -61,7 +62,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadMonitoring(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadRepresentatives(ctx, db, ids, &sum)
+	if err := loadRepresentatives(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadPlans(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

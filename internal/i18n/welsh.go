@@ -269,6 +269,13 @@ var welsh = map[string]string{
 	"Non-executive director": "Cyfarwyddwr anweithredol",
 	"Board member":           "Aelod o'r bwrdd",
 	"GP partner":             "Partner meddyg teulu",
+	// Plans and seats.
+	"Plans":     "Cynlluniau",
+	"All plans": "Pob cynllun",
+	"Seats":     "Seddi",
+	"Seat":      "Sedd",
+	"Past":      "Wedi bod",
+	"Today":     "Heddiw",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's
@@ -295,4 +302,7 @@ var englishPlurals = map[string]Plural{
 	"%d drafts to review": {One: "%d draft to review", Other: "%d drafts to review"},
 	"Failed after %d attempts; to be tried again": {One: "Failed after %d attempt; to be tried again", Other: "Failed after %d attempts; to be tried again"},
 	"%d items have no known place":                {One: "%d item has no known place", Other: "%d items have no known place"},
+	"%d milestones":                               {One: "%d milestone", Other: "%d milestones"},
+	"%d weeks to go":                              {One: "%d week to go", Other: "%d weeks to go"},
+	"%d days to go":                               {One: "%d day to go", Other: "%d days to go"},
 }

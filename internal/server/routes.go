@@ -122,6 +122,11 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
 	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
 	s.handle("GET /charts", Public, p.HandleCharts)
+	// Plans worked back from an anchor date, and the seats that feed them;
+	// /plan/{id} also answers as /plan/{id}.ics.
+	s.handle("GET /plan", Public, p.HandlePlanList)
+	s.handle("GET /plan/{id}", Public, p.HandlePlan)
+	s.handle("GET /seats", Public, p.HandleSeatList)
 
 	// Embedded cards, the only pages other sites may frame
 	// (securityHeaders), and the oEmbed answer that points to them.
@@ -136,7 +141,7 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -165,6 +170,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /organisations/{id}/edit", Editor, orgs.Update)
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
+	plans, seats := p.PlanForms(), p.SeatForms()
+	s.handle("GET /plan/new", Editor, plans.New)
+	s.handle("POST /plan/new", Editor, plans.Create)
+	s.handle("GET /plan/{id}/edit", Editor, plans.Edit)
+	s.handle("POST /plan/{id}/edit", Editor, plans.Update)
+	s.handle("GET /seats/new", Editor, seats.New)
+	s.handle("POST /seats/new", Editor, seats.Create)
+	s.handle("GET /seats/{id}/edit", Editor, seats.Edit)
+	s.handle("POST /seats/{id}/edit", Editor, seats.Update)
 
 	// People in public roles and their declared interests: public pages,
 	// editors' forms, and the danger picker of the interest form.
@@ -210,6 +224,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/representatives/{id}/interests", Editor, a.HandleInterestCreate)
 	s.handle("PATCH /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestUpdate)
 	s.handle("DELETE /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestDelete)
+	s.handle("GET /api/v1/plans", Public, a.HandlePlanList)
+	s.handle("GET /api/v1/plans/{id}", Public, a.HandlePlan)
+	s.handle("POST /api/v1/plans", Editor, a.HandlePlanCreate)
+	s.handle("PATCH /api/v1/plans/{id}", Editor, a.HandlePlanUpdate)
+	s.handle("POST /api/v1/plans/{id}/milestones", Editor, a.HandleMilestoneCreate)
+	s.handle("GET /api/v1/seats", Public, a.HandleSeatList)
+	s.handle("GET /api/v1/seats/{id}", Public, a.HandleSeat)
+	s.handle("POST /api/v1/seats", Editor, a.HandleSeatCreate)
+	s.handle("PATCH /api/v1/seats/{id}", Editor, a.HandleSeatUpdate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -36,6 +36,7 @@ var exportTables = []string{
 	// Coordination (schema step 24).
 	"campaigns", "topics", "representatives",
 	"representative_interests",
+	"plans", "plan_milestones", "seats",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

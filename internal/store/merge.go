@@ -26,6 +26,8 @@ var orgLinks = []orgLink{
 	{"story_replies", "organisation_id", []string{"id"}},
 	{"representatives", "organisation_id", []string{"id"}},
 	{"representative_interests", "organisation_id", []string{"id"}},
+	{"seats", "body_id", []string{"id"}},
+	{"seats", "member_org_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

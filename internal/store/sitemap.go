@@ -17,12 +17,14 @@ var sitemapQueries = map[string]string{
 	"disputes":        `SELECT id, '', updated_at FROM disputes WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"organisations":   `SELECT id, slug, updated_at FROM organisations WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"representatives": `SELECT id, '', updated_at FROM representatives WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"plans":           `SELECT id, '', updated_at FROM plans WHERE id >= $1 AND id < $2 ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
 var sitemapTables = map[string]string{
 	"stories": "stories", "tracker": "tracker_items", "disputes": "disputes", "organisations": "organisations",
 	"representatives": "representatives",
+	"plans":           "plans",
 }
 
 // SitemapMaxIDs returns, for each kind of public record ("stories",

@@ -251,6 +251,14 @@ func ExportColumns(list string) []string {
 		for _, c := range representativeColumns("") {
 			add(c.name)
 		}
+	case "plan":
+		for _, c := range planColumns("") {
+			add(c.name)
+		}
+	case "seats":
+		for _, c := range seatColumns() {
+			add(c.name)
+		}
 	}
 	return names
 }
@@ -328,6 +336,10 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 					return p.Store.EachRepresentative(ctx, f, fn)
 				})
 			}
+		case "plan":
+			err = p.exportPlans(w, r, q, whole, shapes)
+		case "seats":
+			err = p.exportSeats(w, r, q, whole, shapes)
 		default:
 			err = jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 		}

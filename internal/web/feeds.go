@@ -30,7 +30,7 @@ const feedLength = 50
 // feedLists are the lists with feeds and exports, by their path, with
 // their names in the catalogue.
 var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
-	"representatives": "People in public roles"}
+	"representatives": "People in public roles", "plan": "Plans", "seats": "Seats"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -173,6 +173,10 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 				Published: rep.CreatedAt, Updated: rep.UpdatedAt})
 		}
 		return entries, err
+	case "plan":
+		return p.planFeedEntries(ctx, q)
+	case "seats":
+		return p.seatFeedEntries(r, q)
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 }

@@ -41,6 +41,8 @@ type Store interface {
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
 	jigsaw.PublicRepresentativeService
+	jigsaw.PublicPlanService
+	jigsaw.PublicSeatService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -59,6 +61,8 @@ type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
 	jigsaw.RepresentativeService
+	jigsaw.PlanService
+	jigsaw.SeatService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }

@@ -80,6 +80,10 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"CursorPaging", s.testCursorPaging},
 		{"Representatives", s.testRepresentatives},
 		{"RepresentativeValidation", s.testRepresentativeValidation},
+		{"PlanAnchorMoves", s.testPlanAnchorMoves},
+		{"PlanRefusals", s.testPlanRefusals},
+		{"PlanCampaign", s.testPlanCampaign},
+		{"Seats", s.testSeats},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -79,6 +79,55 @@ CREATE INDEX representative_interests_tracker ON representative_interests(tracke
 CREATE INDEX representative_interests_organisation ON representative_interests(organisation_id);
 
 -- section: plans and seats
+-- Plans worked back from an anchor date. A milestone keeps only its offset
+-- in days from the anchor, never a date: moving the anchor moves the plan.
+CREATE TABLE plans (
+	id           INTEGER PRIMARY KEY,
+	name         TEXT NOT NULL,
+	description  TEXT NOT NULL DEFAULT '',
+	anchor_label TEXT NOT NULL,
+	anchor_on    TEXT NOT NULL,
+	campaign_id  INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+	version      INTEGER NOT NULL DEFAULT 1,
+	created_at   TIMESTAMP NOT NULL,
+	updated_at   TIMESTAMP NOT NULL
+);
+CREATE INDEX plans_anchor ON plans(anchor_on, id);
+CREATE INDEX plans_campaign ON plans(campaign_id);
+
+CREATE TABLE plan_milestones (
+	id          INTEGER PRIMARY KEY,
+	plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+	title       TEXT NOT NULL,
+	offset_days INTEGER NOT NULL,
+	kind        TEXT NOT NULL DEFAULT '',
+	note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX plan_milestones_plan ON plan_milestones(plan_id, offset_days, id);
+
+-- Seats coalition members hold or seek; decided_on (election or
+-- appointment) puts a seat on the plans whose span it falls in.
+CREATE TABLE seats (
+	id                INTEGER PRIMARY KEY,
+	kind              TEXT NOT NULL CHECK (kind IN ('ft-governors', 'health-wellbeing-board', 'healthwatch', 'icb-board', 'ccg', 'council', 'other')),
+	title             TEXT NOT NULL DEFAULT '',
+	body_id           INTEGER NOT NULL REFERENCES organisations(id),
+	holder            TEXT NOT NULL,
+	representative_id INTEGER REFERENCES representatives(id) ON DELETE SET NULL,
+	member_org_id     INTEGER REFERENCES organisations(id),
+	state             TEXT NOT NULL CHECK (state IN ('sought', 'standing', 'held', 'lost', 'ended')),
+	decided_on        TEXT NOT NULL DEFAULT '',
+	term_end          TEXT NOT NULL DEFAULT '',
+	plan_id           INTEGER REFERENCES plans(id) ON DELETE SET NULL,
+	note              TEXT NOT NULL DEFAULT '',
+	version           INTEGER NOT NULL DEFAULT 1,
+	created_at        TIMESTAMP NOT NULL,
+	updated_at        TIMESTAMP NOT NULL
+);
+CREATE INDEX seats_decided ON seats(decided_on, id);
+CREATE INDEX seats_body ON seats(body_id);
+CREATE INDEX seats_member_org ON seats(member_org_id);
+CREATE INDEX seats_plan ON seats(plan_id);
 
 -- section: pledges
 

@@ -78,6 +78,10 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
+		{"CampaignCreateFind", s.testCampaignCreateFind},
+		{"CampaignValidation", s.testCampaignValidation},
+		{"CampaignFilters", s.testCampaignFilters},
+		{"TopicBoard", s.testTopicBoard},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -80,7 +80,7 @@ func (t *Topic) Normalize() {
 }
 
 // Validate reports every field that is wrong, named by JSON path
-// ("links[0].url"). A topic taken or in progress must name who took it.
+// ("links[0].url", "organisations[1].organisation"). A topic taken or in progress must name who took it.
 func (t *Topic) Validate() error {
 	p := Problems{}
 	checkText(p, "title", "Title", t.Title, 1, 300)
@@ -90,7 +90,7 @@ func (t *Topic) Validate() error {
 	}
 	seen := map[int64]bool{}
 	for i, o := range t.Organisations {
-		f := fmt.Sprintf("organisations[%d]", i)
+		f := fmt.Sprintf("organisations[%d].organisation", i)
 		if o.OrgID <= 0 {
 			p.Add(f, "Choose an organisation.")
 		} else if seen[o.OrgID] {

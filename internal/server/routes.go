@@ -108,6 +108,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations/suggest", Public, p.HandleSuggest("organisations"))
 	s.handle("GET /stories/suggest", Public, p.HandleSuggest("stories"))
 	s.handle("GET /disputes/suggest", Public, p.HandleSuggest("disputes"))
+	s.handle("GET /tracker/suggest", Public, p.HandleSuggest("tracker"))
 	s.handle("GET /organisations", Public, p.HandleOrganisationList)
 	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
 	s.handle("GET /tracker", Public, p.HandleTrackerList)
@@ -115,6 +116,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /disputes", Public, p.HandleDisputeList)
 	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
 	s.handle("GET /areas/{district}", Public, p.HandleArea)
+	s.handle("GET /campaigns", Public, p.HandleCampaignList)
+	s.handle("GET /campaigns/{id}", Public, p.HandleCampaign)
+	s.handle("GET /topics", Public, p.HandleTopicList)
+	s.handle("GET /topics/{id}", Public, p.HandleTopic)
 	s.handle("GET /map", Public, p.HandleMap)
 	// GeoJSON exports stream every item the filters select: the page
 	// cache would hold whole answers in memory.
@@ -165,6 +170,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /organisations/{id}/edit", Editor, orgs.Update)
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
+	campaigns, topics := p.CampaignForms(), p.TopicForms()
+	s.handle("GET /campaigns/new", Editor, campaigns.New)
+	s.handle("POST /campaigns/new", Editor, campaigns.Create)
+	s.handle("GET /campaigns/{id}/edit", Editor, campaigns.Edit)
+	s.handle("POST /campaigns/{id}/edit", Editor, campaigns.Update)
+	s.handle("GET /topics/new", Editor, topics.New)
+	s.handle("POST /topics/new", Editor, topics.Create)
+	s.handle("GET /topics/{id}/edit", Editor, topics.Edit)
+	s.handle("POST /topics/{id}/edit", Editor, topics.Update)
 
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.

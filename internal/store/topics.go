@@ -96,7 +96,7 @@ func checkTopic(ctx context.Context, tx *sql.Tx, t *jigsaw.Topic) error {
 	p := jigsaw.Problems{}
 	for i, o := range t.Organisations {
 		if !exists(ctx, tx, `SELECT count(*) FROM organisations WHERE id = $1`, o.OrgID) {
-			p.Add(fmt.Sprintf("organisations[%d]", i), "No such organisation.")
+			p.Add(fmt.Sprintf("organisations[%d].organisation", i), "No such organisation.")
 		}
 	}
 	if t.CampaignID != 0 && !exists(ctx, tx, `SELECT count(*) FROM campaigns WHERE id = $1`, t.CampaignID) {

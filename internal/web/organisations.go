@@ -60,6 +60,7 @@ type OrganisationView struct {
 	Parent       *jigsaw.Organisation
 	Children     []*jigsaw.Organisation
 	Timeline     []*jigsaw.TimelineEntry
+	Coordination OrganisationCoordination
 	Revisions    []*jigsaw.Revision // for editors only
 }
 
@@ -94,6 +95,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Timeline, err = p.Store.OrganisationTimeline(ctx, o.ID, timelineLength); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Coordination, err = p.organisationCoordination(ctx, o.ID); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -33,6 +33,9 @@ type PickerStore interface {
 	SearchPublicStoryTitles(ctx context.Context, q string, limit int) ([]jigsaw.LinkRef, error)
 	// SearchDisputeTitles returns disputes whose titles hold each word of q.
 	SearchDisputeTitles(ctx context.Context, q string, limit int) ([]jigsaw.LinkRef, error)
+	// SearchPublicTrackerTitles returns published dangers whose titles
+	// hold words beginning with each word of q.
+	SearchPublicTrackerTitles(ctx context.Context, q string, limit int) ([]jigsaw.LinkRef, error)
 }
 
 // suggestLimit is how many suggestions a picker shows.
@@ -93,7 +96,7 @@ func (p *Pages) HandleSuggest(kind string) http.HandlerFunc {
 			for _, o := range orgs {
 				out.Results = append(out.Results, orgSuggestion(o))
 			}
-		case "stories", "disputes":
+		case "stories", "disputes", "tracker":
 			refs, err := p.findLinkable(r.Context(), kind, q)
 			if err != nil {
 				respond.JSONError(w, r, p.Log, err)
@@ -119,12 +122,21 @@ func cmpOr(a, b string) string {
 }
 
 // findLinkable searches the stories (published only) or disputes a danger
-// may link to, by title.
+// may link to, or the dangers (published only) a campaign may, by title.
 func (p *Pages) findLinkable(ctx context.Context, kind, q string) ([]jigsaw.LinkRef, error) {
-	if kind == "stories" {
-		return p.Store.SearchPublicStoryTitles(ctx, q, suggestLimit)
+	return searchTitles(ctx, p.Store, kind, q, suggestLimit)
+}
+
+// searchTitles finds records of kind ("stories", "disputes", "tracker")
+// by title.
+func searchTitles(ctx context.Context, st PickerStore, kind, q string, limit int) ([]jigsaw.LinkRef, error) {
+	switch kind {
+	case "stories":
+		return st.SearchPublicStoryTitles(ctx, q, limit)
+	case "tracker":
+		return st.SearchPublicTrackerTitles(ctx, q, limit)
 	}
-	return p.Store.SearchDisputeTitles(ctx, q, suggestLimit)
+	return st.SearchDisputeTitles(ctx, q, limit)
 }
 
 // OrgPicker is the view of the story form's organisation picker: the
@@ -242,7 +254,7 @@ func linkAddressRE(kind string) *regexp.Regexp {
 	return regexp.MustCompile(`^(?:https?://[^/\s]+)?/` + kind + `/(\d+)(?:[/?#]\S*)?$`)
 }
 
-var linkAddress = map[string]*regexp.Regexp{"stories": linkAddressRE("stories"), "disputes": linkAddressRE("disputes")}
+var linkAddress = map[string]*regexp.Regexp{"stories": linkAddressRE("stories"), "disputes": linkAddressRE("disputes"), "tracker": linkAddressRE("tracker")}
 
 // linkMessages are the messages about a linked record of each kind that a
 // title does not find: none, several, none with close titles.
@@ -256,6 +268,11 @@ var linkMessages = map[string]struct{ bad, several, none string }{
 		bad:     "“%s” names no dispute: give its title, number or address.",
 		several: "Several disputes are titled “%s” (%s): give the number of the one you mean.",
 		none:    "No dispute is titled “%s”.",
+	},
+	"tracker": {
+		bad:     "“%s” names no published danger: give its title, number or address.",
+		several: "Several published dangers are titled “%s” (%s): give the number of the one you mean.",
+		none:    "No published danger is titled “%s”.",
 	},
 }
 
@@ -327,12 +344,7 @@ func (rd *reader) linkByTitle(ctx context.Context, st PickerStore, kind, title s
 	if err != nil {
 		return jigsaw.LinkRef{}, rd.msg(m.bad, title)
 	}
-	var found []jigsaw.LinkRef
-	if kind == "stories" {
-		found, err = st.SearchPublicStoryTitles(ctx, q, 50)
-	} else {
-		found, err = st.SearchDisputeTitles(ctx, q, 50)
-	}
+	found, err := searchTitles(ctx, st, kind, q, 50)
 	if err != nil {
 		return jigsaw.LinkRef{}, jigsaw.ErrorMessage(err)
 	}
@@ -351,11 +363,7 @@ func (rd *reader) linkByTitle(ctx context.Context, st PickerStore, kind, title s
 	msg := rd.msg(m.none, title)
 	if len(found) == 0 {
 		// The first letters of each word, to get past a typing mistake.
-		if kind == "stories" {
-			found, _ = st.SearchPublicStoryTitles(ctx, looseQuery(q), 3)
-		} else {
-			found, _ = st.SearchDisputeTitles(ctx, looseQuery(q), 3)
-		}
+		found, _ = searchTitles(ctx, st, kind, looseQuery(q), 3)
 	}
 	if len(found) > 0 {
 		names := make([]string, 0, 3)

@@ -40,6 +40,8 @@ type Store interface {
 	jigsaw.OrganisationService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicCampaignService
+	jigsaw.PublicTopicService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -57,6 +59,8 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.CampaignService
+	jigsaw.TopicService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }

@@ -259,7 +259,7 @@ func (s *suite) testTopicBoard(t *testing.T) {
 		{"bad link", jigsaw.Topic{Title: "x", State: jigsaw.TopicOpen, Links: []jigsaw.TopicLink{{URL: "javascript:alert(1)"}}}, "links[0].url"},
 		{"bad state", jigsaw.Topic{Title: "x", State: "stuck"}, "state"},
 		{"unknown campaign", jigsaw.Topic{Title: "x", State: jigsaw.TopicOpen, CampaignID: 4242}, "campaign"},
-		{"unknown organisation", jigsaw.Topic{Title: "x", State: jigsaw.TopicTaken, Organisations: []jigsaw.TopicOrg{{OrgID: 4242}}}, "organisations[0]"},
+		{"unknown organisation", jigsaw.Topic{Title: "x", State: jigsaw.TopicTaken, Organisations: []jigsaw.TopicOrg{{OrgID: 4242}}}, "organisations[0].organisation"},
 		{"no title", jigsaw.Topic{State: jigsaw.TopicOpen}, "title"},
 	} {
 		err := db.CreateTopic(ctx, &tt.topic)

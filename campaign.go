@@ -165,6 +165,17 @@ type CampaignFilter struct {
 	KeyIssue string // of a linked danger or dispute
 	Limit    int
 	Offset   int
+	// After starts the list past that campaign; Key is its SortKey.
+	After *After
+}
+
+// SortKey is the campaign's place in lists, which show active campaigns
+// first, then each by name.
+func (c *Campaign) SortKey() string {
+	if c.Status == CampaignActive {
+		return "0" + c.Name
+	}
+	return "1" + c.Name
 }
 
 // PublicCampaignService reads campaigns, which are public whole.

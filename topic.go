@@ -125,6 +125,19 @@ type TopicFilter struct {
 	Untaken bool
 	Limit   int
 	Offset  int
+	// After starts the list past that topic; Key is its SortKey.
+	After *After
+}
+
+// SortKey is the topic's place on the board: by state, in the board's
+// order, then by title.
+func (t *Topic) SortKey() string {
+	for i, s := range TopicStates {
+		if s.Value == t.State {
+			return string(rune('0'+i)) + t.Title
+		}
+	}
+	return "9" + t.Title
 }
 
 // PublicTopicService reads the topic board, which is public whole.

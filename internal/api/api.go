@@ -31,6 +31,8 @@ type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicCampaignService
+	jigsaw.PublicTopicService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -43,6 +45,8 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.CampaignService
+	jigsaw.TopicService
 	jigsaw.OrganisationService
 }
 

@@ -24,7 +24,7 @@ func Campaigns(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw
 		KeyIssue: r.keyIssue("issue"),
 		OrgID:    r.orgID("organisation"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("campaigns", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 
@@ -41,7 +41,7 @@ func Topics(ctx context.Context, l CampaignLookup, v url.Values, perPage int) (j
 	if c != nil {
 		f.CampaignID = c.ID
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("topics", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, c, list, err
 }
 

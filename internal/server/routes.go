@@ -201,6 +201,14 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/campaigns", Public, a.HandleCampaignList)
+	s.handle("GET /api/v1/campaigns/{id}", Public, a.HandleCampaign)
+	s.handle("POST /api/v1/campaigns", Editor, a.HandleCampaignCreate)
+	s.handle("PATCH /api/v1/campaigns/{id}", Editor, a.HandleCampaignUpdate)
+	s.handle("GET /api/v1/topics", Public, a.HandleTopicList)
+	s.handle("GET /api/v1/topics/{id}", Public, a.HandleTopic)
+	s.handle("POST /api/v1/topics", Editor, a.HandleTopicCreate)
+	s.handle("PATCH /api/v1/topics/{id}", Editor, a.HandleTopicUpdate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

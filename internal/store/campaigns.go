@@ -190,6 +190,10 @@ func campaignWhere(f jigsaw.CampaignFilter) where {
 	return w
 }
 
+// campaignOrder is the order of lists of campaigns, active ones first,
+// then by name: jigsaw.Campaign.SortKey in lower case.
+const campaignOrder = `lower(CASE WHEN status = 'active' THEN '0' ELSE '1' END || name)`
+
 // FindCampaigns implements jigsaw.PublicCampaignService.
 func (db *DB) FindCampaigns(ctx context.Context, f jigsaw.CampaignFilter) (_ []*jigsaw.Campaign, _ int, err error) {
 	defer wrap(&err, "store.FindCampaigns")
@@ -200,9 +204,13 @@ func (db *DB) FindCampaigns(ctx context.Context, f jigsaw.CampaignFilter) (_ []*
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		w.after(campaignOrder, "id", "lower(?)", false, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE `+cond+
-		` ORDER BY CASE status WHEN 'active' THEN 0 ELSE 1 END, lower(name), id`+page, w.args...)
+		` ORDER BY `+campaignOrder+`, id`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

@@ -154,9 +154,9 @@ func topicWhere(f jigsaw.TopicFilter) where {
 	return w
 }
 
-// topicOrder lists topics as the board shows them: by state, then title.
-const topicOrder = ` ORDER BY CASE t.state WHEN 'open' THEN 0 WHEN 'taken' THEN 1 WHEN 'in-progress' THEN 2 ELSE 3 END,
-	lower(t.title), t.id`
+// topicOrder lists topics as the board shows them, by state, then by
+// title: jigsaw.Topic.SortKey in lower case.
+const topicOrder = `lower(CASE t.state WHEN 'open' THEN '0' WHEN 'taken' THEN '1' WHEN 'in-progress' THEN '2' ELSE '3' END || t.title)`
 
 // FindTopics implements jigsaw.PublicTopicService.
 func (db *DB) FindTopics(ctx context.Context, f jigsaw.TopicFilter) (_ []*jigsaw.Topic, _ int, err error) {
@@ -168,8 +168,12 @@ func (db *DB) FindTopics(ctx context.Context, f jigsaw.TopicFilter) (_ []*jigsaw
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		w.after(topicOrder, "t.id", "lower(?)", false, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
-	rows, err := db.query(ctx, `SELECT `+topicColumns+topicFrom+` WHERE `+cond+topicOrder+page, w.args...)
+	rows, err := db.query(ctx, `SELECT `+topicColumns+topicFrom+` WHERE `+cond+` ORDER BY `+topicOrder+`, t.id`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}

@@ -188,6 +188,13 @@ func (s *suite) testCampaignFilters(t *testing.T) {
 		}
 		return out
 	}
+	first, _, err := db.FindCampaigns(ctx, jigsaw.CampaignFilter{Limit: 1})
+	must(t, err)
+	rest, _, err := db.FindCampaigns(ctx, jigsaw.CampaignFilter{After: &jigsaw.After{Key: first[0].SortKey(), ID: first[0].ID}})
+	must(t, err)
+	if len(rest) != 1 || rest[0].Name != "Airedale staff back in-house" {
+		t.Fatalf("past the first by cursor: got %+v", rest)
+	}
 	for _, tt := range []struct {
 		name string
 		f    jigsaw.CampaignFilter
@@ -296,6 +303,22 @@ func (s *suite) testTopicBoard(t *testing.T) {
 		if got := titles(tt.f); !equalStrings(got, tt.want) {
 			t.Fatalf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
+	}
+
+	// Paged by cursor, one at a time, the board comes in the same order.
+	var walked []string
+	var after *jigsaw.After
+	for range 5 {
+		page, _, err := db.FindTopics(ctx, jigsaw.TopicFilter{Limit: 1, After: after})
+		must(t, err)
+		if len(page) == 0 {
+			break
+		}
+		walked = append(walked, page[0].Title)
+		after = &jigsaw.After{Key: page[0].SortKey(), ID: page[0].ID}
+	}
+	if want := titles(jigsaw.TopicFilter{}); !equalStrings(walked, want) {
+		t.Fatalf("by cursor: got %q, want %q", walked, want)
 	}
 
 	// Taking a topic: an update with versions and history.

@@ -288,3 +288,9 @@ func (a *API) HandleTopicCreate(w http.ResponseWriter, r *http.Request) {
 func (a *API) HandleTopicUpdate(w http.ResponseWriter, r *http.Request) {
 	writeUpdate(a, a.topics(), w, r)
 }
+
+// CampaignJSON is c as the API shows it.
+func (a *API) CampaignJSON(c *jigsaw.Campaign) CampaignOut { return a.campaignOut(c) }
+
+// TopicJSON is t as the API shows it.
+func (a *API) TopicJSON(t *jigsaw.Topic) TopicOut { return a.topicOut(t) }

@@ -324,3 +324,34 @@ func (db *DB) SearchPublicTrackerTitles(ctx context.Context, q string, limit int
 	out, err := collect(rows, scanLinkRef)
 	return out, db.mapError(err)
 }
+
+// EachCampaign calls fn with every campaign f selects, in the list's
+// order, as EachPublicStory reads stories.
+func (db *DB) EachCampaign(ctx context.Context, f jigsaw.CampaignFilter, fn func(*jigsaw.Campaign) error) (err error) {
+	defer wrap(&err, "store.EachCampaign")
+	w := campaignWhere(f)
+	return eachBatch(batchSize(f.Limit), func(after []any, limit int) ([]*jigsaw.Campaign, []any, error) {
+		cond, page, args := batchWhere(w, campaignOrder+", id", ">", after, limit)
+		rows, err := db.query(ctx, `SELECT `+campaignColumns+`, `+campaignOrder+` FROM campaigns WHERE `+cond+
+			` ORDER BY `+campaignOrder+`, id`+page, args...)
+		if err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		var sortKey string
+		var key []any
+		out, err := collect(rows, func(row interface{ Scan(...any) error }) (*jigsaw.Campaign, error) {
+			c, err := scanCampaign(keyScanner{row, []any{&sortKey}})
+			if err == nil {
+				key = []any{sortKey, c.ID}
+			}
+			return c, err
+		})
+		if err != nil || len(out) == 0 {
+			return out, nil, db.mapError(err)
+		}
+		if err := attachCampaignLists(ctx, readQuerier{db}, out); err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		return out, key, nil
+	}, fn)
+}

@@ -240,3 +240,33 @@ func topicSnapshot(t *jigsaw.Topic) snapshot {
 	s.add("links", strings.Join(lines, "\n"))
 	return s
 }
+
+// EachTopic calls fn with every topic f selects, in the board's order, as
+// EachPublicStory reads stories.
+func (db *DB) EachTopic(ctx context.Context, f jigsaw.TopicFilter, fn func(*jigsaw.Topic) error) (err error) {
+	defer wrap(&err, "store.EachTopic")
+	w := topicWhere(f)
+	return eachBatch(batchSize(f.Limit), func(after []any, limit int) ([]*jigsaw.Topic, []any, error) {
+		cond, page, args := batchWhere(w, topicOrder+", t.id", ">", after, limit)
+		rows, err := db.query(ctx, `SELECT `+topicColumns+`, `+topicOrder+topicFrom+` WHERE `+cond+` ORDER BY `+topicOrder+`, t.id`+page, args...)
+		if err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		var sortKey string
+		var key []any
+		out, err := collect(rows, func(row interface{ Scan(...any) error }) (*jigsaw.Topic, error) {
+			t, err := scanTopic(keyScanner{row, []any{&sortKey}})
+			if err == nil {
+				key = []any{sortKey, t.ID}
+			}
+			return t, err
+		})
+		if err != nil || len(out) == 0 {
+			return out, nil, db.mapError(err)
+		}
+		if err := attachTopicLists(ctx, readQuerier{db}, out); err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		return out, key, nil
+	}, fn)
+}

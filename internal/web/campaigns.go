@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"jigsaw"
 	"jigsaw/internal/i18n"
@@ -279,4 +280,108 @@ func (p *Pages) organisationCoordination(ctx context.Context, id int64) (Organis
 	}
 	oc.Topics, _, err = p.Store.FindTopics(ctx, jigsaw.TopicFilter{OrgID: id, Limit: campaignTopicsShown})
 	return oc, err
+}
+
+// coordinationEntries are the feed entries of /campaigns and /topics: the
+// campaigns or topics matching q, newest change first as feeds list them.
+func (p *Pages) coordinationEntries(r *http.Request, list string, q url.Values) ([]feedEntry, error) {
+	ctx := r.Context()
+	var entries []feedEntry
+	if list == "campaigns" {
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.CampaignFilter, listparams.List, error) {
+			return listparams.Campaigns(ctx, p.Store, v, feedLength)
+		})
+		if err != nil {
+			return nil, err
+		}
+		campaigns, _, err := p.Store.FindCampaigns(ctx, f)
+		for _, c := range campaigns {
+			entries = append(entries, feedEntry{Path: campaignPath(c), Title: c.Name, Summary: excerpt(c.Aim, 600),
+				Published: c.CreatedAt, Updated: c.UpdatedAt})
+		}
+		return entries, err
+	}
+	f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.TopicFilter, listparams.List, error) {
+		f, _, list, err := listparams.Topics(ctx, p.Store, v, feedLength)
+		return f, list, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	topics, _, err := p.Store.FindTopics(ctx, f)
+	pr := tr(r)
+	for _, t := range topics {
+		summary := pr.Text(jigsaw.LabelOf(jigsaw.TopicStates, t.State))
+		if t.Notes != "" {
+			summary += ": " + excerpt(t.Notes, 600)
+		}
+		entries = append(entries, feedEntry{Path: topicPath(t), Title: t.Title, Summary: summary,
+			Published: t.CreatedAt, Updated: t.UpdatedAt})
+	}
+	return entries, err
+}
+
+// campaignColumns are the columns of /campaigns.csv.
+func campaignColumns(base string) []column[*jigsaw.Campaign] {
+	orgs := func(c *jigsaw.Campaign, role jigsaw.CampaignRole) string {
+		var slugs []string
+		for _, o := range c.OrgsInRole(role) {
+			slugs = append(slugs, o.Slug)
+		}
+		return joinSlugs(slugs)
+	}
+	ids := func(links []jigsaw.LinkRef) string {
+		out := make([]string, len(links))
+		for i, l := range links {
+			out[i] = id(l.ID)
+		}
+		return joinSlugs(out)
+	}
+	return []column[*jigsaw.Campaign]{
+		{"id", func(c *jigsaw.Campaign) string { return id(c.ID) }},
+		{"url", func(c *jigsaw.Campaign) string { return base + campaignPath(c) }},
+		{"slug", func(c *jigsaw.Campaign) string { return c.Slug }},
+		{"name", func(c *jigsaw.Campaign) string { return c.Name }},
+		{"status", func(c *jigsaw.Campaign) string { return string(c.Status) }},
+		{"started_on", func(c *jigsaw.Campaign) string { return c.StartedOn }},
+		{"ended_on", func(c *jigsaw.Campaign) string { return c.EndedOn }},
+		{"district", func(c *jigsaw.Campaign) string { return c.District }},
+		{"area", func(c *jigsaw.Campaign) string { return c.Area }},
+		{"leads", func(c *jigsaw.Campaign) string { return orgs(c, jigsaw.CampaignLead) }},
+		{"partners", func(c *jigsaw.Campaign) string { return orgs(c, jigsaw.CampaignPartner) }},
+		{"supporters", func(c *jigsaw.Campaign) string { return orgs(c, jigsaw.CampaignSupporter) }},
+		{"tracker_items", func(c *jigsaw.Campaign) string { return ids(c.TrackerItems) }},
+		{"disputes", func(c *jigsaw.Campaign) string { return ids(c.Disputes) }},
+		{"created_at", func(c *jigsaw.Campaign) string { return timestamp(c.CreatedAt) }},
+		{"updated_at", func(c *jigsaw.Campaign) string { return timestamp(c.UpdatedAt) }},
+		{"aim", func(c *jigsaw.Campaign) string { return c.Aim }},
+	}
+}
+
+// topicColumns are the columns of /topics.csv.
+func topicColumns(base string) []column[*jigsaw.Topic] {
+	return []column[*jigsaw.Topic]{
+		{"id", func(t *jigsaw.Topic) string { return id(t.ID) }},
+		{"url", func(t *jigsaw.Topic) string { return base + topicPath(t) }},
+		{"title", func(t *jigsaw.Topic) string { return t.Title }},
+		{"state", func(t *jigsaw.Topic) string { return string(t.State) }},
+		{"organisations", func(t *jigsaw.Topic) string {
+			slugs := make([]string, len(t.Organisations))
+			for i, o := range t.Organisations {
+				slugs[i] = o.Slug
+			}
+			return joinSlugs(slugs)
+		}},
+		{"campaign", func(t *jigsaw.Topic) string { return t.CampaignSlug }},
+		{"links", func(t *jigsaw.Topic) string {
+			urls := make([]string, len(t.Links))
+			for i, l := range t.Links {
+				urls[i] = l.URL
+			}
+			return strings.Join(urls, "\n")
+		}},
+		{"created_at", func(t *jigsaw.Topic) string { return timestamp(t.CreatedAt) }},
+		{"updated_at", func(t *jigsaw.Topic) string { return timestamp(t.UpdatedAt) }},
+		{"notes", func(t *jigsaw.Topic) string { return t.Notes }},
+	}
 }

@@ -99,4 +99,14 @@ func testCampaignPages(t *testing.T, engine string) {
 		get(t, anon, u("/campaigns/keep-our-nhs-public")).expect(t, 200, "Update TUPE guidance")
 		get(t, anon, u("/organisations/unite")).expect(t, 200, "Topics it took:", "Update TUPE guidance")
 	})
+
+	t.Run("feeds and exports", func(t *testing.T) {
+		get(t, anon, u("/campaigns.atom")).expect(t, 200, "Keep Our NHS Public", "/campaigns/keep-our-nhs-public")
+		get(t, anon, u("/topics.rss?untaken=1")).expect(t, 200, "Conflicts of interest of GPs")
+		get(t, anon, u("/topics.rss?untaken=1")).reject(t, "Update TUPE guidance")
+		get(t, anon, u("/campaigns.csv")).expect(t, 200, "id,url,slug,name,status", "keep-our-nhs-public,Keep Our NHS Public,active,2012-04-01")
+		get(t, anon, u("/topics.csv?organisation=unite")).expect(t, 200, "Update TUPE guidance,taken,unite,keep-our-nhs-public")
+		get(t, anon, u("/topics.json")).expect(t, 200, `"title":"Conflicts of interest of GPs"`)
+		get(t, anon, u("/campaigns.json?status=paused")).expect(t, 400, "status")
+	})
 }

@@ -74,13 +74,13 @@ func (p *Pages) HandleTopicList(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	view.Columns, view.Count = topicColumns(topics), len(topics)
+	view.Columns, view.Count = boardColumns(topics), len(topics)
 	view.Pager = newPager(list, total, r.URL.Query())
 	p.Render(w, r, http.StatusOK, "topics", view)
 }
 
-// topicColumns groups topics, in the board's order, by state.
-func topicColumns(topics []*jigsaw.Topic) []TopicColumn {
+// boardColumns groups topics, in the board's order, by state.
+func boardColumns(topics []*jigsaw.Topic) []TopicColumn {
 	var cols []TopicColumn
 	for _, s := range jigsaw.TopicStates {
 		col := TopicColumn{State: s.Value}

@@ -108,5 +108,8 @@ func testCampaignPages(t *testing.T, engine string) {
 		get(t, anon, u("/topics.csv?organisation=unite")).expect(t, 200, "Update TUPE guidance,taken,unite,keep-our-nhs-public")
 		get(t, anon, u("/topics.json")).expect(t, 200, `"title":"Conflicts of interest of GPs"`)
 		get(t, anon, u("/campaigns.json?status=paused")).expect(t, 400, "status")
+		get(t, anon, u("/sitemaps/campaigns-0.xml")).expect(t, 200, "/campaigns/keep-our-nhs-public</loc>")
+		get(t, anon, u("/sitemap.xml")).expect(t, 200, "/sitemaps/campaigns-0.xml", "/sitemaps/topics-0.xml")
+		get(t, anon, u("/search?q=privatisation")).expect(t, 200, `href="/campaigns/keep-our-nhs-public"`)
 	})
 }

@@ -343,3 +343,47 @@ func (s *suite) testTopicBoard(t *testing.T) {
 		t.Fatalf("unknown topic: got %v", err)
 	}
 }
+
+func (s *suite) testCampaignSearch(t *testing.T) {
+	db := s.mustOpen(t)
+	ctx := context.Background()
+	cf := mustCampaignFixture(t, ctx, db, mustFixture(t, db))
+	c := konpCampaign(cf)
+	must(t, db.CreateCampaign(ctx, c))
+	for _, tt := range []struct {
+		name string
+		f    jigsaw.SearchFilter
+		want int
+	}{
+		{"by aim", jigsaw.SearchFilter{Query: "privatisation", Type: jigsaw.SearchCampaign}, 1},
+		{"by name, stemmed", jigsaw.SearchFilter{Query: "keeping public"}, 1},
+		{"by organisation", jigsaw.SearchFilter{Query: "privatisation", OrgID: cf.trust.ID}, 1},
+		{"by another organisation", jigsaw.SearchFilter{Query: "privatisation", OrgID: cf.company.ID}, 0},
+		{"by key issue", jigsaw.SearchFilter{Query: "privatisation", KeyIssue: "pay-and-conditions"}, 1},
+		{"by district", jigsaw.SearchFilter{Query: "privatisation", District: "LS6"}, 0},
+	} {
+		res, err := db.SearchPublic(ctx, tt.f)
+		must(t, err)
+		n := 0
+		for _, h := range res.Hits {
+			if h.Type == jigsaw.SearchCampaign {
+				n++
+				if h.Path() != "/campaigns/keep-our-nhs-public" || h.Title != "Keep Our NHS Public" || h.Date != "2012-04-01" {
+					t.Fatalf("%s: hit %+v at %s", tt.name, h, h.Path())
+				}
+			}
+		}
+		if n != tt.want {
+			t.Fatalf("%s: %d campaigns found, want %d", tt.name, n, tt.want)
+		}
+	}
+	// A renamed campaign is found by its new name only.
+	c.Name, c.Aim = "Save our hospitals", "Keep them open."
+	must(t, db.UpdateCampaign(ctx, c))
+	if res, err := db.SearchPublic(ctx, jigsaw.SearchFilter{Query: "privatisation", Type: jigsaw.SearchCampaign}); err != nil || len(res.Hits) != 0 {
+		t.Fatalf("old words: %v %v", res, err)
+	}
+	if res, err := db.SearchPublic(ctx, jigsaw.SearchFilter{Query: "hospitals", Type: jigsaw.SearchCampaign}); err != nil || len(res.Hits) != 1 {
+		t.Fatalf("new words: %v %v", res, err)
+	}
+}

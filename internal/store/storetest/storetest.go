@@ -82,6 +82,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"CampaignValidation", s.testCampaignValidation},
 		{"CampaignFilters", s.testCampaignFilters},
 		{"TopicBoard", s.testTopicBoard},
+		{"CampaignSearch", s.testCampaignSearch},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"jigsaw"
+	"jigsaw/internal/store"
 )
 
 // campaignFixture is a published danger, a draft danger and a dispute for
@@ -57,6 +58,7 @@ func (s *suite) testCampaignCreateFind(t *testing.T) {
 	if c.ID == 0 || c.Slug != "keep-our-nhs-public" {
 		t.Fatalf("created: id %d slug %q", c.ID, c.Slug)
 	}
+	checkCampaignValidation(t, ctx, db, cf)
 	got, err := db.FindCampaignBySlug(ctx, "keep-our-nhs-public")
 	must(t, err)
 	if got.ID != c.ID || got.Name != "Keep Our NHS Public" || got.StartedOn != "2012-04-01" || got.District != "BD20" || got.Version != 1 {
@@ -120,11 +122,9 @@ func (s *suite) testCampaignCreateFind(t *testing.T) {
 	}
 }
 
-func (s *suite) testCampaignValidation(t *testing.T) {
-	db := s.mustOpen(t)
-	ctx := context.Background()
-	cf := mustCampaignFixture(t, ctx, db, mustFixture(t, db))
-	must(t, db.CreateCampaign(ctx, konpCampaign(cf)))
+// checkCampaignValidation refuses campaigns with each kind of mistake,
+// beside the one campaign the database holds (named as konpCampaign).
+func checkCampaignValidation(t *testing.T, ctx context.Context, db jigsaw.CampaignService, cf *campaignFixture) {
 	for _, tt := range []struct {
 		name   string
 		change func(c *jigsaw.Campaign)
@@ -213,6 +213,7 @@ func (s *suite) testCampaignFilters(t *testing.T) {
 			}
 		})
 	}
+	checkCampaignSearch(t, ctx, db, cf, konp)
 }
 
 func equalStrings(a, b []string) bool {
@@ -230,8 +231,9 @@ func equalStrings(a, b []string) bool {
 func (s *suite) testTopicBoard(t *testing.T) {
 	db := s.mustOpen(t)
 	ctx, _ := mustUserContext(t, db, "editor@example.org")
-	cf := mustCampaignFixture(t, ctx, db, mustFixture(t, db))
-	konp := konpCampaign(cf)
+	cf := mustFixture(t, db)
+	konp := &jigsaw.Campaign{Name: "Keep Our NHS Public", Status: jigsaw.CampaignActive,
+		Organisations: []jigsaw.CampaignOrg{{OrgID: cf.union.ID, Role: jigsaw.CampaignLead}}}
 	must(t, db.CreateCampaign(ctx, konp))
 
 	tupe := &jigsaw.Topic{Title: " Update  TUPE guidance ", Notes: "For staff moved to SubCos.", State: jigsaw.TopicTaken,
@@ -344,12 +346,9 @@ func (s *suite) testTopicBoard(t *testing.T) {
 	}
 }
 
-func (s *suite) testCampaignSearch(t *testing.T) {
-	db := s.mustOpen(t)
-	ctx := context.Background()
-	cf := mustCampaignFixture(t, ctx, db, mustFixture(t, db))
-	c := konpCampaign(cf)
-	must(t, db.CreateCampaign(ctx, c))
+// checkCampaignSearch finds c, konpCampaign as stored, through the
+// site's search and its filters.
+func checkCampaignSearch(t *testing.T, ctx context.Context, db *store.DB, cf *campaignFixture, c *jigsaw.Campaign) {
 	for _, tt := range []struct {
 		name string
 		f    jigsaw.SearchFilter

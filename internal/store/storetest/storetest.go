@@ -79,10 +79,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
 		{"CampaignCreateFind", s.testCampaignCreateFind},
-		{"CampaignValidation", s.testCampaignValidation},
 		{"CampaignFilters", s.testCampaignFilters},
 		{"TopicBoard", s.testTopicBoard},
-		{"CampaignSearch", s.testCampaignSearch},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

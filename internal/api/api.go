@@ -33,6 +33,7 @@ type Store interface {
 	jigsaw.PublicDisputeService
 	jigsaw.PublicCampaignService
 	jigsaw.PublicTopicService
+	jigsaw.PublicRepresentativeService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -47,6 +48,7 @@ type EditStore interface {
 	jigsaw.DisputeService
 	jigsaw.CampaignService
 	jigsaw.TopicService
+	jigsaw.RepresentativeService
 	jigsaw.OrganisationService
 }
 

@@ -63,6 +63,9 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadMonitoring(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
+	if err := loadRepresentatives(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
 	return sum, loadCampaigns(ctx, db, ids, &sum)
 }
 

@@ -266,6 +266,23 @@ var welsh = map[string]string{
 	"Not taken yet":           "Heb ei gymryd eto",
 	"Open":                    "Agored",
 	"In progress":             "Ar y gweill",
+	// People in public roles (representatives.html, representative.html)
+	// and their roles.
+	"People in public roles": "Pobl mewn swyddi cyhoeddus",
+	"Declared interests":     "Buddiannau a ddatganwyd",
+	"Office contact":         "Cyswllt swyddfa",
+	"No interests recorded.": "Dim buddiannau wedi'u cofnodi.",
+	"No one matches.":        "Does neb yn cyfateb.",
+	"MP":                     "AS",
+	"Councillor":             "Cynghorydd",
+	"Mayor":                  "Maer",
+	"Candidate":              "Ymgeisydd",
+	"Chair":                  "Cadeirydd",
+	"Chief executive":        "Prif weithredwr",
+	"Director":               "Cyfarwyddwr",
+	"Non-executive director": "Cyfarwyddwr anweithredol",
+	"Board member":           "Aelod o'r bwrdd",
+	"GP partner":             "Partner meddyg teulu",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

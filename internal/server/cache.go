@@ -106,6 +106,10 @@ func (e *cacheEntry) size() int {
 // the database can take to reach this process's cached pages.
 const versionMaxAge = 100 * time.Millisecond
 
+// cachedRenderTimeout bounds a page's rendering for the cache once its
+// reader has gone: the server's write timeout.
+const cachedRenderTimeout = 60 * time.Second
+
 // maxEntryBytes keeps one huge answer (an export) from flushing the rest.
 const maxEntryBytes = 512 << 10
 
@@ -356,7 +360,14 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 	defer s.renders.leave()
 	s.cache.renders.Add(1)
 	rec := &recorder{ResponseWriter: w, cache: s.cache}
-	h(rec, r)
+	// The page is rendered to its end even if its reader leaves, for those
+	// waiting on it and those who come next: a page slower to render than
+	// its readers wait (a map of a million stories by key issue) was
+	// otherwise begun again for each and never kept. The gate above
+	// bounds how many such renders run at once.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), cachedRenderTimeout)
+	defer cancel()
+	h(rec, r.WithContext(rctx))
 	if rec.status != http.StatusOK || rec.tooBig || w.Header().Get("Set-Cookie") != "" ||
 		strings.Contains(w.Header().Get("Cache-Control"), "no-store") {
 		return

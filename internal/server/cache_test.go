@@ -140,6 +140,33 @@ func TestRenderGate(t *testing.T) {
 	}
 }
 
+// A page whose first reader leaves while it is rendered is rendered to its
+// end and kept: the next reader is answered from the cache.
+func TestCacheKeepsPageItsReaderLeft(t *testing.T) {
+	db := migratedSQLite(t)
+	s := &Server{DB: db, cache: newPageCache(1 << 20), renders: newGate(2)}
+	gone, leave := context.WithCancel(context.Background())
+	var renders atomic.Int64
+	h := func(w http.ResponseWriter, r *http.Request) {
+		renders.Add(1)
+		leave() // the reader goes while the page is made
+		select {
+		case <-r.Context().Done():
+			http.Error(w, "cancelled", http.StatusServiceUnavailable)
+			return
+		case <-time.After(20 * time.Millisecond): // a slow query
+		}
+		w.Write([]byte("the map"))
+	}
+	s.serveCached(httptest.NewRecorder(), httptest.NewRequest("GET", "/map?issue=safety", nil).WithContext(gone), h)
+	rec := httptest.NewRecorder()
+	s.serveCached(rec, httptest.NewRequest("GET", "/map?issue=safety", nil), h)
+	if rec.Body.String() != "the map" || rec.Header().Get("X-Cache") != "hit" || renders.Load() != 1 {
+		t.Fatalf("after its first reader left, the page answered %q (X-Cache %q), rendered %d times; want it kept from one rendering",
+			rec.Body.String(), rec.Header().Get("X-Cache"), renders.Load())
+	}
+}
+
 // migratedSQLite opens a new SQLite database with the current schema,
 // closed when the test ends.
 func migratedSQLite(t *testing.T) *store.DB {

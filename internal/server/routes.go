@@ -108,7 +108,6 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations/suggest", Public, p.HandleSuggest("organisations"))
 	s.handle("GET /stories/suggest", Public, p.HandleSuggest("stories"))
 	s.handle("GET /disputes/suggest", Public, p.HandleSuggest("disputes"))
-	s.handle("GET /tracker/suggest", Public, p.HandleSuggest("tracker"))
 	s.handle("GET /organisations", Public, p.HandleOrganisationList)
 	s.handle("GET /organisations/{id}", Public, p.HandleOrganisation)
 	s.handle("GET /tracker", Public, p.HandleTrackerList)
@@ -141,7 +140,7 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "campaigns", "topics"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "campaigns", "topics"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -180,6 +179,22 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /topics/{id}/edit", Editor, topics.Edit)
 	s.handle("POST /topics/{id}/edit", Editor, topics.Update)
 
+	// People in public roles and their declared interests: public pages,
+	// editors' forms, and the danger picker of the interest form.
+	reps := p.RepresentativeForms()
+	s.handle("GET /representatives", Public, p.HandleRepresentativeList)
+	s.handle("GET /representatives/{id}", Public, p.HandleRepresentative)
+	s.handle("GET /tracker/suggest", Public, p.HandleSuggest("tracker"))
+	s.handle("GET /representatives/new", Editor, reps.New)
+	s.handle("POST /representatives/new", Editor, reps.Create)
+	s.handle("GET /representatives/{id}/edit", Editor, reps.Edit)
+	s.handle("POST /representatives/{id}/edit", Editor, reps.Update)
+	s.handle("GET /representatives/{id}/interests/new", Editor, p.HandleInterestNew)
+	s.handle("POST /representatives/{id}/interests/new", Editor, p.HandleInterestCreate)
+	s.handle("GET /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestEdit)
+	s.handle("POST /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestUpdate)
+	s.handle("POST /representatives/{id}/interests/{interest}/delete", Editor, p.HandleInterestDelete)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API
@@ -209,6 +224,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/topics/{id}", Public, a.HandleTopic)
 	s.handle("POST /api/v1/topics", Editor, a.HandleTopicCreate)
 	s.handle("PATCH /api/v1/topics/{id}", Editor, a.HandleTopicUpdate)
+	s.handle("GET /api/v1/representatives", Public, a.HandleRepresentativeList)
+	s.handle("GET /api/v1/representatives/{id}", Public, a.HandleRepresentative)
+	s.handle("POST /api/v1/representatives", Editor, a.HandleRepresentativeCreate)
+	s.handle("PATCH /api/v1/representatives/{id}", Editor, a.HandleRepresentativeUpdate)
+	s.handle("POST /api/v1/representatives/{id}/interests", Editor, a.HandleInterestCreate)
+	s.handle("PATCH /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestUpdate)
+	s.handle("DELETE /api/v1/representatives/{id}/interests/{interest}", Editor, a.HandleInterestDelete)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -296,35 +296,6 @@ func campaignSnapshot(c *jigsaw.Campaign) snapshot {
 	return s
 }
 
-// SearchPublicTrackerTitles returns published dangers whose titles hold
-// words beginning with each word of q, most recently reported first: their
-// numbers and titles only, for the campaign form's picker. Drafts are
-// never found: the search index holds published dangers only.
-func (db *DB) SearchPublicTrackerTitles(ctx context.Context, q string, limit int) (_ []jigsaw.LinkRef, err error) {
-	defer wrap(&err, "store.SearchPublicTrackerTitles")
-	words := searchWords(q)
-	if len(words) == 0 {
-		return nil, nil
-	}
-	var query, arg string
-	if db.Engine == Postgres {
-		// The title has weight A in the search vector (schema step 22).
-		query = `SELECT id, title FROM tracker_items WHERE published_at IS NOT NULL AND search @@ to_tsquery('english', $1)
-			ORDER BY reported_on DESC, id DESC LIMIT $2`
-		arg = prefixQuery(words, "A")
-	} else {
-		query = `SELECT t.id, t.title FROM tracker_search f JOIN tracker_items t ON t.id = f.rowid
-			WHERE tracker_search MATCH $1 AND t.published_at IS NOT NULL ORDER BY t.reported_on DESC, t.id DESC LIMIT $2`
-		arg = ftsPrefixQuery(words, "title")
-	}
-	rows, err := db.query(ctx, query, arg, suggestionLimit(limit))
-	if err != nil {
-		return nil, db.mapError(err)
-	}
-	out, err := collect(rows, scanLinkRef)
-	return out, db.mapError(err)
-}
-
 // EachCampaign calls fn with every campaign f selects, in the list's
 // order, as EachPublicStory reads stories.
 func (db *DB) EachCampaign(ctx context.Context, f jigsaw.CampaignFilter, fn func(*jigsaw.Campaign) error) (err error) {

@@ -36,6 +36,7 @@ var exportTables = []string{
 	// Coordination (schema step 24).
 	"campaigns", "topics", "representatives",
 	"campaign_organisations", "campaign_tracker_items", "campaign_disputes", "topic_organisations", "topic_links",
+	"representative_interests",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

@@ -26,6 +26,8 @@ var orgLinks = []orgLink{
 	{"story_replies", "organisation_id", []string{"id"}},
 	{"campaign_organisations", "organisation_id", []string{"campaign_id"}},
 	{"topic_organisations", "organisation_id", []string{"topic_id"}},
+	{"representatives", "organisation_id", []string{"id"}},
+	{"representative_interests", "organisation_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

@@ -12,18 +12,20 @@ import (
 // primary key, so each query is a short walk of one index on either
 // engine however many records there are.
 var sitemapQueries = map[string]string{
-	"stories":       `SELECT id, '', published_at FROM stories WHERE id >= $1 AND id < $2 AND status = 'published' ORDER BY id`,
-	"tracker":       `SELECT id, '', updated_at FROM tracker_items WHERE id >= $1 AND id < $2 AND published_at IS NOT NULL ORDER BY id`,
-	"disputes":      `SELECT id, '', updated_at FROM disputes WHERE id >= $1 AND id < $2 ORDER BY id`,
-	"organisations": `SELECT id, slug, updated_at FROM organisations WHERE id >= $1 AND id < $2 ORDER BY id`,
-	"campaigns":     `SELECT id, slug, updated_at FROM campaigns WHERE id >= $1 AND id < $2 ORDER BY id`,
-	"topics":        `SELECT id, '', updated_at FROM topics WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"stories":         `SELECT id, '', published_at FROM stories WHERE id >= $1 AND id < $2 AND status = 'published' ORDER BY id`,
+	"tracker":         `SELECT id, '', updated_at FROM tracker_items WHERE id >= $1 AND id < $2 AND published_at IS NOT NULL ORDER BY id`,
+	"disputes":        `SELECT id, '', updated_at FROM disputes WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"organisations":   `SELECT id, slug, updated_at FROM organisations WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"representatives": `SELECT id, '', updated_at FROM representatives WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"campaigns":       `SELECT id, slug, updated_at FROM campaigns WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"topics":          `SELECT id, '', updated_at FROM topics WHERE id >= $1 AND id < $2 ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
 var sitemapTables = map[string]string{
 	"stories": "stories", "tracker": "tracker_items", "disputes": "disputes", "organisations": "organisations",
 	"campaigns": "campaigns", "topics": "topics",
+	"representatives": "representatives",
 }
 
 // SitemapMaxIDs returns, for each kind of public record ("stories",

@@ -34,6 +34,7 @@ const SitemapSize = 50000
 var sitemapKinds = []struct{ kind, path string }{
 	{"stories", "/stories/"}, {"tracker", "/tracker/"}, {"disputes", "/disputes/"}, {"organisations", "/organisations/"},
 	{"campaigns", "/campaigns/"}, {"topics", "/topics/"},
+	{"representatives", "/representatives/"},
 }
 
 // HandleRobots serves /robots.txt: the public pages may be crawled, the
@@ -118,7 +119,7 @@ func (p *Pages) HandleSitemap(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	if file == "pages.xml" {
 		set := urlSet{}
-		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/campaigns", "/topics"} {
+		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/campaigns", "/topics"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: p.Site.BaseURL + path})
 		}
 		writeXML(w, set)

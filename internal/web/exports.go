@@ -35,6 +35,7 @@ type ExportStore interface {
 	EachPublicTrackerItem(ctx context.Context, f jigsaw.TrackerFilter, fn func(*jigsaw.TrackerItem) error) error
 	EachDispute(ctx context.Context, f jigsaw.DisputeFilter, fn func(*jigsaw.Dispute) error) error
 	EachOrganisation(ctx context.Context, f jigsaw.OrganisationFilter, fn func(*jigsaw.Organisation) error) error
+	EachRepresentative(ctx context.Context, f jigsaw.RepresentativeFilter, fn func(*jigsaw.Representative) error) error
 	EachCampaign(ctx context.Context, f jigsaw.CampaignFilter, fn func(*jigsaw.Campaign) error) error
 	EachTopic(ctx context.Context, f jigsaw.TopicFilter, fn func(*jigsaw.Topic) error) error
 }
@@ -248,6 +249,10 @@ func ExportColumns(list string) []string {
 		for _, c := range organisationColumns("") {
 			add(c.name)
 		}
+	case "representatives":
+		for _, c := range representativeColumns("") {
+			add(c.name)
+		}
 	case "campaigns":
 		for _, c := range campaignColumns("") {
 			add(c.name)
@@ -321,6 +326,16 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 				f.Limit = 0
 				err = writeExport(p, w, r, list, organisationColumns(base), shapes.OrganisationJSON, func(fn func(*jigsaw.Organisation) error) error {
 					return p.Store.EachOrganisation(ctx, f, fn)
+				})
+			}
+		case "representatives":
+			var f jigsaw.RepresentativeFilter
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.RepresentativeFilter, listparams.List, error) {
+				return listparams.Representatives(ctx, p.Store, v, 1)
+			}); err == nil {
+				f.Limit = 0
+				err = writeExport(p, w, r, list, representativeColumns(base), shapes.RepresentativeJSON, func(fn func(*jigsaw.Representative) error) error {
+					return p.Store.EachRepresentative(ctx, f, fn)
 				})
 			}
 		case "campaigns":

@@ -30,7 +30,7 @@ const feedLength = 50
 // feedLists are the lists with feeds and exports, by their path, with
 // their names in the catalogue.
 var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
-	"campaigns": "Campaigns", "topics": "Topic board"}
+	"representatives": "People in public roles", "campaigns": "Campaigns", "topics": "Topic board"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -151,6 +151,26 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 			}
 			entries = append(entries, feedEntry{Path: "/organisations/" + o.Slug, Title: o.Name, Summary: summary,
 				Published: o.CreatedAt, Updated: o.UpdatedAt})
+		}
+		return entries, err
+	case "representatives":
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.RepresentativeFilter, listparams.List, error) {
+			return listparams.Representatives(ctx, p.Store, v, feedLength)
+		})
+		if err != nil {
+			return nil, err
+		}
+		people, _, err := p.Store.FindRepresentatives(ctx, f)
+		tr := tr(r)
+		for _, rep := range people {
+			summary := tr.Text(jigsaw.LabelOf(jigsaw.OfficeRoles, rep.Role))
+			for _, s := range []string{rep.OrgName, rep.Party, rep.Area} {
+				if s != "" {
+					summary += ", " + s
+				}
+			}
+			entries = append(entries, feedEntry{Path: "/representatives/" + strconv.FormatInt(rep.ID, 10), Title: rep.Name, Summary: summary,
+				Published: rep.CreatedAt, Updated: rep.UpdatedAt})
 		}
 		return entries, err
 	case "campaigns", "topics":

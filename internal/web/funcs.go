@@ -62,6 +62,8 @@ func (p *Pages) funcs(pr *i18n.Printer) template.FuncMap {
 		"disputeStatus":  func(s jigsaw.DisputeStatus) string { return label(jigsaw.LabelOf(jigsaw.DisputeStatuses, s)) },
 		"partyRole":      func(r jigsaw.PartyRole) string { return label(jigsaw.LabelOf(jigsaw.PartyRoles, r)) },
 		"stepKind":       func(k jigsaw.StepKind) string { return label(jigsaw.LabelOf(jigsaw.StepKinds, k)) },
+		"officeRole":     func(r jigsaw.OfficeRole) string { return label(jigsaw.LabelOf(jigsaw.OfficeRoles, r)) },
+		"interestKind":   func(k jigsaw.InterestKind) string { return label(jigsaw.LabelOf(jigsaw.InterestKinds, k)) },
 		"campaignStatus": func(s jigsaw.CampaignStatus) string { return label(jigsaw.LabelOf(jigsaw.CampaignStatuses, s)) },
 		"campaignRole":   func(r jigsaw.CampaignRole) string { return label(jigsaw.LabelOf(jigsaw.CampaignRoles, r)) },
 		"topicState":     func(s jigsaw.TopicState) string { return label(jigsaw.LabelOf(jigsaw.TopicStates, s)) },

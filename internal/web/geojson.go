@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"jigsaw/internal/geo"
 	"jigsaw/internal/listparams"
@@ -130,13 +131,26 @@ func (p *Pages) serveGeoJSON(w http.ResponseWriter, r *http.Request, filterErr e
 	bw.Flush()
 }
 
-// startedWriter notes whether anything has been written to w.
+// startedWriter notes whether anything has been written to w, and keeps
+// a long answer (an export of a million rows) from meeting the server's
+// write timeout, which bounds a whole answer: the deadline moves on while
+// the answer moves, so only a client that stops reading for exportStall
+// is cut off.
 type startedWriter struct {
-	w       http.ResponseWriter
-	started bool
+	w        http.ResponseWriter
+	started  bool
+	deadline time.Time
 }
+
+// exportStall is how long an export may go without being able to write.
+const exportStall = 60 * time.Second
 
 func (s *startedWriter) Write(b []byte) (int, error) {
 	s.started = true
+	if now := time.Now(); s.deadline.Sub(now) < exportStall/2 {
+		s.deadline = now.Add(exportStall)
+		// A writer without deadlines (a test's recorder) keeps its own.
+		_ = http.NewResponseController(s.w).SetWriteDeadline(s.deadline)
+	}
 	return s.w.Write(b)
 }

@@ -61,7 +61,10 @@ type OrganisationView struct {
 	Children     []*jigsaw.Organisation
 	Timeline     []*jigsaw.TimelineEntry
 	Coordination OrganisationCoordination
-	Revisions    []*jigsaw.Revision // for editors only
+	// People are the people in public roles at the organisation: its
+	// board, its councillors.
+	People    []*jigsaw.Representative
+	Revisions []*jigsaw.Revision // for editors only
 }
 
 const timelineLength = 200
@@ -99,6 +102,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Coordination, err = p.organisationCoordination(ctx, o.ID); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.People, _, err = p.Store.FindRepresentatives(ctx, jigsaw.RepresentativeFilter{OrgID: o.ID, Limit: 100}); err != nil {
 		p.Error(w, r, err)
 		return
 	}

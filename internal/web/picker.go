@@ -34,7 +34,7 @@ type PickerStore interface {
 	// SearchDisputeTitles returns disputes whose titles hold each word of q.
 	SearchDisputeTitles(ctx context.Context, q string, limit int) ([]jigsaw.LinkRef, error)
 	// SearchPublicTrackerTitles returns published dangers whose titles
-	// hold words beginning with each word of q.
+	// hold each word of q.
 	SearchPublicTrackerTitles(ctx context.Context, q string, limit int) ([]jigsaw.LinkRef, error)
 }
 
@@ -127,8 +127,8 @@ func (p *Pages) findLinkable(ctx context.Context, kind, q string) ([]jigsaw.Link
 	return searchTitles(ctx, p.Store, kind, q, suggestLimit)
 }
 
-// searchTitles finds records of kind ("stories", "disputes", "tracker")
-// by title.
+// searchTitles searches the records of kind by title: published stories,
+// disputes, or published dangers.
 func searchTitles(ctx context.Context, st PickerStore, kind, q string, limit int) ([]jigsaw.LinkRef, error) {
 	switch kind {
 	case "stories":

@@ -85,12 +85,27 @@ func (p *Pages) HandleTrackerList(w http.ResponseWriter, r *http.Request) {
 // drafts and the edit history to editors.
 func (p *Pages) HandleTrackerItem(w http.ResponseWriter, r *http.Request) {
 	showRecord(p, w, r, "tracker_item", jigsaw.ObjectTrackerItem,
-		func(ctx context.Context, id int64, editor bool) (*jigsaw.TrackerItem, error) {
+		func(ctx context.Context, id int64, editor bool) (TrackerItemPage, error) {
+			var t *jigsaw.TrackerItem
+			var err error
 			if editor {
-				return p.Edit.FindTrackerItemByID(ctx, id)
+				t, err = p.Edit.FindTrackerItemByID(ctx, id)
+			} else {
+				t, err = p.Store.FindPublicTrackerItemByID(ctx, id)
 			}
-			return p.Store.FindPublicTrackerItemByID(ctx, id)
-		}, func(t *jigsaw.TrackerItem) string { return t.Title })
+			if err != nil {
+				return TrackerItemPage{}, err
+			}
+			interests, err := p.Store.FindInterestsByTracker(ctx, id)
+			return TrackerItemPage{TrackerItem: t, Interests: interests}, err
+		}, func(t TrackerItemPage) string { return t.Title })
+}
+
+// TrackerItemPage is a danger as its page shows it: with the interests
+// people in public roles declared that touch it.
+type TrackerItemPage struct {
+	*jigsaw.TrackerItem
+	Interests []jigsaw.Interest
 }
 
 // pathID reads the {id} of the path as a positive number.

@@ -42,6 +42,7 @@ type Store interface {
 	jigsaw.PublicDisputeService
 	jigsaw.PublicCampaignService
 	jigsaw.PublicTopicService
+	jigsaw.PublicRepresentativeService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -61,6 +62,7 @@ type EditStore interface {
 	jigsaw.DisputeService
 	jigsaw.CampaignService
 	jigsaw.TopicService
+	jigsaw.RepresentativeService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }

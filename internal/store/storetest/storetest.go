@@ -81,6 +81,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"CampaignCreateFind", s.testCampaignCreateFind},
 		{"CampaignFilters", s.testCampaignFilters},
 		{"TopicBoard", s.testTopicBoard},
+		{"Representatives", s.testRepresentatives},
+		{"RepresentativeValidation", s.testRepresentativeValidation},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -38,13 +38,28 @@ CREATE INDEX topics_campaign ON topics(campaign_id);
 -- People in public roles: MPs, councillors, mayors, candidates, directors
 -- and board members of NHS bodies and of companies.
 CREATE TABLE representatives (
-	id         INTEGER PRIMARY KEY,
-	name       TEXT NOT NULL,
-	role       TEXT NOT NULL,
-	version    INTEGER NOT NULL DEFAULT 1,
-	created_at TIMESTAMP NOT NULL,
-	updated_at TIMESTAMP NOT NULL
+	id              INTEGER PRIMARY KEY,
+	name            TEXT NOT NULL,
+	role            TEXT NOT NULL CHECK (role IN ('mp', 'councillor', 'mayor', 'candidate', 'chair', 'chief-executive', 'director', 'non-executive-director', 'board-member', 'gp-partner')),
+	party           TEXT NOT NULL DEFAULT '',
+	organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+	area            TEXT NOT NULL DEFAULT '',
+	district        TEXT NOT NULL DEFAULT '',
+	from_on         TEXT NOT NULL DEFAULT '',
+	to_on           TEXT NOT NULL DEFAULT '',
+	-- Public office contact only: no column for a home address or a
+	-- personal phone, by design.
+	office_email    TEXT NOT NULL DEFAULT '',
+	office_phone    TEXT NOT NULL DEFAULT '',
+	office_address  TEXT NOT NULL DEFAULT '',
+	website         TEXT NOT NULL DEFAULT '',
+	version         INTEGER NOT NULL DEFAULT 1,
+	created_at      TIMESTAMP NOT NULL,
+	updated_at      TIMESTAMP NOT NULL
 );
+CREATE INDEX representatives_name ON representatives(lower(name), id);
+CREATE INDEX representatives_organisation ON representatives(organisation_id);
+CREATE INDEX representatives_district ON representatives(district);
 
 -- section: campaigns and topics
 CREATE INDEX campaigns_status ON campaigns(status, name);
@@ -105,6 +120,23 @@ INSERT INTO campaign_search(campaign_search, rank) VALUES ('secure-delete', 1);
 -- section: events
 
 -- section: representatives and interests
+
+-- Interests people in public roles declared: in an organisation (the
+-- company), touching a danger (the contract), so that a conflict of
+-- interest links the person, the interest and the contract.
+CREATE TABLE representative_interests (
+	id                INTEGER PRIMARY KEY,
+	representative_id INTEGER NOT NULL REFERENCES representatives(id) ON DELETE CASCADE,
+	kind              TEXT NOT NULL CHECK (kind IN ('directorship', 'shareholding', 'employment', 'consultancy', 'gift', 'other')),
+	description       TEXT NOT NULL,
+	declared_on       TEXT NOT NULL DEFAULT '',
+	source_url        TEXT NOT NULL DEFAULT '',
+	organisation_id   INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+	tracker_id        INTEGER REFERENCES tracker_items(id) ON DELETE SET NULL
+);
+CREATE INDEX representative_interests_representative ON representative_interests(representative_id);
+CREATE INDEX representative_interests_tracker ON representative_interests(tracker_id);
+CREATE INDEX representative_interests_organisation ON representative_interests(organisation_id);
 
 -- section: plans and seats
 

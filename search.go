@@ -15,6 +15,7 @@ const (
 	SearchDanger       SearchType = "danger"
 	SearchDispute      SearchType = "dispute"
 	SearchOrganisation SearchType = "organisation"
+	SearchCampaign     SearchType = "campaign"
 )
 
 // SearchTypes lists every kind of search result with its label.
@@ -23,6 +24,7 @@ var SearchTypes = []Choice[SearchType]{
 	{SearchDanger, "Danger"},
 	{SearchDispute, "Dispute"},
 	{SearchOrganisation, "Organisation"},
+	{SearchCampaign, "Campaign"},
 }
 
 // SearchDepth is how many results of one search may be paged through:
@@ -53,7 +55,7 @@ type SearchFilter struct {
 type SearchHit struct {
 	Type  SearchType
 	ID    int64
-	Slug  string // an organisation's, which its address uses
+	Slug  string // an organisation's or a campaign's, which its address uses
 	Title string
 	// Snippet is HTML: a passage of the record's public text, escaped, with
 	// each word that matched in <mark>. It is built by escaping the text
@@ -74,6 +76,8 @@ func (h SearchHit) Path() string {
 		return "/tracker/" + strconv.FormatInt(h.ID, 10)
 	case SearchDispute:
 		return "/disputes/" + strconv.FormatInt(h.ID, 10)
+	case SearchCampaign:
+		return "/campaigns/" + h.Slug
 	}
 	return "/organisations/" + h.Slug
 }

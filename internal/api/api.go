@@ -31,6 +31,8 @@ type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicCampaignService
+	jigsaw.PublicTopicService
 	jigsaw.PublicRepresentativeService
 	jigsaw.PublicPlanService
 	jigsaw.PublicSeatService
@@ -46,6 +48,8 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.CampaignService
+	jigsaw.TopicService
 	jigsaw.RepresentativeService
 	jigsaw.PlanService
 	jigsaw.SeatService

@@ -21,6 +21,8 @@ type Summary struct {
 	TrackerItems  int
 	Disputes      int
 	Plans, Seats  int
+	Campaigns     int
+	Topics        int
 }
 
 // storiesLoaded is the setting that records that the demo stories exist.
@@ -65,7 +67,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadRepresentatives(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadPlans(ctx, db, ids, &sum)
+	if err := loadPlans(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadCampaigns(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

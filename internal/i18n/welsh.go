@@ -252,6 +252,20 @@ var welsh = map[string]string{
 	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
 	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
 
+	// Campaigns and the topic board.
+	"Campaigns":               "Ymgyrchoedd",
+	"Campaign":                "Ymgyrch",
+	"Topic board":             "Bwrdd pynciau",
+	"Topics":                  "Pynciau",
+	"Topics no one has taken": "Pynciau nad oes neb wedi'u cymryd",
+	"Campaigns and topics":    "Ymgyrchoedd a phynciau",
+	"Led by":                  "Dan arweiniad",
+	"Partners":                "Partneriaid",
+	"Supporters":              "Cefnogwyr",
+	"Taken by":                "Wedi'i gymryd gan",
+	"Not taken yet":           "Heb ei gymryd eto",
+	"Open":                    "Agored",
+	"In progress":             "Ar y gweill",
 	// People in public roles (representatives.html, representative.html)
 	// and their roles.
 	"People in public roles": "Pobl mewn swyddi cyhoeddus",

@@ -45,6 +45,11 @@ func TestListParametersWebAndAPIAgree(t *testing.T) {
 		{"organisations kind", "organisations", "kind=nhs-trust&members=1", ""},
 		{"bad organisations kind", "organisations", "kind=club", "kind"},
 		{"unknown parent", "organisations", "parent=999999", "parent"},
+		{"campaigns status", "campaigns", "status=won&issue=outsourcing", ""},
+		{"bad campaigns status", "campaigns", "status=paused", "status"},
+		{"topics untaken", "topics", "untaken=1&campaign=keep-our-nhs-public", ""},
+		{"unknown campaign", "topics", "campaign=nowhere", "campaign"},
+		{"bad topic state", "topics", "state=stuck", "state"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			want := http.StatusOK

@@ -115,6 +115,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /disputes", Public, p.HandleDisputeList)
 	s.handle("GET /disputes/{id}", Public, p.HandleDispute)
 	s.handle("GET /areas/{district}", Public, p.HandleArea)
+	s.handle("GET /campaigns", Public, p.HandleCampaignList)
+	s.handle("GET /campaigns/{id}", Public, p.HandleCampaign)
+	s.handle("GET /topics", Public, p.HandleTopicList)
+	s.handle("GET /topics/{id}", Public, p.HandleTopic)
 	s.handle("GET /map", Public, p.HandleMap)
 	// GeoJSON exports stream every item the filters select: the page
 	// cache would hold whole answers in memory.
@@ -141,7 +145,7 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -179,6 +183,15 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /seats/new", Editor, seats.Create)
 	s.handle("GET /seats/{id}/edit", Editor, seats.Edit)
 	s.handle("POST /seats/{id}/edit", Editor, seats.Update)
+	campaigns, topics := p.CampaignForms(), p.TopicForms()
+	s.handle("GET /campaigns/new", Editor, campaigns.New)
+	s.handle("POST /campaigns/new", Editor, campaigns.Create)
+	s.handle("GET /campaigns/{id}/edit", Editor, campaigns.Edit)
+	s.handle("POST /campaigns/{id}/edit", Editor, campaigns.Update)
+	s.handle("GET /topics/new", Editor, topics.New)
+	s.handle("POST /topics/new", Editor, topics.Create)
+	s.handle("GET /topics/{id}/edit", Editor, topics.Edit)
+	s.handle("POST /topics/{id}/edit", Editor, topics.Update)
 
 	// People in public roles and their declared interests: public pages,
 	// editors' forms, and the danger picker of the interest form.
@@ -217,6 +230,14 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/campaigns", Public, a.HandleCampaignList)
+	s.handle("GET /api/v1/campaigns/{id}", Public, a.HandleCampaign)
+	s.handle("POST /api/v1/campaigns", Editor, a.HandleCampaignCreate)
+	s.handle("PATCH /api/v1/campaigns/{id}", Editor, a.HandleCampaignUpdate)
+	s.handle("GET /api/v1/topics", Public, a.HandleTopicList)
+	s.handle("GET /api/v1/topics/{id}", Public, a.HandleTopic)
+	s.handle("POST /api/v1/topics", Editor, a.HandleTopicCreate)
+	s.handle("PATCH /api/v1/topics/{id}", Editor, a.HandleTopicUpdate)
 	s.handle("GET /api/v1/representatives", Public, a.HandleRepresentativeList)
 	s.handle("GET /api/v1/representatives/{id}", Public, a.HandleRepresentative)
 	s.handle("POST /api/v1/representatives", Editor, a.HandleRepresentativeCreate)

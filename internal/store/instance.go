@@ -35,6 +35,7 @@ var exportTables = []string{
 	"watched_sources", "watch_runs", "tips",
 	// Coordination (schema step 24).
 	"campaigns", "topics", "representatives",
+	"campaign_organisations", "campaign_tracker_items", "campaign_disputes", "topic_organisations", "topic_links",
 	"representative_interests",
 	"plans", "plan_milestones", "seats",
 }
@@ -51,6 +52,7 @@ var skippedTables = map[string]string{
 	"organisation_search": "SQLite's index of organisations' names, rebuilt from organisations",
 	"tracker_search":      "SQLite's search index of published dangers, rebuilt from tracker_items",
 	"dispute_search":      "SQLite's search index of disputes, rebuilt from disputes",
+	"campaign_search":     "SQLite's search index of campaigns, rebuilt from campaigns",
 	"story_links":         "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 }
 
@@ -618,12 +620,21 @@ func (db *DB) UncoveredTables(ctx context.Context) (_ []string, err error) {
 	}
 	var out []string
 	for _, n := range names {
-		// FTS5 keeps its index in shadow tables named after the search table.
-		if contains(exportTables, n) || skippedTables[n] != "" || strings.HasPrefix(n, "story_search_") || strings.HasPrefix(n, "organisation_search_") ||
-			strings.HasPrefix(n, "tracker_search_") || strings.HasPrefix(n, "dispute_search_") {
+		if contains(exportTables, n) || skippedTables[n] != "" || ftsShadow(n) {
 			continue
 		}
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// ftsShadow reports whether n is one of the shadow tables FTS5 keeps a
+// search table's index in, named after the search table ("story_search_data").
+func ftsShadow(n string) bool {
+	for k := range skippedTables {
+		if strings.HasSuffix(k, "_search") && strings.HasPrefix(n, k+"_") {
+			return true
+		}
+	}
+	return false
 }

@@ -24,6 +24,8 @@ var orgLinks = []orgLink{
 	{"tracker_organisations", "organisation_id", []string{"tracker_id", "role"}},
 	{"dispute_parties", "organisation_id", []string{"dispute_id", "role"}},
 	{"story_replies", "organisation_id", []string{"id"}},
+	{"campaign_organisations", "organisation_id", []string{"campaign_id"}},
+	{"topic_organisations", "organisation_id", []string{"topic_id"}},
 	{"representatives", "organisation_id", []string{"id"}},
 	{"representative_interests", "organisation_id", []string{"id"}},
 	{"seats", "body_id", []string{"id"}},

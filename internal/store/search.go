@@ -409,6 +409,18 @@ var searchKinds = []searchKind{{
 		(length(highlight(organisation_search, 1, char(1), '')) - length(codes)) * 2.0`,
 	org:   "(t.id = ? OR t.parent_id = ?)",
 	title: "t.name", body: "t.name || ' ' || t.ods_code || ' ' || t.company_number", config: "simple",
+}, {
+	// Campaigns are public whole (schema step 24); their date is when
+	// they started.
+	typ: jigsaw.SearchCampaign, table: "campaigns", fts: "campaign_search", score: titleBodyScore("campaign_search"),
+	issue: `(EXISTS (SELECT 1 FROM campaign_tracker_items l JOIN tracker_key_issues k ON k.tracker_id = l.tracker_id
+			JOIN tracker_items d ON d.id = l.tracker_id WHERE l.campaign_id = t.id AND k.key_issue = ? AND d.published_at IS NOT NULL)
+		OR EXISTS (SELECT 1 FROM campaign_disputes l JOIN dispute_key_issues k ON k.dispute_id = l.dispute_id
+			WHERE l.campaign_id = t.id AND k.key_issue = ?))`,
+	district: "t.district = ?",
+	org:      "EXISTS (SELECT 1 FROM campaign_organisations o WHERE o.campaign_id = t.id AND o.organisation_id = ?)",
+	date:     "t.started_on",
+	title:    "t.name", body: "t.aim", config: "english",
 }}
 
 // conds adds the filter's conditions for the kind to w; false if the
@@ -612,7 +624,7 @@ func (db *DB) searchHits(ctx context.Context, page []searchMatch, queries map[st
 	for kind, ids := range byKind {
 		k := &searchKinds[kind]
 		slug, date := "''", "''"
-		if k.typ == jigsaw.SearchOrganisation {
+		if k.typ == jigsaw.SearchOrganisation || k.typ == jigsaw.SearchCampaign {
 			slug = "t.slug"
 		}
 		if k.date != "" {

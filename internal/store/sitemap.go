@@ -18,11 +18,14 @@ var sitemapQueries = map[string]string{
 	"organisations":   `SELECT id, slug, updated_at FROM organisations WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"representatives": `SELECT id, '', updated_at FROM representatives WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"plans":           `SELECT id, '', updated_at FROM plans WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"campaigns":       `SELECT id, slug, updated_at FROM campaigns WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"topics":          `SELECT id, '', updated_at FROM topics WHERE id >= $1 AND id < $2 ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
 var sitemapTables = map[string]string{
 	"stories": "stories", "tracker": "tracker_items", "disputes": "disputes", "organisations": "organisations",
+	"campaigns": "campaigns", "topics": "topics",
 	"representatives": "representatives",
 	"plans":           "plans",
 }

@@ -33,6 +33,7 @@ const SitemapSize = 50000
 // index lists them, with the path of their pages.
 var sitemapKinds = []struct{ kind, path string }{
 	{"stories", "/stories/"}, {"tracker", "/tracker/"}, {"disputes", "/disputes/"}, {"organisations", "/organisations/"},
+	{"campaigns", "/campaigns/"}, {"topics", "/topics/"},
 	{"representatives", "/representatives/"},
 	{"plans", "/plan/"},
 }
@@ -119,7 +120,7 @@ func (p *Pages) HandleSitemap(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	if file == "pages.xml" {
 		set := urlSet{}
-		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/plan", "/seats"} {
+		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/plan", "/seats", "/campaigns", "/topics"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: p.Site.BaseURL + path})
 		}
 		writeXML(w, set)

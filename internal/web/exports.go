@@ -36,6 +36,8 @@ type ExportStore interface {
 	EachDispute(ctx context.Context, f jigsaw.DisputeFilter, fn func(*jigsaw.Dispute) error) error
 	EachOrganisation(ctx context.Context, f jigsaw.OrganisationFilter, fn func(*jigsaw.Organisation) error) error
 	EachRepresentative(ctx context.Context, f jigsaw.RepresentativeFilter, fn func(*jigsaw.Representative) error) error
+	EachCampaign(ctx context.Context, f jigsaw.CampaignFilter, fn func(*jigsaw.Campaign) error) error
+	EachTopic(ctx context.Context, f jigsaw.TopicFilter, fn func(*jigsaw.Topic) error) error
 }
 
 // column is a column of a list's CSV export: its name in the header and
@@ -259,6 +261,14 @@ func ExportColumns(list string) []string {
 		for _, c := range seatColumns() {
 			add(c.name)
 		}
+	case "campaigns":
+		for _, c := range campaignColumns("") {
+			add(c.name)
+		}
+	case "topics":
+		for _, c := range topicColumns("") {
+			add(c.name)
+		}
 	}
 	return names
 }
@@ -340,6 +350,27 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 			err = p.exportPlans(w, r, q, whole, shapes)
 		case "seats":
 			err = p.exportSeats(w, r, q, whole, shapes)
+		case "campaigns":
+			var f jigsaw.CampaignFilter
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.CampaignFilter, listparams.List, error) {
+				return listparams.Campaigns(ctx, p.Store, v, 1)
+			}); err == nil {
+				f.Limit = 0
+				err = writeExport(p, w, r, list, campaignColumns(base), shapes.CampaignJSON, func(fn func(*jigsaw.Campaign) error) error {
+					return p.Store.EachCampaign(ctx, f, fn)
+				})
+			}
+		case "topics":
+			var f jigsaw.TopicFilter
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.TopicFilter, listparams.List, error) {
+				f, _, list, err := listparams.Topics(ctx, p.Store, v, 1)
+				return f, list, err
+			}); err == nil {
+				f.Limit = 0
+				err = writeExport(p, w, r, list, topicColumns(base), shapes.TopicJSON, func(fn func(*jigsaw.Topic) error) error {
+					return p.Store.EachTopic(ctx, f, fn)
+				})
+			}
 		default:
 			err = jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 		}

@@ -30,7 +30,8 @@ const feedLength = 50
 // feedLists are the lists with feeds and exports, by their path, with
 // their names in the catalogue.
 var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
-	"representatives": "People in public roles", "plan": "Plans", "seats": "Seats"}
+	"representatives": "People in public roles", "plan": "Plans", "seats": "Seats",
+	"campaigns": "Campaigns", "topics": "Topic board"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -177,6 +178,8 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		return p.planFeedEntries(ctx, q)
 	case "seats":
 		return p.seatFeedEntries(r, q)
+	case "campaigns", "topics":
+		return p.coordinationEntries(r, list, q)
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 }

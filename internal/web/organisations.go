@@ -60,6 +60,7 @@ type OrganisationView struct {
 	Parent       *jigsaw.Organisation
 	Children     []*jigsaw.Organisation
 	Timeline     []*jigsaw.TimelineEntry
+	Coordination OrganisationCoordination
 	// People are the people in public roles at the organisation: its
 	// board, its councillors.
 	People    []*jigsaw.Representative
@@ -97,6 +98,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Timeline, err = p.Store.OrganisationTimeline(ctx, o.ID, timelineLength); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Coordination, err = p.organisationCoordination(ctx, o.ID); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -122,7 +122,7 @@ func cmpOr(a, b string) string {
 }
 
 // findLinkable searches the stories (published only) or disputes a danger
-// may link to, by title.
+// may link to, or the dangers (published only) a campaign may, by title.
 func (p *Pages) findLinkable(ctx context.Context, kind, q string) ([]jigsaw.LinkRef, error) {
 	return searchTitles(ctx, p.Store, kind, q, suggestLimit)
 }

@@ -40,6 +40,8 @@ type Store interface {
 	jigsaw.OrganisationService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicCampaignService
+	jigsaw.PublicTopicService
 	jigsaw.PublicRepresentativeService
 	jigsaw.PublicPlanService
 	jigsaw.PublicSeatService
@@ -60,6 +62,8 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.CampaignService
+	jigsaw.TopicService
 	jigsaw.RepresentativeService
 	jigsaw.PlanService
 	jigsaw.SeatService

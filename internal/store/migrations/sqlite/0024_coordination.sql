@@ -12,6 +12,11 @@ CREATE TABLE campaigns (
 	slug       TEXT NOT NULL UNIQUE,
 	name       TEXT NOT NULL,
 	aim        TEXT NOT NULL DEFAULT '',
+	status     TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'won', 'lost', 'ended')),
+	started_on TEXT NOT NULL DEFAULT '',
+	ended_on   TEXT NOT NULL DEFAULT '',
+	district   TEXT NOT NULL DEFAULT '',
+	area       TEXT NOT NULL DEFAULT '',
 	version    INTEGER NOT NULL DEFAULT 1,
 	created_at TIMESTAMP NOT NULL,
 	updated_at TIMESTAMP NOT NULL
@@ -21,6 +26,7 @@ CREATE TABLE campaigns (
 CREATE TABLE topics (
 	id          INTEGER PRIMARY KEY,
 	title       TEXT NOT NULL,
+	notes       TEXT NOT NULL DEFAULT '',
 	state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'taken', 'in-progress', 'done')),
 	campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
 	version     INTEGER NOT NULL DEFAULT 1,
@@ -56,6 +62,60 @@ CREATE INDEX representatives_organisation ON representatives(organisation_id);
 CREATE INDEX representatives_district ON representatives(district);
 
 -- section: campaigns and topics
+CREATE INDEX campaigns_status ON campaigns(status, name);
+
+CREATE TABLE campaign_organisations (
+	campaign_id     INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+	role            TEXT NOT NULL CHECK (role IN ('lead', 'partner', 'supporter')),
+	position        INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (campaign_id, organisation_id)
+);
+CREATE INDEX campaign_organisations_org ON campaign_organisations(organisation_id);
+
+CREATE TABLE campaign_tracker_items (
+	campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	tracker_id  INTEGER NOT NULL REFERENCES tracker_items(id) ON DELETE CASCADE,
+	PRIMARY KEY (campaign_id, tracker_id)
+);
+CREATE INDEX campaign_tracker_items_tracker ON campaign_tracker_items(tracker_id);
+
+CREATE TABLE campaign_disputes (
+	campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+	dispute_id  INTEGER NOT NULL REFERENCES disputes(id) ON DELETE CASCADE,
+	PRIMARY KEY (campaign_id, dispute_id)
+);
+CREATE INDEX campaign_disputes_dispute ON campaign_disputes(dispute_id);
+
+CREATE TABLE topic_organisations (
+	topic_id        INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+	organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+	position        INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (topic_id, organisation_id)
+);
+CREATE INDEX topic_organisations_org ON topic_organisations(organisation_id);
+
+CREATE TABLE topic_links (
+	topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+	position INTEGER NOT NULL,
+	url      TEXT NOT NULL,
+	label    TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (topic_id, position)
+);
+
+-- Campaigns are public whole: the site's search finds them by name and aim.
+CREATE VIRTUAL TABLE campaign_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER campaign_search_insert AFTER INSERT ON campaigns BEGIN
+	INSERT INTO campaign_search(rowid, title, body) VALUES (new.id, new.name, new.aim);
+END;
+CREATE TRIGGER campaign_search_update AFTER UPDATE OF id, name, aim ON campaigns BEGIN
+	DELETE FROM campaign_search WHERE rowid = old.id;
+	INSERT INTO campaign_search(rowid, title, body) VALUES (new.id, new.name, new.aim);
+END;
+CREATE TRIGGER campaign_search_delete AFTER DELETE ON campaigns BEGIN
+	DELETE FROM campaign_search WHERE rowid = old.id;
+END;
+INSERT INTO campaign_search(campaign_search, rank) VALUES ('secure-delete', 1);
 
 -- section: events
 

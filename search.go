@@ -15,6 +15,7 @@ const (
 	SearchDanger       SearchType = "danger"
 	SearchDispute      SearchType = "dispute"
 	SearchOrganisation SearchType = "organisation"
+	SearchEvent        SearchType = "event"
 )
 
 // SearchTypes lists every kind of search result with its label.
@@ -23,6 +24,7 @@ var SearchTypes = []Choice[SearchType]{
 	{SearchDanger, "Danger"},
 	{SearchDispute, "Dispute"},
 	{SearchOrganisation, "Organisation"},
+	{SearchEvent, "Event"},
 }
 
 // SearchDepth is how many results of one search may be paged through:
@@ -74,6 +76,8 @@ func (h SearchHit) Path() string {
 		return "/tracker/" + strconv.FormatInt(h.ID, 10)
 	case SearchDispute:
 		return "/disputes/" + strconv.FormatInt(h.ID, 10)
+	case SearchEvent:
+		return "/events/" + strconv.FormatInt(h.ID, 10)
 	}
 	return "/organisations/" + h.Slug
 }

@@ -35,6 +35,7 @@ var exportTables = []string{
 	"watched_sources", "watch_runs", "tips",
 	// Coordination (schema step 24).
 	"campaigns", "topics", "representatives",
+	"events", "event_organisers",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list
@@ -49,6 +50,7 @@ var skippedTables = map[string]string{
 	"organisation_search": "SQLite's index of organisations' names, rebuilt from organisations",
 	"tracker_search":      "SQLite's search index of published dangers, rebuilt from tracker_items",
 	"dispute_search":      "SQLite's search index of disputes, rebuilt from disputes",
+	"event_search":        "SQLite's search index of public events, rebuilt from events",
 	"story_links":         "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 }
 
@@ -618,7 +620,8 @@ func (db *DB) UncoveredTables(ctx context.Context) (_ []string, err error) {
 	for _, n := range names {
 		// FTS5 keeps its index in shadow tables named after the search table.
 		if contains(exportTables, n) || skippedTables[n] != "" || strings.HasPrefix(n, "story_search_") || strings.HasPrefix(n, "organisation_search_") ||
-			strings.HasPrefix(n, "tracker_search_") || strings.HasPrefix(n, "dispute_search_") {
+			strings.HasPrefix(n, "tracker_search_") || strings.HasPrefix(n, "dispute_search_") ||
+			strings.HasPrefix(n, "event_search_") {
 			continue
 		}
 		out = append(out, n)

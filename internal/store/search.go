@@ -409,6 +409,14 @@ var searchKinds = []searchKind{{
 		(length(highlight(organisation_search, 1, char(1), '')) - length(codes)) * 2.0`,
 	org:   "(t.id = ? OR t.parent_id = ?)",
 	title: "t.name", body: "t.name || ' ' || t.ods_code || ' ' || t.company_number", config: "simple",
+}, {
+	// Public events only: members-only ones are kept out of the index.
+	typ: jigsaw.SearchEvent, table: "events", fts: "event_search", score: titleBodyScore("event_search"),
+	public:   "NOT t.members_only",
+	district: "t.district = ?",
+	org:      "EXISTS (SELECT 1 FROM event_organisers o WHERE o.event_id = t.id AND o.organisation_id = ?)",
+	date:     "t.starts_at", dateIsTime: true,
+	title: "t.title", body: "t.description || ' ' || t.venue || ' ' || t.conclusions", config: "english",
 }}
 
 // conds adds the filter's conditions for the kind to w; false if the

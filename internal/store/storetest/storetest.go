@@ -78,6 +78,10 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
+		{"EventCreateFind", s.testEventCreateFind},
+		{"EventValidation", s.testEventValidation},
+		{"EventMembersOnly", s.testEventMembersOnly},
+		{"EventFilters", s.testEventFilters},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

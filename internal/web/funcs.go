@@ -62,6 +62,7 @@ func (p *Pages) funcs(pr *i18n.Printer) template.FuncMap {
 		"disputeStatus": func(s jigsaw.DisputeStatus) string { return label(jigsaw.LabelOf(jigsaw.DisputeStatuses, s)) },
 		"partyRole":     func(r jigsaw.PartyRole) string { return label(jigsaw.LabelOf(jigsaw.PartyRoles, r)) },
 		"stepKind":      func(k jigsaw.StepKind) string { return label(jigsaw.LabelOf(jigsaw.StepKinds, k)) },
+		"eventKind":     func(k jigsaw.EventKind) string { return label(jigsaw.LabelOf(jigsaw.EventKinds, k)) },
 		"row":           rowName,
 		"fid":           fieldID,
 		"dict":          dict,

@@ -60,6 +60,7 @@ type OrganisationView struct {
 	Parent       *jigsaw.Organisation
 	Children     []*jigsaw.Organisation
 	Timeline     []*jigsaw.TimelineEntry
+	Events       []*jigsaw.Event    // upcoming, that it organises
 	Revisions    []*jigsaw.Revision // for editors only
 }
 
@@ -94,6 +95,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Timeline, err = p.Store.OrganisationTimeline(ctx, o.ID, timelineLength); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Events, _, err = p.findEvents(ctx, jigsaw.EventFilter{OrgID: o.ID, Limit: upcomingEventsShown}); err != nil {
 		p.Error(w, r, err)
 		return
 	}

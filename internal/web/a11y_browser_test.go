@@ -268,6 +268,9 @@ func TestAccessibility(t *testing.T) {
 		{name: "organisations", path: "/organisations"},
 		{name: "organisation", path: orgPath, desktop: true},
 		{name: "area", path: "/areas/BD20"},
+		{name: "events", path: "/events"},
+		{name: "events-month", path: "/events?view=month", desktop: true},
+		{name: "event", path: "/events/1"},
 		{name: "map", path: "/map"},
 		{name: "charts", path: "/charts"},
 		{name: "bad-filter-charts", path: "/charts?from=2025-13", status: 400},
@@ -308,6 +311,8 @@ func TestAccessibility(t *testing.T) {
 		{name: "danger-new-errors", open: postEmpty("/tracker/new", `form.edit button[type=submit]:not([name])`), status: 422},
 		{name: "danger-edit", path: "/tracker/" + danger + "/edit"},
 		{name: "dispute-new", path: "/disputes/new"},
+		{name: "event-new", path: "/events/new"},
+		{name: "event-edit", path: "/events/1/edit"},
 		{name: "dispute-edit", path: "/disputes/" + dispute + "/edit"},
 		{name: "dispute-steps", path: "/disputes/" + dispute + "/steps"},
 		{name: "dispute-step-edit", open: linkOn("/disputes/"+dispute+"/steps", `main a[href*="/steps/"][href$="/edit"]`)},
@@ -345,7 +350,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

@@ -33,6 +33,7 @@ const SitemapSize = 50000
 // index lists them, with the path of their pages.
 var sitemapKinds = []struct{ kind, path string }{
 	{"stories", "/stories/"}, {"tracker", "/tracker/"}, {"disputes", "/disputes/"}, {"organisations", "/organisations/"},
+	{"events", "/events/"},
 }
 
 // HandleRobots serves /robots.txt: the public pages may be crawled, the

@@ -251,6 +251,28 @@ var welsh = map[string]string{
 	"Unknown fields are refused.": "Gwrthodir meysydd anhysbys.",
 	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
 	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
+
+	// Events (events.html, event.html, partials/event_card.html).
+	"Events":                "Digwyddiadau",
+	"Past events":           "Digwyddiadau a fu",
+	"Upcoming events":       "Digwyddiadau i ddod",
+	"Add to calendar":       "Ychwanegu at y calendr",
+	"Month calendar":        "Calendr y mis",
+	"Previous month":        "Y mis blaenorol",
+	"Next month":            "Y mis nesaf",
+	"Members only":          "Aelodau yn unig",
+	"Conclusions":           "Casgliadau",
+	"Organised by":          "Trefnwyd gan",
+	"When":                  "Pryd",
+	"No events match.":      "Does dim digwyddiadau'n cyfateb.",
+	"No events this month.": "Dim digwyddiadau'r mis hwn.",
+	"Mon":                   "Llun",
+	"Tue":                   "Maw",
+	"Wed":                   "Mer",
+	"Thu":                   "Iau",
+	"Fri":                   "Gwe",
+	"Sat":                   "Sad",
+	"Sun":                   "Sul",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

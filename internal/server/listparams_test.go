@@ -45,6 +45,11 @@ func TestListParametersWebAndAPIAgree(t *testing.T) {
 		{"organisations kind", "organisations", "kind=nhs-trust&members=1", ""},
 		{"bad organisations kind", "organisations", "kind=club", "kind"},
 		{"unknown parent", "organisations", "parent=999999", "parent"},
+		{"events kind", "events", "kind=picket&district=BD21", ""},
+		{"bad events kind", "events", "kind=party", "kind"},
+		{"events month", "events", "view=month&month=2026-05", ""},
+		{"bad events month", "events", "view=month&month=May", "month"},
+		{"events past from", "events", "past=1&from=1/5/2026", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			want := http.StatusOK

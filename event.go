@@ -72,7 +72,7 @@ func ParseLondonTime(day, clock string) (time.Time, string) {
 	}
 	m := clockRE.FindStringSubmatch(strings.TrimSpace(clock))
 	if m == nil {
-		return time.Time{}, "Give the time as on a 24-hour clock, such as 19:00."
+		return time.Time{}, "Give the time on the 24-hour clock, such as 19:00."
 	}
 	d, _ := time.Parse("2006-01-02", day)
 	h, _ := strconv.Atoi(m[1])

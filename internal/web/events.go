@@ -356,8 +356,8 @@ func eventSummary(e *jigsaw.Event) string {
 	if !e.SameDay() {
 		s = e.LocalStart().Format("Monday 2 January 2006, 15:04") + " – " + e.LocalEnd().Format("Monday 2 January 2006, 15:04")
 	}
-	if where := strings.TrimPrefix(e.Venue+", "+e.Postcode, ", "); strings.TrimSuffix(where, ", ") != "" {
-		s += ", " + strings.TrimSuffix(where, ", ")
+	if where := strings.Trim(e.Venue+", "+e.Postcode, ", "); where != "" {
+		s += ", " + where
 	}
 	if e.Description != "" {
 		s += ". " + excerpt(e.Description, 500)

@@ -30,8 +30,15 @@ func loadEvents(ctx context.Context, db *store.DB, ids map[string]int64, sum *Su
 		}
 		return t
 	}
+	// daysFromNow is n days on, moved past a weekend or a bank holiday
+	// of the season, on which no picket or training would be held.
 	daysFromNow := func(n int) time.Time {
-		return time.Date(now.Year(), now.Month(), now.Day()+n, 0, 0, 0, 0, time.UTC)
+		d := time.Date(now.Year(), now.Month(), now.Day()+n, 0, 0, 0, 0, time.UTC)
+		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || d.Format("01-02") == "12-25" ||
+			d.Format("01-02") == "12-26" || d.Format("01-02") == "01-01" {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d
 	}
 	// The first Thursday of the next May: local elections.
 	election := next(time.May, 1)

@@ -16,6 +16,7 @@ const (
 	SearchDispute      SearchType = "dispute"
 	SearchOrganisation SearchType = "organisation"
 	SearchCampaign     SearchType = "campaign"
+	SearchEvent        SearchType = "event"
 )
 
 // SearchTypes lists every kind of search result with its label.
@@ -25,6 +26,7 @@ var SearchTypes = []Choice[SearchType]{
 	{SearchDispute, "Dispute"},
 	{SearchOrganisation, "Organisation"},
 	{SearchCampaign, "Campaign"},
+	{SearchEvent, "Event"},
 }
 
 // SearchDepth is how many results of one search may be paged through:
@@ -78,6 +80,8 @@ func (h SearchHit) Path() string {
 		return "/disputes/" + strconv.FormatInt(h.ID, 10)
 	case SearchCampaign:
 		return "/campaigns/" + h.Slug
+	case SearchEvent:
+		return "/events/" + strconv.FormatInt(h.ID, 10)
 	}
 	return "/organisations/" + h.Slug
 }

@@ -36,6 +36,7 @@ type Store interface {
 	jigsaw.PublicRepresentativeService
 	jigsaw.PublicPlanService
 	jigsaw.PublicSeatService
+	jigsaw.PublicEventService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -53,6 +54,7 @@ type EditStore interface {
 	jigsaw.RepresentativeService
 	jigsaw.PlanService
 	jigsaw.SeatService
+	jigsaw.EventService
 	jigsaw.OrganisationService
 }
 

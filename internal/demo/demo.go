@@ -23,6 +23,7 @@ type Summary struct {
 	Plans, Seats  int
 	Campaigns     int
 	Topics        int
+	Events        int
 }
 
 // storiesLoaded is the setting that records that the demo stories exist.
@@ -70,7 +71,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadPlans(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadCampaigns(ctx, db, ids, &sum)
+	if err := loadCampaigns(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadEvents(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

@@ -290,6 +290,27 @@ var welsh = map[string]string{
 	"Seat":      "Sedd",
 	"Past":      "Wedi bod",
 	"Today":     "Heddiw",
+	// Events (events.html, event.html, partials/event_card.html).
+	"Events":                "Digwyddiadau",
+	"Past events":           "Digwyddiadau a fu",
+	"Upcoming events":       "Digwyddiadau i ddod",
+	"Add to calendar":       "Ychwanegu at y calendr",
+	"Month calendar":        "Calendr y mis",
+	"Previous month":        "Y mis blaenorol",
+	"Next month":            "Y mis nesaf",
+	"Members only":          "Aelodau yn unig",
+	"Conclusions":           "Casgliadau",
+	"Organised by":          "Trefnwyd gan",
+	"When":                  "Pryd",
+	"No events match.":      "Does dim digwyddiadau'n cyfateb.",
+	"No events this month.": "Dim digwyddiadau'r mis hwn.",
+	"Mon":                   "Llun",
+	"Tue":                   "Maw",
+	"Wed":                   "Mer",
+	"Thu":                   "Iau",
+	"Fri":                   "Gwe",
+	"Sat":                   "Sad",
+	"Sun":                   "Sul",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

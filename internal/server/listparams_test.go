@@ -50,6 +50,11 @@ func TestListParametersWebAndAPIAgree(t *testing.T) {
 		{"topics untaken", "topics", "untaken=1&campaign=keep-our-nhs-public", ""},
 		{"unknown campaign", "topics", "campaign=nowhere", "campaign"},
 		{"bad topic state", "topics", "state=stuck", "state"},
+		{"events kind", "events", "kind=picket&district=BD21", ""},
+		{"bad events kind", "events", "kind=party", "kind"},
+		{"events month", "events", "view=month&month=2026-05", ""},
+		{"bad events month", "events", "view=month&month=May", "month"},
+		{"events past from", "events", "past=1&from=1/5/2026", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			want := http.StatusOK

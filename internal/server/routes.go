@@ -119,6 +119,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /campaigns/{id}", Public, p.HandleCampaign)
 	s.handle("GET /topics", Public, p.HandleTopicList)
 	s.handle("GET /topics/{id}", Public, p.HandleTopic)
+	s.handle("GET /events", Public, p.HandleEventList)
+	s.handle("GET /events/{id}", Public, p.HandleEvent) // and /events/{id}.ics
+	s.handle("GET /events.ics", Public, p.HandleEventsICS)
 	s.handle("GET /map", Public, p.HandleMap)
 	// GeoJSON exports stream every item the filters select: the page
 	// cache would hold whole answers in memory.
@@ -145,7 +148,8 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics"} {
+	s.handleUncached("GET /events.geojson", Public, p.HandleEventsGeoJSON)
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -208,6 +212,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestEdit)
 	s.handle("POST /representatives/{id}/interests/{interest}/edit", Editor, p.HandleInterestUpdate)
 	s.handle("POST /representatives/{id}/interests/{interest}/delete", Editor, p.HandleInterestDelete)
+	events := p.EventForms()
+	s.handle("GET /events/new", Editor, events.New)
+	s.handle("POST /events/new", Editor, events.Create)
+	s.handle("GET /events/{id}/edit", Editor, events.Edit)
+	s.handle("POST /events/{id}/edit", Editor, events.Update)
 
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
@@ -224,6 +233,10 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/disputes/{id}/steps", Editor, a.HandleStepCreate)
 	s.handle("PATCH /api/v1/disputes/{id}/steps/{step}", Editor, a.HandleStepUpdate)
 	s.handle("DELETE /api/v1/disputes/{id}/steps/{step}", Editor, a.HandleStepDelete)
+	s.handle("GET /api/v1/events", Public, a.HandleEventList)
+	s.handle("GET /api/v1/events/{id}", Public, a.HandleEvent)
+	s.handle("POST /api/v1/events", Editor, a.HandleEventCreate)
+	s.handle("PATCH /api/v1/events/{id}", Editor, a.HandleEventUpdate)
 	s.handle("GET /api/v1/organisations", Public, a.HandleOrganisationList)
 	s.handle("GET /api/v1/organisations/{id}", Public, a.HandleOrganisation)
 	s.handle("GET /api/v1/organisations/{id}/timeline", Public, a.HandleOrganisationTimeline)

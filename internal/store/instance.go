@@ -38,6 +38,7 @@ var exportTables = []string{
 	"campaign_organisations", "campaign_tracker_items", "campaign_disputes", "topic_organisations", "topic_links",
 	"representative_interests",
 	"plans", "plan_milestones", "seats",
+	"events", "event_organisers",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list
@@ -53,6 +54,7 @@ var skippedTables = map[string]string{
 	"tracker_search":      "SQLite's search index of published dangers, rebuilt from tracker_items",
 	"dispute_search":      "SQLite's search index of disputes, rebuilt from disputes",
 	"campaign_search":     "SQLite's search index of campaigns, rebuilt from campaigns",
+	"event_search":        "SQLite's search index of public events, rebuilt from events",
 	"story_links":         "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 }
 

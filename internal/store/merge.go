@@ -30,6 +30,7 @@ var orgLinks = []orgLink{
 	{"representative_interests", "organisation_id", []string{"id"}},
 	{"seats", "body_id", []string{"id"}},
 	{"seats", "member_org_id", []string{"id"}},
+	{"event_organisers", "organisation_id", []string{"event_id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

@@ -421,6 +421,14 @@ var searchKinds = []searchKind{{
 	org:      "EXISTS (SELECT 1 FROM campaign_organisations o WHERE o.campaign_id = t.id AND o.organisation_id = ?)",
 	date:     "t.started_on",
 	title:    "t.name", body: "t.aim", config: "english",
+}, {
+	// Public events only: members-only ones are kept out of the index.
+	typ: jigsaw.SearchEvent, table: "events", fts: "event_search", score: titleBodyScore("event_search"),
+	public:   "NOT t.members_only",
+	district: "t.district = ?",
+	org:      "EXISTS (SELECT 1 FROM event_organisers o WHERE o.event_id = t.id AND o.organisation_id = ?)",
+	date:     "t.starts_at", dateIsTime: true,
+	title: "t.title", body: "t.description || ' ' || t.venue || ' ' || t.conclusions", config: "english",
 }}
 
 // conds adds the filter's conditions for the kind to w; false if the

@@ -20,6 +20,7 @@ var sitemapQueries = map[string]string{
 	"plans":           `SELECT id, '', updated_at FROM plans WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"campaigns":       `SELECT id, slug, updated_at FROM campaigns WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"topics":          `SELECT id, '', updated_at FROM topics WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"events":          `SELECT id, '', updated_at FROM events WHERE id >= $1 AND id < $2 AND NOT members_only ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
@@ -28,6 +29,7 @@ var sitemapTables = map[string]string{
 	"campaigns": "campaigns", "topics": "topics",
 	"representatives": "representatives",
 	"plans":           "plans",
+	"events":          "events",
 }
 
 // SitemapMaxIDs returns, for each kind of public record ("stories",

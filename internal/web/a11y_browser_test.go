@@ -309,6 +309,9 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "topics", path: "/topics", desktop: true},
 		{name: "topic", path: "/topics/1"},
 		{name: "area", path: "/areas/BD20"},
+		{name: "events", path: "/events"},
+		{name: "events-month", path: "/events?view=month", desktop: true},
+		{name: "event", path: "/events/1"},
 		{name: "map", path: "/map"},
 		{name: "charts", path: "/charts"},
 		{name: "plans", path: "/plan"},
@@ -354,6 +357,8 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "danger-new-errors", open: postEmpty("/tracker/new", `form.edit button[type=submit]:not([name])`), status: 422},
 		{name: "danger-edit", path: "/tracker/" + danger + "/edit"},
 		{name: "dispute-new", path: "/disputes/new"},
+		{name: "event-new", path: "/events/new"},
+		{name: "event-edit", path: "/events/1/edit"},
 		{name: "dispute-edit", path: "/disputes/" + dispute + "/edit"},
 		{name: "dispute-steps", path: "/disputes/" + dispute + "/steps"},
 		{name: "dispute-step-edit", open: linkOn("/disputes/"+dispute+"/steps", `main a[href*="/steps/"][href$="/edit"]`)},
@@ -410,7 +415,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

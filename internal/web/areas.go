@@ -13,6 +13,7 @@ type AreaView struct {
 	Dangers  []*jigsaw.TrackerItem
 	Disputes []*jigsaw.Dispute
 	Stories  []*jigsaw.PublicStory
+	Events   []*jigsaw.Event                             // upcoming
 	Counts   struct{ Dangers, Disputes, Stories string } // "" for none
 }
 
@@ -44,6 +45,10 @@ func (p *Pages) HandleArea(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Stories, stories, err = p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{District: district, Limit: areaListLimit}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Events, _, err = p.findEvents(ctx, jigsaw.EventFilter{District: district, Limit: upcomingEventsShown}); err != nil {
 		p.Error(w, r, err)
 		return
 	}

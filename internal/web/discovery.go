@@ -36,6 +36,7 @@ var sitemapKinds = []struct{ kind, path string }{
 	{"campaigns", "/campaigns/"}, {"topics", "/topics/"},
 	{"representatives", "/representatives/"},
 	{"plans", "/plan/"},
+	{"events", "/events/"},
 }
 
 // HandleRobots serves /robots.txt: the public pages may be crawled, the

@@ -269,6 +269,10 @@ func ExportColumns(list string) []string {
 		for _, c := range topicColumns("") {
 			add(c.name)
 		}
+	case "events":
+		for _, c := range eventColumns("") {
+			add(c.name)
+		}
 	}
 	return names
 }
@@ -369,6 +373,16 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 				f.Limit = 0
 				err = writeExport(p, w, r, list, topicColumns(base), shapes.TopicJSON, func(fn func(*jigsaw.Topic) error) error {
 					return p.Store.EachTopic(ctx, f, fn)
+				})
+			}
+		case "events":
+			var f jigsaw.EventFilter
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.EventFilter, listparams.List, error) {
+				f, l, err := listparams.Events(ctx, p.Store, v, 1, time.Now())
+				return f, l.List, err
+			}); err == nil {
+				err = writeExport(p, w, r, list, eventColumns(base), shapes.EventJSON, func(fn func(*jigsaw.Event) error) error {
+					return p.eachPublicEvent(ctx, f, fn)
 				})
 			}
 		default:

@@ -31,7 +31,7 @@ const feedLength = 50
 // their names in the catalogue.
 var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
 	"representatives": "People in public roles", "plan": "Plans", "seats": "Seats",
-	"campaigns": "Campaigns", "topics": "Topic board"}
+	"campaigns": "Campaigns", "topics": "Topic board", "events": "Events"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -134,6 +134,21 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		for _, d := range disputes {
 			entries = append(entries, feedEntry{Path: "/disputes/" + strconv.FormatInt(d.ID, 10), Title: d.Title, Summary: excerpt(d.Summary, 600),
 				Published: d.CreatedAt, Updated: d.UpdatedAt, Categories: issues(d.KeyIssues)})
+		}
+		return entries, err
+	case "events":
+		// Public events only, whoever asks: a feed's address is shared.
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.EventFilter, listparams.List, error) {
+			f, l, err := listparams.Events(ctx, p.Store, v, feedLength, time.Now())
+			return f, l.List, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		events, _, err := p.Store.FindPublicEvents(ctx, f)
+		for _, e := range events {
+			entries = append(entries, feedEntry{Path: "/events/" + strconv.FormatInt(e.ID, 10), Title: e.Title,
+				Summary: eventSummary(e), Published: e.CreatedAt, Updated: e.UpdatedAt})
 		}
 		return entries, err
 	case "organisations":

@@ -72,6 +72,7 @@ func (p *Pages) funcs(pr *i18n.Printer) template.FuncMap {
 		"dict":           dict,
 		"canEdit":        canEdit,
 		"errorsIn":       errorsIn,
+		"eventKind":      func(k jigsaw.EventKind) string { return label(jigsaw.LabelOf(jigsaw.EventKinds, k)) },
 	}
 }
 

@@ -64,6 +64,7 @@ type OrganisationView struct {
 	// People are the people in public roles at the organisation: its
 	// board, its councillors.
 	People    []*jigsaw.Representative
+	Events    []*jigsaw.Event    // upcoming, that it organises
 	Revisions []*jigsaw.Revision // for editors only
 }
 
@@ -106,6 +107,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.People, _, err = p.Store.FindRepresentatives(ctx, jigsaw.RepresentativeFilter{OrgID: o.ID, Limit: 100}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Events, _, err = p.findEvents(ctx, jigsaw.EventFilter{OrgID: o.ID, Limit: upcomingEventsShown}); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -45,6 +45,7 @@ type Store interface {
 	jigsaw.PublicRepresentativeService
 	jigsaw.PublicPlanService
 	jigsaw.PublicSeatService
+	jigsaw.PublicEventService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -67,6 +68,7 @@ type EditStore interface {
 	jigsaw.RepresentativeService
 	jigsaw.PlanService
 	jigsaw.SeatService
+	jigsaw.EventService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }

@@ -87,6 +87,10 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PlanRefusals", s.testPlanRefusals},
 		{"PlanCampaign", s.testPlanCampaign},
 		{"Seats", s.testSeats},
+		{"EventCreateFind", s.testEventCreateFind},
+		{"EventValidation", s.testEventValidation},
+		{"EventMembersOnly", s.testEventMembersOnly},
+		{"EventFilters", s.testEventFilters},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -35,6 +35,7 @@ var exportTables = []string{
 	"watched_sources", "watch_runs", "tips",
 	// Coordination (schema step 24).
 	"campaigns", "topics", "representatives",
+	"pledges", "pledge_versions", "pledge_targets", "pledge_target_history",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

@@ -78,6 +78,9 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
+		{"PledgeVersions", s.testPledgeVersions},
+		{"PledgeTargetStates", s.testPledgeTargetStates},
+		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

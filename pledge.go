@@ -26,6 +26,9 @@ var PledgeKinds = []Choice[PledgeKind]{
 	{PledgePromise, "A promise made by a party or government"},
 }
 
+// Label is the kind's label in English.
+func (k PledgeKind) Label() string { return LabelOf(PledgeKinds, k) }
+
 // PledgeState is where one target of a pledge stands.
 type PledgeState string
 
@@ -46,6 +49,9 @@ var PledgeStates = []Choice[PledgeState]{
 	{PledgeDeclined, "Declined"},
 	{PledgeBroken, "Broken"},
 }
+
+// Label is the state's label in English.
+func (s PledgeState) Label() string { return LabelOf(PledgeStates, s) }
 
 // TargetKind is what kind of body or person a pledge's target is.
 type TargetKind string
@@ -79,6 +85,9 @@ var TargetKinds = []Choice[TargetKind]{
 	{TargetCandidate, "Candidate"},
 	{TargetOther, "Other"},
 }
+
+// Label is the kind's label in English.
+func (k TargetKind) Label() string { return LabelOf(TargetKinds, k) }
 
 // TargetKindOfOrg is the kind of target an organisation of kind k is
 // taken to be when the editor does not say.

@@ -166,6 +166,20 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
 
+	// Pledges: the public table of who signed; editors keep the pledges
+	// and change their targets' states.
+	pledges, pledgeTargets := p.PledgeForms(), p.PledgeTargetForms()
+	s.handle("GET /pledges", Public, p.HandlePledgeList)
+	s.handle("GET /pledges/{id}", Public, p.HandlePledge)
+	s.handle("GET /pledges/new", Editor, pledges.New)
+	s.handle("POST /pledges/new", Editor, pledges.Create)
+	s.handle("GET /pledges/{id}/edit", Editor, pledges.Edit)
+	s.handle("POST /pledges/{id}/edit", Editor, pledges.Update)
+	s.handle("GET /pledges/{id}/targets/new", Editor, pledgeTargets.New)
+	s.handle("POST /pledges/{id}/targets/new", Editor, pledgeTargets.Create)
+	s.handle("GET /pledges/{id}/targets/{target}/edit", Editor, pledgeTargets.Edit)
+	s.handle("POST /pledges/{id}/targets/{target}/edit", Editor, pledgeTargets.Update)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API

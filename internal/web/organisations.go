@@ -60,7 +60,8 @@ type OrganisationView struct {
 	Parent       *jigsaw.Organisation
 	Children     []*jigsaw.Organisation
 	Timeline     []*jigsaw.TimelineEntry
-	Revisions    []*jigsaw.Revision // for editors only
+	Pledges      []*jigsaw.PledgeTarget // the pledges it was asked to sign
+	Revisions    []*jigsaw.Revision     // for editors only
 }
 
 const timelineLength = 200
@@ -94,6 +95,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Timeline, err = p.Store.OrganisationTimeline(ctx, o.ID, timelineLength); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Pledges, err = p.Store.PledgeTargetsOfOrganisation(ctx, o.ID); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -40,6 +40,7 @@ type Store interface {
 	jigsaw.OrganisationService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicPledgeService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -57,6 +58,7 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.PledgeService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }

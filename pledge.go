@@ -252,7 +252,7 @@ type PledgeTarget struct {
 	EvidenceURL  string
 	EvidenceNote string
 	// VersionID is the wording signed; a signature without one is taken
-	// to be of the current wording.
+	// to be of the wording in force on StateOn.
 	VersionID int64
 	// Area and District place the target for the table's filters and
 	// shares; an organisation's area defaults to its region.
@@ -380,6 +380,8 @@ type PublicPledgeService interface {
 	// FindPledgeByID returns the pledge with its versions; ENOTFOUND if
 	// there is none.
 	FindPledgeByID(ctx context.Context, id int64) (*Pledge, error)
+	// FindPledgeBySlug is FindPledgeByID by the pledge's slug.
+	FindPledgeBySlug(ctx context.Context, slug string) (*Pledge, error)
 	// FindPledges returns pledges by title with their counts of targets,
 	// and how many match in all.
 	FindPledges(ctx context.Context, f PledgeFilter) ([]*Pledge, int, error)

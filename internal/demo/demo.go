@@ -58,7 +58,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadStories(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadMonitoring(ctx, db, ids, &sum)
+	if err := loadMonitoring(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadPledges(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

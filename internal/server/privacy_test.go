@@ -59,6 +59,8 @@ var privacySamples = map[string][]string{
 	"GET /tracker/{id}":                       {"/tracker/{tracker}"},
 	"GET /disputes":                           {"/disputes"},
 	"GET /disputes/{id}":                      {"/disputes/{dispute}"},
+	"GET /pledges":                            {"/pledges", "/pledges?kind=ask"},
+	"GET /pledges/{id}":                       {"/pledges/1", "/pledges/1?state=signed&kind=icb"},
 	"GET /areas/{district}":                   {"/areas/LS6", "/areas/BD20"},
 	"GET /map":                                {"/map", "/map?type=stories", "/map?issue=safety"},
 	"GET /stories.geojson":                    {"/stories.geojson", "/stories.geojson?issue=safety"},

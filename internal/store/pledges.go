@@ -132,13 +132,19 @@ func addPledgeVersion(ctx context.Context, tx *sql.Tx, pledgeID int64, v, curren
 }
 
 func findPledge(ctx context.Context, q querier, id int64) (*jigsaw.Pledge, error) {
-	p, err := scanPledge(q.QueryRowContext(ctx, `SELECT `+pledgeColumns+pledgeFrom+` WHERE p.id = $1`, id))
+	return findPledgeWhere(ctx, q, "p.id = $1", id)
+}
+
+// findPledgeWhere reads the pledge that cond, on p with one argument,
+// selects, with its wordings.
+func findPledgeWhere(ctx context.Context, q querier, cond string, arg any) (*jigsaw.Pledge, error) {
+	p, err := scanPledge(q.QueryRowContext(ctx, `SELECT `+pledgeColumns+pledgeFrom+` WHERE `+cond, arg))
 	if err == sql.ErrNoRows {
-		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Pledge %d not found.", id)
+		return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "Pledge %v not found.", arg)
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, pledge_id, number, text, adopted_on, note FROM pledge_versions WHERE pledge_id = $1 ORDER BY number`, id)
+	rows, err := q.QueryContext(ctx, `SELECT id, pledge_id, number, text, adopted_on, note FROM pledge_versions WHERE pledge_id = $1 ORDER BY number`, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +160,13 @@ func findPledge(ctx context.Context, q querier, id int64) (*jigsaw.Pledge, error
 func (db *DB) FindPledgeByID(ctx context.Context, id int64) (_ *jigsaw.Pledge, err error) {
 	defer wrap(&err, "store.FindPledgeByID")
 	p, err := findPledge(ctx, readQuerier{db}, id)
+	return p, db.mapError(err)
+}
+
+// FindPledgeBySlug implements jigsaw.PublicPledgeService.
+func (db *DB) FindPledgeBySlug(ctx context.Context, slug string) (_ *jigsaw.Pledge, err error) {
+	defer wrap(&err, "store.FindPledgeBySlug")
+	p, err := findPledgeWhere(ctx, readQuerier{db}, "p.slug = $1", slug)
 	return p, db.mapError(err)
 }
 
@@ -472,8 +485,11 @@ func checkTarget(ctx context.Context, tx *sql.Tx, t *jigsaw.PledgeTarget, before
 		return err
 	}
 	if t.VersionID == 0 && t.State == jigsaw.PledgeSigned {
-		return tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM pledge_versions WHERE pledge_id = $1
-			AND number = (SELECT max(number) FROM pledge_versions WHERE pledge_id = $1)`, t.PledgeID).Scan(&t.VersionID)
+		// The wording in force on the day it was signed: the latest
+		// adopted by then, or the first if it was signed before any.
+		return tx.QueryRowContext(ctx, `SELECT id FROM pledge_versions WHERE pledge_id = $1
+			ORDER BY CASE WHEN adopted_on <= $2 THEN 0 ELSE 1 END, CASE WHEN adopted_on <= $2 THEN -number ELSE number END LIMIT 1`,
+			t.PledgeID, t.StateOn).Scan(&t.VersionID)
 	}
 	return nil
 }

@@ -163,7 +163,7 @@ type Pledge struct {
 	NewVersion *PledgeVersion
 
 	// Targets and Signed count the pledge's targets and those that
-	// signed; reads of lists fill them.
+	// signed; reads fill them.
 	Targets int
 	Signed  int
 
@@ -339,6 +339,8 @@ type PledgeFilter struct {
 	CampaignID int64
 	Limit      int
 	Offset     int
+	// After starts the list past that pledge; Key is its Title.
+	After *After
 }
 
 // PledgeTargetFilter selects the targets of one pledge. Zero fields do

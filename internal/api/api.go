@@ -31,6 +31,7 @@ type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicPledgeService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -43,6 +44,7 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.PledgeService
 	jigsaw.OrganisationService
 }
 

@@ -11,7 +11,7 @@ import (
 func Pledges(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw.PledgeFilter, List, error) {
 	r := newReader(ctx, l, v, perPage)
 	f := jigsaw.PledgeFilter{Kind: choice(r, "kind", jigsaw.PledgeKinds)}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("pledges", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }
 

@@ -201,6 +201,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/pledges", Public, a.HandlePledgeList)
+	s.handle("GET /api/v1/pledges/{id}", Public, a.HandlePledge)
+	s.handle("POST /api/v1/pledges", Editor, a.HandlePledgeCreate)
+	s.handle("PATCH /api/v1/pledges/{id}", Editor, a.HandlePledgeUpdate)
+	s.handle("GET /api/v1/pledges/{id}/targets", Public, a.HandlePledgeTargets)
+	s.handle("POST /api/v1/pledges/{id}/targets", Editor, a.HandlePledgeTargetCreate)
+	s.handle("PATCH /api/v1/pledges/{id}/targets/{target}", Editor, a.HandlePledgeTargetUpdate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -12,14 +12,16 @@ import (
 var _ jigsaw.PledgeService = (*DB)(nil)
 
 const pledgeColumns = `p.id, p.slug, p.title, p.kind, p.summary, COALESCE(p.campaign_id, 0), COALESCE(c.slug, ''), COALESCE(c.name, ''),
-	COALESCE(p.keeper_id, 0), COALESCE(k.name, ''), COALESCE(k.slug, ''), p.version, p.created_at, p.updated_at`
+	COALESCE(p.keeper_id, 0), COALESCE(k.name, ''), COALESCE(k.slug, ''), p.version, p.created_at, p.updated_at,
+	(SELECT count(*) FROM pledge_targets t WHERE t.pledge_id = p.id),
+	(SELECT count(*) FROM pledge_targets t WHERE t.pledge_id = p.id AND t.state = 'signed')`
 
 const pledgeFrom = ` FROM pledges p LEFT JOIN campaigns c ON c.id = p.campaign_id LEFT JOIN organisations k ON k.id = p.keeper_id`
 
 func scanPledge(row interface{ Scan(...any) error }) (*jigsaw.Pledge, error) {
 	var p jigsaw.Pledge
 	if err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.Kind, &p.Summary, &p.CampaignID, &p.CampaignSlug, &p.CampaignName,
-		&p.KeeperID, &p.KeeperName, &p.KeeperSlug, &p.Version, &p.CreatedAt, &p.UpdatedAt); err != nil {
+		&p.KeeperID, &p.KeeperName, &p.KeeperSlug, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.Targets, &p.Signed); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
@@ -186,21 +188,17 @@ func (db *DB) FindPledges(ctx context.Context, f jigsaw.PledgeFilter) (_ []*jigs
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		w.after("lower(title)", "id", "lower(?)", false, f.After, f.After.Key)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
-	rows, err := db.query(ctx, `SELECT `+pledgeColumns+`,
-		(SELECT count(*) FROM pledge_targets t WHERE t.pledge_id = p.id),
-		(SELECT count(*) FROM pledge_targets t WHERE t.pledge_id = p.id AND t.state = 'signed')`+
-		pledgeFrom+` WHERE p.id IN (SELECT id FROM pledges WHERE `+cond+`) ORDER BY lower(p.title), p.id`+page, w.args...)
+	rows, err := db.query(ctx, `SELECT `+pledgeColumns+pledgeFrom+
+		` WHERE p.id IN (SELECT id FROM pledges WHERE `+cond+`) ORDER BY lower(p.title), p.id`+page, w.args...)
 	if err != nil {
 		return nil, 0, db.mapError(err)
 	}
-	out, err := collect(rows, func(r interface{ Scan(...any) error }) (*jigsaw.Pledge, error) {
-		var p jigsaw.Pledge
-		err := r.Scan(&p.ID, &p.Slug, &p.Title, &p.Kind, &p.Summary, &p.CampaignID, &p.CampaignSlug, &p.CampaignName,
-			&p.KeeperID, &p.KeeperName, &p.KeeperSlug, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.Targets, &p.Signed)
-		p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
-		return &p, err
-	})
+	out, err := collect(rows, scanPledge)
 	return out, total, db.mapError(err)
 }
 

@@ -325,7 +325,7 @@ func (a *API) targets(r *http.Request) (*record[*jigsaw.PledgeTarget, TargetIn],
 	return &record[*jigsaw.PledgeTarget, TargetIn]{
 		path: "pledges/" + strconv.FormatInt(id, 10) + "/targets", blank: func() *jigsaw.PledgeTarget { return &jigsaw.PledgeTarget{PledgeID: id} },
 		find: func(r *http.Request) (*jigsaw.PledgeTarget, error) {
-			targetID, err := pathID(r, "target")
+			targetID, err := pathID(r, "tid")
 			if err != nil {
 				return nil, err
 			}
@@ -347,7 +347,7 @@ func (a *API) HandlePledgeTargetCreate(w http.ResponseWriter, r *http.Request) {
 	writeCreate(a, k, w, r)
 }
 
-// HandlePledgeTargetUpdate answers PATCH /api/v1/pledges/{id}/targets/{target}.
+// HandlePledgeTargetUpdate answers PATCH /api/v1/pledges/{id}/targets/{tid}.
 func (a *API) HandlePledgeTargetUpdate(w http.ResponseWriter, r *http.Request) {
 	k, err := a.targets(r)
 	if err != nil {

@@ -207,7 +207,7 @@ func (s *Server) registerRoutes() {
 	s.handle("PATCH /api/v1/pledges/{id}", Editor, a.HandlePledgeUpdate)
 	s.handle("GET /api/v1/pledges/{id}/targets", Public, a.HandlePledgeTargets)
 	s.handle("POST /api/v1/pledges/{id}/targets", Editor, a.HandlePledgeTargetCreate)
-	s.handle("PATCH /api/v1/pledges/{id}/targets/{target}", Editor, a.HandlePledgeTargetUpdate)
+	s.handle("PATCH /api/v1/pledges/{id}/targets/{tid}", Editor, a.HandlePledgeTargetUpdate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

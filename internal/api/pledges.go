@@ -47,6 +47,12 @@ type WordingOut struct {
 	Note      string `json:"note,omitempty"`
 }
 
+// PledgeJSON is p as the API shows it, for the exports.
+func (a *API) PledgeJSON(p *jigsaw.Pledge) PledgeOut { return a.pledgeOut(p) }
+
+// TargetJSON is t as the API shows it, for the exports.
+func TargetJSON(t *jigsaw.PledgeTarget) TargetOut { return targetOut(t) }
+
 func (a *API) pledgeOut(p *jigsaw.Pledge) PledgeOut {
 	out := PledgeOut{ID: p.ID, URL: a.url("pledges", p.ID), Slug: p.Slug, Title: p.Title, Kind: string(p.Kind), Summary: p.Summary,
 		Campaign: p.CampaignSlug, Targets: p.Targets, Signed: p.Signed, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,

@@ -136,7 +136,7 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "pledges"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -171,6 +171,8 @@ func (s *Server) registerRoutes() {
 	pledges, pledgeTargets := p.PledgeForms(), p.PledgeTargetForms()
 	s.handle("GET /pledges", Public, p.HandlePledgeList)
 	s.handle("GET /pledges/{id}", Public, p.HandlePledge)
+	s.handleUncached("GET /pledges/{id}/targets.csv", Public, p.HandlePledgeTargetsExport)
+	s.handleUncached("GET /pledges/{id}/targets.json", Public, p.HandlePledgeTargetsExport)
 	s.handle("GET /pledges/new", Editor, pledges.New)
 	s.handle("POST /pledges/new", Editor, pledges.Create)
 	s.handle("GET /pledges/{id}/edit", Editor, pledges.Edit)

@@ -29,7 +29,8 @@ const feedLength = 50
 
 // feedLists are the lists with feeds and exports, by their path, with
 // their names in the catalogue.
-var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations"}
+var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
+	"pledges": "Pledges"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -152,6 +153,8 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 				Published: o.CreatedAt, Updated: o.UpdatedAt})
 		}
 		return entries, err
+	case "pledges":
+		return p.pledgeFeedEntries(r, q)
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 }
@@ -180,6 +183,9 @@ func (v TrackerListView) FeedQuery() template.URL { return template.URL(filterQu
 
 // FeedQuery is the page's filters as a query for its feeds and exports.
 func (v DisputeListView) FeedQuery() template.URL { return template.URL(filterQuery(v.Query)) }
+
+// FeedQuery is the page's filters as a query for its feeds and exports.
+func (v PledgeListView) FeedQuery() template.URL { return template.URL(filterQuery(v.Query)) }
 
 // FeedQuery is the page's filters as a query for its feeds and exports.
 func (v OrganisationListView) FeedQuery() template.URL {

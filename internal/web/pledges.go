@@ -2,13 +2,18 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"jigsaw"
+	"jigsaw/internal/api"
 	"jigsaw/internal/i18n"
 	"jigsaw/internal/listparams"
+	"jigsaw/internal/server/respond"
 )
 
 const pledgesPerPage = 30
@@ -35,13 +40,15 @@ type PledgeListView struct {
 	Filter  jigsaw.PledgeFilter
 	Labels  PledgeLabels
 	Form    *Form
+	Query   url.Values
 }
 
 // HandlePledgeList serves /pledges.
 func (p *Pages) HandlePledgeList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f, list, err := listparams.Pledges(ctx, p.Store, r.URL.Query(), pledgesPerPage)
-	view := PledgeListView{Page: p.page(r, tr(r).Sprintf("Pledges")), Labels: pledgeLabels(tr(r)), Form: newForm(r.URL.Query())}
+	view := PledgeListView{Page: p.page(r, tr(r).Sprintf("Pledges")), Labels: pledgeLabels(tr(r)), Form: newForm(r.URL.Query()),
+		Query: r.URL.Query()}
 	if err != nil {
 		form, ok := filterForm(r.URL.Query(), err, map[string]string{"kind": "Kind"})
 		if !ok {
@@ -74,6 +81,9 @@ type PledgeView struct {
 	Form     *Form // the filters typed, with a message for each refused one
 	Query    url.Values
 }
+
+// FeedQuery is the table's filters as a query for its exports.
+func (v PledgeView) FeedQuery() template.URL { return template.URL(filterQuery(v.Query)) }
 
 // pledgeFilterLabels names the fields of the table's filter form.
 var pledgeFilterLabels = map[string]string{"state": "State", "kind": "Kind of target", "area": "Area",
@@ -331,4 +341,166 @@ func (p *Pages) pledgeTargets(pledge *jigsaw.Pledge) *recordKind[*jigsaw.PledgeT
 			return view, nil
 		},
 	}
+}
+
+// pledgeFeedEntries are the entries of /pledges.atom and /pledges.rss:
+// the pledges, most recently changed first, as the list's filter selects.
+func (p *Pages) pledgeFeedEntries(r *http.Request, q url.Values) ([]feedEntry, error) {
+	ctx := r.Context()
+	f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.PledgeFilter, listparams.List, error) {
+		return listparams.Pledges(ctx, p.Store, v, feedLength)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var entries []feedEntry
+	err = p.eachPledge(ctx, f, func(pl *jigsaw.Pledge) error {
+		summary := pl.Summary
+		if c := pl.Current(); summary == "" && c != nil {
+			summary = c.Text
+		}
+		entries = append(entries, feedEntry{Path: pledgePath(pl.ID), Title: pl.Title, Summary: excerpt(summary, 600),
+			Published: pl.CreatedAt, Updated: pl.UpdatedAt})
+		return nil
+	})
+	slices.SortStableFunc(entries, func(a, b feedEntry) int { return b.Updated.Compare(a.Updated) })
+	if len(entries) > f.Limit {
+		entries = entries[:f.Limit]
+	}
+	return entries, err
+}
+
+// eachPledge hands fn every pledge f selects, its paging aside, a page at
+// a time: pledges are few, and FindPledges reads them with their counts.
+func (p *Pages) eachPledge(ctx context.Context, f jigsaw.PledgeFilter, fn func(*jigsaw.Pledge) error) error {
+	f.Limit, f.Offset, f.After = listparams.MaxLimit, 0, nil
+	for {
+		list, _, err := p.Store.FindPledges(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, pl := range list {
+			if err := fn(pl); err != nil {
+				return err
+			}
+		}
+		if len(list) < f.Limit {
+			return nil
+		}
+		last := list[len(list)-1]
+		f.After = &jigsaw.After{Key: last.Title, ID: last.ID}
+	}
+}
+
+// pledgeColumns are the columns of /pledges.csv.
+func pledgeColumns(base string) []column[*jigsaw.Pledge] {
+	current := func(pl *jigsaw.Pledge) *jigsaw.PledgeVersion {
+		if c := pl.Current(); c != nil {
+			return c
+		}
+		return &jigsaw.PledgeVersion{}
+	}
+	return []column[*jigsaw.Pledge]{
+		{"id", func(pl *jigsaw.Pledge) string { return id(pl.ID) }},
+		{"url", func(pl *jigsaw.Pledge) string { return base + pledgePath(pl.ID) }},
+		{"slug", func(pl *jigsaw.Pledge) string { return pl.Slug }},
+		{"title", func(pl *jigsaw.Pledge) string { return pl.Title }},
+		{"kind", func(pl *jigsaw.Pledge) string { return string(pl.Kind) }},
+		{"keeper", func(pl *jigsaw.Pledge) string { return pl.KeeperSlug }},
+		{"campaign", func(pl *jigsaw.Pledge) string { return pl.CampaignSlug }},
+		{"version", func(pl *jigsaw.Pledge) string { return strconv.Itoa(current(pl).Number) }},
+		{"adopted_on", func(pl *jigsaw.Pledge) string { return current(pl).AdoptedOn }},
+		{"targets", func(pl *jigsaw.Pledge) string { return strconv.Itoa(pl.Targets) }},
+		{"signed", func(pl *jigsaw.Pledge) string { return strconv.Itoa(pl.Signed) }},
+		{"created_at", func(pl *jigsaw.Pledge) string { return timestamp(pl.CreatedAt) }},
+		{"updated_at", func(pl *jigsaw.Pledge) string { return timestamp(pl.UpdatedAt) }},
+		{"text", func(pl *jigsaw.Pledge) string { return current(pl).Text }},
+	}
+}
+
+// exportPledges writes /pledges.csv and /pledges.json.
+func (p *Pages) exportPledges(w http.ResponseWriter, r *http.Request, q url.Values, whole error) error {
+	ctx := r.Context()
+	f, err := readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.PledgeFilter, listparams.List, error) {
+		return listparams.Pledges(ctx, p.Store, v, 1)
+	})
+	if err != nil {
+		return err
+	}
+	shapes := &api.API{BaseURL: p.Site.BaseURL}
+	return writeExport(p, w, r, "pledges", pledgeColumns(p.Site.BaseURL), shapes.PledgeJSON, func(fn func(*jigsaw.Pledge) error) error {
+		return p.eachPledge(ctx, f, fn)
+	})
+}
+
+// targetColumns are the columns of /pledges/{id}/targets.csv.
+func targetColumns() []column[*jigsaw.PledgeTarget] {
+	return []column[*jigsaw.PledgeTarget]{
+		{"id", func(t *jigsaw.PledgeTarget) string { return id(t.ID) }},
+		{"pledge", func(t *jigsaw.PledgeTarget) string { return id(t.PledgeID) }},
+		{"name", func(t *jigsaw.PledgeTarget) string { return t.Name }},
+		{"organisation", func(t *jigsaw.PledgeTarget) string { return t.Slug }},
+		{"representative", func(t *jigsaw.PledgeTarget) string {
+			if t.RepresentativeID == 0 {
+				return ""
+			}
+			return id(t.RepresentativeID)
+		}},
+		{"kind", func(t *jigsaw.PledgeTarget) string { return string(t.Kind) }},
+		{"state", func(t *jigsaw.PledgeTarget) string { return string(t.State) }},
+		{"state_on", func(t *jigsaw.PledgeTarget) string { return t.StateOn }},
+		{"version_signed", func(t *jigsaw.PledgeTarget) string {
+			if t.VersionNumber == 0 {
+				return ""
+			}
+			return strconv.Itoa(t.VersionNumber)
+		}},
+		{"evidence_url", func(t *jigsaw.PledgeTarget) string { return t.EvidenceURL }},
+		{"evidence_note", func(t *jigsaw.PledgeTarget) string { return t.EvidenceNote }},
+		{"area", func(t *jigsaw.PledgeTarget) string { return t.Area }},
+		{"district", func(t *jigsaw.PledgeTarget) string { return t.District }},
+		{"party", func(t *jigsaw.PledgeTarget) string { return t.PartySlug }},
+	}
+}
+
+// HandlePledgeTargetsExport serves /pledges/{id}/targets.csv and .json:
+// the pledge's table with the page's filters.
+func (p *Pages) HandlePledgeTargetsExport(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	err := func() error {
+		id, ok := pathID(r)
+		if !ok {
+			return jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
+		}
+		pledge, err := p.Store.FindPledgeByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		f, _, err := listparams.PledgeTargets(ctx, p.Store, r.URL.Query(), pledge.ID)
+		if err != nil {
+			return err
+		}
+		targets, err := p.Store.FindPledgeTargets(ctx, f)
+		if err != nil {
+			return err
+		}
+		return writeExport(p, w, r, "pledge-"+strconv.FormatInt(id, 10)+"-targets", targetColumns(), api.TargetJSON,
+			func(fn func(*jigsaw.PledgeTarget) error) error {
+				for _, t := range targets {
+					if err := fn(t); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+	}()
+	if err == nil {
+		return
+	}
+	w.Header().Del("Content-Disposition")
+	if strings.HasSuffix(r.URL.Path, ".json") {
+		respond.JSONError(w, r, p.Log, err)
+		return
+	}
+	p.Error(w, r, err)
 }

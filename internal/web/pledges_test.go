@@ -120,6 +120,17 @@ func testPledgePages(t *testing.T, engine string) {
 		get(t, anon, u("/pledges?kind=wish")).expect(t, 400, "Kind must be one of ask, promise.")
 		get(t, anon, u("/pledges/987654")).expect(t, 404)
 	})
+
+	t.Run("feeds and exports", func(t *testing.T) {
+		get(t, anon, u("/pledges.csv")).expect(t, 200, "id,url,slug,title,kind,keeper", "The KONP pledge,ask,keep-our-nhs-public")
+		get(t, anon, u("/pledges.atom")).expect(t, 200, "<title>The KONP pledge</title>")
+		get(t, anon, u("/pledges.json?kind=promise")).expect(t, 200, "[]")
+		p := get(t, anon, u(path+"/targets.csv?state=signed"))
+		p.expect(t, 200, "id,pledge,name,organisation", "NHS West Yorkshire ICB,nhs-west-yorkshire-icb,,icb,signed,2024-05-02,2,")
+		p.reject(t, "Dorset")
+		get(t, anon, u(path+"/targets.json?party=labour-party")).expect(t, 200, `"state":"broken"`)
+		get(t, anon, u(path+"/targets.csv?state=maybe")).expect(t, 400, "state")
+	})
 }
 
 func mustOrgID(t *testing.T, a *testrig.TestApp, slug string) int64 {

@@ -130,6 +130,8 @@ func testPledgePages(t *testing.T, engine string) {
 		p.reject(t, "Dorset")
 		get(t, anon, u(path+"/targets.json?party=labour-party")).expect(t, 200, `"state":"broken"`)
 		get(t, anon, u(path+"/targets.csv?state=maybe")).expect(t, 400, "state")
+		get(t, anon, u("/sitemap.xml")).expect(t, 200, "/sitemaps/pledges-0.xml")
+		get(t, anon, u("/sitemaps/pledges-0.xml")).expect(t, 200, path+"</loc>")
 	})
 }
 

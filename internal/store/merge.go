@@ -24,6 +24,9 @@ var orgLinks = []orgLink{
 	{"tracker_organisations", "organisation_id", []string{"tracker_id", "role"}},
 	{"dispute_parties", "organisation_id", []string{"dispute_id", "role"}},
 	{"story_replies", "organisation_id", []string{"id"}},
+	{"pledges", "keeper_id", []string{"id"}},
+	{"pledge_targets", "organisation_id", []string{"pledge_id"}},
+	{"pledge_targets", "party_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

@@ -283,4 +283,18 @@ func (s *suite) testPledgeTableAndShares(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Targets != 5 || list[0].Signed != 2 {
 		t.Fatalf("pledge counts: %+v %v", list, err)
 	}
+
+	// Merging organisations keeps the survivor's own row and moves the
+	// duplicate's party.
+	dupICB := mustCreateOrg(t, db, &jigsaw.Organisation{Name: "West Yorkshire ICB", Kind: jigsaw.OrgICB})
+	mustAddTarget(t, db, &jigsaw.PledgeTarget{PledgeID: pid, OrgID: dupICB.ID, State: jigsaw.PledgeDeclined, StateOn: "2024-01-01"})
+	dupParty := mustCreateOrg(t, db, &jigsaw.Organisation{Name: "Lib Dems", Kind: jigsaw.OrgParty})
+	must(t, db.MergeOrganisations(ctx, w.icbA.ID, dupICB.ID))
+	must(t, db.MergeOrganisations(ctx, dupParty.ID, w.libdem.ID))
+	if got := names(jigsaw.PledgeTargetFilter{State: jigsaw.PledgeSigned}); got != "Jane Candidate; NHS West Yorkshire ICB" {
+		t.Fatalf("signed after merging: %q", got)
+	}
+	if got := names(jigsaw.PledgeTargetFilter{PartyID: dupParty.ID}); got != "Jane Candidate" {
+		t.Fatalf("party after merging: %q", got)
+	}
 }

@@ -37,6 +37,7 @@ type Store interface {
 	jigsaw.PublicPlanService
 	jigsaw.PublicSeatService
 	jigsaw.PublicEventService
+	jigsaw.PublicPledgeService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -55,6 +56,7 @@ type EditStore interface {
 	jigsaw.PlanService
 	jigsaw.SeatService
 	jigsaw.EventService
+	jigsaw.PledgeService
 	jigsaw.OrganisationService
 }
 

@@ -74,7 +74,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadCampaigns(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadEvents(ctx, db, ids, &sum)
+	if err := loadEvents(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadPledges(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

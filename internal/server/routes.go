@@ -149,7 +149,7 @@ func (s *Server) registerRoutes() {
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
 	s.handleUncached("GET /events.geojson", Public, p.HandleEventsGeoJSON)
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events", "pledges"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -218,6 +218,22 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /events/{id}/edit", Editor, events.Edit)
 	s.handle("POST /events/{id}/edit", Editor, events.Update)
 
+	// Pledges: the public table of who signed; editors keep the pledges
+	// and change their targets' states.
+	pledges, pledgeTargets := p.PledgeForms(), p.PledgeTargetForms()
+	s.handle("GET /pledges", Public, p.HandlePledgeList)
+	s.handle("GET /pledges/{id}", Public, p.HandlePledge)
+	s.handleUncached("GET /pledges/{id}/targets.csv", Public, p.HandlePledgeTargetsExport)
+	s.handleUncached("GET /pledges/{id}/targets.json", Public, p.HandlePledgeTargetsExport)
+	s.handle("GET /pledges/new", Editor, pledges.New)
+	s.handle("POST /pledges/new", Editor, pledges.Create)
+	s.handle("GET /pledges/{id}/edit", Editor, pledges.Edit)
+	s.handle("POST /pledges/{id}/edit", Editor, pledges.Update)
+	s.handle("GET /pledges/{id}/targets/new", Editor, pledgeTargets.New)
+	s.handle("POST /pledges/{id}/targets/new", Editor, pledgeTargets.Create)
+	s.handle("GET /pledges/{id}/targets/{target}/edit", Editor, pledgeTargets.Edit)
+	s.handle("POST /pledges/{id}/targets/{target}/edit", Editor, pledgeTargets.Update)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API
@@ -267,6 +283,13 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/seats/{id}", Public, a.HandleSeat)
 	s.handle("POST /api/v1/seats", Editor, a.HandleSeatCreate)
 	s.handle("PATCH /api/v1/seats/{id}", Editor, a.HandleSeatUpdate)
+	s.handle("GET /api/v1/pledges", Public, a.HandlePledgeList)
+	s.handle("GET /api/v1/pledges/{id}", Public, a.HandlePledge)
+	s.handle("POST /api/v1/pledges", Editor, a.HandlePledgeCreate)
+	s.handle("PATCH /api/v1/pledges/{id}", Editor, a.HandlePledgeUpdate)
+	s.handle("GET /api/v1/pledges/{id}/targets", Public, a.HandlePledgeTargets)
+	s.handle("POST /api/v1/pledges/{id}/targets", Editor, a.HandlePledgeTargetCreate)
+	s.handle("PATCH /api/v1/pledges/{id}/targets/{tid}", Editor, a.HandlePledgeTargetUpdate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

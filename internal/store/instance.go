@@ -39,6 +39,7 @@ var exportTables = []string{
 	"representative_interests",
 	"plans", "plan_milestones", "seats",
 	"events", "event_organisers",
+	"pledges", "pledge_versions", "pledge_targets", "pledge_target_history",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

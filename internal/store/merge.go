@@ -31,6 +31,9 @@ var orgLinks = []orgLink{
 	{"seats", "body_id", []string{"id"}},
 	{"seats", "member_org_id", []string{"id"}},
 	{"event_organisers", "organisation_id", []string{"event_id"}},
+	{"pledges", "keeper_id", []string{"id"}},
+	{"pledge_targets", "organisation_id", []string{"pledge_id"}},
+	{"pledge_targets", "party_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

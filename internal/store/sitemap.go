@@ -21,6 +21,7 @@ var sitemapQueries = map[string]string{
 	"campaigns":       `SELECT id, slug, updated_at FROM campaigns WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"topics":          `SELECT id, '', updated_at FROM topics WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"events":          `SELECT id, '', updated_at FROM events WHERE id >= $1 AND id < $2 AND NOT members_only ORDER BY id`,
+	"pledges":         `SELECT id, '', updated_at FROM pledges WHERE id >= $1 AND id < $2 ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
@@ -30,6 +31,7 @@ var sitemapTables = map[string]string{
 	"representatives": "representatives",
 	"plans":           "plans",
 	"events":          "events",
+	"pledges":         "pledges",
 }
 
 // SitemapMaxIDs returns, for each kind of public record ("stories",

@@ -302,6 +302,9 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "danger", path: "/tracker/" + danger, desktop: true},
 		{name: "disputes", path: "/disputes"},
 		{name: "dispute", path: "/disputes/" + dispute, desktop: true},
+		{name: "pledges", path: "/pledges"},
+		{name: "pledge", path: "/pledges/1", desktop: true},
+		{name: "bad-filter-pledge", path: "/pledges/1?state=x", status: 400},
 		{name: "organisations", path: "/organisations"},
 		{name: "organisation", path: orgPath, desktop: true},
 		{name: "campaigns", path: "/campaigns"},
@@ -362,6 +365,11 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "dispute-edit", path: "/disputes/" + dispute + "/edit"},
 		{name: "dispute-steps", path: "/disputes/" + dispute + "/steps"},
 		{name: "dispute-step-edit", open: linkOn("/disputes/"+dispute+"/steps", `main a[href*="/steps/"][href$="/edit"]`)},
+		{name: "pledge-new", path: "/pledges/new"},
+		{name: "pledge-edit", path: "/pledges/1/edit"},
+		{name: "pledge-target-new", path: "/pledges/1/targets/new"},
+		{name: "pledge-target-new-errors", open: postEmpty("/pledges/1/targets/new", `form.edit button[type=submit]`), status: 422},
+		{name: "pledge-target-edit", open: linkOn("/pledges/1", `main a[href*="/targets/"][href$="/edit"]`)},
 		{name: "organisation-new", path: "/organisations/new"},
 		{name: "organisation-edit", path: orgPath + "/edit"},
 		{name: "organisation-merge", path: orgPath + "/merge"},
@@ -415,7 +423,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

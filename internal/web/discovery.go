@@ -37,6 +37,7 @@ var sitemapKinds = []struct{ kind, path string }{
 	{"representatives", "/representatives/"},
 	{"plans", "/plan/"},
 	{"events", "/events/"},
+	{"pledges", "/pledges/"},
 }
 
 // HandleRobots serves /robots.txt: the public pages may be crawled, the
@@ -121,7 +122,7 @@ func (p *Pages) HandleSitemap(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	if file == "pages.xml" {
 		set := urlSet{}
-		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/plan", "/seats", "/campaigns", "/topics"} {
+		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/plan", "/seats", "/campaigns", "/topics", "/pledges"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: p.Site.BaseURL + path})
 		}
 		writeXML(w, set)

@@ -273,6 +273,14 @@ func ExportColumns(list string) []string {
 		for _, c := range eventColumns("") {
 			add(c.name)
 		}
+	case "pledges":
+		for _, c := range pledgeColumns("") {
+			add(c.name)
+		}
+	case "pledge-targets":
+		for _, c := range targetColumns() {
+			add(c.name)
+		}
 	}
 	return names
 }
@@ -385,6 +393,8 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 					return p.eachPublicEvent(ctx, f, fn)
 				})
 			}
+		case "pledges":
+			err = p.exportPledges(w, r, q, whole)
 		default:
 			err = jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 		}

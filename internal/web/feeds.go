@@ -31,7 +31,8 @@ const feedLength = 50
 // their names in the catalogue.
 var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
 	"representatives": "People in public roles", "plan": "Plans", "seats": "Seats",
-	"campaigns": "Campaigns", "topics": "Topic board", "events": "Events"}
+	"campaigns": "Campaigns", "topics": "Topic board", "events": "Events",
+	"pledges": "Pledges"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -195,6 +196,8 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		return p.seatFeedEntries(r, q)
 	case "campaigns", "topics":
 		return p.coordinationEntries(r, list, q)
+	case "pledges":
+		return p.pledgeFeedEntries(r, q)
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 }
@@ -223,6 +226,9 @@ func (v TrackerListView) FeedQuery() template.URL { return template.URL(filterQu
 
 // FeedQuery is the page's filters as a query for its feeds and exports.
 func (v DisputeListView) FeedQuery() template.URL { return template.URL(filterQuery(v.Query)) }
+
+// FeedQuery is the page's filters as a query for its feeds and exports.
+func (v PledgeListView) FeedQuery() template.URL { return template.URL(filterQuery(v.Query)) }
 
 // FeedQuery is the page's filters as a query for its feeds and exports.
 func (v OrganisationListView) FeedQuery() template.URL {

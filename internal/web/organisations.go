@@ -64,8 +64,9 @@ type OrganisationView struct {
 	// People are the people in public roles at the organisation: its
 	// board, its councillors.
 	People    []*jigsaw.Representative
-	Events    []*jigsaw.Event    // upcoming, that it organises
-	Revisions []*jigsaw.Revision // for editors only
+	Events    []*jigsaw.Event        // upcoming, that it organises
+	Revisions []*jigsaw.Revision     // for editors only
+	Pledges   []*jigsaw.PledgeTarget // the pledges it was asked to sign
 }
 
 const timelineLength = 200
@@ -111,6 +112,10 @@ func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Events, _, err = p.findEvents(ctx, jigsaw.EventFilter{OrgID: o.ID, Limit: upcomingEventsShown}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Pledges, err = p.Store.PledgeTargetsOfOrganisation(ctx, o.ID); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -46,6 +46,7 @@ type Store interface {
 	jigsaw.PublicPlanService
 	jigsaw.PublicSeatService
 	jigsaw.PublicEventService
+	jigsaw.PublicPledgeService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -69,6 +70,7 @@ type EditStore interface {
 	jigsaw.PlanService
 	jigsaw.SeatService
 	jigsaw.EventService
+	jigsaw.PledgeService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }

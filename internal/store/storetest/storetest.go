@@ -91,6 +91,9 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"EventValidation", s.testEventValidation},
 		{"EventMembersOnly", s.testEventMembersOnly},
 		{"EventFilters", s.testEventFilters},
+		{"PledgeVersions", s.testPledgeVersions},
+		{"PledgeTargetStates", s.testPledgeTargetStates},
+		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -24,6 +24,7 @@ var orgLinks = []orgLink{
 	{"tracker_organisations", "organisation_id", []string{"tracker_id", "role"}},
 	{"dispute_parties", "organisation_id", []string{"dispute_id", "role"}},
 	{"story_replies", "organisation_id", []string{"id"}},
+	{"resources", "organisation_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

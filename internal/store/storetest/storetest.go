@@ -78,6 +78,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Tips", s.testTips},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
+		{"Resources", s.testResources},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

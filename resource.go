@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -37,6 +38,9 @@ var ResourceKinds = []Choice[ResourceKind]{
 	{ResourceTemplateLetter, "Template letter"},
 	{ResourceOther, "Other"},
 }
+
+// Label is the kind's English label.
+func (k ResourceKind) Label() string { return LabelOf(ResourceKinds, k) }
 
 // ObjectResource is the object type of a resource's revisions.
 const ObjectResource = "resource"
@@ -130,6 +134,18 @@ type ResourceFile struct {
 	SHA256      string // hex
 	Data        []byte
 }
+
+// FilePath is the address of the version's file, "" for a link: the
+// file's name ends it, so that a saved download is named as the file.
+func (v ResourceVersion) FilePath() string {
+	if v.File == nil {
+		return ""
+	}
+	return "/resources/" + strconv.FormatInt(v.ResourceID, 10) + "/files/" + strconv.Itoa(v.Number) + "/" + v.File.Name
+}
+
+// SizeText is the file's size for people: "1.5 MB".
+func (f *ResourceFile) SizeText() string { return FormatBytes(f.Size) }
 
 // Normalize trims the version's text.
 func (v *ResourceVersion) Normalize() {

@@ -31,6 +31,7 @@ type Store interface {
 	jigsaw.PublicStoryService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicResourceService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -43,6 +44,7 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.ResourceService
 	jigsaw.OrganisationService
 }
 
@@ -55,6 +57,9 @@ type API struct {
 	Stories jigsaw.StoryService
 	BaseURL string // for the url of each object
 	Log     *slog.Logger
+	// MaxResourceBytes is the largest file an editor may add to the
+	// library.
+	MaxResourceBytes int64
 }
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {

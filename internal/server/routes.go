@@ -122,6 +122,11 @@ func (s *Server) registerRoutes() {
 	s.handleUncached("GET /tracker.geojson", Public, p.HandleTrackerGeoJSON)
 	s.handleUncached("GET /disputes.geojson", Public, p.HandleDisputesGeoJSON)
 	s.handle("GET /charts", Public, p.HandleCharts)
+	s.handle("GET /resources", Public, p.HandleResourceList)
+	s.handle("GET /resources/{id}", Public, p.HandleResource)
+	// A resource's files are read from the database at each request: the
+	// page cache would keep whole files in memory.
+	s.handleUncached("GET /resources/{id}/files/{version}/{filename}", Public, p.HandleResourceFile)
 
 	// Embedded cards, the only pages other sites may frame
 	// (securityHeaders), and the oEmbed answer that points to them.
@@ -165,6 +170,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /organisations/{id}/edit", Editor, orgs.Update)
 	s.handle("GET /organisations/{id}/merge", Editor, p.HandleOrganisationMerge)
 	s.handle("POST /organisations/{id}/merge", Editor, p.HandleOrganisationMergePost)
+	resources := p.ResourceForms()
+	s.handle("GET /resources/new", Editor, resources.New)
+	s.handle("POST /resources/new", Editor, resources.Create)
+	s.handle("GET /resources/{id}/edit", Editor, resources.Edit)
+	s.handle("POST /resources/{id}/edit", Editor, resources.Update)
+	s.handle("GET /resources/{id}/versions", Editor, p.HandleResourceVersionNew)
+	s.handle("POST /resources/{id}/versions", Editor, p.HandleResourceVersionAdd)
 
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.

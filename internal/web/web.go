@@ -40,6 +40,7 @@ type Store interface {
 	jigsaw.OrganisationService
 	jigsaw.PublicTrackerService
 	jigsaw.PublicDisputeService
+	jigsaw.PublicResourceService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -57,6 +58,7 @@ type Store interface {
 type EditStore interface {
 	jigsaw.TrackerService
 	jigsaw.DisputeService
+	jigsaw.ResourceService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }
@@ -95,6 +97,9 @@ type Config struct {
 	Later func(func())
 	Site  Site
 	Log   *slog.Logger
+	// MaxResourceBytes is the largest file an editor may add to the
+	// library.
+	MaxResourceBytes int64
 }
 
 // Pages renders and serves the web pages.

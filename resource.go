@@ -368,6 +368,9 @@ type ResourceFilter struct {
 	CampaignID int64
 	Limit      int
 	Offset     int
+	// After starts the list past that resource (by ID: the list is
+	// newest first); Key is unused.
+	After *After
 }
 
 // PublicResourceService reads the library, which is public whole.

@@ -16,6 +16,6 @@ func Resources(ctx context.Context, l Lookup, v url.Values, perPage int) (jigsaw
 		KeyIssue: r.keyIssue("issue"),
 		OrgID:    r.orgID("organisation"),
 	}
-	list, err := r.done(&f.Limit, &f.Offset)
+	list, err := r.doneAfter("resources", textKey, &f.Limit, &f.Offset, &f.After)
 	return f, list, err
 }

@@ -199,6 +199,11 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/organisations", Editor, a.HandleOrganisationCreate)
 	s.handle("PATCH /api/v1/organisations/{id}", Editor, a.HandleOrganisationUpdate)
 	s.handle("POST /api/v1/organisations/{id}/merge", Editor, a.HandleOrganisationMerge)
+	s.handle("GET /api/v1/resources", Public, a.HandleResourceList)
+	s.handle("GET /api/v1/resources/{id}", Public, a.HandleResource)
+	s.handle("POST /api/v1/resources", Editor, a.HandleResourceCreate)
+	s.handle("PATCH /api/v1/resources/{id}", Editor, a.HandleResourceUpdate)
+	s.handle("POST /api/v1/resources/{id}/versions", Editor, a.HandleResourceVersionCreate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -250,6 +250,10 @@ func (db *DB) FindResources(ctx context.Context, f jigsaw.ResourceFilter) (_ []*
 	if err != nil {
 		return nil, 0, err
 	}
+	if f.After != nil {
+		w.add("r.id < ?", f.After.ID)
+		cond = w.sql()
+	}
 	page := w.page(limit, offset)
 	rows, err := db.query(ctx, `SELECT `+resourceColumns+resourceJoins+` WHERE `+cond+` ORDER BY r.id DESC`+page, w.args...)
 	if err != nil {

@@ -210,3 +210,6 @@ func (a *API) HandleResourceVersionCreate(w http.ResponseWriter, r *http.Request
 	w.Header().Set("Location", "/api/v1/resources/"+strconv.FormatInt(id, 10))
 	respond.JSON(w, http.StatusCreated, a.versionOut(*v))
 }
+
+// ResourceJSON is res as the API shows it.
+func (a *API) ResourceJSON(res *jigsaw.Resource) ResourceOut { return a.resourceOut(res) }

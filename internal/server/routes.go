@@ -141,7 +141,7 @@ func (s *Server) registerRoutes() {
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "resources"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))

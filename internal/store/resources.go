@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -327,4 +328,31 @@ func resourceSnapshot(r *jigsaw.Resource) snapshot {
 	}
 	s.add("versions", strings.Join(lines, "\n"))
 	return s
+}
+
+// EachResource calls fn with every resource f selects, newest first,
+// reading f.Limit of them at a time (a few hundred when 0), without the
+// files' bytes; f.Offset is ignored. It stops at fn's first error.
+func (db *DB) EachResource(ctx context.Context, f jigsaw.ResourceFilter, fn func(*jigsaw.Resource) error) (err error) {
+	defer wrap(&err, "store.EachResource")
+	w := resourceWhere(f)
+	return eachBatch(batchSize(f.Limit), func(after []any, limit int) ([]*jigsaw.Resource, []any, error) {
+		b := where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+		if after != nil {
+			b.add("r.id < ?", after...)
+		}
+		page := b.page(limit, 0)
+		rows, err := db.query(ctx, `SELECT `+resourceColumns+resourceJoins+` WHERE `+b.sql()+` ORDER BY r.id DESC`+page, b.args...)
+		if err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		out, err := collect(rows, scanResource)
+		if err != nil || len(out) == 0 {
+			return out, nil, db.mapError(err)
+		}
+		if err := attachResourceLists(ctx, readQuerier{db}, out); err != nil {
+			return nil, nil, db.mapError(err)
+		}
+		return out, []any{out[len(out)-1].ID}, nil
+	}, fn)
 }

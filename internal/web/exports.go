@@ -35,6 +35,7 @@ type ExportStore interface {
 	EachPublicTrackerItem(ctx context.Context, f jigsaw.TrackerFilter, fn func(*jigsaw.TrackerItem) error) error
 	EachDispute(ctx context.Context, f jigsaw.DisputeFilter, fn func(*jigsaw.Dispute) error) error
 	EachOrganisation(ctx context.Context, f jigsaw.OrganisationFilter, fn func(*jigsaw.Organisation) error) error
+	EachResource(ctx context.Context, f jigsaw.ResourceFilter, fn func(*jigsaw.Resource) error) error
 }
 
 // column is a column of a list's CSV export: its name in the header and
@@ -246,6 +247,10 @@ func ExportColumns(list string) []string {
 		for _, c := range organisationColumns("") {
 			add(c.name)
 		}
+	case "resources":
+		for _, c := range resourceExportColumns("") {
+			add(c.name)
+		}
 	}
 	return names
 }
@@ -311,6 +316,16 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 				f.Limit = 0
 				err = writeExport(p, w, r, list, organisationColumns(base), shapes.OrganisationJSON, func(fn func(*jigsaw.Organisation) error) error {
 					return p.Store.EachOrganisation(ctx, f, fn)
+				})
+			}
+		case "resources":
+			var f jigsaw.ResourceFilter
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.ResourceFilter, listparams.List, error) {
+				return listparams.Resources(ctx, p.Store, v, 1)
+			}); err == nil {
+				f.Limit = 0
+				err = writeExport(p, w, r, list, resourceExportColumns(base), shapes.ResourceJSON, func(fn func(*jigsaw.Resource) error) error {
+					return p.Store.EachResource(ctx, f, fn)
 				})
 			}
 		default:

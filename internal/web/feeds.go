@@ -29,7 +29,7 @@ const feedLength = 50
 
 // feedLists are the lists with feeds and exports, by their path, with
 // their names in the catalogue.
-var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations"}
+var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations", "resources": "Resources"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -150,6 +150,19 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 			}
 			entries = append(entries, feedEntry{Path: "/organisations/" + o.Slug, Title: o.Name, Summary: summary,
 				Published: o.CreatedAt, Updated: o.UpdatedAt})
+		}
+		return entries, err
+	case "resources":
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.ResourceFilter, listparams.List, error) {
+			return listparams.Resources(ctx, p.Store, v, feedLength)
+		})
+		if err != nil {
+			return nil, err
+		}
+		resources, _, err := p.Store.FindResources(ctx, f)
+		for _, res := range resources {
+			entries = append(entries, feedEntry{Path: resourcePath(res.ID), Title: res.Title, Summary: excerpt(res.Summary, 600),
+				Author: res.OrgName, Published: res.CreatedAt, Updated: res.UpdatedAt, Categories: issues(res.KeyIssues)})
 		}
 		return entries, err
 	}

@@ -320,3 +320,35 @@ func (p *Pages) renderVersionForm(w http.ResponseWriter, r *http.Request, status
 
 // FeedQuery is the page's filters as a query for its feeds and exports.
 func (v ResourceListView) FeedQuery() template.URL { return template.URL(filterQuery(v.Query)) }
+
+// resourceExportColumns are the columns of /resources.csv: the resource
+// and its newest version.
+func resourceExportColumns(base string) []column[*jigsaw.Resource] {
+	latest := func(res *jigsaw.Resource) *jigsaw.ResourceVersion {
+		if v := res.Latest(); v != nil {
+			return v
+		}
+		return &jigsaw.ResourceVersion{}
+	}
+	return []column[*jigsaw.Resource]{
+		{"id", func(res *jigsaw.Resource) string { return id(res.ID) }},
+		{"url", func(res *jigsaw.Resource) string { return base + resourcePath(res.ID) }},
+		{"title", func(res *jigsaw.Resource) string { return res.Title }},
+		{"kind", func(res *jigsaw.Resource) string { return string(res.Kind) }},
+		{"organisation", func(res *jigsaw.Resource) string { return res.OrgSlug }},
+		{"campaign", func(res *jigsaw.Resource) string { return res.CampaignSlug }},
+		{"key_issues", func(res *jigsaw.Resource) string { return joinSlugs(res.KeyIssues) }},
+		{"versions", func(res *jigsaw.Resource) string { return strconv.Itoa(len(res.Versions)) }},
+		{"latest_file", func(res *jigsaw.Resource) string {
+			if v := latest(res); v.File != nil {
+				return base + v.FilePath()
+			}
+			return ""
+		}},
+		{"latest_link", func(res *jigsaw.Resource) string { return latest(res).Link }},
+		{"latest_note", func(res *jigsaw.Resource) string { return latest(res).Note }},
+		{"created_at", func(res *jigsaw.Resource) string { return timestamp(res.CreatedAt) }},
+		{"updated_at", func(res *jigsaw.Resource) string { return timestamp(res.UpdatedAt) }},
+		{"summary", func(res *jigsaw.Resource) string { return res.Summary }},
+	}
+}

@@ -126,4 +126,10 @@ func TestResourceUploadsAndDownloads(t *testing.T) {
 	get(t, a.Client, a.URL+"/resources?kind=guidance&organisation=unison").expect(t, 200, "Updated TUPE guidance")
 	get(t, a.Client, a.URL+"/resources?kind=poster").expect(t, 400, "Kind must be one of")
 	get(t, a.Client, a.URL+"/resources?kind=motion").expect(t, 200, "No resources match.")
+
+	// Feeds and exports, with the list's filters.
+	get(t, a.Client, a.URL+"/resources.atom?kind=guidance").expect(t, 200, "Updated TUPE guidance", "UNISON")
+	get(t, a.Client, a.URL+"/resources.csv").expect(t, 200, "id,url,title,kind,organisation", "guidance,unison,,outsourcing,2,"+a.URL+res+"/files/2/notes.txt")
+	get(t, a.Client, a.URL+"/resources.json").expect(t, 200, `"sha256":"`+hex.EncodeToString(sum[:])+`"`)
+	get(t, a.Client, a.URL+"/resources.csv?kind=poster").expect(t, 400, "kind")
 }

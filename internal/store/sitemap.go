@@ -16,11 +16,13 @@ var sitemapQueries = map[string]string{
 	"tracker":       `SELECT id, '', updated_at FROM tracker_items WHERE id >= $1 AND id < $2 AND published_at IS NOT NULL ORDER BY id`,
 	"disputes":      `SELECT id, '', updated_at FROM disputes WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"organisations": `SELECT id, slug, updated_at FROM organisations WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"resources":     `SELECT id, '', updated_at FROM resources WHERE id >= $1 AND id < $2 ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
 var sitemapTables = map[string]string{
 	"stories": "stories", "tracker": "tracker_items", "disputes": "disputes", "organisations": "organisations",
+	"resources": "resources",
 }
 
 // SitemapMaxIDs returns, for each kind of public record ("stories",

@@ -33,6 +33,7 @@ const SitemapSize = 50000
 // index lists them, with the path of their pages.
 var sitemapKinds = []struct{ kind, path string }{
 	{"stories", "/stories/"}, {"tracker", "/tracker/"}, {"disputes", "/disputes/"}, {"organisations", "/organisations/"},
+	{"resources", "/resources/"},
 }
 
 // HandleRobots serves /robots.txt: the public pages may be crawled, the
@@ -117,7 +118,7 @@ func (p *Pages) HandleSitemap(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	if file == "pages.xml" {
 		set := urlSet{}
-		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations"} {
+		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/resources"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: p.Site.BaseURL + path})
 		}
 		writeXML(w, set)

@@ -20,6 +20,7 @@ type Summary struct {
 	Stories       int
 	TrackerItems  int
 	Disputes      int
+	Resources     int
 }
 
 // storiesLoaded is the setting that records that the demo stories exist.
@@ -58,7 +59,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadStories(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadMonitoring(ctx, db, ids, &sum)
+	if err := loadMonitoring(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadResources(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

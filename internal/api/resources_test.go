@@ -35,7 +35,7 @@ func TestResourcesAPI(t *testing.T) {
 		{"HTML named as a PDF", `{"file": {"name": "a.pdf", "content_base64": "` + base64.StdEncoding.EncodeToString([]byte("<html><script>x</script>")) + `"}}`, 400, "file"},
 		{"not base64", `{"file": {"name": "a.pdf", "content_base64": "%%%"}}`, 400, "file.content_base64"},
 		{"over the limit", `{"file": {"name": "a.pdf", "content_base64": "` + base64.StdEncoding.EncodeToString([]byte("%PDF-"+strings.Repeat("x", 5000))) + `"}}`, 413, "file"},
-		{"over the body limit", `{"file": {"name": "a.pdf", "content_base64": "` + strings.Repeat("QUFB", 30000) + `"}}`, 413, "file"},
+		{"over the body limit", `{"file": {"name": "a.pdf", "content_base64": "` + strings.Repeat("QUFB", 300000) + `"}}`, 413, "file"},
 		{"neither file nor link", `{"note": "x"}`, 400, "file"},
 		{"unknown field", `{"url": "https://example.org"}`, 400, ""},
 	} {

@@ -178,6 +178,26 @@ var authzMatrix = map[string]authzCase{
 	"POST /admin/imports/sources":               {form: url.Values{"name": {""}}, want: [4]int{401, 403, 403, 400}},
 	"GET /admin/imports/sources/{id}":           {path: "/admin/imports/sources/999999", want: [4]int{303, 403, 403, 404}},
 	"POST /admin/imports/sources/{id}/{action}": {path: "/admin/imports/sources/999999/run", form: url.Values{}, want: [4]int{401, 403, 403, 404}},
+	// The library; the demo's first resource is its TUPE guidance, whose
+	// second version is a PDF.
+	"GET /resources":      {want: [4]int{200, 200, 200, 200}},
+	"GET /resources/{id}": {path: "/resources/1", want: [4]int{200, 200, 200, 200}},
+	"GET /resources/{id}/files/{version}/{filename}": {path: "/resources/1/files/2/tupe-guidance.pdf", want: [4]int{200, 200, 200, 200}},
+	"GET /resources.atom":                            {want: [4]int{200, 200, 200, 200}},
+	"GET /resources.rss":                             {want: [4]int{200, 200, 200, 200}},
+	"GET /resources.csv":                             {want: [4]int{200, 200, 200, 200}},
+	"GET /resources.json":                            {want: [4]int{200, 200, 200, 200}},
+	"GET /resources/new":                             {want: [4]int{303, 200, 200, 200}},
+	"POST /resources/new":                            {form: url.Values{"title": {""}}, want: [4]int{401, 422, 422, 422}},
+	"GET /resources/{id}/edit":                       {path: "/resources/1/edit", want: [4]int{303, 200, 200, 200}},
+	"POST /resources/{id}/edit":                      {path: "/resources/1/edit", form: url.Values{"title": {""}}, want: [4]int{401, 422, 422, 422}},
+	"GET /resources/{id}/versions":                   {path: "/resources/1/versions", want: [4]int{303, 200, 200, 200}},
+	"POST /resources/{id}/versions":                  {path: "/resources/1/versions", form: url.Values{"note": {"not multipart"}}, want: [4]int{401, 400, 400, 400}},
+	"GET /api/v1/resources":                          {want: [4]int{200, 200, 200, 200}},
+	"GET /api/v1/resources/{id}":                     {path: "/api/v1/resources/1", want: [4]int{200, 200, 200, 200}},
+	"POST /api/v1/resources":                         {json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
+	"PATCH /api/v1/resources/{id}":                   {path: "/api/v1/resources/1", json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
+	"POST /api/v1/resources/{id}/versions":           {path: "/api/v1/resources/1/versions", json: `{"note": 1}`, want: [4]int{401, 400, 400, 400}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

@@ -156,8 +156,14 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.URL.Path == "/admin/imports" {
 			limit = s.Config.MaxImportBytes
 		}
-		if r.Method == http.MethodPost && resourceUpload(r.URL.Path) {
+		upload := r.Method == http.MethodPost && resourceUpload(r.URL.Path)
+		if upload {
 			limit = max(limit, ResourceUploadLimit(s.Config.MaxResourceBytes))
+		}
+		if upload && r.ContentLength > limit {
+			msg := "The file is larger than " + jigsaw.FormatBytes(s.Config.MaxResourceBytes) + ", the most a file may be."
+			s.fail(w, r, &jigsaw.Error{Code: jigsaw.ETOOLARGE, Message: msg, Fields: map[string]string{"file": msg}})
+			return
 		}
 		if r.ContentLength > limit {
 			s.fail(w, r, jigsaw.Errorf(jigsaw.ETOOLARGE, "The request body is larger than %d bytes.", limit))

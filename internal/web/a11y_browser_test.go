@@ -295,6 +295,8 @@ func TestAccessibility(t *testing.T) {
 		{name: "password-forgot-sent", open: forgotSent},
 		{name: "password-reset", open: fromMail(resetRE)},
 		{name: "password-reset-errors", open: resetErrors, status: 422},
+		{name: "resources", path: "/resources"},
+		{name: "resource", path: "/resources/1", desktop: true},
 	}
 	for i := range public {
 		public[i].public = true
@@ -314,6 +316,9 @@ func TestAccessibility(t *testing.T) {
 		{name: "organisation-new", path: "/organisations/new"},
 		{name: "organisation-edit", path: orgPath + "/edit"},
 		{name: "organisation-merge", path: orgPath + "/merge"},
+		{name: "resource-new", path: "/resources/new"},
+		{name: "resource-edit", path: "/resources/1/edit"},
+		{name: "resource-version", path: "/resources/1/versions"},
 		{name: "admin-users", path: "/admin/users"},
 		{name: "admin-audit", path: "/admin/audit"},
 		{name: "admin-outbox", path: "/admin/outbox"},
@@ -345,7 +350,7 @@ func TestAccessibility(t *testing.T) {
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes)/suggest$|(stories|tracker|disputes)\.geojson$|[a-z]+\.(atom|rss|csv|json)$|resources/\{id\}/files/)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

@@ -251,6 +251,25 @@ var welsh = map[string]string{
 	"Unknown fields are refused.": "Gwrthodir meysydd anhysbys.",
 	"The machine-readable document (OpenAPI 3.1):": "Y ddogfen y gall peiriant ei darllen (OpenAPI 3.1):",
 	"Every error is answered as RFC 9457 problem details (application/problem+json). Its type is the address of its explanation below.": "Mae pob gwall yn cael ei ateb fel manylion problem RFC 9457 (application/problem+json). Ei fath yw cyfeiriad ei esboniad isod.",
+
+	// The library of resources.
+	"Resources":           "Adnoddau",
+	"All resources":       "Pob adnodd",
+	"Add a resource":      "Ychwanegu adnodd",
+	"Edit resource":       "Golygu adnodd",
+	"Add a version":       "Ychwanegu fersiwn",
+	"Add the version":     "Ychwanegu'r fersiwn",
+	"Versions":            "Fersiynau",
+	"Version %d":          "Fersiwn %d",
+	"version %d":          "fersiwn %d",
+	"No version yet.":     "Dim fersiwn eto.",
+	"No resources match.": "Does dim adnoddau'n cyfateb.",
+	"Kept by":             "Yn cael ei gadw gan",
+	"Guidance":            "Canllawiau",
+	"Leaflet":             "Taflen",
+	"Briefing":            "Papur briffio",
+	"Motion":              "Cynnig",
+	"Template letter":     "Llythyr templed",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -78,7 +78,7 @@ func TestNewResourceFile(t *testing.T) {
 		jigsaw.FieldErrors(err)["file"] == "" {
 		t.Errorf("wrong type: %v", err)
 	}
-	for in, want := range map[string]string{"../../etc/passwd": "passwd.txt", "\"quoted\";x.txt": "quoted-x.txt", "…": "file.txt",
+	for in, want := range map[string]string{"a/../../etc/passwd": "passwd.txt", "\"quoted\";x.txt": "quoted-x.txt", "…": "file.txt",
 		"Café menu.txt": "Caf-menu.txt", ".hidden": "file.txt"} {
 		if got := jigsaw.SafeFileName(in, ".txt"); got != want {
 			t.Errorf("SafeFileName(%q) = %q, want %q", in, got, want)

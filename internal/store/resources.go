@@ -158,12 +158,18 @@ func (db *DB) AddResourceVersion(ctx context.Context, v *jigsaw.ResourceVersion)
 		return err
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		v.CreatedAt = now
+		// Touching the resource first holds its row until the end, so
+		// that two versions added at once get numbers one after the other
+		// rather than one refused for taking the same number.
+		if _, err := tx.ExecContext(ctx, `UPDATE resources SET updated_at = $1, version = version + 1 WHERE id = $2`, now, v.ResourceID); err != nil {
+			return err
+		}
 		before, err := findResource(ctx, tx, v.ResourceID)
 		if err != nil {
 			return err
 		}
-		now := db.now()
-		v.CreatedAt = now
 		var f jigsaw.ResourceFile
 		if v.File != nil {
 			f = *v.File
@@ -178,9 +184,6 @@ func (db *DB) AddResourceVersion(ctx context.Context, v *jigsaw.ResourceVersion)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO resource_files (version_id, data) VALUES ($1, $2)`, v.ID, f.Data); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE resources SET updated_at = $1, version = version + 1 WHERE id = $2`, now, v.ResourceID); err != nil {
-			return err
 		}
 		after, err := findResource(ctx, tx, v.ResourceID)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"testing"
 
 	"jigsaw"
@@ -32,7 +33,42 @@ func (s *suite) testResources(t *testing.T) {
 	f := mustFixture(t, db)
 	t.Run("CreateFind", func(t *testing.T) { testResourceCreateFind(t, db, f) })
 	t.Run("Validation", func(t *testing.T) { testResourceValidation(t, db, f) })
+	t.Run("VersionsAtOnce", func(t *testing.T) { testResourceVersionsAtOnce(t, db, f) })
 	t.Run("ExportRoundTrip", func(t *testing.T) { s.testResourceExportRoundTrip(t, db, f) })
+}
+
+// testResourceVersionsAtOnce: versions added at the same moment each get
+// a number of their own, none refused.
+func testResourceVersionsAtOnce(t *testing.T, db *store.DB, f *fixture) {
+	ctx := context.Background()
+	r := &jigsaw.Resource{Title: "Leaflet", Kind: jigsaw.ResourceLeaflet, OrgID: f.union.ID}
+	if err := db.CreateResource(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	const n = 4
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- db.AddResourceVersion(ctx, &jigsaw.ResourceVersion{ResourceID: r.ID, Link: fmt.Sprintf("https://example.org/%d", i)})
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.FindResourceByID(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got.Versions {
+		if v.Number != n-i {
+			t.Fatalf("version numbers: got %+v", got.Versions)
+		}
+	}
+	if len(got.Versions) != n || got.Version != n+1 {
+		t.Fatalf("%d versions, version %d; want %d, %d", len(got.Versions), got.Version, n, n+1)
+	}
 }
 
 func testResourceCreateFind(t *testing.T, db *store.DB, f *fixture) {

@@ -38,6 +38,7 @@ type Store interface {
 	jigsaw.PublicSeatService
 	jigsaw.PublicEventService
 	jigsaw.PublicPledgeService
+	jigsaw.PublicResourceService
 	jigsaw.OrganisationService
 	jigsaw.TimelineService
 	jigsaw.SearchService
@@ -57,6 +58,7 @@ type EditStore interface {
 	jigsaw.SeatService
 	jigsaw.EventService
 	jigsaw.PledgeService
+	jigsaw.ResourceService
 	jigsaw.OrganisationService
 }
 
@@ -69,6 +71,9 @@ type API struct {
 	Stories jigsaw.StoryService
 	BaseURL string // for the url of each object
 	Log     *slog.Logger
+	// MaxResourceBytes is the largest file an editor may add to the
+	// library.
+	MaxResourceBytes int64
 }
 
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {

@@ -146,12 +146,13 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 			Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
 			BaseURL:     cfg.BaseURL,
 		},
-		Log: log,
+		Log:              log,
+		MaxResourceBytes: cfg.MaxResourceBytes,
 	})
 	if err != nil {
 		return nil, err
 	}
-	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log}
+	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
 	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), nil
 }
 

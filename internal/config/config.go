@@ -42,6 +42,10 @@ type Config struct {
 	// public; "" serves it on Addr with everything else.
 	MetricsAddr string
 
+	// MaxResourceBytes is the upper limit of a file of the library (a
+	// resource version); 0 in a Config built in code is the default.
+	MaxResourceBytes int64
+
 	// How long personal data needed only for a while is kept (see
 	// jigsaw.Retention): addresses in the audit log and on sessions, the
 	// text of mail sent, and stories never confirmed.
@@ -140,6 +144,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted, in bytes")
 	fs.IntVar(&c.PageCacheMB, "page-cache-mb", 64, "memory for cached public pages, in MB (0 turns the cache off)")
 	fs.Int64Var(&c.MaxImportBytes, "max-import-bytes", 256<<20, "largest file an admin may upload to import, in bytes (the command line has no limit)")
+	fs.Int64Var(&c.MaxResourceBytes, "max-resource-bytes", jigsaw.DefaultMaxResourceBytes, "largest file an editor may add to the library of resources, in bytes")
 	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
 	fs.DurationVar(&c.DigestEvery, "digest-every", time.Hour, "at most how often moderators are emailed the stories waiting for review")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
@@ -238,6 +243,11 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxImportBytes < c.MaxBodyBytes {
 		return fmt.Errorf("--max-import-bytes %d: want at least --max-body-bytes (%d)", c.MaxImportBytes, c.MaxBodyBytes)
+	}
+	if c.MaxResourceBytes == 0 {
+		c.MaxResourceBytes = jigsaw.DefaultMaxResourceBytes
+	} else if c.MaxResourceBytes < 1024 {
+		return fmt.Errorf("--max-resource-bytes %d: want at least 1024", c.MaxResourceBytes)
 	}
 	if c.SubmitPerHour < 1 {
 		return fmt.Errorf("--submit-per-hour must be at least 1")

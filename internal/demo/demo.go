@@ -24,6 +24,7 @@ type Summary struct {
 	Campaigns     int
 	Topics        int
 	Events        int
+	Resources     int
 }
 
 // storiesLoaded is the setting that records that the demo stories exist.
@@ -77,7 +78,10 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadEvents(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
-	return sum, loadPledges(ctx, db, ids, &sum)
+	if err := loadPledges(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
+	return sum, loadResources(ctx, db, ids, &sum)
 }
 
 // loadStories adds the demo stories unless an earlier run did.

@@ -311,6 +311,24 @@ var welsh = map[string]string{
 	"Fri":                   "Gwe",
 	"Sat":                   "Sad",
 	"Sun":                   "Sul",
+	// The library of resources.
+	"Resources":           "Adnoddau",
+	"All resources":       "Pob adnodd",
+	"Add a resource":      "Ychwanegu adnodd",
+	"Edit resource":       "Golygu adnodd",
+	"Add a version":       "Ychwanegu fersiwn",
+	"Add the version":     "Ychwanegu'r fersiwn",
+	"Versions":            "Fersiynau",
+	"Version %d":          "Fersiwn %d",
+	"version %d":          "fersiwn %d",
+	"No version yet.":     "Dim fersiwn eto.",
+	"No resources match.": "Does dim adnoddau'n cyfateb.",
+	"Kept by":             "Yn cael ei gadw gan",
+	"Guidance":            "Canllawiau",
+	"Leaflet":             "Taflen",
+	"Briefing":            "Papur briffio",
+	"Motion":              "Cynnig",
+	"Template letter":     "Llythyr templed",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -297,6 +297,26 @@ var authzMatrix = map[string]authzCase{
 	"GET /representatives.rss":                                 {want: [4]int{200, 200, 200, 200}},
 	"GET /representatives.csv":                                 {want: [4]int{200, 200, 200, 200}},
 	"GET /representatives.json":                                {want: [4]int{200, 200, 200, 200}},
+	// The library; the demo's first resource is its TUPE guidance, whose
+	// second version is a PDF.
+	"GET /resources":      {want: [4]int{200, 200, 200, 200}},
+	"GET /resources/{id}": {path: "/resources/1", want: [4]int{200, 200, 200, 200}},
+	"GET /resources/{id}/files/{version}/{filename}": {path: "/resources/1/files/2/tupe-guidance.pdf", want: [4]int{200, 200, 200, 200}},
+	"GET /resources.atom":                            {want: [4]int{200, 200, 200, 200}},
+	"GET /resources.rss":                             {want: [4]int{200, 200, 200, 200}},
+	"GET /resources.csv":                             {want: [4]int{200, 200, 200, 200}},
+	"GET /resources.json":                            {want: [4]int{200, 200, 200, 200}},
+	"GET /resources/new":                             {want: [4]int{303, 200, 200, 200}},
+	"POST /resources/new":                            {form: url.Values{"title": {""}}, want: [4]int{401, 422, 422, 422}},
+	"GET /resources/{id}/edit":                       {path: "/resources/1/edit", want: [4]int{303, 200, 200, 200}},
+	"POST /resources/{id}/edit":                      {path: "/resources/1/edit", form: url.Values{"title": {""}}, want: [4]int{401, 422, 422, 422}},
+	"GET /resources/{id}/versions":                   {path: "/resources/1/versions", want: [4]int{303, 200, 200, 200}},
+	"POST /resources/{id}/versions":                  {path: "/resources/1/versions", form: url.Values{"note": {"not multipart"}}, want: [4]int{401, 400, 400, 400}},
+	"GET /api/v1/resources":                          {want: [4]int{200, 200, 200, 200}},
+	"GET /api/v1/resources/{id}":                     {path: "/api/v1/resources/1", want: [4]int{200, 200, 200, 200}},
+	"POST /api/v1/resources":                         {json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
+	"PATCH /api/v1/resources/{id}":                   {path: "/api/v1/resources/1", json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
+	"POST /api/v1/resources/{id}/versions":           {path: "/api/v1/resources/1/versions", json: `{"note": 1}`, want: [4]int{401, 400, 400, 400}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

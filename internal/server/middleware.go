@@ -156,6 +156,15 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.URL.Path == "/admin/imports" {
 			limit = s.Config.MaxImportBytes
 		}
+		upload := r.Method == http.MethodPost && resourceUpload(r.URL.Path)
+		if upload {
+			limit = max(limit, ResourceUploadLimit(s.Config.MaxResourceBytes))
+		}
+		if upload && r.ContentLength > limit {
+			msg := "The file is larger than " + jigsaw.FormatBytes(s.Config.MaxResourceBytes) + ", the most a file may be."
+			s.fail(w, r, &jigsaw.Error{Code: jigsaw.ETOOLARGE, Message: msg, Fields: map[string]string{"file": msg}})
+			return
+		}
 		if r.ContentLength > limit {
 			s.fail(w, r, jigsaw.Errorf(jigsaw.ETOOLARGE, "The request body is larger than %d bytes.", limit))
 			return
@@ -165,6 +174,27 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// resourceUpload reports whether path is where a file is added to the
+// library (a resource's new version), on the pages or the API: the only
+// routes whose body may be as large as such a file.
+func resourceUpload(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/api/v1")
+	if !ok {
+		rest = path
+	}
+	id, ok := strings.CutPrefix(rest, "/resources/")
+	id, ok2 := strings.CutSuffix(id, "/versions")
+	return ok && ok2 && id != "" && strings.Trim(id, "0123456789") == ""
+}
+
+// ResourceUploadLimit is the body limit of an upload to the library: the
+// largest file, base64-encoded as the API may send it, and room for the
+// form's other fields. The handler checks the file itself against the
+// file limit, naming it.
+func ResourceUploadLimit(maxFile int64) int64 {
+	return maxFile/3*4 + 4 + 64<<10
 }
 
 // refuseNUL refuses a query parameter holding a NUL character, naming it:

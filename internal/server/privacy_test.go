@@ -168,6 +168,16 @@ var privacySamples = map[string][]string{
 	"GET /representatives.json":        {"/representatives.json"},
 	"GET /api/v1/representatives":      {"/api/v1/representatives", "/api/v1/representatives?district=LS6"},
 	"GET /api/v1/representatives/{id}": {"/api/v1/representatives/1", "/api/v1/representatives/11"},
+	// The library: the demo's first resource is its TUPE guidance.
+	"GET /resources":      {"/resources", "/resources?kind=guidance"},
+	"GET /resources/{id}": {"/resources/1"},
+	"GET /resources/{id}/files/{version}/{filename}": {"/resources/1/files/1/tupe-guidance-2012.txt", "/resources/1/files/2/tupe-guidance.pdf"},
+	"GET /resources.atom":                            {"/resources.atom"},
+	"GET /resources.rss":                             {"/resources.rss"},
+	"GET /resources.csv":                             {"/resources.csv"},
+	"GET /resources.json":                            {"/resources.json"},
+	"GET /api/v1/resources":                          {"/api/v1/resources"},
+	"GET /api/v1/resources/{id}":                     {"/api/v1/resources/1"},
 }
 
 func TestPrivacySweep(t *testing.T) {

@@ -134,6 +134,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /plan", Public, p.HandlePlanList)
 	s.handle("GET /plan/{id}", Public, p.HandlePlan)
 	s.handle("GET /seats", Public, p.HandleSeatList)
+	s.handle("GET /resources", Public, p.HandleResourceList)
+	s.handle("GET /resources/{id}", Public, p.HandleResource)
+	// A resource's files are read from the database at each request: the
+	// page cache would keep whole files in memory.
+	s.handleUncached("GET /resources/{id}/files/{version}/{filename}", Public, p.HandleResourceFile)
 
 	// Embedded cards, the only pages other sites may frame
 	// (securityHeaders), and the oEmbed answer that points to them.
@@ -149,7 +154,7 @@ func (s *Server) registerRoutes() {
 	// item and is written as it is read, which the cache, keeping whole
 	// answers, would undo.
 	s.handleUncached("GET /events.geojson", Public, p.HandleEventsGeoJSON)
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events", "pledges"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events", "pledges", "resources"} {
 		s.handle("GET /"+list+".atom", Public, p.HandleFeed(list))
 		s.handle("GET /"+list+".rss", Public, p.HandleFeed(list))
 		s.handleUncached("GET /"+list+".csv", Public, p.HandleExport(list))
@@ -233,6 +238,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /pledges/{id}/targets/new", Editor, pledgeTargets.Create)
 	s.handle("GET /pledges/{id}/targets/{target}/edit", Editor, pledgeTargets.Edit)
 	s.handle("POST /pledges/{id}/targets/{target}/edit", Editor, pledgeTargets.Update)
+	resources := p.ResourceForms()
+	s.handle("GET /resources/new", Editor, resources.New)
+	s.handle("POST /resources/new", Editor, resources.Create)
+	s.handle("GET /resources/{id}/edit", Editor, resources.Edit)
+	s.handle("POST /resources/{id}/edit", Editor, resources.Update)
+	s.handle("GET /resources/{id}/versions", Editor, p.HandleResourceVersionNew)
+	s.handle("POST /resources/{id}/versions", Editor, p.HandleResourceVersionAdd)
 
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
@@ -290,6 +302,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/pledges/{id}/targets", Public, a.HandlePledgeTargets)
 	s.handle("POST /api/v1/pledges/{id}/targets", Editor, a.HandlePledgeTargetCreate)
 	s.handle("PATCH /api/v1/pledges/{id}/targets/{tid}", Editor, a.HandlePledgeTargetUpdate)
+	s.handle("GET /api/v1/resources", Public, a.HandleResourceList)
+	s.handle("GET /api/v1/resources/{id}", Public, a.HandleResource)
+	s.handle("POST /api/v1/resources", Editor, a.HandleResourceCreate)
+	s.handle("PATCH /api/v1/resources/{id}", Editor, a.HandleResourceUpdate)
+	s.handle("POST /api/v1/resources/{id}/versions", Editor, a.HandleResourceVersionCreate)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

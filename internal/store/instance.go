@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,6 +41,7 @@ var exportTables = []string{
 	"plans", "plan_milestones", "seats",
 	"events", "event_organisers",
 	"pledges", "pledge_versions", "pledge_targets", "pledge_target_history",
+	"resources", "resource_key_issues", "resource_versions", "resource_files",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list
@@ -76,6 +78,7 @@ const (
 	kindText
 	kindBool
 	kindTime
+	kindBytes // a BLOB or BYTEA: base64 in the export, as JSON has no bytes
 )
 
 type exportColumn struct {
@@ -177,6 +180,8 @@ func kindOf(sqlType string) columnKind {
 		return kindBool
 	case strings.Contains(t, "TIMESTAMP"):
 		return kindTime
+	case t == "BLOB" || t == "BYTEA":
+		return kindBytes
 	}
 	return kindText
 }
@@ -298,6 +303,10 @@ func canonical(v any, kind columnKind) (any, error) {
 			return s, nil
 		case []byte:
 			return string(s), nil
+		}
+	case kindBytes:
+		if b, ok := v.([]byte); ok {
+			return base64.StdEncoding.EncodeToString(b), nil
 		}
 	}
 	return nil, fmt.Errorf("unexpected value %T", v)
@@ -513,6 +522,16 @@ func fromExport(raw json.RawMessage, kind columnKind) (any, error) {
 			return nil, fmt.Errorf("expected a time like 2026-01-02T15:04:05.000000Z, found %s", abbreviate(raw))
 		}
 		return t.UTC(), nil
+	case kindBytes:
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, fmt.Errorf("expected base64 bytes, found %s", abbreviate(raw))
+		}
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("expected base64 bytes, found %s", abbreviate(raw))
+		}
+		return b, nil
 	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {

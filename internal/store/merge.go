@@ -34,6 +34,7 @@ var orgLinks = []orgLink{
 	{"pledges", "keeper_id", []string{"id"}},
 	{"pledge_targets", "organisation_id", []string{"pledge_id"}},
 	{"pledge_targets", "party_id", []string{"id"}},
+	{"resources", "organisation_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

@@ -22,6 +22,7 @@ var sitemapQueries = map[string]string{
 	"topics":          `SELECT id, '', updated_at FROM topics WHERE id >= $1 AND id < $2 ORDER BY id`,
 	"events":          `SELECT id, '', updated_at FROM events WHERE id >= $1 AND id < $2 AND NOT members_only ORDER BY id`,
 	"pledges":         `SELECT id, '', updated_at FROM pledges WHERE id >= $1 AND id < $2 ORDER BY id`,
+	"resources":       `SELECT id, '', updated_at FROM resources WHERE id >= $1 AND id < $2 ORDER BY id`,
 }
 
 // sitemapTables are the tables behind each kind, for SitemapMaxIDs.
@@ -32,6 +33,7 @@ var sitemapTables = map[string]string{
 	"plans":           "plans",
 	"events":          "events",
 	"pledges":         "pledges",
+	"resources":       "resources",
 }
 
 // SitemapMaxIDs returns, for each kind of public record ("stories",

@@ -347,6 +347,8 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "password-reset-errors", open: resetErrors, status: 422},
 		{name: "representatives", path: "/representatives"},
 		{name: "representative", open: linkOn("/representatives?role=director", `main .card a[href^="/representatives/"]`), desktop: true},
+		{name: "resources", path: "/resources"},
+		{name: "resource", path: "/resources/1", desktop: true},
 	}
 	for i := range public {
 		public[i].public = true
@@ -381,6 +383,9 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "campaign-edit", path: "/campaigns/keep-our-nhs-public/edit"},
 		{name: "topic-new", path: "/topics/new"},
 		{name: "topic-edit", path: "/topics/1/edit"},
+		{name: "resource-new", path: "/resources/new"},
+		{name: "resource-edit", path: "/resources/1/edit"},
+		{name: "resource-version", path: "/resources/1/versions"},
 		{name: "admin-users", path: "/admin/users"},
 		{name: "admin-audit", path: "/admin/audit"},
 		{name: "admin-outbox", path: "/admin/outbox"},
@@ -423,7 +428,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$|resources/\{id\}/files/)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

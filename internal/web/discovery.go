@@ -38,6 +38,7 @@ var sitemapKinds = []struct{ kind, path string }{
 	{"plans", "/plan/"},
 	{"events", "/events/"},
 	{"pledges", "/pledges/"},
+	{"resources", "/resources/"},
 }
 
 // HandleRobots serves /robots.txt: the public pages may be crawled, the
@@ -122,7 +123,7 @@ func (p *Pages) HandleSitemap(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	if file == "pages.xml" {
 		set := urlSet{}
-		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/plan", "/seats", "/campaigns", "/topics", "/pledges"} {
+		for _, path := range []string{"/", "/stories", "/tracker", "/disputes", "/organisations", "/representatives", "/plan", "/seats", "/campaigns", "/topics", "/pledges", "/resources"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: p.Site.BaseURL + path})
 		}
 		writeXML(w, set)

@@ -38,6 +38,7 @@ type ExportStore interface {
 	EachRepresentative(ctx context.Context, f jigsaw.RepresentativeFilter, fn func(*jigsaw.Representative) error) error
 	EachCampaign(ctx context.Context, f jigsaw.CampaignFilter, fn func(*jigsaw.Campaign) error) error
 	EachTopic(ctx context.Context, f jigsaw.TopicFilter, fn func(*jigsaw.Topic) error) error
+	EachResource(ctx context.Context, f jigsaw.ResourceFilter, fn func(*jigsaw.Resource) error) error
 }
 
 // column is a column of a list's CSV export: its name in the header and
@@ -281,6 +282,10 @@ func ExportColumns(list string) []string {
 		for _, c := range targetColumns() {
 			add(c.name)
 		}
+	case "resources":
+		for _, c := range resourceExportColumns("") {
+			add(c.name)
+		}
 	}
 	return names
 }
@@ -395,6 +400,16 @@ func (p *Pages) HandleExport(list string) http.HandlerFunc {
 			}
 		case "pledges":
 			err = p.exportPledges(w, r, q, whole)
+		case "resources":
+			var f jigsaw.ResourceFilter
+			if f, err = readFilter(q, notInFeeds, whole, func(v url.Values) (jigsaw.ResourceFilter, listparams.List, error) {
+				return listparams.Resources(ctx, p.Store, v, 1)
+			}); err == nil {
+				f.Limit = 0
+				err = writeExport(p, w, r, list, resourceExportColumns(base), shapes.ResourceJSON, func(fn func(*jigsaw.Resource) error) error {
+					return p.Store.EachResource(ctx, f, fn)
+				})
+			}
 		default:
 			err = jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 		}

@@ -286,7 +286,7 @@ func TestExportColumnsDocumented(t *testing.T) {
 		name, _, _ := strings.Cut(strings.TrimPrefix(line, "| `"), "`")
 		documented[list] = append(documented[list], name)
 	}
-	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events", "pledges", "pledge-targets"} {
+	for _, list := range []string{"stories", "tracker", "disputes", "organisations", "representatives", "plan", "seats", "campaigns", "topics", "events", "pledges", "pledge-targets", "resources"} {
 		if got, want := documented[list], web.ExportColumns(list); len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("docs/exports.md documents /%s.csv as %v; its columns are %v", list, got, want)
 		}

@@ -32,7 +32,7 @@ const feedLength = 50
 var feedLists = map[string]string{"stories": "Stories", "tracker": "Dangers", "disputes": "Disputes", "organisations": "Organisations",
 	"representatives": "People in public roles", "plan": "Plans", "seats": "Seats",
 	"campaigns": "Campaigns", "topics": "Topic board", "events": "Events",
-	"pledges": "Pledges"}
+	"pledges": "Pledges", "resources": "Resources"}
 
 // feedEntry is an item of a feed in either format.
 type feedEntry struct {
@@ -198,6 +198,19 @@ func (p *Pages) feedEntries(r *http.Request, list string, q url.Values) ([]feedE
 		return p.coordinationEntries(r, list, q)
 	case "pledges":
 		return p.pledgeFeedEntries(r, q)
+	case "resources":
+		f, err := readFilter(q, notInFeeds, nil, func(v url.Values) (jigsaw.ResourceFilter, listparams.List, error) {
+			return listparams.Resources(ctx, p.Store, v, feedLength)
+		})
+		if err != nil {
+			return nil, err
+		}
+		resources, _, err := p.Store.FindResources(ctx, f)
+		for _, res := range resources {
+			entries = append(entries, feedEntry{Path: resourcePath(res.ID), Title: res.Title, Summary: excerpt(res.Summary, 600),
+				Author: res.OrgName, Published: res.CreatedAt, Updated: res.UpdatedAt, Categories: issues(res.KeyIssues)})
+		}
+		return entries, err
 	}
 	return nil, jigsaw.Errorf(jigsaw.ENOTFOUND, "There is no page at this address.")
 }

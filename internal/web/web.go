@@ -47,6 +47,7 @@ type Store interface {
 	jigsaw.PublicSeatService
 	jigsaw.PublicEventService
 	jigsaw.PublicPledgeService
+	jigsaw.PublicResourceService
 	jigsaw.TimelineService
 	jigsaw.SearchService
 	PickerStore
@@ -71,6 +72,7 @@ type EditStore interface {
 	jigsaw.SeatService
 	jigsaw.EventService
 	jigsaw.PledgeService
+	jigsaw.ResourceService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 }
@@ -109,6 +111,9 @@ type Config struct {
 	Later func(func())
 	Site  Site
 	Log   *slog.Logger
+	// MaxResourceBytes is the largest file an editor may add to the
+	// library.
+	MaxResourceBytes int64
 }
 
 // Pages renders and serves the web pages.

@@ -94,6 +94,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeVersions", s.testPledgeVersions},
 		{"PledgeTargetStates", s.testPledgeTargetStates},
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
+		{"Resources", s.testResources},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -305,3 +305,47 @@ CREATE TABLE pledge_target_history (
 CREATE INDEX pledge_target_history_target ON pledge_target_history(target_id);
 
 -- section: resources
+-- The library: guidance, leaflets, briefings, motions, each kept by an
+-- organisation, with versions that are each a file or a link. Files live
+-- in the database (resource_files, apart so that lists never read their
+-- bytes): backups and the whole-instance export carry them.
+CREATE TABLE resources (
+	id              INTEGER PRIMARY KEY,
+	title           TEXT NOT NULL,
+	kind            TEXT NOT NULL CHECK (kind IN ('guidance', 'leaflet', 'briefing', 'motion', 'template-letter', 'other')),
+	summary         TEXT NOT NULL DEFAULT '',
+	organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+	campaign_id     INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+	version         INTEGER NOT NULL DEFAULT 1,
+	created_at      TIMESTAMP NOT NULL,
+	updated_at      TIMESTAMP NOT NULL
+);
+CREATE INDEX resources_updated ON resources(updated_at, id);
+CREATE INDEX resources_organisation ON resources(organisation_id);
+CREATE INDEX resources_campaign ON resources(campaign_id);
+
+CREATE TABLE resource_key_issues (
+	resource_id INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+	key_issue   TEXT NOT NULL REFERENCES key_issues(slug),
+	PRIMARY KEY (resource_id, key_issue)
+);
+CREATE INDEX resource_key_issues_issue ON resource_key_issues(key_issue, resource_id);
+
+CREATE TABLE resource_versions (
+	id           INTEGER PRIMARY KEY,
+	resource_id  INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+	number       INTEGER NOT NULL,
+	note         TEXT NOT NULL DEFAULT '',
+	link         TEXT NOT NULL DEFAULT '',
+	file_name    TEXT NOT NULL DEFAULT '',
+	content_type TEXT NOT NULL DEFAULT '',
+	size         INTEGER NOT NULL DEFAULT 0,
+	sha256       TEXT NOT NULL DEFAULT '',
+	created_at   TIMESTAMP NOT NULL,
+	UNIQUE (resource_id, number)
+);
+
+CREATE TABLE resource_files (
+	version_id INTEGER PRIMARY KEY REFERENCES resource_versions(id) ON DELETE CASCADE,
+	data       BLOB NOT NULL
+);

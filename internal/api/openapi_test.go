@@ -146,11 +146,25 @@ func TestOpenAPIDocument(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || string(b) != string(api.Document) {
 			t.Errorf("openapi.json: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
+		// /api lists every route and the errors; each group's page
+		// describes its routes and the shapes they use.
 		code, page := a.Get(t, "/api")
-		for _, want := range []string{`id="problem-invalid"`, `id="listStories"`, `href="/api/v1/openapi.json"`, `id="schema-Problem"`, "Unknown fields are refused."} {
+		for _, want := range []string{`id="problem-invalid"`, `href="/api?group=stories#listStories"`, `href="/api/v1/openapi.json"`, `href="/api?group=pledges"`} {
 			if code != 200 || !strings.Contains(page, want) {
 				t.Errorf("/api: %d, want %s on the page", code, want)
 			}
+		}
+		code, page = a.Get(t, "/api?group=representatives")
+		for _, want := range []string{`id="listRepresentatives"`, `id="schema-Representative"`, "Unknown fields are refused."} {
+			if code != 200 || !strings.Contains(page, want) {
+				t.Errorf("/api?group=representatives: %d, want %s on the page", code, want)
+			}
+		}
+		if strings.Contains(page, `id="listStories"`) || strings.Contains(page, `id="schema-Story"`) {
+			t.Error("/api?group=representatives describes the stories' routes too")
+		}
+		if code, page := a.Get(t, "/api?group=nothing"); code != 400 || !strings.Contains(page, "must be one of") {
+			t.Errorf("/api?group=nothing: %d, want 400 naming the groups", code)
 		}
 		if code, home := a.Get(t, "/"); code != 200 || !strings.Contains(home, `<a href="/api">`) {
 			t.Errorf("the footer does not link to /api")

@@ -66,13 +66,13 @@ func Load(ctx context.Context, db *store.DB) (Summary, error) {
 	if err := loadMonitoring(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
+	if err := loadCampaigns(ctx, db, ids, &sum); err != nil {
+		return sum, err
+	}
 	if err := loadRepresentatives(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
 	if err := loadPlans(ctx, db, ids, &sum); err != nil {
-		return sum, err
-	}
-	if err := loadCampaigns(ctx, db, ids, &sum); err != nil {
 		return sum, err
 	}
 	if err := loadEvents(ctx, db, ids, &sum); err != nil {

@@ -98,7 +98,14 @@ func loadEvents(ctx context.Context, db *store.DB, ids map[string]int64, sum *Su
 			"- Keep Our NHS Public asks every CCG board to sign the pledge before the election.\n" +
 			"- Work back from the election date to place hustings and lobbies at the right time.",
 	}}
+	coalition, err := db.FindCampaignBySlug(ctx, CoalitionCampaign)
+	if err != nil {
+		return err
+	}
 	for i := range events {
+		if !events[i].MembersOnly {
+			events[i].CampaignID = coalition.ID
+		}
 		if err := db.CreateEvent(ctx, &events[i]); err != nil {
 			return fmt.Errorf("demo event %q: %w", events[i].Title, err)
 		}

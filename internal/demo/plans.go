@@ -48,10 +48,11 @@ func loadPlans(ctx context.Context, db *store.DB, ids map[string]int64, sum *Sum
 		return jigsaw.Milestone{OffsetDays: offset, Kind: kind, Title: title, Note: note}
 	}
 	general := &jigsaw.Plan{
-		Name:        "General election",
-		Description: "Work back from the election in order to place key activities at the right time: candidates asked to sign the pledge, MPs lobbied, hustings held, and every answer published before polling day.",
-		AnchorLabel: "Election day",
-		AnchorDate:  "2029-05-03",
+		CampaignSlug: CoalitionCampaign,
+		Name:         "General election",
+		Description:  "Work back from the election in order to place key activities at the right time: candidates asked to sign the pledge, MPs lobbied, hustings held, and every answer published before polling day.",
+		AnchorLabel:  "Election day",
+		AnchorDate:   "2029-05-03",
 		Milestones: []jigsaw.Milestone{
 			m(-365, jigsaw.MilestoneTraining, "Train members to stand for foundation trust, Healthwatch and health and wellbeing board seats", "Train people to stand."),
 			m(-270, jigsaw.MilestonePledgeAsk, "Ask ICBs and trusts to sign the KONP pledge", ""),

@@ -124,6 +124,9 @@ func loadPledges(ctx context.Context, db *store.DB, ids map[string]int64, sum *S
 			return err
 		}
 		p.KeeperID = ids["konp"]
+		if p.Kind == jigsaw.PledgeAsk {
+			p.CampaignSlug = CoalitionCampaign
+		}
 		for _, v := range d.versions {
 			p.NewVersion = &v
 			save := db.UpdatePledge

@@ -36,9 +36,14 @@ func loadResources(ctx context.Context, db *store.DB, ids map[string]int64, sum 
 	if _, done, err := db.GetSetting(ctx, resourcesLoaded); err != nil || done {
 		return err
 	}
+	coalition, err := db.FindCampaignBySlug(ctx, CoalitionCampaign)
+	if err != nil {
+		return err
+	}
 	for _, d := range resources() {
 		res := d.res
 		res.OrgID = ids[d.keeper]
+		res.CampaignID = coalition.ID
 		if err := db.CreateResource(ctx, &res); err != nil {
 			return fmt.Errorf("demo resource %q: %w", res.Title, err)
 		}

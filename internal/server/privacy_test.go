@@ -50,7 +50,7 @@ var privacySamples = map[string][]string{
 	"GET /login":                              {"/login"},
 	"GET /privacy":                            {"/privacy"},
 	"GET /about":                              {"/about"},
-	"GET /api":                                {"/api"},
+	"GET /api":                                {"/api", "/api?group=stories", "/api?group=representatives"},
 	"GET /api/v1/openapi.json":                {"/api/v1/openapi.json"},
 	"GET /password/forgot":                    {"/password/forgot"},
 	"GET /password/reset":                     {"/password/reset?t=x"},

@@ -327,6 +327,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "about", path: "/about"},
 		{name: "privacy", path: "/privacy"},
 		{name: "api", path: "/api"},
+		{name: "api-group", path: "/api?group=disputes"},
 		{name: "not-found", path: "/no/such/page", status: 404},
 		{name: "bad-filter", path: "/stories?district=BD", status: 400},
 		{name: "bad-filter-tracker", path: "/tracker?kind=x", status: 400},

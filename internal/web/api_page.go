@@ -2,32 +2,40 @@ package web
 
 import (
 	"encoding/json"
+	"jigsaw"
 	"net/http"
 	"slices"
 	"sort"
 	"strings"
 )
 
-// APIView is the readable page of the API's OpenAPI document (/api): the
-// same document, read once when the route is registered.
+// APIView is the readable page of the API's OpenAPI document, read once
+// when the route is registered: /api lists every route and the errors,
+// /api?group={tag} shows one group's routes in full with the shapes they use. One
+// page of it all was more than a phone should load (over 100 KB).
 type APIView struct {
 	Page
 	Doc *APIDoc
+	// Tag is the group shown, "" on /api; Operations and Schemas are its.
+	Tag        string
+	Operations []APIOperation
+	Schemas    []APISchema
 }
 
 // APIDoc is what the page shows of an OpenAPI document.
 type APIDoc struct {
 	Title, Summary, Description string
 	Operations                  []APIOperation
+	Tags                        []string // the groups of operations, in the document's order
 	Problems                    []APIProblem
 	Schemas                     []APISchema
 }
 
 // APIOperation is one route of the API.
 type APIOperation struct {
-	ID, Method, Path, Summary, Description, Role, Body string
-	Parameters                                         []APIField
-	Responses                                          []APIField // Name is the status
+	ID, Method, Path, Summary, Description, Role, Body, Tag string
+	Parameters                                              []APIField
+	Responses                                               []APIField // Name is the status
 }
 
 // APIField is a parameter, a property of a schema or a response.
@@ -78,6 +86,7 @@ type oaOperation struct {
 	Summary     string     `json:"summary"`
 	Description string     `json:"description"`
 	Role        string     `json:"x-jigsaw-role"`
+	Tags        []string   `json:"tags"`
 	Parameters  []*oaParam `json:"parameters"`
 	RequestBody *struct {
 		Content map[string]struct {
@@ -98,6 +107,7 @@ type oaDoc struct {
 		Title, Summary, Description string
 	} `json:"info"`
 	Problems   []APIProblem                          `json:"x-jigsaw-problems"`
+	Tags       []struct{ Name string }               `json:"tags"`
 	Paths      map[string]map[string]json.RawMessage `json:"paths"`
 	Components struct {
 		Schemas    map[string]*oaSchema `json:"schemas"`
@@ -149,6 +159,9 @@ func ReadAPIDoc(doc []byte) (*APIDoc, error) {
 				return nil, err
 			}
 			op := APIOperation{ID: o.OperationID, Method: strings.ToUpper(method), Path: path, Summary: o.Summary, Description: o.Description, Role: o.Role}
+			if len(o.Tags) > 0 {
+				op.Tag = o.Tags[0]
+			}
 			for _, p := range append(slices.Clone(shared), o.Parameters...) {
 				op.Parameters = append(op.Parameters, param(p))
 			}
@@ -176,6 +189,11 @@ func ReadAPIDoc(doc []byte) (*APIDoc, error) {
 				op.Responses = append(op.Responses, f)
 			}
 			out.Operations = append(out.Operations, op)
+		}
+	}
+	for _, t := range d.Tags {
+		if slices.ContainsFunc(out.Operations, func(op APIOperation) bool { return op.Tag == t.Name }) {
+			out.Tags = append(out.Tags, t.Name)
 		}
 	}
 	names := make([]string, 0, len(d.Components.Schemas))
@@ -232,6 +250,54 @@ func (p *Pages) HandleAPIPage(doc []byte) http.HandlerFunc {
 		panic("web: the API document cannot be read: " + err.Error())
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		p.Render(w, r, http.StatusOK, "api", APIView{Page: p.page(r, tr(r).Text("API")), Doc: d})
+		view := APIView{Page: p.page(r, tr(r).Text("API")), Doc: d, Tag: r.URL.Query().Get("group")}
+		if view.Tag != "" {
+			if !slices.Contains(d.Tags, view.Tag) {
+				groups := "must be one of " + strings.Join(d.Tags, ", ") + "."
+				p.Error(w, r, &jigsaw.Error{Code: jigsaw.EINVALID, Message: "The group " + groups, Fields: map[string]string{"group": groups}})
+				return
+			}
+			view.Title += ": " + view.Tag
+			view.Operations, view.Schemas = d.group(view.Tag)
+		}
+		p.Render(w, r, http.StatusOK, "api", view)
 	}
+}
+
+// group returns the operations of a tag and the shapes they use, and the
+// shapes those use in turn.
+func (d *APIDoc) group(tag string) ([]APIOperation, []APISchema) {
+	var ops []APIOperation
+	used := map[string]bool{}
+	var use func(name string)
+	use = func(name string) {
+		name = strings.TrimPrefix(name, "array of ")
+		i := slices.IndexFunc(d.Schemas, func(s APISchema) bool { return s.Name == name })
+		if i < 0 || used[name] {
+			return
+		}
+		used[name] = true
+		for _, f := range d.Schemas[i].Fields {
+			use(f.Type)
+		}
+	}
+	for _, op := range d.Operations {
+		if op.Tag != tag {
+			continue
+		}
+		ops = append(ops, op)
+		use(op.Body)
+		for _, r := range op.Responses {
+			if r.Type != "Problem" {
+				use(r.Type)
+			}
+		}
+	}
+	var schemas []APISchema
+	for _, s := range d.Schemas {
+		if used[s.Name] {
+			schemas = append(schemas, s)
+		}
+	}
+	return ops, schemas
 }

@@ -110,6 +110,10 @@ func (p *Pages) HandleCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := CampaignView{Page: p.page(r, c.Name), Campaign: c}
+	if view.Sections, err = p.campaignSections(r, c); err != nil {
+		p.Error(w, r, err)
+		return
+	}
 	if view.Topics, _, err = p.Store.FindTopics(ctx, jigsaw.TopicFilter{CampaignID: c.ID, Limit: campaignTopicsShown}); err != nil {
 		p.Error(w, r, err)
 		return

@@ -15,10 +15,16 @@ type HomeView struct {
 	DangerCount  string
 	Stories      []*jigsaw.PublicStory
 	KeyIssues    []jigsaw.KeyIssue
+	// Events are the next public events; Campaigns the active campaigns.
+	Events    []*jigsaw.Event
+	Campaigns []*jigsaw.Campaign
 }
 
 // homeListLimit is how many of each list the home page shows.
 const homeListLimit = 6
+
+// homeEventsShown is how many of the next events the home page shows.
+const homeEventsShown = 3
 
 // HandleHome serves /.
 func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +46,14 @@ func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if view.Dangers, dangers, err = p.Store.FindPublicTrackerItems(ctx, jigsaw.TrackerFilter{Limit: homeListLimit}); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Events, err = p.Store.UpcomingPublicEvents(ctx, homeEventsShown); err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	if view.Campaigns, _, err = p.Store.FindCampaigns(ctx, jigsaw.CampaignFilter{Status: jigsaw.CampaignActive, Limit: homeListLimit}); err != nil {
 		p.Error(w, r, err)
 		return
 	}

@@ -123,6 +123,10 @@ func (p *Pages) HandleTopic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := TopicView{Page: p.page(r, t.Title), Topic: t}
+	if view.Conclusions, err = p.topicConclusions(r, t); err != nil {
+		p.Error(w, r, err)
+		return
+	}
 	if canEdit(view.User) {
 		if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectTopic, t.ID); err != nil {
 			p.Error(w, r, err)

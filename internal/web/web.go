@@ -357,7 +357,7 @@ type Page struct {
 // not compared in the layout: each comparison there is a call through
 // reflection, and every page made several of them.
 type Nav struct {
-	Stories, Tracker, Disputes, Organisations, TellStory bool
+	Stories, Tracker, Disputes, Events, Campaigns, Organisations, TellStory bool
 	// Moderator and Admin give the staff bar its moderation link and its
 	// admin menu.
 	Moderator, Admin bool
@@ -366,7 +366,8 @@ type Nav struct {
 func (p *Pages) page(r *http.Request, title string) Page {
 	path := r.URL.Path
 	u := jigsaw.UserFromContext(r.Context())
-	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Organisations: path == "/organisations",
+	nav := Nav{Stories: path == "/stories", Tracker: path == "/tracker", Disputes: path == "/disputes", Events: path == "/events",
+		Campaigns: path == "/campaigns", Organisations: path == "/organisations",
 		TellStory: path == "/stories/new"}
 	if u != nil {
 		nav.Moderator = u.Role.AtLeast(jigsaw.RoleModerator)

@@ -53,7 +53,7 @@ func Write(w io.Writer, cal Calendar, events []*jigsaw.Event) error {
 	if u, err := url.Parse(cal.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	line := func(s string) { writeFolded(bw, s) }
+	line := func(s string) { WriteLine(bw, s) }
 	line("BEGIN:VCALENDAR")
 	line("VERSION:2.0")
 	line("PRODID:-//Jigsaw//Events//EN")
@@ -127,10 +127,10 @@ func Text(s string) string {
 	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`, "\r", `\n`).Replace(s)
 }
 
-// writeFolded writes one content line ended by CRLF, folded so that no
+// WriteLine writes one content line ended by CRLF, folded so that no
 // line is longer than 75 octets (RFC 5545 3.1), never inside a UTF-8
 // character: each continuation starts with a space.
-func writeFolded(w *bufio.Writer, s string) {
+func WriteLine(w *bufio.Writer, s string) {
 	limit := 75
 	for len(s) > limit {
 		cut := limit

@@ -1,15 +1,15 @@
 package web
 
 import (
-	"bytes"
+	"bufio"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"jigsaw"
+	"jigsaw/internal/ical"
 )
 
 // servePlanICS answers /plan/{id}.ics: the plan's milestones and seats as
@@ -17,6 +17,8 @@ import (
 // milestone's or seat's own, so that moving the anchor moves the events a
 // calendar already holds rather than adding new ones.
 func (p *Pages) servePlanICS(w http.ResponseWriter, r *http.Request, plan *jigsaw.Plan) {
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="plan-`+strconv.FormatInt(plan.ID, 10)+`.ics"`)
 	host := "jigsaw.invalid"
 	if u, err := url.Parse(p.Site.BaseURL); err == nil && u.Host != "" {
 		host = u.Host
@@ -24,62 +26,36 @@ func (p *Pages) servePlanICS(w http.ResponseWriter, r *http.Request, plan *jigsa
 	base := strings.TrimSuffix(p.Site.BaseURL, "/")
 	page := base + "/plan/" + strconv.FormatInt(plan.ID, 10)
 	stamp := plan.UpdatedAt.UTC().Format("20060102T150405Z")
-	var c icalWriter
-	c.line("BEGIN", "VCALENDAR")
-	c.line("VERSION", "2.0")
-	c.line("PRODID", "-//Jigsaw//Plans//EN")
-	c.line("CALSCALE", "GREGORIAN")
-	c.line("METHOD", "PUBLISH")
-	c.line("X-WR-CALNAME", icalText(plan.Name))
+	bw := bufio.NewWriter(w)
+	line := func(name, value string) { ical.WriteLine(bw, name+":"+value) }
+	line("BEGIN", "VCALENDAR")
+	line("VERSION", "2.0")
+	line("PRODID", "-//Jigsaw//Plans//EN")
+	line("CALSCALE", "GREGORIAN")
+	line("METHOD", "PUBLISH")
+	line("X-WR-CALNAME", ical.Text(plan.Name))
 	for _, e := range planEntries(plan, plan.AnchorDate) {
-		c.line("BEGIN", "VEVENT")
+		line("BEGIN", "VEVENT")
 		desc := jigsaw.DescribeOffset(e.Offset) + ": " + plan.AnchorLabel + " (" + happened(plan.AnchorDate) + ")"
 		if e.Seat != nil {
-			c.line("UID", "seat-"+strconv.FormatInt(e.Seat.ID, 10)+"@"+host)
+			line("UID", "seat-"+strconv.FormatInt(e.Seat.ID, 10)+"@"+host)
 			desc = e.Seat.Holder + " · " + e.Seat.BodyName + " · " + e.Seat.State.Label() + "\n" + desc
 		} else {
-			c.line("UID", "plan-milestone-"+strconv.FormatInt(e.MilestoneID, 10)+"@"+host)
+			line("UID", "plan-milestone-"+strconv.FormatInt(e.MilestoneID, 10)+"@"+host)
 		}
 		if e.Note != "" {
 			desc = e.Note + "\n" + desc
 		}
-		c.line("DTSTAMP", stamp)
+		line("DTSTAMP", stamp)
 		day, _ := time.Parse("2006-01-02", e.Date)
-		c.line("DTSTART;VALUE=DATE", day.Format("20060102"))
-		c.line("DTEND;VALUE=DATE", day.AddDate(0, 0, 1).Format("20060102"))
-		c.line("SUMMARY", icalText(e.Title))
-		c.line("DESCRIPTION", icalText(desc))
-		c.line("URL", page)
-		c.line("TRANSP", "TRANSPARENT")
-		c.line("END", "VEVENT")
+		line("DTSTART;VALUE=DATE", day.Format("20060102"))
+		line("DTEND;VALUE=DATE", day.AddDate(0, 0, 1).Format("20060102"))
+		line("SUMMARY", ical.Text(e.Title))
+		line("DESCRIPTION", ical.Text(desc))
+		line("URL", page)
+		line("TRANSP", "TRANSPARENT")
+		line("END", "VEVENT")
 	}
-	c.line("END", "VCALENDAR")
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="plan-`+strconv.FormatInt(plan.ID, 10)+`.ics"`)
-	w.Write(c.buf.Bytes())
-}
-
-// icalWriter writes content lines: CRLF at the end of each, folded at 75
-// octets without splitting a character (RFC 5545 §3.1).
-type icalWriter struct{ buf bytes.Buffer }
-
-func (c *icalWriter) line(name, value string) {
-	s := name + ":" + value
-	n := 0 // octets on the current physical line
-	for len(s) > 0 {
-		_, size := utf8.DecodeRuneInString(s)
-		if n+size > 75 {
-			c.buf.WriteString("\r\n ")
-			n = 1
-		}
-		c.buf.WriteString(s[:size])
-		n += size
-		s = s[size:]
-	}
-	c.buf.WriteString("\r\n")
-}
-
-// icalText escapes a TEXT value (RFC 5545 §3.3.11).
-func icalText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
+	line("END", "VCALENDAR")
+	bw.Flush()
 }

@@ -101,6 +101,9 @@ type Representative struct {
 	// Interests are the person's declared interests, newest first; filled
 	// in by FindRepresentativeByID, ignored by writes.
 	Interests []Interest
+	// Pledges are the pledges the person was asked to sign and the state
+	// reached in each (PledgeTargetsOfRepresentative); ignored by writes.
+	Pledges []*PledgeTarget
 
 	CreatedAt time.Time
 	// Version counts changes, as Dispute.Version does.

@@ -67,7 +67,11 @@ func (p *Pages) HandleRepresentativeList(w http.ResponseWriter, r *http.Request)
 func (p *Pages) HandleRepresentative(w http.ResponseWriter, r *http.Request) {
 	showRecord(p, w, r, "representative", jigsaw.ObjectRepresentative,
 		func(ctx context.Context, id int64, _ bool) (*jigsaw.Representative, error) {
-			return p.Store.FindRepresentativeByID(ctx, id)
+			rep, err := p.Store.FindRepresentativeByID(ctx, id)
+			if err == nil {
+				rep.Pledges, err = p.Store.PledgeTargetsOfRepresentative(ctx, id)
+			}
+			return rep, err
 		},
 		func(rep *jigsaw.Representative) string { return rep.Name })
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside input with the given budget each, a time
-# (60s, the default, as the harness runs it) or a number of inputs (1000x,
+# (60s, the default, as the harness runs it) or a number of inputs (300x,
 # CI's short run, which cannot race the clock). New inputs that fail are kept
 # under the package's testdata/fuzz and fail go test from then on.
 #

@@ -27,7 +27,7 @@ fi
 fuzz_pid=
 if [ "$*" = ./... ] && [ "${FUZZ_SMOKE:-}" != 0 ]; then
 	fuzz_log=$(mktemp "${TMPDIR:-/tmp}/jigsaw-fuzz-log.XXXXXX")
-	scripts/fuzz.sh "${FUZZ_SMOKE:-1000x}" >"$fuzz_log" 2>&1 &
+	scripts/fuzz.sh "${FUZZ_SMOKE:-300x}" >"$fuzz_log" 2>&1 &
 	fuzz_pid=$!
 fi
 test_status=0

@@ -77,6 +77,10 @@ type flight struct {
 type cacheEntry struct {
 	key     string
 	version int64
+	// expires is when a page that follows the clock (its Cache-Control
+	// max-age: what is upcoming, weeks to go) is made again; zero for a
+	// page that changes only with the content.
+	expires time.Time
 	header  http.Header
 	body    []bodyPart // in the order written
 	length  int        // of the whole body
@@ -124,7 +128,7 @@ func (c *pageCache) get(key string, version int64) *cacheEntry {
 	if e == nil {
 		return nil
 	}
-	if e.version != version {
+	if e.version != version || !e.expires.IsZero() && time.Now().After(e.expires) {
 		c.mu.Lock()
 		if c.byKey[key] == e {
 			c.remove(e)
@@ -381,6 +385,9 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, h http.Hand
 		}
 	}
 	entry = &cacheEntry{key: key, version: version, header: header, body: rec.body, length: rec.length}
+	if age, ok := maxAge(w.Header().Get("Cache-Control")); ok {
+		entry.expires = time.Now().Add(age)
+	}
 }
 
 // cacheKey is what the cache keeps r's answer under: its address, and the
@@ -464,3 +471,15 @@ func (g gate) enter(ctx context.Context) bool {
 }
 
 func (g gate) leave() { <-g }
+
+// maxAge reads the max-age of a Cache-Control header.
+func maxAge(cc string) (time.Duration, bool) {
+	for _, d := range strings.Split(cc, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(d), "max-age="); ok {
+			if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+				return time.Duration(n) * time.Second, true
+			}
+		}
+	}
+	return 0, false
+}

@@ -167,6 +167,33 @@ func TestCacheKeepsPageItsReaderLeft(t *testing.T) {
 	}
 }
 
+// A page that follows the clock (a max-age in its Cache-Control) is kept
+// no longer than that; others until the content changes.
+func TestCacheExpiresPagesThatFollowTheClock(t *testing.T) {
+	db := migratedSQLite(t)
+	s := &Server{DB: db, cache: newPageCache(1 << 20), renders: newGate(2)}
+	for _, tt := range []struct {
+		cacheControl string
+		wantRenders  int64
+	}{{"", 1}, {"max-age=3600", 1}, {"max-age=0", 3}} {
+		var renders atomic.Int64
+		h := func(w http.ResponseWriter, r *http.Request) {
+			renders.Add(1)
+			if tt.cacheControl != "" {
+				w.Header().Set("Cache-Control", tt.cacheControl)
+			}
+			w.Write([]byte("upcoming events"))
+		}
+		for range 3 {
+			time.Sleep(time.Millisecond)
+			s.serveCached(httptest.NewRecorder(), httptest.NewRequest("GET", "/events?cc="+tt.cacheControl, nil), h)
+		}
+		if got := renders.Load(); got != tt.wantRenders {
+			t.Errorf("Cache-Control %q: 3 requests rendered the page %d times, want %d", tt.cacheControl, got, tt.wantRenders)
+		}
+	}
+}
+
 // migratedSQLite opens a new SQLite database with the current schema,
 // closed when the test ends.
 func migratedSQLite(t *testing.T) *store.DB {

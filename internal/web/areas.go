@@ -23,6 +23,7 @@ const areaListLimit = 100
 // HandleArea serves /areas/{district}: every published danger, dispute and
 // story in a postcode district.
 func (p *Pages) HandleArea(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	district := jigsaw.NormalizeDistrict(r.PathValue("district"))
 	if !jigsaw.ValidDistrict(district) {

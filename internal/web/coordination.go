@@ -72,3 +72,8 @@ func (p *Pages) topicConclusions(r *http.Request, t *jigsaw.Topic) ([]TopicConcl
 	}
 	return out, err
 }
+
+// followsClock marks an answer that changes with the time as well as with
+// the content (events upcoming or past, weeks to go): caches, the server's
+// own page cache among them, keep it a minute at most.
+func followsClock(w http.ResponseWriter) { w.Header().Set("Cache-Control", "max-age=60") }

@@ -71,6 +71,7 @@ func (p *Pages) findEvents(ctx context.Context, f jigsaw.EventFilter) ([]*jigsaw
 // HandleEventList serves /events: upcoming events, past ones (past=1) or
 // a month's calendar (view=month), with the filters.
 func (p *Pages) HandleEventList(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	f, list, err := listparams.Events(ctx, p.Store, r.URL.Query(), eventsPerPage, time.Now())
 	title := tr(r).Sprintf("Events")
@@ -137,6 +138,7 @@ func (p *Pages) findEvent(ctx context.Context, id int64, editor bool) (*jigsaw.E
 // HandleEvent serves /events/{id}, and /events/{id}.ics, its calendar
 // file: the mux's wildcards take whole segments only.
 func (p *Pages) HandleEvent(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	if id, ok := strings.CutSuffix(r.PathValue("id"), ".ics"); ok {
 		n, ok := positiveID(id)
 		if !ok {
@@ -159,6 +161,7 @@ func (p *Pages) HandleEvent(w http.ResponseWriter, r *http.Request) {
 // subscribe to. Members-only events are never in it, whoever asks: a
 // subscription's address is easily shared.
 func (p *Pages) HandleEventsICS(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	if err := listparams.Whole(r.URL.Query()); err != nil {
 		p.Error(w, r, err)

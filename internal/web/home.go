@@ -28,6 +28,7 @@ const homeEventsShown = 3
 
 // HandleHome serves /.
 func (p *Pages) HandleHome(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	stories, _, err := p.Store.FindPublicStories(ctx, jigsaw.StoryFilter{Limit: homeListLimit})
 	if err != nil {

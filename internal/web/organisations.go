@@ -75,6 +75,7 @@ const timelineLength = 200
 // the slug, with the organisation's timeline. The old number or slug of an
 // organisation merged into another redirects to it.
 func (p *Pages) HandleOrganisation(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	key := r.PathValue("id")
 	o, err := p.findOrganisation(r, key)

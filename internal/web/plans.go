@@ -31,6 +31,7 @@ func (v PlanListView) FeedQuery() template.URL { return template.URL(filterQuery
 
 // HandlePlanList serves /plan: every plan, earliest anchor first.
 func (p *Pages) HandlePlanList(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	f, list, err := listparams.Plans(ctx, p.Store, r.URL.Query(), plansPerPage)
 	if err != nil {
@@ -75,6 +76,7 @@ type PlanView struct {
 // HandlePlan serves /plan/{id} as a timeline, and /plan/{id}.ics as the
 // plan's calendar (the path's last segment is one wildcard).
 func (p *Pages) HandlePlan(w http.ResponseWriter, r *http.Request) {
+	followsClock(w)
 	ctx := r.Context()
 	idText, ics := strings.CutSuffix(r.PathValue("id"), ".ics")
 	id, ok := positiveID(idText)

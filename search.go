@@ -11,12 +11,16 @@ type SearchType string
 
 // The kinds of record search finds.
 const (
-	SearchStory        SearchType = "story"
-	SearchDanger       SearchType = "danger"
-	SearchDispute      SearchType = "dispute"
-	SearchOrganisation SearchType = "organisation"
-	SearchCampaign     SearchType = "campaign"
-	SearchEvent        SearchType = "event"
+	SearchStory          SearchType = "story"
+	SearchDanger         SearchType = "danger"
+	SearchDispute        SearchType = "dispute"
+	SearchOrganisation   SearchType = "organisation"
+	SearchCampaign       SearchType = "campaign"
+	SearchEvent          SearchType = "event"
+	SearchTopic          SearchType = "topic"
+	SearchPledge         SearchType = "pledge"
+	SearchRepresentative SearchType = "representative"
+	SearchResource       SearchType = "resource"
 )
 
 // SearchTypes lists every kind of search result with its label.
@@ -27,6 +31,10 @@ var SearchTypes = []Choice[SearchType]{
 	{SearchOrganisation, "Organisation"},
 	{SearchCampaign, "Campaign"},
 	{SearchEvent, "Event"},
+	{SearchTopic, "Topic"},
+	{SearchPledge, "Pledge"},
+	{SearchRepresentative, "Person in a public role"},
+	{SearchResource, "Resource"},
 }
 
 // SearchDepth is how many results of one search may be paged through:
@@ -82,6 +90,14 @@ func (h SearchHit) Path() string {
 		return "/campaigns/" + h.Slug
 	case SearchEvent:
 		return "/events/" + strconv.FormatInt(h.ID, 10)
+	case SearchTopic:
+		return "/topics/" + strconv.FormatInt(h.ID, 10)
+	case SearchPledge:
+		return "/pledges/" + strconv.FormatInt(h.ID, 10)
+	case SearchRepresentative:
+		return "/representatives/" + strconv.FormatInt(h.ID, 10)
+	case SearchResource:
+		return "/resources/" + strconv.FormatInt(h.ID, 10)
 	}
 	return "/organisations/" + h.Slug
 }

@@ -429,6 +429,24 @@ var searchKinds = []searchKind{{
 	org:      "EXISTS (SELECT 1 FROM event_organisers o WHERE o.event_id = t.id AND o.organisation_id = ?)",
 	date:     "t.starts_at", dateIsTime: true,
 	title: "t.title", body: "t.description || ' ' || t.venue || ' ' || t.conclusions", config: "english",
+}, {
+	typ: jigsaw.SearchTopic, table: "topics", fts: "topic_search", score: titleBodyScore("topic_search"),
+	org:   "EXISTS (SELECT 1 FROM topic_organisations o WHERE o.topic_id = t.id AND o.organisation_id = ?)",
+	title: "t.title", body: "t.notes", config: "english",
+}, {
+	typ: jigsaw.SearchPledge, table: "pledges", fts: "pledge_search", score: titleBodyScore("pledge_search"),
+	org:   "(t.keeper_id = ? OR EXISTS (SELECT 1 FROM pledge_targets o WHERE o.pledge_id = t.id AND o.organisation_id = ?))",
+	title: "t.title", body: "t.summary", config: "english",
+}, {
+	typ: jigsaw.SearchRepresentative, table: "representatives", fts: "representative_search", score: titleBodyScore("representative_search"),
+	district: "t.district = ?",
+	org:      "t.organisation_id = ?",
+	title:    "t.name", body: "t.role || ' ' || t.party || ' ' || t.area", config: "english",
+}, {
+	typ: jigsaw.SearchResource, table: "resources", fts: "resource_search", score: titleBodyScore("resource_search"),
+	issue: "EXISTS (SELECT 1 FROM resource_key_issues k WHERE k.resource_id = t.id AND k.key_issue = ?)",
+	org:   "t.organisation_id = ?",
+	title: "t.title", body: "t.summary", config: "english",
 }}
 
 // conds adds the filter's conditions for the kind to w; false if the

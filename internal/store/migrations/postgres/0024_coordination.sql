@@ -332,3 +332,24 @@ CREATE TABLE resource_files (
 	version_id BIGINT PRIMARY KEY REFERENCES resource_versions(id) ON DELETE CASCADE,
 	data       BYTEA NOT NULL
 );
+
+-- section: search of the other coordination records
+-- Topics, pledges, people in public roles and resources are public whole:
+-- the site's search finds them by their titles and text, as it finds
+-- campaigns and events.
+ALTER TABLE topics ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
+	setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', notes), 'B')
+) STORED;
+CREATE INDEX topics_search ON topics USING GIN (search);
+ALTER TABLE pledges ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
+	setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', summary), 'B')
+) STORED;
+CREATE INDEX pledges_search ON pledges USING GIN (search);
+ALTER TABLE representatives ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
+	setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', role || ' ' || party || ' ' || area), 'B')
+) STORED;
+CREATE INDEX representatives_search ON representatives USING GIN (search);
+ALTER TABLE resources ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
+	setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', summary), 'B')
+) STORED;
+CREATE INDEX resources_search ON resources USING GIN (search);

@@ -349,3 +349,56 @@ CREATE TABLE resource_files (
 	version_id INTEGER PRIMARY KEY REFERENCES resource_versions(id) ON DELETE CASCADE,
 	data       BLOB NOT NULL
 );
+
+-- section: search of the other coordination records
+-- Topics, pledges, people in public roles and resources are public whole:
+-- the site's search finds them by their titles and text, as it finds
+-- campaigns and events.
+CREATE VIRTUAL TABLE topic_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER topic_search_insert AFTER INSERT ON topics BEGIN
+	INSERT INTO topic_search(rowid, title, body) VALUES (new.id, new.title, new.notes);
+END;
+CREATE TRIGGER topic_search_update AFTER UPDATE OF id, title, notes ON topics BEGIN
+	DELETE FROM topic_search WHERE rowid = old.id;
+	INSERT INTO topic_search(rowid, title, body) VALUES (new.id, new.title, new.notes);
+END;
+CREATE TRIGGER topic_search_delete AFTER DELETE ON topics BEGIN
+	DELETE FROM topic_search WHERE rowid = old.id;
+END;
+INSERT INTO topic_search(topic_search, rank) VALUES ('secure-delete', 1);
+CREATE VIRTUAL TABLE pledge_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER pledge_search_insert AFTER INSERT ON pledges BEGIN
+	INSERT INTO pledge_search(rowid, title, body) VALUES (new.id, new.title, new.summary);
+END;
+CREATE TRIGGER pledge_search_update AFTER UPDATE OF id, title, summary ON pledges BEGIN
+	DELETE FROM pledge_search WHERE rowid = old.id;
+	INSERT INTO pledge_search(rowid, title, body) VALUES (new.id, new.title, new.summary);
+END;
+CREATE TRIGGER pledge_search_delete AFTER DELETE ON pledges BEGIN
+	DELETE FROM pledge_search WHERE rowid = old.id;
+END;
+INSERT INTO pledge_search(pledge_search, rank) VALUES ('secure-delete', 1);
+CREATE VIRTUAL TABLE representative_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER representative_search_insert AFTER INSERT ON representatives BEGIN
+	INSERT INTO representative_search(rowid, title, body) VALUES (new.id, new.name, new.role || ' ' || new.party || ' ' || new.area);
+END;
+CREATE TRIGGER representative_search_update AFTER UPDATE OF id, name, role, party, area ON representatives BEGIN
+	DELETE FROM representative_search WHERE rowid = old.id;
+	INSERT INTO representative_search(rowid, title, body) VALUES (new.id, new.name, new.role || ' ' || new.party || ' ' || new.area);
+END;
+CREATE TRIGGER representative_search_delete AFTER DELETE ON representatives BEGIN
+	DELETE FROM representative_search WHERE rowid = old.id;
+END;
+INSERT INTO representative_search(representative_search, rank) VALUES ('secure-delete', 1);
+CREATE VIRTUAL TABLE resource_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER resource_search_insert AFTER INSERT ON resources BEGIN
+	INSERT INTO resource_search(rowid, title, body) VALUES (new.id, new.title, new.summary);
+END;
+CREATE TRIGGER resource_search_update AFTER UPDATE OF id, title, summary ON resources BEGIN
+	DELETE FROM resource_search WHERE rowid = old.id;
+	INSERT INTO resource_search(rowid, title, body) VALUES (new.id, new.title, new.summary);
+END;
+CREATE TRIGGER resource_search_delete AFTER DELETE ON resources BEGIN
+	DELETE FROM resource_search WHERE rowid = old.id;
+END;
+INSERT INTO resource_search(resource_search, rank) VALUES ('secure-delete', 1);

@@ -104,6 +104,8 @@ type Representative struct {
 	// Pledges are the pledges the person was asked to sign and the state
 	// reached in each (PledgeTargetsOfRepresentative); ignored by writes.
 	Pledges []*PledgeTarget
+	// Seats are the seats the person holds or seeks; ignored by writes.
+	Seats []*Seat
 
 	CreatedAt time.Time
 	// Version counts changes, as Dispute.Version does.

@@ -21,6 +21,7 @@ const (
 	SearchPledge         SearchType = "pledge"
 	SearchRepresentative SearchType = "representative"
 	SearchResource       SearchType = "resource"
+	SearchPlan           SearchType = "plan"
 )
 
 // SearchTypes lists every kind of search result with its label.
@@ -35,6 +36,7 @@ var SearchTypes = []Choice[SearchType]{
 	{SearchPledge, "Pledge"},
 	{SearchRepresentative, "Person in a public role"},
 	{SearchResource, "Resource"},
+	{SearchPlan, "Plan"},
 }
 
 // SearchDepth is how many results of one search may be paged through:
@@ -98,6 +100,8 @@ func (h SearchHit) Path() string {
 		return "/representatives/" + strconv.FormatInt(h.ID, 10)
 	case SearchResource:
 		return "/resources/" + strconv.FormatInt(h.ID, 10)
+	case SearchPlan:
+		return "/plan/" + strconv.FormatInt(h.ID, 10)
 	}
 	return "/organisations/" + h.Slug
 }

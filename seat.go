@@ -141,11 +141,14 @@ func (s *Seat) Validate() error {
 
 // SeatFilter selects seats. Zero fields do not filter.
 type SeatFilter struct {
-	Kind   SeatKind
-	State  SeatState
-	OrgID  int64 // the body, or the organisation the holder comes from
-	Limit  int
-	Offset int
+	Kind  SeatKind
+	State SeatState
+	OrgID int64 // the body, or the organisation the holder comes from
+	// RepresentativeID selects the seats a person in a public role holds
+	// or seeks.
+	RepresentativeID int64
+	Limit            int
+	Offset           int
 	// After starts the list past that seat; Key is its Date.
 	After *After
 }

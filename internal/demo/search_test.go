@@ -28,6 +28,7 @@ func TestDemoSearchFindsCoordination(t *testing.T) {
 			{"Harriet Example", jigsaw.SearchRepresentative, "/representatives/"},
 			{"TUPE guidance", jigsaw.SearchResource, "/resources/"},
 			{"privatisation", jigsaw.SearchCampaign, "/campaigns/"},
+			{"general election", jigsaw.SearchPlan, "/plan/"},
 		} {
 			res, err := db.SearchPublic(ctx, jigsaw.SearchFilter{Query: tt.q, Type: tt.typ, Limit: 5})
 			if err != nil {

@@ -61,6 +61,7 @@ var skippedTables = map[string]string{
 	"pledge_search":         "SQLite's search index of pledges, rebuilt from pledges",
 	"representative_search": "SQLite's search index of people in public roles, rebuilt from representatives",
 	"resource_search":       "SQLite's search index of resources, rebuilt from resources",
+	"plan_search":           "SQLite's search index of plans, rebuilt from plans",
 	"event_search":          "SQLite's search index of public events, rebuilt from events",
 	"story_links":           "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 }

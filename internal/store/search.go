@@ -447,6 +447,9 @@ var searchKinds = []searchKind{{
 	issue: "EXISTS (SELECT 1 FROM resource_key_issues k WHERE k.resource_id = t.id AND k.key_issue = ?)",
 	org:   "t.organisation_id = ?",
 	title: "t.title", body: "t.summary", config: "english",
+}, {
+	typ: jigsaw.SearchPlan, table: "plans", fts: "plan_search", score: titleBodyScore("plan_search"),
+	title: "t.name", body: "t.description || ' ' || t.anchor_label", config: "english",
 }}
 
 // conds adds the filter's conditions for the kind to w; false if the

@@ -151,6 +151,9 @@ func (db *DB) FindSeats(ctx context.Context, f jigsaw.SeatFilter) (_ []*jigsaw.S
 	if f.State != "" {
 		w.add("s.state = ?", f.State)
 	}
+	if f.RepresentativeID != 0 {
+		w.add("s.representative_id = ?", f.RepresentativeID)
+	}
 	if f.OrgID != 0 {
 		w.add("(s.body_id = ? OR s.member_org_id = ?)", f.OrgID, f.OrgID)
 	}

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
+	"jigsaw"
 	"jigsaw/internal/demo"
 	"jigsaw/internal/testrig"
 )
@@ -28,5 +30,32 @@ func TestCoordinationIsReachable(t *testing.T) {
 		if code != 200 || !strings.Contains(home, want) {
 			t.Errorf("the home page (%d) has no link like %s", code, want)
 		}
+	}
+}
+
+// A person in a public role's page lists the seats they hold or seek.
+func TestRepresentativeSeats(t *testing.T) {
+	ctx := context.Background()
+	a := testrig.StartApp(t, "sqlite", nil)
+	if _, err := demo.Load(ctx, a.DB); err != nil {
+		t.Fatal(err)
+	}
+	people, _, err := a.DB.FindRepresentatives(ctx, jigsaw.RepresentativeFilter{Limit: 1})
+	if err != nil || len(people) == 0 {
+		t.Fatalf("demo people: %v", err)
+	}
+	person := people[0]
+	orgs, _, err := a.DB.FindOrganisations(ctx, jigsaw.OrganisationFilter{Limit: 1})
+	if err != nil || len(orgs) == 0 {
+		t.Fatalf("demo organisations: %v", err)
+	}
+	seat := &jigsaw.Seat{Kind: jigsaw.SeatHealthwatch, Title: "Chair of the board, demo", BodyID: orgs[0].ID, Holder: person.Name,
+		RepresentativeID: person.ID, State: jigsaw.SeatStanding, Date: "2027-05-06"}
+	if err := a.DB.CreateSeat(ctx, seat); err != nil {
+		t.Fatal(err)
+	}
+	code, page := a.Get(t, "/representatives/"+strconv.FormatInt(person.ID, 10))
+	if code != 200 || !strings.Contains(page, "Chair of the board, demo") {
+		t.Errorf("the page of %s (%d) does not list their seat", person.Name, code)
 	}
 }

@@ -71,6 +71,9 @@ func (p *Pages) HandleRepresentative(w http.ResponseWriter, r *http.Request) {
 			if err == nil {
 				rep.Pledges, err = p.Store.PledgeTargetsOfRepresentative(ctx, id)
 			}
+			if err == nil {
+				rep.Seats, _, err = p.Store.FindSeats(ctx, jigsaw.SeatFilter{RepresentativeID: id, Limit: 100})
+			}
 			return rep, err
 		},
 		func(rep *jigsaw.Representative) string { return rep.Name })

@@ -67,7 +67,7 @@ func TestSearchPage(t *testing.T) {
 		{"/search?q=porters&organisation=" + url.QueryEscape(trust.Name), 200, []string{storyLink, `value="Airedale NHS Foundation Trust"`}, []string{disputeLink}},
 		{"/search?q=porters&organisation=" + trust.Slug, 200, []string{storyLink}, []string{disputeLink}},
 		{"/search?q=porters&limit=1", 200, []string{`rel="next"`, "1–1 of 2"}, nil},
-		{"/search?q=porters&type=club", 400, []string{`aria-invalid="true"`, "Show must be one of story, danger, dispute, organisation, campaign, event, topic, pledge, representative, resource."}, []string{storyLink}},
+		{"/search?q=porters&type=club", 400, []string{`aria-invalid="true"`, "Show must be one of story, danger, dispute, organisation, campaign, event, topic, pledge, representative, resource, plan."}, []string{storyLink}},
 		{"/search?q=*", 400, []string{`id="f-q" aria-invalid="true"`, "Search for has no words to look for"}, nil},
 		{"/search?q=porters&organisation=nobody-at-all", 400, []string{"Organisation is not a known organisation"}, nil},
 		{"/search?q=porters&since=2025-03-02&until=2025-03-01", 400, []string{"To must not be before"}, nil},

@@ -334,7 +334,8 @@ CREATE TABLE resource_files (
 );
 
 -- section: search of the other coordination records
--- Topics, pledges, people in public roles and resources are public whole:
+-- Topics, pledges, people in public roles, resources and plans are public
+-- whole:
 -- the site's search finds them by their titles and text, as it finds
 -- campaigns and events.
 ALTER TABLE topics ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
@@ -353,3 +354,7 @@ ALTER TABLE resources ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
 	setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', summary), 'B')
 ) STORED;
 CREATE INDEX resources_search ON resources USING GIN (search);
+ALTER TABLE plans ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
+	setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', description || ' ' || anchor_label), 'B')
+) STORED;
+CREATE INDEX plans_search ON plans USING GIN (search);

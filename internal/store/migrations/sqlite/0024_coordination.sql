@@ -351,7 +351,8 @@ CREATE TABLE resource_files (
 );
 
 -- section: search of the other coordination records
--- Topics, pledges, people in public roles and resources are public whole:
+-- Topics, pledges, people in public roles, resources and plans are public
+-- whole:
 -- the site's search finds them by their titles and text, as it finds
 -- campaigns and events.
 CREATE VIRTUAL TABLE topic_search USING fts5(title, body, tokenize = 'porter unicode61');
@@ -402,3 +403,15 @@ CREATE TRIGGER resource_search_delete AFTER DELETE ON resources BEGIN
 	DELETE FROM resource_search WHERE rowid = old.id;
 END;
 INSERT INTO resource_search(resource_search, rank) VALUES ('secure-delete', 1);
+CREATE VIRTUAL TABLE plan_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER plan_search_insert AFTER INSERT ON plans BEGIN
+	INSERT INTO plan_search(rowid, title, body) VALUES (new.id, new.name, new.description || ' ' || new.anchor_label);
+END;
+CREATE TRIGGER plan_search_update AFTER UPDATE OF id, name, description, anchor_label ON plans BEGIN
+	DELETE FROM plan_search WHERE rowid = old.id;
+	INSERT INTO plan_search(rowid, title, body) VALUES (new.id, new.name, new.description || ' ' || new.anchor_label);
+END;
+CREATE TRIGGER plan_search_delete AFTER DELETE ON plans BEGIN
+	DELETE FROM plan_search WHERE rowid = old.id;
+END;
+INSERT INTO plan_search(plan_search, rank) VALUES ('secure-delete', 1);

@@ -64,6 +64,13 @@ var skippedTables = map[string]string{
 	"plan_search":           "SQLite's search index of plans, rebuilt from plans",
 	"event_search":          "SQLite's search index of public events, rebuilt from events",
 	"story_links":           "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
+	// Swarming's spine (schema step 25): what was announced, and to whom, is
+	// this server's own business; a server that imports starts afresh.
+	"changes":           "the log of public changes its consumers have read",
+	"change_cursors":    "how far each consumer read this server's log",
+	"announced":         "what this server announced to its followers and webhooks",
+	"delivery_payloads": "deliveries in flight belong to the server that queued them",
+	"deliveries":        "deliveries in flight belong to the server that queued them",
 }
 
 // derivedColumns are written by the schema's triggers from other tables

@@ -36,3 +36,13 @@ type InstanceKey struct {
 	// current key). A retired key is kept a day, then deleted.
 	RetiredAt time.Time
 }
+
+// PublicItemRef names a public item (a published story or danger, a
+// dispute, a public event) by its kind ("story", "danger", "dispute",
+// "event") and id, with when it was first public: an entry of the instance
+// actor's outbox.
+type PublicItemRef struct {
+	Kind string
+	ID   int64
+	At   time.Time
+}

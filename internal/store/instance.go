@@ -71,6 +71,10 @@ var skippedTables = map[string]string{
 	"announced":         "what this server announced to its followers and webhooks",
 	"delivery_payloads": "deliveries in flight belong to the server that queued them",
 	"deliveries":        "deliveries in flight belong to the server that queued them",
+	// ActivityPub: a private key never leaves its server; peers' actors
+	// are a cache of their public documents.
+	"federation_keys": "the instance actor's private keys never leave the server",
+	"remote_actors":   "a cache of other servers' actor documents, fetched again when needed",
 }
 
 // derivedColumns are written by the schema's triggers from other tables

@@ -357,18 +357,10 @@ func (db *DB) FindDeliveries(ctx context.Context, f jigsaw.DeliveryFilter, limit
 	return out, total, db.mapError(err)
 }
 
-// DeliveryCount is how many deliveries of a channel are in a state, and
-// (for the admins' view of dead peers) to which host.
-type DeliveryCount struct {
-	Channel, Host string
-	State         jigsaw.DeliveryState
-	Count         int
-}
-
 // CountDeliveries counts the queue by channel and state, and by host too
 // when byHost is set (only pending and failed deliveries then: those are
 // what tells of a peer in trouble).
-func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []DeliveryCount, err error) {
+func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []jigsaw.DeliveryCount, err error) {
 	defer wrap(&err, "store.CountDeliveries")
 	q := `SELECT channel, '', state, count(*) FROM deliveries GROUP BY channel, state ORDER BY channel, state`
 	if byHost {
@@ -379,8 +371,8 @@ func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []DeliveryCou
 	if err != nil {
 		return nil, db.mapError(err)
 	}
-	out, err := collect(rows, func(r interface{ Scan(...any) error }) (DeliveryCount, error) {
-		var c DeliveryCount
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (jigsaw.DeliveryCount, error) {
+		var c jigsaw.DeliveryCount
 		return c, r.Scan(&c.Channel, &c.Host, &c.State, &c.Count)
 	})
 	return out, db.mapError(err)

@@ -14,12 +14,13 @@ import (
 // Public is the audience of everything that goes out: the public.
 const Public = "https://www.w3.org/ns/activitystreams#Public"
 
-// The kinds of item that go out, as in their object ids (/ap/{kind}/{id}).
+// The kinds of item that go out, as in their object ids (/ap/{kind}/{id}):
+// the change log's.
 const (
-	KindStory   = "story"
-	KindDanger  = "danger"
-	KindDispute = "dispute"
-	KindEvent   = "event"
+	KindStory   = jigsaw.ChangeStory
+	KindDanger  = jigsaw.ChangeDanger
+	KindDispute = jigsaw.ChangeDispute
+	KindEvent   = jigsaw.ChangeEvent
 )
 
 // kinds maps each kind to its ActivityStreams type and the path of its
@@ -168,7 +169,7 @@ func (b *Builder) Tombstone(kind string, id int64) map[string]any {
 // nanoseconds since 1970, so each announcement has its own. An Update's
 // object gets at as its updated time when it has none later: Mastodon
 // applies an edit only when the object says when it was made.
-func (b *Builder) Activity(action string, obj map[string]any, at time.Time) map[string]any {
+func (b *Builder) Activity(action jigsaw.ChangeAction, obj map[string]any, at time.Time) map[string]any {
 	actor := ActorURL(b.BaseURL)
 	id, _ := obj["id"].(string)
 	stamp := at.UTC().Format(time.RFC3339)
@@ -180,13 +181,13 @@ func (b *Builder) Activity(action string, obj map[string]any, at time.Time) map[
 			inner[k] = v
 		}
 	}
-	if u, _ := inner["updated"].(string); action == "update" && u < stamp {
+	if u, _ := inner["updated"].(string); action == jigsaw.ChangeUpdate && u < stamp {
 		inner["updated"] = stamp
 	}
 	return map[string]any{
 		"@context":  activityContext,
-		"id":        id + "#" + action + "-" + strconv.FormatInt(at.UnixNano(), 10),
-		"type":      strings.ToUpper(action[:1]) + action[1:],
+		"id":        id + "#" + string(action) + "-" + strconv.FormatInt(at.UnixNano(), 10),
+		"type":      strings.ToUpper(string(action[:1])) + string(action[1:]),
 		"actor":     actor,
 		"published": stamp,
 		"to":        []string{Public},

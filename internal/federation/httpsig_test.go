@@ -110,6 +110,12 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 			if err != nil || keyID != testKeyID {
 				t.Fatalf("Verify = %q, %v; want %q, nil", keyID, err, testKeyID)
 			}
+			// hs2019 leaves the algorithm to the key, as some servers sign.
+			in := received(t, out, body)
+			in.Header.Set("Signature", strings.Replace(sig, tt.alg, `algorithm="hs2019"`, 1))
+			if _, err := Verify(in, body, fixedKey(testKeyID, tt.key.Public()), now); err != nil {
+				t.Errorf("Verify as hs2019: %v", err)
+			}
 		})
 		t.Run(tt.name+" GET", func(t *testing.T) {
 			out, _ := http.NewRequest("GET", "https://b.example/actor?x=1", nil)
@@ -178,6 +184,10 @@ func TestVerifyRefuses(t *testing.T) {
 		}, want: ErrUnsigned},
 		{name: "unknown key", keys: fixedKey("https://other.example/actor#main-key", a.Public()), want: ErrUnknownKey},
 		{name: "forged: right key id, other key", keys: fixedKey(testKeyID, b.Public()), want: ErrBadSignature},
+		{name: "an algorithm not accepted", change: func(r *http.Request) []byte {
+			r.Header.Set("Signature", strings.Replace(r.Header.Get("Signature"), "rsa-sha256", "hmac-sha256", 1))
+			return body
+		}, want: ErrBadSignature},
 		{name: "garbage header", change: func(r *http.Request) []byte {
 			r.Header.Set("Signature", `keyId="x",signature="%%%"`)
 			return body
@@ -387,21 +397,31 @@ func TestVerifyRFC9421(t *testing.T) {
 	now := time.Now()
 	for _, tt := range []struct {
 		name    string
+		target  string // where the peer sent it; https://b.example/inbox if ""
+		host    string // the Host the server saw, if not the target's
 		created time.Time
 		body    []byte
 		key     *rsa.PublicKey
 		want    error
 	}{
 		{name: "good", created: now, body: body, key: &a.PublicKey},
+		{name: "over plain http", target: "http://b.example/inbox", created: now, body: body, key: &a.PublicKey},
 		{name: "body changed", created: now, body: []byte(`{"type":"Undo"}`), key: &a.PublicKey, want: ErrDigestMismatch},
 		{name: "stale", created: now.Add(-2 * time.Hour), body: body, key: &a.PublicKey, want: ErrStaleDate},
 		{name: "forged", created: now, body: body, key: &b.PublicKey, want: ErrBadSignature},
+		{name: "sent to another server", host: "c.example", created: now, body: body, key: &a.PublicKey, want: ErrBadSignature},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			out, _ := http.NewRequest("POST", "https://b.example/inbox", bytes.NewReader(body))
+			target := tt.target
+			if target == "" {
+				target = "https://b.example/inbox"
+			}
+			out, _ := http.NewRequest("POST", target, bytes.NewReader(body))
 			sign9421(t, out, body, a, tt.created)
-			in := received(t, out, tt.body)
-			in.URL.Scheme, in.URL.Host = "https", "b.example" // as the inbox sets them from its base URL
+			in := received(t, out, tt.body) // as a server behind a TLS proxy sees it: no scheme, no TLS
+			if tt.host != "" {
+				in.Host = tt.host
+			}
 			keyID, err := Verify(in, tt.body, fixedKey(testKeyID, tt.key), now)
 			if tt.want == nil && (err != nil || keyID != testKeyID) {
 				t.Fatalf("Verify = %q, %v", keyID, err)

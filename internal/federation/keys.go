@@ -362,6 +362,10 @@ func (k *ActorKeys) fetchActor(ctx context.Context, fetchURL, wantKey string) (*
 		return nil, deliver.Permanent(fmt.Errorf("the actor %s has no public key", d.ID))
 	case pk.Owner != "" && pk.Owner != d.ID:
 		return nil, deliver.Permanent(fmt.Errorf("the key %s of %s is owned by %s", pk.ID, d.ID, pk.Owner))
+	case !sameHost(pk.ID, d.ID):
+		// Else an actor could claim another server's key id, and the
+		// cache would answer for that server with its key.
+		return nil, deliver.Permanent(fmt.Errorf("the key %s of %s is on another server", pk.ID, d.ID))
 	case d.Inbox == "" || !sameHost(d.Inbox, d.ID):
 		return nil, deliver.Permanent(fmt.Errorf("the actor %s has no inbox on its server", d.ID))
 	}

@@ -118,6 +118,10 @@ func newPeer(t *testing.T, instanceKey func() crypto.PublicKey) *peer {
 		case "/users/carol/main-key":
 			carol := p.srv.URL + "/users/carol"
 			json.NewEncoder(w).Encode(map[string]any{"id": carol + "/main-key", "owner": carol, "publicKeyPem": pemText})
+		case "/users/eve": // claims another server's key
+			eve := p.srv.URL + "/users/eve"
+			json.NewEncoder(w).Encode(map[string]any{"id": eve, "type": "Person", "inbox": eve + "/inbox",
+				"publicKey": map[string]string{"id": "https://victim.example/actor#main-key", "owner": eve, "publicKeyPem": pemText}})
 		case "/users/mallory": // claims to be someone elsewhere
 			json.NewEncoder(w).Encode(map[string]any{"id": "https://elsewhere.example/users/mallory", "inbox": "https://elsewhere.example/inbox"})
 		default:
@@ -206,6 +210,9 @@ func TestActorKeys(t *testing.T) {
 	}
 	if a, err := keys2.ActorForKey(ctx, p.actorURL()+"/main-key", false); err == nil {
 		t.Errorf("a key its owner does not list was taken: %+v", a)
+	}
+	if _, err := keys2.Actor(ctx, p.srv.URL+"/users/eve", false); err == nil {
+		t.Error("an actor claiming another server's key was taken")
 	}
 	if _, err := keys2.Actor(ctx, p.srv.URL+"/users/mallory", false); err == nil {
 		t.Error("an actor document claiming another server's id was taken")

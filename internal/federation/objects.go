@@ -65,8 +65,8 @@ func (b *Builder) PageURL(kind string, id int64) string {
 // *jigsaw.Event (an Event). A members-only event or a draft danger is
 // refused, as a bug of the caller's.
 //
-// No object has a summary: Mastodon shows an object's summary as a
-// content warning, hiding the text behind it.
+// An object's summary is the first paragraph of its content: Mastodon shows
+// an Article or an Event as its name, summary and url, not its content.
 func (b *Builder) Object(item any) (map[string]any, error) {
 	var o map[string]any
 	switch v := item.(type) {
@@ -129,6 +129,9 @@ func (b *Builder) object(kind string, id int64, name, content string, published,
 		"cc":           []string{actor + "/followers"},
 		"mediaType":    "text/html",
 	}
+	if p := firstParagraph(content); p != "" {
+		o["summary"] = p
+	}
 	if !published.IsZero() {
 		o["published"] = published.UTC().Format(time.RFC3339)
 	}
@@ -144,6 +147,20 @@ func (b *Builder) object(kind string, id int64, name, content string, published,
 		o["tag"] = tags
 	}
 	return o
+}
+
+// firstParagraph is the first paragraph of content, sanitised HTML, when
+// that is how content begins; "" otherwise.
+func firstParagraph(content string) string {
+	content = strings.TrimSpace(content)
+	if !strings.HasPrefix(content, "<p>") {
+		return ""
+	}
+	end := strings.Index(content, "</p>")
+	if end < 0 {
+		return ""
+	}
+	return content[:end+len("</p>")]
 }
 
 // hashtag turns a key issue's slug into a hashtag: "pay-and-conditions"

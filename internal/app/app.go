@@ -18,6 +18,7 @@ import (
 	"jigsaw/internal/config"
 	"jigsaw/internal/demo"
 	"jigsaw/internal/imports"
+	"jigsaw/internal/mailin"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/server"
@@ -41,6 +42,10 @@ type App struct {
 	Mail   *notify.Sender
 	// Watch fetches the watched sources on their schedules.
 	Watch *watch.Runner
+	// MailIn takes stories by email on mailInLn (--mail-in-addr); nil
+	// when off.
+	MailIn   *mailin.Server
+	mailInLn net.Listener
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -112,9 +117,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
 		}}
-	if a.Server, err = wire(ctx, cfg, db, a.Mail, a.Watch, log); err != nil {
+	var storySvc *stories.Service
+	if a.Server, storySvc, err = wire(ctx, cfg, db, a.Mail, a.Watch, log); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if cfg.MailInAddr != "" {
+		// Listened on here, so that a port taken is an error at start.
+		if a.mailInLn, err = net.Listen("tcp", cfg.MailInAddr); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("--mail-in-addr: %w", err)
+		}
+		a.MailIn = &mailin.Server{Address: cfg.MailInAddress, MaxBytes: cfg.MailInMaxBytes, OwnDomain: domainOf(cfg.MailFrom),
+			Hostname: domainOf(cfg.MailInAddress), Stories: storySvc, Limits: db, Log: log, MaxConns: 8, Timeout: time.Minute}
 	}
 	return a, nil
 }
@@ -122,11 +137,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, log *slog.Logger) (*server.Server, error) {
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, log *slog.Logger) (*server.Server, *stories.Service, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	storySvc := &stories.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		SubmitLimit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
@@ -148,12 +163,27 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		},
 		Log:              log,
 		MaxResourceBytes: cfg.MaxResourceBytes,
+		MailInAddress:    cfg.MailInAddress,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), nil
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), storySvc, nil
+}
+
+// domainOf returns the domain of an email address.
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return d
+}
+
+// MailInAddr is the address the mail-in listener answers on, "" when off.
+func (a *App) MailInAddr() string {
+	if a.mailInLn == nil {
+		return ""
+	}
+	return a.mailInLn.Addr().String()
 }
 
 // Serve answers on ln and sends queued mail until ctx is cancelled, then
@@ -184,6 +214,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(optimizeDone)
 		a.optimize(mailCtx, time.Hour)
 	}()
+	mailInDone := make(chan struct{})
+	go func() {
+		defer close(mailInDone)
+		if a.MailIn != nil {
+			if err := a.MailIn.Serve(mailCtx, a.mailInLn); err != nil {
+				a.Log.Error("mail-in listener", "error", err)
+			}
+		}
+	}()
 	err := a.Server.Serve(ctx, ln)
 	// Mail queued by the last requests is sent on the next start if the
 	// sender stops before reaching it: the queue is in the database.
@@ -192,6 +231,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	<-digestDone
 	<-optimizeDone
 	<-watchDone
+	<-mailInDone
 	return err
 }
 
@@ -254,6 +294,9 @@ func (a *App) optimize(ctx context.Context, every time.Duration) {
 
 // Close closes the database, then lets its serve lock go.
 func (a *App) Close() error {
+	if a.mailInLn != nil {
+		a.mailInLn.Close() // when Serve never ran; closed already otherwise
+	}
 	err := a.DB.Close()
 	a.lock.Release()
 	return err

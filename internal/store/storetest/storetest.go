@@ -95,6 +95,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeTargetStates", s.testPledgeTargetStates},
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 		{"Resources", s.testResources},
+		{"MailInStory", s.testMailInStory},
+		{"MailInRetention", s.testMailInRetention},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

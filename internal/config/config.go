@@ -54,6 +54,12 @@ type Config struct {
 	RetainMail             time.Duration
 	DeleteUnconfirmedAfter time.Duration
 
+	// AllowPrivatePeers lets deliveries and fetches (federation, webhooks)
+	// reach loopback and private addresses: for tests and closed networks.
+	AllowPrivatePeers bool
+	// DeliveryGiveUp is how long a failing delivery is retried.
+	DeliveryGiveUp time.Duration
+
 	// Stories by email (internal/mailin): MailInAddr is where the SMTP
 	// listener answers ("" = off), MailInAddress the one address it takes
 	// mail for, MailInMaxBytes the largest message it accepts.
@@ -164,6 +170,8 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 		*f.dst = f.def
 		fs.Var(&minDuration{f.dst, f.min}, f.name, f.usage)
 	}
+	fs.BoolVar(&c.AllowPrivatePeers, "allow-private-peers", false, "let federation and webhooks reach loopback and private addresses (for tests and closed networks)")
+	fs.DurationVar(&c.DeliveryGiveUp, "delivery-give-up", 48*time.Hour, "how long a delivery to a peer or webhook that keeps failing is retried")
 	fs.StringVar(&c.MailInAddr, "mail-in-addr", "", "address for the SMTP listener that takes stories by email, e.g. 127.0.0.1:2525 (default: off)")
 	fs.StringVar(&c.MailInAddress, "mail-in-address", "", "the email address people send stories to, e.g. stories@example.org; shown on the story form")
 	fs.Int64Var(&c.MailInMaxBytes, "mail-in-max-bytes", DefaultMailInMaxBytes, "largest emailed story accepted, attachments included, in bytes")
@@ -272,6 +280,11 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	if c.DeliveryGiveUp == 0 {
+		c.DeliveryGiveUp = 48 * time.Hour // a Config built in code
+	} else if c.DeliveryGiveUp < time.Minute {
+		return fmt.Errorf("--delivery-give-up must be at least 1m")
 	}
 	// A Config built in code rather than from flags gets the defaults.
 	for _, f := range c.retentionFlags() {

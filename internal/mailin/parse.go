@@ -74,8 +74,11 @@ func Parse(raw []byte, envelopeFrom, ownDomain string) (*Message, error) {
 	if name == "" {
 		name, _, _ = strings.Cut(from.Address, "@")
 	}
+	// Headers may carry raw bytes of any charset: what is not UTF-8
+	// becomes U+FFFD.
+	valid := func(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 	m.Story = jigsaw.Submission{
-		Title: subject, Body: trimSignature(body), Name: name, Email: from.Address,
+		Title: valid(subject), Body: valid(trimSignature(body)), Name: valid(name), Email: from.Address,
 		Token: strings.TrimSpace(msg.Header.Get("Message-Id")), Channel: jigsaw.ChannelEmail,
 	}
 	for _, a := range p.files {

@@ -2,8 +2,10 @@ package mailin
 
 import (
 	"encoding/base64"
+	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"jigsaw"
 )
@@ -170,4 +172,40 @@ func TestParseAttachments(t *testing.T) {
 	if strings.Join(m.Refused, ", ") != "run.exe (not a picture or a PDF), photo.jpg (not a picture or a PDF)" {
 		t.Errorf("refused: got %q", m.Refused)
 	}
+}
+
+// FuzzParse reads hostile messages: never a panic, and what it takes is
+// text — valid UTF-8, never HTML from an HTML part.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"From: Sam <sam@example.org>\r\nSubject: x\r\n\r\nText of the story.\r\n",
+		"From: sam@example.org\r\nSubject: =?ISO-8859-1?Q?Caf=E9?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCaf=E9=\r\n ferm=E9\r\n",
+		"From: sam@example.org\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<p>a<script>b</script><style>c</style></p>\r\n",
+		"From: sam@example.org\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: multipart/alternative; boundary=c\r\n\r\n--c\r\n\r\nhi\r\n--c--\r\n--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, err := Parse(raw, "sam@example.org", "test.invalid")
+		if err != nil {
+			if jigsaw.ErrorCode(err) != jigsaw.EINVALID {
+				t.Fatalf("error without EINVALID: %v", err)
+			}
+			return
+		}
+		if m.Drop != "" {
+			return
+		}
+		for _, s := range []string{m.Story.Title, m.Story.Body, m.Story.Name} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("not UTF-8: %q", s)
+			}
+		}
+		for _, a := range m.Story.Attachments {
+			sniffed, _, _ := strings.Cut(http.DetectContentType(a.Data), ";")
+			if !jigsaw.AttachmentTypes[sniffed] || strings.ContainsAny(a.Filename, `/\`) || a.Filename == "" {
+				t.Fatalf("kept %q (%s, %d bytes)", a.Filename, sniffed, len(a.Data))
+			}
+		}
+	})
 }

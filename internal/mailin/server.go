@@ -109,7 +109,8 @@ func (x *session) Logout() error { return nil }
 // Mail counts the message against the client's limit before anything of
 // it is read.
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), x.s.timeout())
+	defer cancel()
 	n, end, err := x.s.Limits.Hit(ctx, "mail-in-ip:"+x.ip, ClientLimit.Window)
 	if err != nil {
 		x.s.Log.Error("mail-in: count client", "error", err)
@@ -142,7 +143,11 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err // go-smtp's 552 past the size limit, or the connection's error
 	}
-	ctx := context.Background()
+	// A store that does not answer in time is a temporary failure: the
+	// sender keeps the message and tries again, and a story stored after
+	// all is found again by its Message-ID.
+	ctx, cancel := context.WithTimeout(context.Background(), x.s.timeout())
+	defer cancel()
 	m, err := Parse(raw, x.from, x.s.OwnDomain)
 	if err != nil {
 		return refused(err)

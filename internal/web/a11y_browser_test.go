@@ -287,6 +287,21 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		t.Fatal("no confirmation mail for the story by email")
 		return 0
 	}
+	// Its moderation page, marked by email, with the file it brought.
+	emailedModerate := func(t *testing.T) int64 {
+		pdf := "JVBERi0xLjQKYSBsZXR0ZXI=" // "%PDF-1.4\na letter"
+		msg := "From: Gwen Morgan <gwen@example.invalid>\r\nSubject: The letter from the trust\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe trust wrote to say the ward will close.\r\n" +
+			"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=letter.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + pdf + "\r\n--b--\r\n"
+		if err := smtp.SendMail(a.MailInAddr(), nil, "gwen@example.invalid", []string{"stories@test.invalid"}, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		items, _, err := a.DB.ModerationQueue(ctx, jigsaw.StoryAwaitingConfirmation, 100, 0)
+		if err != nil || len(items) == 0 || items[len(items)-1].Channel != jigsaw.ChannelEmail {
+			t.Fatalf("the story by email is not in the queue: %v", err)
+		}
+		return goTo(a.URL + "/moderation/stories/" + strconv.FormatInt(items[len(items)-1].ID, 10))(t)
+	}
 	emailedConfirmErrors := func(t *testing.T) int64 {
 		emailedConfirm(t)
 		b.Run(t, chromedp.Evaluate(`document.querySelector('form[action="/stories/confirm"]').noValidate = true`, nil))
@@ -386,6 +401,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 	staffPages := []a11yPage{
 		{name: "moderation", path: "/moderation", desktop: true},
 		{name: "moderate", open: linkOn("/moderation", `main a[href^="/moderation/stories/"]`)},
+		{name: "moderate-by-email", open: emailedModerate},
 		{name: "story-staff", path: "/stories/" + story},
 		{name: "organisation-staff", path: orgPath},
 		{name: "danger-new", path: "/tracker/new"},

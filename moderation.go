@@ -19,6 +19,11 @@ type StoryService interface {
 	LinkedStory(ctx context.Context, token, purpose string) (*LinkedStory, error)
 	// Confirm confirms the teller's address through their signed link.
 	Confirm(ctx context.Context, token string) (*LinkedStory, error)
+	// ConfirmWithConsents confirms a story that came by email (ByEmail)
+	// with what its teller gives on the confirmation page: the fields of
+	// ConsentFields. Returns EINVALID naming each bad field (with the
+	// story, to show the page again), and as LinkedStory does.
+	ConfirmWithConsents(ctx context.Context, token string, c *Submission) (*LinkedStory, error)
 	// Withdraw withdraws the story of a signed link and, with erase,
 	// records the teller's request that their data be erased.
 	Withdraw(ctx context.Context, token string, erase bool, ip string) (*LinkedStory, error)
@@ -62,6 +67,9 @@ type LinkedStory struct {
 	ID     int64
 	Title  string
 	Status StoryStatus
+	// ByEmail marks a story that came by email and awaits its consents
+	// (shown on the confirmation link's page only).
+	ByEmail bool
 }
 
 // The moderators' actions on a story.

@@ -44,6 +44,13 @@ type Submission struct {
 	// Token identifies the form that was filled in, so a second submit of
 	// the same form does not create a second story.
 	Token string
+
+	// Channel is how the story came: ChannelWeb ("" too) or ChannelEmail.
+	// A story by email is stored without consents: its teller gives them
+	// on the confirmation page.
+	Channel string
+	// Attachments came with a story by email, for moderators only.
+	Attachments []Attachment
 }
 
 // Limits on what a submission may hold.
@@ -315,6 +322,10 @@ type ModerationView struct {
 	// OtherStories are the other stories told from the same email
 	// address: one person's, whatever name they gave.
 	OtherStories []QueueItem
+	// Channel is how the story came; Attachments (without their data)
+	// came with a story by email.
+	Channel     string
+	Attachments []Attachment
 }
 
 // QueueItem is a line of the moderation queue.
@@ -327,4 +338,6 @@ type QueueItem struct {
 	SubmittedAt time.Time
 	// ErasureRequested flags a person who asked to have their data erased.
 	ErasureRequested bool
+	// Channel is how the story came (ChannelWeb, ChannelEmail).
+	Channel string
 }

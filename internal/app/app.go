@@ -20,6 +20,7 @@ import (
 	"jigsaw/internal/demo"
 	"jigsaw/internal/federation"
 	"jigsaw/internal/imports"
+	"jigsaw/internal/mailin"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/notify"
 	"jigsaw/internal/server"
@@ -53,6 +54,10 @@ type App struct {
 	FedActors  *federation.ActorKeys
 	FedClient  *federation.Client
 	FedObjects *federation.Builder
+	// MailIn takes stories by email on mailInLn (--mail-in-addr); nil
+	// when off.
+	MailIn   *mailin.Server
+	mailInLn net.Listener
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -132,9 +137,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 	a.FedObjects = &federation.Builder{BaseURL: cfg.BaseURL, Markdown: markdown.New().Render}
 	fed := &federation.Documents{Store: db, Keys: a.FedKeys, Objects: a.FedObjects, BaseURL: cfg.BaseURL, Version: Version,
 		Name: siteName, Description: siteDescription, Log: log}
-	if a.Server, err = wire(ctx, cfg, db, a.Mail, a.Watch, fed, log); err != nil {
+	var storySvc *stories.Service
+	if a.Server, storySvc, err = wire(ctx, cfg, db, a.Mail, a.Watch, fed, log); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if cfg.MailInAddr != "" {
+		// Listened on here, so that a port taken is an error at start.
+		if a.mailInLn, err = net.Listen("tcp", cfg.MailInAddr); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("--mail-in-addr: %w", err)
+		}
+		a.MailIn = &mailin.Server{Address: cfg.MailInAddress, MaxBytes: cfg.MailInMaxBytes, OwnDomain: domainOf(cfg.MailFrom),
+			Hostname: domainOf(cfg.MailInAddress), Stories: storySvc, Limits: db, Log: log, MaxConns: 8, Timeout: time.Minute}
 	}
 	return a, nil
 }
@@ -142,11 +157,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, log *slog.Logger) (*server.Server, error) {
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, log *slog.Logger) (*server.Server, *stories.Service, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	storySvc := &stories.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		SubmitLimit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
@@ -168,12 +183,27 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		},
 		Log:              log,
 		MaxResourceBytes: cfg.MaxResourceBytes,
+		MailInAddress:    cfg.MailInAddress,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed}), nil
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed}), storySvc, nil
+}
+
+// domainOf returns the domain of an email address.
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return d
+}
+
+// MailInAddr is the address the mail-in listener answers on, "" when off.
+func (a *App) MailInAddr() string {
+	if a.mailInLn == nil {
+		return ""
+	}
+	return a.mailInLn.Addr().String()
 }
 
 // siteName and siteDescription stand for the site's until an admin sets
@@ -217,6 +247,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(optimizeDone)
 		a.optimize(mailCtx, time.Hour)
 	}()
+	mailInDone := make(chan struct{})
+	go func() {
+		defer close(mailInDone)
+		if a.MailIn != nil {
+			if err := a.MailIn.Serve(mailCtx, a.mailInLn); err != nil {
+				a.Log.Error("mail-in listener", "error", err)
+			}
+		}
+	}()
 	err := a.Server.Serve(ctx, ln)
 	// Mail queued by the last requests is sent on the next start if the
 	// sender stops before reaching it: the queue is in the database.
@@ -226,6 +265,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	<-optimizeDone
 	<-watchDone
 	<-deliverDone
+	<-mailInDone
 	return err
 }
 
@@ -293,6 +333,9 @@ func (a *App) optimize(ctx context.Context, every time.Duration) {
 
 // Close closes the database, then lets its serve lock go.
 func (a *App) Close() error {
+	if a.mailInLn != nil {
+		a.mailInLn.Close() // when Serve never ran; closed already otherwise
+	}
 	err := a.DB.Close()
 	a.lock.Release()
 	return err

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -58,7 +59,18 @@ type Config struct {
 	AllowPrivatePeers bool
 	// DeliveryGiveUp is how long a failing delivery is retried.
 	DeliveryGiveUp time.Duration
+
+	// Stories by email (internal/mailin): MailInAddr is where the SMTP
+	// listener answers ("" = off), MailInAddress the one address it takes
+	// mail for, MailInMaxBytes the largest message it accepts.
+	MailInAddr     string
+	MailInAddress  string
+	MailInMaxBytes int64
 }
+
+// DefaultMailInMaxBytes is the largest emailed story accepted, attachments
+// included, unless --mail-in-max-bytes says otherwise.
+const DefaultMailInMaxBytes = 10 << 20
 
 // confirmLinkLife is how long a story's confirmation link works
 // (stories.ConfirmFor, which config does not import): an unconfirmed story
@@ -160,6 +172,9 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	}
 	fs.BoolVar(&c.AllowPrivatePeers, "allow-private-peers", false, "let federation and webhooks reach loopback and private addresses (for tests and closed networks)")
 	fs.DurationVar(&c.DeliveryGiveUp, "delivery-give-up", 48*time.Hour, "how long a delivery to a peer or webhook that keeps failing is retried")
+	fs.StringVar(&c.MailInAddr, "mail-in-addr", "", "address for the SMTP listener that takes stories by email, e.g. 127.0.0.1:2525 (default: off)")
+	fs.StringVar(&c.MailInAddress, "mail-in-address", "", "the email address people send stories to, e.g. stories@example.org; shown on the story form")
+	fs.Int64Var(&c.MailInMaxBytes, "mail-in-max-bytes", DefaultMailInMaxBytes, "largest emailed story accepted, attachments included, in bytes")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of Jigsaw, separated by spaces or commas; X-Forwarded-For is read only from them")
 }
 
@@ -279,6 +294,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("--%s %s: want at least %s", f.name, *f.dst, f.min)
 		}
 	}
+	if err := c.validateMailIn(); err != nil {
+		return err
+	}
 	c.Proxies = nil
 	for _, s := range strings.FieldsFunc(c.TrustedProxies, func(r rune) bool { return r == ',' || r == ' ' }) {
 		p, err := netip.ParsePrefix(s)
@@ -290,6 +308,31 @@ func (c *Config) Validate() error {
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		c.Proxies = append(c.Proxies, p.Masked())
+	}
+	return nil
+}
+
+// validateMailIn checks the flags of stories by email.
+func (c *Config) validateMailIn() error {
+	if c.MailInMaxBytes == 0 {
+		c.MailInMaxBytes = DefaultMailInMaxBytes
+	} else if c.MailInMaxBytes < 1024 {
+		return fmt.Errorf("--mail-in-max-bytes %d: want at least 1024", c.MailInMaxBytes)
+	}
+	if c.MailInAddress != "" {
+		a, err := mail.ParseAddress(c.MailInAddress)
+		if err != nil || a.Address != c.MailInAddress {
+			return fmt.Errorf("--mail-in-address %q: want an address such as stories@example.org", c.MailInAddress)
+		}
+	}
+	if c.MailInAddr == "" {
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(c.MailInAddr); err != nil {
+		return fmt.Errorf("--mail-in-addr %q: want host:port", c.MailInAddr)
+	}
+	if c.MailInAddress == "" {
+		return fmt.Errorf("--mail-in-addr needs --mail-in-address, the one address the listener takes mail for")
 	}
 	return nil
 }

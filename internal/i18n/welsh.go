@@ -329,6 +329,12 @@ var welsh = map[string]string{
 	"Briefing":            "Papur briffio",
 	"Motion":              "Cynnig",
 	"Template letter":     "Llythyr templed",
+
+	// Stories by email: the story form and the confirmation page.
+	"You can also send your story by email to":                                                                      "Gallwch hefyd anfon eich stori drwy e-bost at",
+	": the subject is its title. We write back with a link where you choose how it is published.":                   ": y pwnc yw ei theitl. Byddwn yn ateb gyda dolen lle byddwch yn dewis sut y caiff ei chyhoeddi.",
+	"You sent this story by email. Before a moderator reads it, tell us a little more and how it may be published.": "Anfonoch y stori hon drwy e-bost. Cyn i gymedrolwr ei darllen, dywedwch ychydig mwy wrthym a sut y caiff ei chyhoeddi.",
+	"By email": "Drwy e-bost",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

@@ -235,9 +235,15 @@ func Format(from string, m *jigsaw.Mail) []byte {
 	fmt.Fprintf(&b, "To: %s\r\n", m.To)
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", m.Subject))
 	fmt.Fprintf(&b, "Date: %s\r\n", time.Now().UTC().Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "Message-ID: <%s@%s>\r\n", hex.EncodeToString(id), domain)
+	// The "jigsaw." prefix marks our own mail: a message that answers it is
+	// a loop to the mail-in listener (internal/mailin).
+	fmt.Fprintf(&b, "Message-ID: <jigsaw.%s@%s>\r\n", hex.EncodeToString(id), domain)
 	fmt.Fprintf(&b, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n")
-	fmt.Fprintf(&b, "Auto-Submitted: auto-generated\r\n\r\n")
+	auto := "auto-generated"
+	if m.Kind == jigsaw.MailKindEmailConfirm {
+		auto = "auto-replied" // RFC 3834: it answers a message sent to us
+	}
+	fmt.Fprintf(&b, "Auto-Submitted: %s\r\n\r\n", auto)
 	qp := quotedprintable.NewWriter(&b)
 	qp.Write([]byte(strings.ReplaceAll(m.Body, "\n", "\r\n")))
 	qp.Close()

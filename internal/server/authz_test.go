@@ -325,6 +325,9 @@ var authzMatrix = map[string]authzCase{
 	"POST /api/v1/resources":                         {json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
 	"PATCH /api/v1/resources/{id}":                   {path: "/api/v1/resources/1", json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
 	"POST /api/v1/resources/{id}/versions":           {path: "/api/v1/resources/1/versions", json: `{"note": 1}`, want: [4]int{401, 400, 400, 400}},
+
+	// Stories by email: an emailed story's files, for moderators alone.
+	"GET /moderation/stories/{id}/attachments/{aid}": {path: "/moderation/stories/{story}/attachments/999999", want: [4]int{303, 403, 404, 404}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

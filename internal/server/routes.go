@@ -103,6 +103,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /moderation", Moderator, p.HandleQueue)
 	s.handle("GET /moderation/stories/{id}", Moderator, p.HandleModerate)
 	s.handle("POST /moderation/stories/{id}/{action}", Moderator, p.HandleModerationAction)
+	s.handle("GET /moderation/stories/{id}/attachments/{aid}", Moderator, p.HandleAttachment)
 	// The pickers' suggestions as people type (picker.js): public
 	// records only, a few at a time.
 	s.handle("GET /organisations/suggest", Public, p.HandleSuggest("organisations"))

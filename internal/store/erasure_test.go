@@ -67,6 +67,13 @@ func TestErasureLeavesNothing(t *testing.T) {
 				}
 				ids = append(ids, id)
 			}
+			// A story by email, with an attachment that names her.
+			if _, _, err := db.SubmitStory(ctx, &jigsaw.Submission{Title: planted["title"] + " by email", Body: planted["body"] + " in a letter.",
+				Name: planted["name"], Email: planted["email"], Channel: jigsaw.ChannelEmail,
+				Attachments: []jigsaw.Attachment{{Filename: planted["name"] + ".pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 " + planted["name"])}},
+			}, "", jigsaw.Limit{}, func(int64) []*jigsaw.Mail { return nil }); err != nil {
+				t.Fatal(err)
+			}
 			must := func(err error) {
 				t.Helper()
 				if err != nil {

@@ -42,6 +42,8 @@ var exportTables = []string{
 	"events", "event_organisers",
 	"pledges", "pledge_versions", "pledge_targets", "pledge_target_history",
 	"resources", "resource_key_issues", "resource_versions", "resource_files",
+	// Stories by email (schema step 25).
+	"mail_in_attachments",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

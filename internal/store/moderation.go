@@ -17,11 +17,11 @@ func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User,
 		s, p := &v.Story, &v.Person
 		var publishAs string
 		err := tx.QueryRowContext(ctx, `SELECT s.id, s.title, s.body, s.public_body, s.kind, s.district, s.area, s.happened_on, s.status, s.person_id,
-				s.byline, s.submitted_at, s.published_at, s.updated_at, s.publish_as, s.confirmed_at, s.withdrawn_at, s.reject_reason,
+				s.byline, s.submitted_at, s.published_at, s.updated_at, s.publish_as, s.confirmed_at, s.withdrawn_at, s.reject_reason, s.channel,
 				p.id, p.name, p.email, p.phone, p.postcode, p.email_confirmed_at, p.verified_at, p.verified_note, p.erased_at, p.created_at, p.erasure_requested_at
 			FROM stories s JOIN people p ON p.id = s.person_id WHERE s.id = $1`, id).Scan(
 			&s.ID, &s.Title, &s.Body, &s.PublicBody, &s.Kind, &s.District, &s.Area, &s.HappenedOn, &s.Status, &s.PersonID,
-			&s.Byline, &s.SubmittedAt, nullTime{&s.PublishedAt}, &s.UpdatedAt, &publishAs, nullTime{&v.ConfirmedAt}, nullTime{&v.WithdrawnAt}, &v.RejectReason,
+			&s.Byline, &s.SubmittedAt, nullTime{&s.PublishedAt}, &s.UpdatedAt, &publishAs, nullTime{&v.ConfirmedAt}, nullTime{&v.WithdrawnAt}, &v.RejectReason, &v.Channel,
 			&p.ID, &p.Name, &p.Email, &p.Phone, &p.Postcode, nullTime{&p.EmailConfirmedAt}, nullTime{&p.VerifiedAt}, &p.VerifiedNote, nullTime{&p.ErasedAt}, &p.CreatedAt,
 			nullTime{&v.ErasureRequestedAt})
 		if err == sql.ErrNoRows {
@@ -74,6 +74,9 @@ func (db *DB) ModerationView(ctx context.Context, id int64, viewer *jigsaw.User,
 			return err
 		}
 		if v.OtherStories, err = otherStories(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.Attachments, err = attachments(ctx, tx, id); err != nil {
 			return err
 		}
 		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: viewer.ID, Actor: viewer.Email, Action: "person-view", ObjectType: "person", ObjectID: p.ID,

@@ -60,6 +60,10 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 	// Rendered before the transaction: the writer is shared by every
 	// submission in the group.
 	publicHTML := db.html(s.Body)
+	channel := jigsaw.ChannelWeb
+	if s.Channel == jigsaw.ChannelEmail {
+		channel = jigsaw.ChannelEmail
+	}
 	// A story awaiting confirmation is on no public page, so the cached
 	// pages stay valid (its publication bumps the content version). On
 	// PostgreSQL the bump was also the one row every submission locked to
@@ -79,9 +83,9 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, publish_as, publish_name, submitted_at, updated_at)
-			VALUES ($1, $2, $2, $11, $3, $4, $5, $6, $7, $8, $9, $12, $10, $10) RETURNING id`,
-			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now, publicHTML, s.PublishName,
+			INSERT INTO stories (title, body, public_body, public_html, kind, district, area, happened_on, status, person_id, publish_as, publish_name, submitted_at, updated_at, channel)
+			VALUES ($1, $2, $2, $11, $3, $4, $5, $6, $7, $8, $9, $12, $10, $10, $13) RETURNING id`,
+			s.Title, s.Body, s.Kind, s.District, s.Area, s.HappenedOn, jigsaw.StoryAwaitingConfirmation, personID, s.PublishAs, now, publicHTML, s.PublishName, channel,
 		).Scan(&id); err != nil {
 			return err
 		}
@@ -122,17 +126,12 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 				return err
 			}
 		}
-		yesNo := map[bool]string{true: "yes", false: "no"}
-		// One statement for the four: each statement costs SQLite more
-		// than the row it writes.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (person_id, story_id, kind, value, wording, given_at) VALUES
-			($1, $2, 'publish-as', $3, $4, $11), ($1, $2, 'contact-coalition', $5, $6, $11),
-			($1, $2, 'contact-media', $7, $8, $11), ($1, $2, 'agree', $9, $10, $11)`,
-			personID, id,
-			string(s.PublishAs), s.PublishAsWording(),
-			yesNo[s.ContactCoalition], s.ConsentText("contact-coalition"),
-			yesNo[s.ContactMedia], s.ConsentText("contact-media"),
-			yesNo[s.Agree], s.ConsentText("agree"), now); err != nil {
+		if channel == jigsaw.ChannelEmail {
+			// Its teller gives the consents when confirming.
+			if err := insertAttachments(ctx, tx, id, s.Attachments, now); err != nil {
+				return err
+			}
+		} else if err := insertConsents(ctx, tx, personID, id, s, now); err != nil {
 			return err
 		}
 		if err := addRevision(ctx, tx, id, 0, "submitted", now); err != nil {
@@ -151,6 +150,22 @@ func (db *DB) SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey st
 		return id, err == nil, db.mapError(err)
 	}
 	return id, false, err
+}
+
+// insertConsents records the consents s gives for story id.
+func insertConsents(ctx context.Context, tx Execer, personID, id int64, s *jigsaw.Submission, now any) error {
+	yesNo := map[bool]string{true: "yes", false: "no"}
+	// One statement for the four: each statement costs SQLite more than
+	// the row it writes.
+	_, err := tx.ExecContext(ctx, `INSERT INTO consents (person_id, story_id, kind, value, wording, given_at) VALUES
+		($1, $2, 'publish-as', $3, $4, $11), ($1, $2, 'contact-coalition', $5, $6, $11),
+		($1, $2, 'contact-media', $7, $8, $11), ($1, $2, 'agree', $9, $10, $11)`,
+		personID, id,
+		string(s.PublishAs), s.PublishAsWording(),
+		yesNo[s.ContactCoalition], s.ConsentText("contact-coalition"),
+		yesNo[s.ContactMedia], s.ConsentText("contact-media"),
+		yesNo[s.Agree], s.ConsentText("agree"), now)
+	return err
 }
 
 // submittedStory returns the story stored from the form with this token,
@@ -200,13 +215,18 @@ func (db *DB) ConfirmStory(ctx context.Context, id int64) (err error) {
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		var st jigsaw.StoryStatus
 		var personID int64
-		if err := tx.QueryRowContext(ctx, `SELECT status, person_id FROM stories WHERE id = $1`, id).Scan(&st, &personID); err == sql.ErrNoRows {
+		var channel string
+		if err := tx.QueryRowContext(ctx, `SELECT status, person_id, channel FROM stories WHERE id = $1`, id).Scan(&st, &personID, &channel); err == sql.ErrNoRows {
 			return jigsaw.Errorf(jigsaw.ENOTFOUND, "This story no longer exists.")
 		} else if err != nil {
 			return err
 		}
 		if st != jigsaw.StoryAwaitingConfirmation {
 			return nil
+		}
+		if channel == jigsaw.ChannelEmail {
+			// Confirmed only with its consents (ConfirmEmailStory).
+			return jigsaw.Errorf(jigsaw.EINVALID, "Choose how your story may be published before confirming it.")
 		}
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE people SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL`, now, personID); err != nil {
@@ -286,7 +306,7 @@ func (db *DB) moderationQueue(ctx context.Context, status jigsaw.StoryStatus, li
 		cond = w.sql()
 	}
 	page := w.page(limit, offset)
-	rows, err := db.query(ctx, `SELECT s.id, s.title, s.kind, s.status, s.area, s.submitted_at, p.erasure_requested_at IS NOT NULL AND p.erased_at IS NULL
+	rows, err := db.query(ctx, `SELECT s.id, s.title, s.kind, s.status, s.area, s.submitted_at, p.erasure_requested_at IS NOT NULL AND p.erased_at IS NULL, s.channel
 		FROM stories s JOIN people p ON p.id = s.person_id WHERE `+cond+`
 		ORDER BY s.submitted_at, s.id`+page, w.args...)
 	if err != nil {
@@ -296,7 +316,7 @@ func (db *DB) moderationQueue(ctx context.Context, status jigsaw.StoryStatus, li
 	var out []jigsaw.QueueItem
 	for rows.Next() {
 		var q jigsaw.QueueItem
-		if err := rows.Scan(&q.ID, &q.Title, &q.Kind, &q.Status, &q.Area, &q.SubmittedAt, &q.ErasureRequested); err != nil {
+		if err := rows.Scan(&q.ID, &q.Title, &q.Kind, &q.Status, &q.Area, &q.SubmittedAt, &q.ErasureRequested, &q.Channel); err != nil {
 			return nil, 0, db.mapError(err)
 		}
 		out = append(out, q)
@@ -529,6 +549,7 @@ func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip str
 			`DELETE FROM story_notes WHERE story_id IN (` + told + `)`,
 			`DELETE FROM story_replies WHERE story_id IN (` + told + `)`,
 			`DELETE FROM submissions WHERE story_id IN (` + told + `)`,
+			`DELETE FROM mail_in_attachments WHERE story_id IN (` + told + `)`,
 			`DELETE FROM consents WHERE person_id IN (` + in + `)`,
 			`UPDATE audit_log SET ip = '', detail = '' WHERE object_type = 'story' AND object_id IN (` + told + `) AND action <> 'person-erase'`,
 		} {

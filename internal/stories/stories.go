@@ -19,6 +19,8 @@ type Store interface {
 	SubmitStory(ctx context.Context, s *jigsaw.Submission, limitKey string, limit jigsaw.Limit, mails func(storyID int64) []*jigsaw.Mail) (int64, bool, error)
 	StoryStatus(ctx context.Context, id int64) (jigsaw.StoryStatus, string, error)
 	ConfirmStory(ctx context.Context, id int64) error
+	StoryChannel(ctx context.Context, id int64) (string, error)
+	ConfirmEmailStory(ctx context.Context, id int64, c *jigsaw.Submission) error
 	WithdrawStory(ctx context.Context, id int64, ip string) error
 	RequestErasure(ctx context.Context, id int64, ip string) error
 
@@ -116,7 +118,16 @@ func (s *Service) LinkedStory(ctx context.Context, token, purpose string) (*jigs
 	if err != nil {
 		return nil, err
 	}
-	return &jigsaw.LinkedStory{ID: id, Title: title, Status: st}, nil
+	ls := &jigsaw.LinkedStory{ID: id, Title: title, Status: st}
+	if purpose == jigsaw.LinkConfirm && st == jigsaw.StoryAwaitingConfirmation {
+		// A story by email is confirmed with the consents it lacks.
+		ch, err := s.Store.StoryChannel(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		ls.ByEmail = ch == jigsaw.ChannelEmail
+	}
+	return ls, nil
 }
 
 // Confirm implements jigsaw.StoryService.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/smtp"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -102,7 +103,10 @@ func TestAccessibility(t *testing.T) {
 func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Route {
 	ctx := context.Background()
 	smtpd := testrig.StartSMTP(t)
-	a := testrig.StartApp(t, "sqlite", func(c *config.Config) { c.SMTP = smtpd.URL() })
+	a := testrig.StartApp(t, "sqlite", func(c *config.Config) {
+		c.SMTP = smtpd.URL()
+		c.MailInAddr, c.MailInAddress = "127.0.0.1:0", "stories@test.invalid" // stories by email
+	})
 	if _, err := demo.Load(ctx, a.DB); err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +270,44 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 	fromMail := func(re *regexp.Regexp) func(t *testing.T) int64 {
 		return func(t *testing.T) int64 { return goTo(mailLink(t, re))(t) }
 	}
+	// A story by email: the page of its confirmation link asks for the
+	// consents; sent empty, it shows their errors.
+	emailedConfirm := func(t *testing.T) int64 {
+		msg := "From: Rhian Evans <rhian@example.invalid>\r\nSubject: The night ward closed\r\n\r\nThe ward closed at night and we waited eleven hours.\r\n"
+		if err := smtp.SendMail(a.MailInAddr(), nil, "rhian@example.invalid", []string{"stories@test.invalid"}, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			for _, m := range smtpd.Messages() {
+				if l := confirmRE.FindString(m.Body); l != "" && m.To == "rhian@example.invalid" {
+					return goTo(l)(t)
+				}
+			}
+		}
+		t.Fatal("no confirmation mail for the story by email")
+		return 0
+	}
+	// Its moderation page, marked by email, with the file it brought.
+	emailedModerate := func(t *testing.T) int64 {
+		pdf := "JVBERi0xLjQKYSBsZXR0ZXI=" // "%PDF-1.4\na letter"
+		msg := "From: Gwen Morgan <gwen@example.invalid>\r\nSubject: The letter from the trust\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe trust wrote to say the ward will close.\r\n" +
+			"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=letter.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + pdf + "\r\n--b--\r\n"
+		if err := smtp.SendMail(a.MailInAddr(), nil, "gwen@example.invalid", []string{"stories@test.invalid"}, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		items, _, err := a.DB.ModerationQueue(ctx, jigsaw.StoryAwaitingConfirmation, 100, 0)
+		if err != nil || len(items) == 0 || items[len(items)-1].Channel != jigsaw.ChannelEmail {
+			t.Fatalf("the story by email is not in the queue: %v", err)
+		}
+		return goTo(a.URL + "/moderation/stories/" + strconv.FormatInt(items[len(items)-1].ID, 10))(t)
+	}
+	emailedConfirmErrors := func(t *testing.T) int64 {
+		emailedConfirm(t)
+		b.Run(t, chromedp.Evaluate(`document.querySelector('form[action="/stories/confirm"]').noValidate = true`, nil))
+		b.ResetRequests()
+		return click(t, `form[action="/stories/confirm"] button[type="submit"]`)
+	}
 	// A link found on the page open leaves the browser on.
 	linkOn := func(page, sel string) func(t *testing.T) int64 {
 		return func(t *testing.T) int64 {
@@ -293,6 +335,8 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "story-thanks", open: submitStory},
 		{name: "story-confirm", open: fromMail(confirmRE)},
 		{name: "story-confirmed", open: confirmed},
+		{name: "story-confirm-by-email", open: emailedConfirm},
+		{name: "story-confirm-by-email-errors", open: emailedConfirmErrors, status: 422},
 		{name: "story-withdraw", open: fromMail(withdrawRE)},
 		{name: "teller", open: fromMail(tellerLinkRE)},
 		{name: "teller-data", open: func(t *testing.T) int64 {
@@ -357,6 +401,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 	staffPages := []a11yPage{
 		{name: "moderation", path: "/moderation", desktop: true},
 		{name: "moderate", open: linkOn("/moderation", `main a[href^="/moderation/stories/"]`)},
+		{name: "moderate-by-email", open: emailedModerate},
 		{name: "story-staff", path: "/stories/" + story},
 		{name: "organisation-staff", path: orgPath},
 		{name: "danger-new", path: "/tracker/new"},
@@ -432,7 +477,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$|resources/\{id\}/files/)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$|resources/\{id\}/files/|moderation/stories/\{id\}/attachments/)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

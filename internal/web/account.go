@@ -28,6 +28,7 @@ type PrivateStore interface {
 	SaveKeyIssue(ctx context.Context, k jigsaw.KeyIssue, audit *jigsaw.AuditEntry) error
 	RevokeAPIToken(ctx context.Context, id int64) error
 	OutboxStore
+	AttachmentStore
 }
 
 // LoginView is the view of the sign-in page.

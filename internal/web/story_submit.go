@@ -23,6 +23,7 @@ type SubmitView struct {
 	Organisations *OrgPicker
 	PublishAs     []jigsaw.Choice[jigsaw.PublishAs]
 	Wording       map[string]string
+	MailIn        string // the address stories may be emailed to
 }
 
 func newFormToken() string {
@@ -52,7 +53,7 @@ func (p *Pages) renderSubmit(w http.ResponseWriter, r *http.Request, status int,
 	pr := tr(r)
 	p.Render(w, r, status, "story_new", SubmitView{Page: p.page(r, pr.Sprintf("Tell your story")), Form: f, Token: token,
 		Kinds: translateChoices(pr, jigsaw.StoryKinds), KeyIssues: issues, Organisations: orgs,
-		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Wording: translateWording(pr, jigsaw.ConsentWording)})
+		PublishAs: translateChoices(pr, jigsaw.PublishAsChoices), Wording: translateWording(pr, jigsaw.ConsentWording), MailIn: p.MailInAddress})
 }
 
 // submissionFromForm reads the form fields; bad numbers become field errors.
@@ -123,6 +124,23 @@ type LinkView struct {
 	Title  string
 	Status jigsaw.StoryStatus
 	Done   string
+	// A story that came by email is confirmed with its consents: the
+	// form asks for them.
+	ByEmail   bool
+	Form      SimpleForm
+	Kinds     []jigsaw.Choice[jigsaw.StoryKind]
+	PublishAs []jigsaw.Choice[jigsaw.PublishAs]
+	Wording   map[string]string
+}
+
+// consentForm fills v with the choices of the form that completes a story
+// sent by email.
+func consentForm(r *http.Request, v *LinkView, f SimpleForm) {
+	pr := tr(r)
+	v.ByEmail, v.Form = true, f
+	v.Kinds = translateChoices(pr, jigsaw.StoryKinds)
+	v.PublishAs = translateChoices(pr, jigsaw.PublishAsChoices)
+	v.Wording = translateWording(pr, jigsaw.ConsentWording)
 }
 
 // HandleConfirmPage shows a button to confirm. Confirming needs a POST:
@@ -145,7 +163,11 @@ func (p *Pages) renderLinkPage(w http.ResponseWriter, r *http.Request, purpose, 
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	p.Render(w, r, http.StatusOK, "story_"+purpose, LinkView{Page: p.page(r, title), Token: token, Title: ls.Title, Status: ls.Status})
+	v := LinkView{Page: p.page(r, title), Token: token, Title: ls.Title, Status: ls.Status}
+	if ls.ByEmail {
+		consentForm(r, &v, SimpleForm{Values: url.Values{"publish_as": {string(jigsaw.PublishWithoutName)}}})
+	}
+	p.Render(w, r, http.StatusOK, "story_"+purpose, v)
 }
 
 // HandleConfirm confirms the teller's address.
@@ -154,7 +176,12 @@ func (p *Pages) HandleConfirm(w http.ResponseWriter, r *http.Request) {
 		p.Error(w, r, err)
 		return
 	}
-	ls, err := p.Stories.Confirm(r.Context(), r.PostForm.Get("t"))
+	token := r.PostForm.Get("t")
+	if r.PostForm.Get("consents") == "yes" {
+		p.confirmWithConsents(w, r, token)
+		return
+	}
+	ls, err := p.Stories.Confirm(r.Context(), token)
 	if err != nil {
 		p.Error(w, r, err)
 		return
@@ -181,4 +208,29 @@ func (p *Pages) HandleWithdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	p.Render(w, r, http.StatusOK, "story_withdraw", LinkView{Page: p.page(r, tr(r).Sprintf("Withdrawn")), Title: ls.Title, Status: ls.Status, Done: done})
+}
+
+// confirmWithConsents confirms a story that came by email with the
+// consents its teller gives on the confirmation page; a mistake shows the
+// page again with what was chosen.
+func (p *Pages) confirmWithConsents(w http.ResponseWriter, r *http.Request, token string) {
+	c, _ := submissionFromForm(r.PostForm)
+	if pr := tr(r); pr.Lang() != i18n.English {
+		c.Wording = translateWording(pr, jigsaw.ConsentWording) // stored as the teller read it
+	}
+	ls, err := p.Stories.ConfirmWithConsents(r.Context(), token, c)
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		if ls == nil || jigsaw.ErrorCode(err) != jigsaw.EINVALID {
+			p.Error(w, r, err)
+			return
+		}
+		respond.SetErrorHeaders(w, err)
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		v := LinkView{Page: p.page(r, tr(r).Sprintf("Confirm your story")), Token: token, Title: ls.Title, Status: ls.Status}
+		consentForm(r, &v, formFromError(r, r.PostForm, err))
+		p.Render(w, r, refusalStatus(err), "story_confirm", v)
+		return
+	}
+	p.Render(w, r, http.StatusOK, "story_confirm", LinkView{Page: p.page(r, tr(r).Sprintf("Confirmed")), Title: ls.Title, Status: ls.Status, Done: "confirmed"})
 }

@@ -114,6 +114,9 @@ type Config struct {
 	// MaxResourceBytes is the largest file an editor may add to the
 	// library.
 	MaxResourceBytes int64
+	// MailInAddress is where stories may be sent by email ("" when the
+	// mail-in listener is off), shown on the story form.
+	MailInAddress string
 }
 
 // Pages renders and serves the web pages.

@@ -99,6 +99,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 		{"Resources", s.testResources},
 		{"FederationKeys", s.testFederationKeys},
+		{"MailInStory", s.testMailInStory},
+		{"MailInRetention", s.testMailInRetention},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -102,3 +102,21 @@ CREATE INDEX remote_actors_domain ON remote_actors(domain);
 -- section: webhooks
 
 -- section: mail-in
+-- How a story reached us: 'web' (the form, the API) or 'email' (the mail-in
+-- listener). A story by email has no kind or consents until its teller
+-- gives them on the confirmation page.
+ALTER TABLE stories ADD COLUMN channel TEXT NOT NULL DEFAULT 'web' CHECK (channel IN ('web', 'email'));
+
+-- Files that came with an emailed story: for moderators only, never on a
+-- public surface. They go with the story (retention deletes unconfirmed
+-- stories) and are deleted on erasure.
+CREATE TABLE mail_in_attachments (
+	id           INTEGER PRIMARY KEY,
+	story_id     INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+	filename     TEXT NOT NULL,
+	content_type TEXT NOT NULL,
+	size         INTEGER NOT NULL,
+	data         BLOB NOT NULL,
+	created_at   TIMESTAMP NOT NULL
+);
+CREATE INDEX mail_in_attachments_story ON mail_in_attachments(story_id);

@@ -42,6 +42,8 @@ var exportTables = []string{
 	"events", "event_organisers",
 	"pledges", "pledge_versions", "pledge_targets", "pledge_target_history",
 	"resources", "resource_key_issues", "resource_versions", "resource_files",
+	// Federation's social side (schema step 25).
+	"ap_followers", "ap_following", "ap_remote_items", "ap_domain_blocks",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list
@@ -66,11 +68,13 @@ var skippedTables = map[string]string{
 	"story_links":           "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 	// Swarming's spine (schema step 25): what was announced, and to whom, is
 	// this server's own business; a server that imports starts afresh.
-	"changes":           "the log of public changes its consumers have read",
-	"change_cursors":    "how far each consumer read this server's log",
-	"announced":         "what this server announced to its followers and webhooks",
-	"delivery_payloads": "deliveries in flight belong to the server that queued them",
-	"deliveries":        "deliveries in flight belong to the server that queued them",
+	"changes":            "the log of public changes its consumers have read",
+	"change_cursors":     "how far each consumer read this server's log",
+	"announced":          "what this server announced to its followers and webhooks",
+	"delivery_payloads":  "deliveries in flight belong to the server that queued them",
+	"deliveries":         "deliveries in flight belong to the server that queued them",
+	"ap_seen_activities": "a day's guard against replayed activities",
+	"remote_item_search": "SQLite's search index of remote items, rebuilt from ap_remote_items",
 }
 
 // derivedColumns are written by the schema's triggers from other tables

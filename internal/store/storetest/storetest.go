@@ -95,6 +95,11 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeTargetStates", s.testPledgeTargetStates},
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 		{"Resources", s.testResources},
+		{"FederationFollowers", s.testFederationFollowers},
+		{"FederationFollowing", s.testFederationFollowing},
+		{"FederationRemoteItems", s.testFederationRemoteItems},
+		{"FederationBlocks", s.testFederationBlocks},
+		{"FederationSeenActivities", s.testFederationSeenActivities},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

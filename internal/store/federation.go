@@ -292,6 +292,17 @@ func (db *DB) ForgetActor(ctx context.Context, actor string) (_ bool, err error)
 	return n > 0, err
 }
 
+// KnowsActor reports whether actor follows us, is followed by us or sent
+// items we keep: whether there is anything of it to forget.
+func (db *DB) KnowsActor(ctx context.Context, actor string) (_ bool, err error) {
+	defer wrap(&err, "store.KnowsActor")
+	var known bool
+	err = db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ap_followers WHERE actor = $1)
+		OR EXISTS (SELECT 1 FROM ap_following WHERE actor = $1)
+		OR EXISTS (SELECT 1 FROM ap_remote_items WHERE actor = $1)`, actor).Scan(&known)
+	return known, db.mapError(err)
+}
+
 // FindRemoteItems lists remote items, newest first, with the total counted
 // as jigsaw.CountCap says. A query is read with the site search's rules
 // (words of letters and digits, never query syntax); one with no words is

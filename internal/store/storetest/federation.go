@@ -192,11 +192,17 @@ func (s *suite) testFederationRemoteItems(t *testing.T) {
 	if items, _, _ := db.FindRemoteItems(ctx, jigsaw.RemoteItemFilter{Query: "maternity"}); len(items) != 0 {
 		t.Fatalf("a deleted item is still found: %+v", items)
 	}
+	if known, err := db.KnowsActor(ctx, strike.Actor); !known || err != nil {
+		t.Fatalf("KnowsActor: %v %v", known, err)
+	}
 	if ok, err := db.ForgetActor(ctx, strike.Actor); !ok || err != nil {
 		t.Fatalf("ForgetActor: %v %v", ok, err)
 	}
 	if n := count(t, db, "ap_remote_items"); n != 0 {
 		t.Fatalf("%d items after their actors went, want 0", n)
+	}
+	if known, err := db.KnowsActor(ctx, strike.Actor); known || err != nil {
+		t.Fatalf("KnowsActor after ForgetActor: %v %v", known, err)
 	}
 }
 

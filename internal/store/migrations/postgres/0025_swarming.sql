@@ -117,6 +117,7 @@ CREATE TABLE ap_remote_items (
 );
 CREATE INDEX ap_remote_items_published ON ap_remote_items(published, id);
 CREATE INDEX ap_remote_items_domain ON ap_remote_items(domain, published, id);
+CREATE INDEX ap_remote_items_actor ON ap_remote_items(actor);
 CREATE INDEX ap_remote_items_search ON ap_remote_items USING GIN (search);
 
 -- Domains whose followers, items and inbox posts an admin refused (their

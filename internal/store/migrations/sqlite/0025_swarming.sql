@@ -114,6 +114,7 @@ CREATE TABLE ap_remote_items (
 );
 CREATE INDEX ap_remote_items_published ON ap_remote_items(published, id);
 CREATE INDEX ap_remote_items_domain ON ap_remote_items(domain, published, id);
+CREATE INDEX ap_remote_items_actor ON ap_remote_items(actor);
 CREATE VIRTUAL TABLE remote_item_search USING fts5(title, body, tokenize = 'porter unicode61');
 CREATE TRIGGER remote_item_search_insert AFTER INSERT ON ap_remote_items BEGIN
 	INSERT INTO remote_item_search(rowid, title, body) VALUES (new.id, new.name, new.summary || ' ' || new.plain);

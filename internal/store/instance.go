@@ -68,11 +68,15 @@ var skippedTables = map[string]string{
 	"story_links":           "PostgreSQL's public links of each story, rebuilt from the link tables by triggers",
 	// Swarming's spine (schema step 25): what was announced, and to whom, is
 	// this server's own business; a server that imports starts afresh.
-	"changes":            "the log of public changes its consumers have read",
-	"change_cursors":     "how far each consumer read this server's log",
-	"announced":          "what this server announced to its followers and webhooks",
-	"delivery_payloads":  "deliveries in flight belong to the server that queued them",
-	"deliveries":         "deliveries in flight belong to the server that queued them",
+	"changes":           "the log of public changes its consumers have read",
+	"change_cursors":    "how far each consumer read this server's log",
+	"announced":         "what this server announced to its followers and webhooks",
+	"delivery_payloads": "deliveries in flight belong to the server that queued them",
+	"deliveries":        "deliveries in flight belong to the server that queued them",
+	// ActivityPub: a private key never leaves its server; peers' actors
+	// are a cache of their public documents.
+	"federation_keys":    "the instance actor's private keys never leave the server",
+	"remote_actors":      "a cache of other servers' actor documents, fetched again when needed",
 	"ap_seen_activities": "a day's guard against replayed activities",
 	"remote_item_search": "SQLite's search index of remote items, rebuilt from ap_remote_items",
 }

@@ -95,6 +95,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeTargetStates", s.testPledgeTargetStates},
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 		{"Resources", s.testResources},
+		{"FederationKeys", s.testFederationKeys},
 		{"FederationFollowers", s.testFederationFollowers},
 		{"FederationFollowing", s.testFederationFollowing},
 		{"FederationRemoteItems", s.testFederationRemoteItems},

@@ -1,0 +1,79 @@
+package federation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+
+	"jigsaw"
+)
+
+// activityStreams is the JSON-LD context of what we send.
+const activityStreams = "https://www.w3.org/ns/activitystreams"
+
+// ChannelActivityPub is the delivery channel of everything federation
+// sends, and the name of its consumer of changes.
+const ChannelActivityPub = "activitypub"
+
+// newActivityID returns a fresh id for an activity of ours that is not a
+// change of an item (a Follow, an Accept): the actor's URL with a random
+// fragment, which no one needs to fetch.
+func (s *Social) newActivityID(what string) string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return s.ActorID() + "#" + what + "-" + hex.EncodeToString(b)
+}
+
+// send queues an activity of ours to one inbox.
+func (s *Social) send(ctx context.Context, summary, inbox string, activity map[string]any) error {
+	activity["@context"] = activityStreams
+	body, err := json.Marshal(activity)
+	if err != nil {
+		return err
+	}
+	if err := s.DB.EnqueueDeliveries(ctx, jigsaw.Outgoing{Channel: ChannelActivityPub, ContentType: ActivityContentType,
+		Body: body, Summary: summary, Targets: []string{inbox}}); err != nil {
+		return err
+	}
+	if s.Wake != nil {
+		s.Wake()
+	}
+	return nil
+}
+
+// onFollow takes a Follow of our actor: the follower is stored and an
+// Accept queued to its inbox. Follows of anything else are ignored.
+func (s *Social) onFollow(ctx context.Context, a *activity) error {
+	if a.Object.ID != s.ActorID() {
+		return nil
+	}
+	actor, err := s.Actors.Actor(ctx, a.Actor)
+	if err != nil {
+		return err
+	}
+	inbox := actor.Inbox
+	f := &jigsaw.Follower{Actor: a.Actor, Inbox: inbox, SharedInbox: actor.SharedInbox, Domain: hostOf(a.Actor), FollowID: a.ID}
+	if err := s.DB.AddFollower(ctx, f); err != nil {
+		return err
+	}
+	return s.send(ctx, "Accept Follow of "+a.Actor, inbox, map[string]any{
+		"id": s.newActivityID("accept"), "type": "Accept", "actor": s.ActorID(),
+		"object": map[string]any{"id": a.ID, "type": "Follow", "actor": a.Actor, "object": s.ActorID()},
+	})
+}
+
+// onUndo takes an Undo of a Follow of our actor: the follower goes. Only
+// an Undo that carries the Follow is understood (Mastodon's do); other
+// Undos (of likes, boosts) are ignored.
+func (s *Social) onUndo(ctx context.Context, a *activity) error {
+	if a.Object.Type != "Follow" {
+		return nil
+	}
+	p := jigsaw.Problems{}
+	if target := parseObject(a.Object.Fields["object"], "object.object", p); target.ID != s.ActorID() {
+		return nil
+	}
+	_, err := s.DB.RemoveFollower(ctx, a.Actor)
+	return err
+}

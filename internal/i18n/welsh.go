@@ -329,6 +329,12 @@ var welsh = map[string]string{
 	"Briefing":            "Papur briffio",
 	"Motion":              "Cynnig",
 	"Template letter":     "Llythyr templed",
+	// From the coalition (federation).
+	"From the coalition":                  "O'r glymblaid",
+	"From %s":                             "O %s",
+	"Read it on %s":                       "Darllenwch ef ar %s",
+	"Federation":                          "Ffederasiwn",
+	"Nothing from the coalition matches.": "Nid oes dim o'r glymblaid yn cyfateb.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

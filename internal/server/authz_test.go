@@ -317,6 +317,14 @@ var authzMatrix = map[string]authzCase{
 	"POST /api/v1/resources":                         {json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
 	"PATCH /api/v1/resources/{id}":                   {path: "/api/v1/resources/1", json: `{"title": 1}`, want: [4]int{401, 400, 400, 400}},
 	"POST /api/v1/resources/{id}/versions":           {path: "/api/v1/resources/1/versions", json: `{"note": 1}`, want: [4]int{401, 400, 400, 400}},
+	// Federation's social side: the view from the coalition is public,
+	// the federation page is the admins'; the inboxes take activities
+	// only (application/json is refused, signed or not).
+	"GET /coalition":                  {want: [4]int{200, 200, 200, 200}},
+	"GET /admin/federation":           {want: [4]int{303, 403, 403, 200}},
+	"POST /admin/federation/{action}": {path: "/admin/federation/nothing", form: url.Values{"x": {"1"}}, want: [4]int{401, 403, 403, 404}},
+	"POST /actor/inbox":               {json: `{}`, want: [4]int{415, 415, 415, 415}},
+	"POST /inbox":                     {json: `{}`, want: [4]int{415, 415, 415, 415}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

@@ -139,6 +139,9 @@ func (s *Server) registerRoutes() {
 	// A resource's files are read from the database at each request: the
 	// page cache would keep whole files in memory.
 	s.handleUncached("GET /resources/{id}/files/{version}/{filename}", Public, p.HandleResourceFile)
+	// What the instances this one follows sent: marked with its origin,
+	// never in the local lists, feeds or exports.
+	s.handle("GET /coalition", Public, p.HandleCoalition)
 
 	// Embedded cards, the only pages other sites may frame
 	// (securityHeaders), and the oEmbed answer that points to them.
@@ -336,6 +339,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /admin/settings", Admin, p.HandleSettings)
 	s.handle("POST /admin/settings", Admin, p.HandleSettingsPost)
 	s.handle("POST /admin/settings/key-issues", Admin, p.HandleKeyIssuePost)
+	s.handle("GET /admin/federation", Admin, p.HandleFederation)
+	s.handle("POST /admin/federation/{action}", Admin, p.HandleFederationAction)
 
 	// The JSON API.
 	s.handle("GET /api/v1/stories", Public, s.API.HandleStories)

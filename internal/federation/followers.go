@@ -25,15 +25,17 @@ func (s *Social) newActivityID(what string) string {
 	return s.ActorID() + "#" + what + "-" + hex.EncodeToString(b)
 }
 
-// send queues an activity of ours to one inbox.
-func (s *Social) send(ctx context.Context, summary, inbox string, activity map[string]any) error {
-	activity["@context"] = activityStreams
+// send queues an activity of ours to inboxes.
+func (s *Social) send(ctx context.Context, summary string, inboxes []string, activity map[string]any) error {
+	if _, ok := activity["@context"]; !ok {
+		activity["@context"] = activityStreams
+	}
 	body, err := json.Marshal(activity)
 	if err != nil {
 		return err
 	}
-	if err := s.DB.EnqueueDeliveries(ctx, jigsaw.Outgoing{Channel: ChannelActivityPub, ContentType: ActivityContentType,
-		Body: body, Summary: summary, Targets: []string{inbox}}); err != nil {
+	if err := s.DB.EnqueueDeliveries(ctx, jigsaw.Outgoing{Channel: ChannelActivityPub, ContentType: ContentType,
+		Body: body, Summary: summary, Targets: inboxes}); err != nil {
 		return err
 	}
 	if s.Wake != nil {
@@ -48,7 +50,7 @@ func (s *Social) onFollow(ctx context.Context, a *activity) error {
 	if a.Object.ID != s.ActorID() {
 		return nil
 	}
-	actor, err := s.Actors.Actor(ctx, a.Actor)
+	actor, err := s.Actors.Actor(ctx, a.Actor, false)
 	if err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ func (s *Social) onFollow(ctx context.Context, a *activity) error {
 	if err := s.DB.AddFollower(ctx, f); err != nil {
 		return err
 	}
-	return s.send(ctx, "Accept Follow of "+a.Actor, inbox, map[string]any{
+	return s.send(ctx, "Accept Follow of "+a.Actor, []string{inbox}, map[string]any{
 		"id": s.newActivityID("accept"), "type": "Accept", "actor": s.ActorID(),
 		"object": map[string]any{"id": a.ID, "type": "Follow", "actor": a.Actor, "object": s.ActorID()},
 	})
@@ -76,4 +78,30 @@ func (s *Social) onUndo(ctx context.Context, a *activity) error {
 	}
 	_, err := s.DB.RemoveFollower(ctx, a.Actor)
 	return err
+}
+
+// RotateKey replaces the instance key, recording audit (if not nil), and
+// tells the followers with an Update of the actor: signed with the new
+// key, which their servers fetch on finding that their copy fails.
+func (s *Social) RotateKey(ctx context.Context, audit *jigsaw.AuditEntry) error {
+	if err := s.Keys.RotateKey(ctx); err != nil {
+		return err
+	}
+	if audit != nil {
+		if err := s.DB.RecordAudit(ctx, audit); err != nil {
+			return err
+		}
+	}
+	inboxes, err := s.DB.FollowerInboxes(ctx)
+	if err != nil || len(inboxes) == 0 {
+		return err
+	}
+	doc, err := s.Documents.ActorDocument(ctx)
+	if err != nil {
+		return err
+	}
+	return s.send(ctx, "Update the actor's key", inboxes, map[string]any{
+		"@context": doc["@context"], "id": s.newActivityID("update"), "type": "Update", "actor": s.ActorID(),
+		"to": []string{Public}, "object": doc,
+	})
 }

@@ -44,7 +44,7 @@ func (s *Social) Follow(ctx context.Context, target string, audit *jigsaw.AuditE
 	} else if blocked {
 		return nil, followError(host + " is blocked: unblock it first.")
 	}
-	doc, err := s.Actors.Actor(ctx, actor)
+	doc, err := s.Actors.Actor(ctx, actor, false)
 	if err != nil {
 		return nil, followError(fmt.Sprintf("names %s, whose actor could not be read: %v", actor, jigsaw.ErrorMessage(err)))
 	}
@@ -56,7 +56,7 @@ func (s *Social) Follow(ctx context.Context, target string, audit *jigsaw.AuditE
 	if err := s.DB.AddFollowing(ctx, f, audit); err != nil {
 		return nil, err
 	}
-	return f, s.send(ctx, "Follow "+actor, inbox, map[string]any{
+	return f, s.send(ctx, "Follow "+actor, []string{inbox}, map[string]any{
 		"id": f.FollowID, "type": "Follow", "actor": s.ActorID(), "object": actor,
 	})
 }
@@ -71,7 +71,7 @@ func (s *Social) Unfollow(ctx context.Context, actor string, audit *jigsaw.Audit
 	if err != nil {
 		return err
 	}
-	return s.send(ctx, "Undo Follow of "+actor, f.Inbox, map[string]any{
+	return s.send(ctx, "Undo Follow of "+actor, []string{f.Inbox}, map[string]any{
 		"id": s.newActivityID("undo"), "type": "Undo", "actor": s.ActorID(),
 		"object": map[string]any{"id": f.FollowID, "type": "Follow", "actor": s.ActorID(), "object": actor},
 	})
@@ -117,7 +117,7 @@ func (s *Social) webFinger(ctx context.Context, account string) (string, error) 
 		return "", followError("must be @account@host, a host name or an actor's URL.")
 	}
 	req.Header.Set("Accept", "application/jrd+json, application/json")
-	resp, err := s.Client.Do(req)
+	resp, err := s.Client.HTTP.Do(req)
 	if err != nil {
 		return "", followError(fmt.Sprintf("could not be reached: %v", err))
 	}

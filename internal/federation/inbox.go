@@ -41,15 +41,17 @@ type SocialStore interface {
 	SeeActivity(ctx context.Context, id string) (bool, error)
 	ForgetActivity(ctx context.Context, id string) error
 	EnqueueDeliveries(ctx context.Context, out ...jigsaw.Outgoing) error
-	FindRemoteActorByKeyID(ctx context.Context, keyID string) (*jigsaw.RemoteActor, error)
+	RecordAudit(ctx context.Context, e *jigsaw.AuditEntry) error
 }
 
 // RemoteActors is what the social layer asks of the cache of remote
 // actors: keys to verify signatures with, and actors' documents.
 type RemoteActors interface {
 	Lookup(ctx context.Context, keyID string, refresh bool) (crypto.PublicKey, error)
+	// ActorForKey returns the actor that owns a key.
+	ActorForKey(ctx context.Context, keyID string, refresh bool) (*jigsaw.RemoteActor, error)
 	// Actor returns an actor's document, cached or fetched.
-	Actor(ctx context.Context, id string) (*jigsaw.RemoteActor, error)
+	Actor(ctx context.Context, id string, refresh bool) (*jigsaw.RemoteActor, error)
 }
 
 // Social is the social side of federation: the inbox, followers, the
@@ -67,17 +69,19 @@ type Social struct {
 	Now      func() time.Time
 	// Wake tells the delivery runner that something was queued (may be nil).
 	Wake func()
-	// Client reads other servers' WebFinger documents; PlainHTTP reads them
-	// over http rather than https (instances on loopback in tests).
-	Client    *http.Client
+	// Documents reads public items as objects (and the actor's document)
+	// and wraps them in activities; Keys signs what Client posts (and
+	// Client.HTTP reads WebFinger documents).
+	Documents *Documents
+	Keys      *InstanceKeys
+	Client    *Client
+	// PlainHTTP looks accounts up over http rather than https (instances
+	// on loopback in tests).
 	PlainHTTP bool
 }
 
 // ActorID is the instance actor's id.
 func (s *Social) ActorID() string { return s.Base + "/actor" }
-
-// ActivityContentType is the media type of everything the inbox sends.
-const ActivityContentType = "application/activity+json"
 
 // asPublic is the audience that makes an object public, in its three
 // spellings.
@@ -100,16 +104,16 @@ func (s *Social) HandleInbox(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// statusError is an answer with a status no jigsaw code has.
-type statusError struct {
+// inboxStatus is an answer with a status no jigsaw code has.
+type inboxStatus struct {
 	status int
 	msg    string
 }
 
-func (e *statusError) Error() string { return e.msg }
+func (e *inboxStatus) Error() string { return e.msg }
 
 func (s *Social) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *statusError
+	var se *inboxStatus
 	if !errors.As(err, &se) {
 		respond.JSONError(w, r, s.Log, err)
 		return
@@ -142,7 +146,7 @@ func isActivityJSON(contentType string) bool {
 func (s *Social) inbox(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if !isActivityJSON(r.Header.Get("Content-Type")) {
-		return &statusError{http.StatusUnsupportedMediaType, "An inbox takes application/activity+json or application/ld+json only."}
+		return &inboxStatus{http.StatusUnsupportedMediaType, "An inbox takes application/activity+json or application/ld+json only."}
 	}
 	if r.ContentLength > MaxInboxBody {
 		return jigsaw.Errorf(jigsaw.ETOOLARGE, "An activity may be at most %d bytes.", MaxInboxBody)
@@ -176,8 +180,7 @@ func (s *Social) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Verify read the key's actor into the cache: its owner.
-	owner, err := s.DB.FindRemoteActorByKeyID(ctx, keyID)
+	owner, err := s.Actors.ActorForKey(ctx, keyID, false)
 	if err != nil {
 		return jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "The signature's key %s has no known owner.", keyID)
 	}
@@ -291,15 +294,6 @@ func absoluteID(v any, path string, p jigsaw.Problems) string {
 		return ""
 	}
 	return s
-}
-
-// hostOf returns the host (and port) of a URL, lower case.
-func hostOf(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Host)
 }
 
 // audience reads to and cc, each a string or a list.

@@ -121,6 +121,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 	}
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
 	a.Deliver = &deliver.Runner{Store: db, Log: log, GiveUpAfter: cfg.DeliveryGiveUp}
+	db.OnContentChange = a.Deliver.Wake
 	a.Watch = &watch.Runner{Store: db, Log: log, UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")",
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)

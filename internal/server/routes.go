@@ -163,6 +163,12 @@ func (s *Server) registerRoutes() {
 		s.handleUncached("GET /actor/outbox", Public, f.HandleOutbox)
 		s.handleUncached("GET /ap/{kind}/{id}", Public, f.HandleObject)
 	}
+	// The inboxes: the actor's and the shared one, for activities of
+	// other servers, signed (see federation.Social.HandleInbox).
+	if so := s.Social; so != nil {
+		s.handle("POST /actor/inbox", Public, so.HandleInbox)
+		s.handle("POST /inbox", Public, so.HandleInbox)
+	}
 	// Feeds and exports of every public list, with the list's filters.
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,6 +135,26 @@ func twoInstances(t *testing.T, engine string) {
 		t.Fatal("a remote story is listed among A's own stories")
 	}
 
+	// What B serves of it carries no more of the teller than what it sent.
+	for _, path := range []string{"/ap/story/" + strconv.FormatInt(id, 10), "/actor/outbox?page=true"} {
+		r, _ := http.NewRequest(http.MethodGet, b.URL+path, nil)
+		r.Header.Set("Accept", federation.ContentType)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "trolley") {
+			t.Fatalf("B's %s: %d\n%s", path, resp.StatusCode, body)
+		}
+		for _, secret := range teller {
+			if strings.Contains(string(body), secret) {
+				t.Errorf("B's %s carries %q", path, secret)
+			}
+		}
+	}
+
 	// An edit on B updates it on A.
 	if err := b.DB.EditStory(ctx, id, "Fourteen hours on a trolley at Airedale", "My father waited fourteen hours on a trolley.", mod, ""); err != nil {
 		t.Fatal(err)
@@ -208,6 +229,10 @@ func twoInstances(t *testing.T, engine string) {
 		{"300 KB", federation.ContentType, append(note(4)[:1], bytes.Repeat([]byte(" "), 300<<10)...), bSigned, 413},
 		{"B's note", federation.ContentType, note(5), bSigned, 202},
 		{"B's note again", federation.ContentType, note(5), bSigned, 409},
+		// Mastodon tells every server of each account deleted on it: one
+		// A never knew is let go without fetching its (gone) key.
+		{"a stranger's account deleted", federation.ContentType, mustJSON(t, map[string]any{"id": "https://gone.invalid/users/x#delete",
+			"type": "Delete", "actor": "https://gone.invalid/users/x", "object": "https://gone.invalid/users/x"}), nil, 202},
 	} {
 		if got := postActivity(t, a.URL+"/inbox", tt.contentType, tt.body, tt.sign); got != tt.want {
 			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
@@ -317,17 +342,28 @@ func mastodonFollows(t *testing.T, a *testrig.TestApp, drain func()) {
 	}
 	drain()
 	mu.Lock()
-	defer mu.Unlock()
-	if len(received) != 1 {
-		t.Fatalf("the Mastodon account received %d activities, want an Accept", len(received))
+	got := slices.Clone(received)
+	mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("the Mastodon account received %d activities, want an Accept", len(got))
 	}
 	var accept struct {
 		Type, Actor string
 		Object      struct{ ID, Type string }
 	}
-	if err := json.Unmarshal(received[0], &accept); err != nil || accept.Type != "Accept" || accept.Actor != a.URL+"/actor" ||
+	if err := json.Unmarshal(got[0], &accept); err != nil || accept.Type != "Accept" || accept.Actor != a.URL+"/actor" ||
 		accept.Object.ID != follow["id"] || accept.Object.Type != "Follow" {
-		t.Fatalf("the Accept: %s (%v)", received[0], err)
+		t.Fatalf("the Accept: %s (%v)", got[0], err)
+	}
+
+	// The account unfollows, as Mastodon does: an Undo carrying the Follow.
+	undo := mustJSON(t, map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": base + "/users/alice#follows/1/undo",
+		"type": "Undo", "actor": base + "/users/alice", "object": follow})
+	if got := postActivity(t, a.URL+"/inbox", federation.ContentType, undo, sign); got != 202 {
+		t.Fatalf("Mastodon's Undo: %d", got)
+	}
+	if fs, _, _ := a.DB.FindFollowers(ctx, 10, 0); len(fs) != 0 {
+		t.Fatalf("A's followers after the Undo: %+v", fs)
 	}
 }
 

@@ -86,7 +86,8 @@ func twoInstances(t *testing.T, engine string) {
 	if p := postForm(t, admin, a.URL+"/admin/federation/follow", url.Values{"target": {"not a host at all"}}); p.status != 422 || !strings.Contains(p.body, "follow-target-error") {
 		t.Fatalf("following nonsense: %d\n%s", p.status, p.body)
 	}
-	if p := postForm(t, admin, a.URL+"/admin/federation/follow", url.Values{"target": {bActor}}); p.status != 303 {
+	// B is named as an account, found with WebFinger.
+	if p := postForm(t, admin, a.URL+"/admin/federation/follow", url.Values{"target": {"@instance@" + strings.TrimPrefix(b.URL, "http://")}}); p.status != 303 {
 		t.Fatalf("follow: %d\n%s", p.status, p.body)
 	}
 	drain()

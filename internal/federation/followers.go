@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 
 	"jigsaw"
 )
@@ -104,4 +105,36 @@ func (s *Social) RotateKey(ctx context.Context, audit *jigsaw.AuditEntry) error 
 		"@context": doc["@context"], "id": s.newActivityID("update"), "type": "Update", "actor": s.ActorID(),
 		"to": []string{Public}, "object": doc,
 	})
+}
+
+// HandleFollowers answers GET /actor/followers, which the actor names: an
+// OrderedCollection that says how many follow this instance but not who,
+// as Mastodon answers for an account that hides its network.
+func (s *Social) HandleFollowers(w http.ResponseWriter, r *http.Request) {
+	_, total, err := s.DB.FindFollowers(r.Context(), 1, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, activityJSON, map[string]any{"@context": activityStreams, "id": s.ActorID() + "/followers",
+		"type": "OrderedCollection", "totalItems": total})
+}
+
+// HandleFollowing answers GET /actor/following: the instances this one
+// follows (they accepted), which are public, as the view from the
+// coalition shows their items.
+func (s *Social) HandleFollowing(w http.ResponseWriter, r *http.Request) {
+	fs, err := s.DB.FindFollowing(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := []string{}
+	for _, f := range fs {
+		if f.State == jigsaw.FollowAccepted {
+			items = append(items, f.Actor)
+		}
+	}
+	writeJSON(w, activityJSON, map[string]any{"@context": activityStreams, "id": s.ActorID() + "/following",
+		"type": "OrderedCollection", "totalItems": len(items), "orderedItems": items})
 }

@@ -97,6 +97,15 @@ func twoInstances(t *testing.T, engine string) {
 	if fs, _, _ := b.DB.FindFollowers(ctx, 10, 0); len(fs) != 1 || fs[0].Actor != aActor || fs[0].SharedInbox != a.URL+"/inbox" {
 		t.Fatalf("B's followers: %+v", fs)
 	}
+	var followers, following struct {
+		TotalItems   int
+		OrderedItems []string
+	}
+	getActivity(t, b.URL+"/actor/followers", &followers)
+	getActivity(t, a.URL+"/actor/following", &following)
+	if followers.TotalItems != 1 || followers.OrderedItems != nil || following.TotalItems != 1 || len(following.OrderedItems) != 1 || following.OrderedItems[0] != bActor {
+		t.Fatalf("B's followers %+v, A's following %+v", followers, following)
+	}
 	if p := getPage(t, admin, a.URL+"/admin/federation"); p.status != 200 || !strings.Contains(p.body, bActor) || !strings.Contains(p.body, "Accepted") {
 		t.Fatalf("federation page: %d\n%s", p.status, p.body)
 	}
@@ -407,6 +416,24 @@ func postActivity(t *testing.T, inbox, contentType string, body []byte, sign fun
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// getActivity reads an ActivityPub document into v.
+func getActivity(t *testing.T, u string, v any) {
+	t.Helper()
+	r, _ := http.NewRequest(http.MethodGet, u, nil)
+	r.Header.Set("Accept", federation.ContentType)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), federation.ContentType) {
+		t.Fatalf("GET %s: %d %s", u, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
 }
 
 type page struct {

@@ -333,6 +333,8 @@ var authzMatrix = map[string]authzCase{
 	"POST /admin/federation/{action}": {path: "/admin/federation/nothing", form: url.Values{"x": {"1"}}, want: [4]int{401, 403, 403, 404}},
 	"POST /actor/inbox":               {json: `{}`, want: [4]int{415, 415, 415, 415}},
 	"POST /inbox":                     {json: `{}`, want: [4]int{415, 415, 415, 415}},
+	"GET /actor/followers":            {want: [4]int{200, 200, 200, 200}},
+	"GET /actor/following":            {want: [4]int{200, 200, 200, 200}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

@@ -189,7 +189,9 @@ var privacySamples = map[string][]string{
 	"GET /api/v1/resources/{id}":                     {"/api/v1/resources/1"},
 	// What other instances sent: none here, so the page's empty list and
 	// its search (whose query it repeats) are checked.
-	"GET /coalition": {"/coalition", "/coalition?q=leeds", "/coalition?domain=example.org"},
+	"GET /coalition":       {"/coalition", "/coalition?q=leeds", "/coalition?domain=example.org"},
+	"GET /actor/followers": {"/actor/followers"},
+	"GET /actor/following": {"/actor/following"},
 }
 
 func TestPrivacySweep(t *testing.T) {

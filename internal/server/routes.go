@@ -168,6 +168,8 @@ func (s *Server) registerRoutes() {
 	if so := s.Social; so != nil {
 		s.handle("POST /actor/inbox", Public, so.HandleInbox)
 		s.handle("POST /inbox", Public, so.HandleInbox)
+		s.handleUncached("GET /actor/followers", Public, so.HandleFollowers)
+		s.handleUncached("GET /actor/following", Public, so.HandleFollowing)
 	}
 	// Feeds and exports of every public list, with the list's filters.
 	// The feeds are pages to the cache; an export holds every matching

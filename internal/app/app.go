@@ -130,7 +130,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 			return imports.Import(ctx, db, kind, src, opt)
 		}}
 	a.FedKeys = federation.NewInstanceKeys(db, cfg.BaseURL)
-	a.FedClient = &federation.Client{HTTP: &http.Client{Timeout: 10 * time.Second}, UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")"}
+	a.FedClient = &federation.Client{HTTP: deliver.Client(cfg.AllowPrivatePeers), UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")"}
 	a.FedActors = &federation.ActorKeys{Store: db, Client: a.FedClient, Keys: a.FedKeys}
 	a.FedObjects = &federation.Builder{BaseURL: cfg.BaseURL, Markdown: markdown.New().Render}
 	fed := &federation.Documents{Store: db, Keys: a.FedKeys, Objects: a.FedObjects, BaseURL: cfg.BaseURL, Version: Version,

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"jigsaw/internal/deliver"
 )
 
 // MaxResponseBytes bounds what is read of a peer's answer: an actor
@@ -40,7 +42,7 @@ var ErrTooLarge = errors.New("the answer is larger than 1 MB")
 func (c *Client) PostSigned(ctx context.Context, inbox string, body []byte, keyID string, key crypto.Signer) (status int, err error) {
 	r, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
 	if err != nil {
-		return 0, permanent(fmt.Errorf("post to %s: %w", inbox, err))
+		return 0, deliver.Permanent(fmt.Errorf("post to %s: %w", inbox, err))
 	}
 	r.Header.Set("Content-Type", ContentType)
 	r.Header.Set("Accept", acceptActivity)
@@ -55,7 +57,7 @@ func (c *Client) PostSigned(ctx context.Context, inbox string, body []byte, keyI
 	defer resp.Body.Close()
 	// Read (a bounded part of) the answer so that the connection is reused.
 	io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))
-	return resp.StatusCode, statusError(resp.StatusCode, "post to "+inbox)
+	return resp.StatusCode, deliver.StatusError(resp.StatusCode, "post to "+inbox)
 }
 
 // GetSigned fetches url with a GET signed with key under keyID (servers in
@@ -65,7 +67,7 @@ func (c *Client) PostSigned(ctx context.Context, inbox string, body []byte, keyI
 func (c *Client) GetSigned(ctx context.Context, url, keyID string, key crypto.Signer) ([]byte, error) {
 	r, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, permanent(fmt.Errorf("fetch %s: %w", url, err))
+		return nil, deliver.Permanent(fmt.Errorf("fetch %s: %w", url, err))
 	}
 	r.Header.Set("Accept", acceptActivity)
 	r.Header.Set("User-Agent", c.UserAgent)
@@ -77,7 +79,7 @@ func (c *Client) GetSigned(ctx context.Context, url, keyID string, key crypto.Si
 		return nil, fmt.Errorf("fetch %s: %w", url, err)
 	}
 	defer resp.Body.Close()
-	if err := statusError(resp.StatusCode, "fetch "+url); err != nil {
+	if err := deliver.StatusError(resp.StatusCode, "fetch "+url); err != nil {
 		return nil, err
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
@@ -85,26 +87,7 @@ func (c *Client) GetSigned(ctx context.Context, url, keyID string, key crypto.Si
 		return nil, fmt.Errorf("fetch %s: %w", url, err)
 	}
 	if len(b) > MaxResponseBytes {
-		return nil, permanent(fmt.Errorf("fetch %s: %w", url, ErrTooLarge))
+		return nil, deliver.Permanent(fmt.Errorf("fetch %s: %w", url, ErrTooLarge))
 	}
 	return b, nil
-}
-
-// permanent and statusError stand in for deliver.Permanent and
-// deliver.StatusError until the delivery runner is merged.
-type permanentError struct{ error }
-
-func (e permanentError) Unwrap() error { return e.error }
-
-func permanent(err error) error { return permanentError{err} }
-
-func statusError(status int, what string) error {
-	if status >= 200 && status < 300 {
-		return nil
-	}
-	err := fmt.Errorf("%s: HTTP %d %s", what, status, http.StatusText(status))
-	if status >= 400 && status < 500 && status != http.StatusRequestTimeout && status != http.StatusTooManyRequests {
-		return permanent(err)
-	}
-	return err
 }

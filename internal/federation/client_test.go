@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"jigsaw/internal/deliver"
 )
 
 func TestClient(t *testing.T) {
@@ -47,8 +49,7 @@ func TestClient(t *testing.T) {
 	}{{400, true}, {401, true}, {410, true}, {408, false}, {429, false}, {500, false}, {503, false}} {
 		status = tt.status
 		st, err := c.PostSigned(ctx, srv.URL+"/inbox", body, testKeyID, a)
-		var p permanentError
-		if st != tt.status || err == nil || errors.As(err, &p) != tt.permanent {
+		if st != tt.status || err == nil || deliver.IsPermanent(err) != tt.permanent {
 			t.Errorf("an answer %d: %d, %v; want permanent %v", tt.status, st, err, tt.permanent)
 		}
 	}

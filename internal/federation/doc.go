@@ -27,6 +27,17 @@
 //   - Client.PostSigned(ctx, inbox, body, keyID, key) delivers an activity
 //     and Client.GetSigned(ctx, url, keyID, key) fetches a document (1 MB
 //     at most); a 4xx other than 408/429 is a permanent error.
+//   - Builder (App.FedObjects) builds what public items become:
+//     Object(item) for a *jigsaw.PublicStory, a published *jigsaw.TrackerItem,
+//     a *jigsaw.Dispute or a public *jigsaw.Event (Articles and Events, ids
+//     BASE/ap/{kind}/{id}); Tombstone(kind, id) for a delete;
+//     Activity(action jigsaw.ChangeAction, obj, at) wraps either in a Create,
+//     Update or Delete by the instance actor. ObjectID and PageURL give an
+//     item's object id and public page.
+//   - Documents answers GET /.well-known/webfinger, /.well-known/nodeinfo,
+//     /nodeinfo/2.1, /actor, /actor/outbox and /ap/{kind}/{id};
+//     ActorURL(baseURL) is the instance actor's id (BASE/actor), whose
+//     preferredUsername is ActorUsername ("instance").
 //
 // The social layer (inbox, followers, following, fan-out, the coalition
 // view) builds on these.

@@ -305,7 +305,7 @@ func (d *Documents) HandleOutbox(w http.ResponseWriter, r *http.Request) {
 			d.fail(w, r, err)
 			return
 		}
-		items = append(items, d.Objects.Activity("create", obj, ref.At))
+		items = append(items, d.Objects.Activity(jigsaw.ChangeCreate, obj, ref.At))
 	}
 	self := outbox + "?page=true"
 	if before != nil {

@@ -39,7 +39,7 @@ func (s *Social) Plan(ctx context.Context, cs []jigsaw.Change) ([]jigsaw.Outgoin
 				return nil, err
 			}
 		}
-		body, err := json.Marshal(s.Documents.Objects.Activity(string(c.Action), obj, c.At))
+		body, err := json.Marshal(s.Documents.Objects.Activity(c.Action, obj, c.At))
 		if err != nil {
 			return nil, err
 		}

@@ -114,9 +114,10 @@ func Sign(r *http.Request, body []byte, keyID string, key crypto.Signer) error {
 // body its digest (Digest or Content-Digest, which must match body). The
 // date must be within MaxClockSkew of now.
 //
-// For RFC 9421's @target-uri, r.URL's scheme and host are used when set;
-// a server's request has neither, so the inbox sets them from its base URL
-// (otherwise https when r.TLS is set, http when not, and r.Host).
+// For RFC 9421's @target-uri, r.URL's scheme and host are used when set; a
+// server's request has neither, so the host is r.Host and the scheme https
+// when r.TLS is set, and otherwise (behind a proxy that ends TLS) https or
+// http, whichever the signature verifies with.
 //
 // When the key found does not verify the signature, the key is looked up
 // once more with refresh set: the peer may have rotated it.
@@ -147,6 +148,7 @@ type signedMessage struct {
 	keyID     string
 	algorithm string // as named by the signer; "" when not named
 	base      string
+	altBase   string // the base with the other scheme, when r does not say which
 	signature []byte
 	rfc9421   bool
 	covers    map[string]bool // signed header and component names
@@ -181,8 +183,16 @@ func (m *signedMessage) verifyWith(ctx context.Context, keys KeyLookup) error {
 // or, when it named none (or hs2019, which leaves it to the key), the ones
 // that fit the key.
 func (m *signedMessage) verifyKey(key crypto.PublicKey) error {
+	err := m.verifyBase(key, m.base)
+	if err != nil && m.altBase != "" && m.verifyBase(key, m.altBase) == nil {
+		return nil
+	}
+	return err
+}
+
+func (m *signedMessage) verifyBase(key crypto.PublicKey, signed string) error {
 	alg := strings.ToLower(m.algorithm)
-	base := []byte(m.base)
+	base := []byte(signed)
 	switch k := key.(type) {
 	case *rsa.PublicKey:
 		h256 := sha256.Sum256(base)
@@ -409,35 +419,48 @@ func parseRFC9421(r *http.Request) (*signedMessage, error) {
 	if m.keyID == "" {
 		return nil, sigErr(ErrBadSignature, "Signature-Input %s has no keyid", input.name)
 	}
-	var b strings.Builder
-	for _, c := range input.value.list {
-		if c.kind != sfString || len(c.params) > 0 {
-			return nil, sigErr(ErrBadSignature, "component %s is not supported", c.serialize())
-		}
-		v, err := componentValue(r, c.str)
-		if err != nil {
-			return nil, err
-		}
-		m.covers[c.str] = true
-		fmt.Fprintf(&b, "%q: %s\n", c.str, v)
+	// Behind a proxy that ends TLS, a server's request says neither its
+	// scheme nor its host; the host is in r.Host, and the scheme the peer
+	// signed is tried as https, then http.
+	schemes := []string{requestScheme(r)}
+	if r.URL.Scheme == "" && r.TLS == nil {
+		schemes = []string{"https", "http"}
 	}
-	b.WriteString(`"@signature-params": ` + input.value.serialize())
-	m.base = b.String()
+	for i, scheme := range schemes {
+		var b strings.Builder
+		for _, c := range input.value.list {
+			if c.kind != sfString || len(c.params) > 0 {
+				return nil, sigErr(ErrBadSignature, "component %s is not supported", c.serialize())
+			}
+			v, err := componentValue(r, scheme, c.str)
+			if err != nil {
+				return nil, err
+			}
+			m.covers[c.str] = true
+			fmt.Fprintf(&b, "%q: %s\n", c.str, v)
+		}
+		b.WriteString(`"@signature-params": ` + input.value.serialize())
+		if i == 0 {
+			m.base = b.String()
+		} else if b.String() != m.base {
+			m.altBase = b.String()
+		}
+	}
 	return m, nil
 }
 
 // componentValue is the value of one covered component of r (RFC 9421
-// section 2).
-func componentValue(r *http.Request, name string) (string, error) {
+// section 2), sent with scheme.
+func componentValue(r *http.Request, scheme, name string) (string, error) {
 	switch name {
 	case "@method":
 		return r.Method, nil
 	case "@authority":
 		return strings.ToLower(requestHost(r)), nil
 	case "@scheme":
-		return requestScheme(r), nil
+		return scheme, nil
 	case "@target-uri":
-		return requestScheme(r) + "://" + strings.ToLower(requestHost(r)) + r.URL.RequestURI(), nil
+		return scheme + "://" + strings.ToLower(requestHost(r)) + r.URL.RequestURI(), nil
 	case "@request-target":
 		return r.URL.RequestURI(), nil
 	case "@path":

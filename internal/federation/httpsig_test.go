@@ -31,20 +31,30 @@ var (
 	testKeyB     *rsa.PrivateKey
 )
 
-// testKeys returns two RSA keys, made once per test binary: making them is
-// the slow part of these tests.
+// testKeys returns two RSA keys: Mastodon's test key and one made once per
+// test binary (making keys is the slow part of these tests).
 func testKeys(tb testing.TB) (*rsa.PrivateKey, *rsa.PrivateKey) {
 	tb.Helper()
 	testKeysOnce.Do(func() {
+		testKeyA = mastodonTestKey(tb)
 		var err error
-		if testKeyA, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
 		if testKeyB, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
 			panic(err)
 		}
 	})
 	return testKeyA, testKeyB
+}
+
+// mastodonTestKey is the key of testdata/mastodon-signatures.json.
+func mastodonTestKey(tb testing.TB) *rsa.PrivateKey {
+	var data struct{ PrivateKeyPem string }
+	readJSON(tb, "testdata/mastodon-signatures.json", &data)
+	block, _ := pem.Decode([]byte(data.PrivateKeyPem))
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return key
 }
 
 // fixedKey is a KeyLookup that knows one key.
@@ -109,6 +119,12 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 			keyID, err := Verify(received(t, out, body), body, fixedKey(testKeyID, tt.key.Public()), now)
 			if err != nil || keyID != testKeyID {
 				t.Fatalf("Verify = %q, %v; want %q, nil", keyID, err, testKeyID)
+			}
+			// hs2019 leaves the algorithm to the key, as some servers sign.
+			in := received(t, out, body)
+			in.Header.Set("Signature", strings.Replace(sig, tt.alg, `algorithm="hs2019"`, 1))
+			if _, err := Verify(in, body, fixedKey(testKeyID, tt.key.Public()), now); err != nil {
+				t.Errorf("Verify as hs2019: %v", err)
 			}
 		})
 		t.Run(tt.name+" GET", func(t *testing.T) {
@@ -178,6 +194,10 @@ func TestVerifyRefuses(t *testing.T) {
 		}, want: ErrUnsigned},
 		{name: "unknown key", keys: fixedKey("https://other.example/actor#main-key", a.Public()), want: ErrUnknownKey},
 		{name: "forged: right key id, other key", keys: fixedKey(testKeyID, b.Public()), want: ErrBadSignature},
+		{name: "an algorithm not accepted", change: func(r *http.Request) []byte {
+			r.Header.Set("Signature", strings.Replace(r.Header.Get("Signature"), "rsa-sha256", "hmac-sha256", 1))
+			return body
+		}, want: ErrBadSignature},
 		{name: "garbage header", change: func(r *http.Request) []byte {
 			r.Header.Set("Signature", `keyId="x",signature="%%%"`)
 			return body
@@ -252,11 +272,7 @@ func TestMastodonSignatures(t *testing.T) {
 		}
 	}
 	readJSON(t, "testdata/mastodon-signatures.json", &data)
-	block, _ := pem.Decode([]byte(data.PrivateKeyPem))
-	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := mastodonTestKey(t)
 	wants := map[string]error{"": nil, "bad signature": ErrBadSignature, "unsigned": ErrUnsigned,
 		"stale": ErrStaleDate, "digest mismatch": ErrDigestMismatch}
 	for _, rq := range data.Requests {
@@ -387,21 +403,31 @@ func TestVerifyRFC9421(t *testing.T) {
 	now := time.Now()
 	for _, tt := range []struct {
 		name    string
+		target  string // where the peer sent it; https://b.example/inbox if ""
+		host    string // the Host the server saw, if not the target's
 		created time.Time
 		body    []byte
 		key     *rsa.PublicKey
 		want    error
 	}{
 		{name: "good", created: now, body: body, key: &a.PublicKey},
+		{name: "over plain http", target: "http://b.example/inbox", created: now, body: body, key: &a.PublicKey},
 		{name: "body changed", created: now, body: []byte(`{"type":"Undo"}`), key: &a.PublicKey, want: ErrDigestMismatch},
 		{name: "stale", created: now.Add(-2 * time.Hour), body: body, key: &a.PublicKey, want: ErrStaleDate},
 		{name: "forged", created: now, body: body, key: &b.PublicKey, want: ErrBadSignature},
+		{name: "sent to another server", host: "c.example", created: now, body: body, key: &a.PublicKey, want: ErrBadSignature},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			out, _ := http.NewRequest("POST", "https://b.example/inbox", bytes.NewReader(body))
+			target := tt.target
+			if target == "" {
+				target = "https://b.example/inbox"
+			}
+			out, _ := http.NewRequest("POST", target, bytes.NewReader(body))
 			sign9421(t, out, body, a, tt.created)
-			in := received(t, out, tt.body)
-			in.URL.Scheme, in.URL.Host = "https", "b.example" // as the inbox sets them from its base URL
+			in := received(t, out, tt.body) // as a server behind a TLS proxy sees it: no scheme, no TLS
+			if tt.host != "" {
+				in.Host = tt.host
+			}
 			keyID, err := Verify(in, tt.body, fixedKey(testKeyID, tt.key), now)
 			if tt.want == nil && (err != nil || keyID != testKeyID) {
 				t.Fatalf("Verify = %q, %v", keyID, err)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/deliver"
 )
 
 // KeyStore keeps the instance actor's key pairs (*store.DB).
@@ -316,10 +317,10 @@ func (k *ActorKeys) getDocument(ctx context.Context, u string) (*actorDocument, 
 	}
 	var d actorDocument
 	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, permanent(fmt.Errorf("the document at %s is not JSON: %w", u, err))
+		return nil, deliver.Permanent(fmt.Errorf("the document at %s is not JSON: %w", u, err))
 	}
 	if d.ID == "" || !sameHost(d.ID, u) {
-		return nil, permanent(fmt.Errorf("the document at %s has the id %q, of another server", u, d.ID))
+		return nil, deliver.Permanent(fmt.Errorf("the document at %s has the id %q, of another server", u, d.ID))
 	}
 	return &d, nil
 }
@@ -331,7 +332,7 @@ func (k *ActorKeys) fetchActor(ctx context.Context, fetchURL, wantKey string) (*
 	}
 	if d.PublicKeyPem != "" && d.Owner != "" && d.Inbox == "" { // a key, not an actor
 		if !sameHost(d.Owner, fetchURL) {
-			return nil, permanent(fmt.Errorf("the key at %s has an owner on another server", fetchURL))
+			return nil, deliver.Permanent(fmt.Errorf("the key at %s has an owner on another server", fetchURL))
 		}
 		if d, err = k.getDocument(ctx, d.Owner); err != nil {
 			return nil, err
@@ -345,7 +346,7 @@ func (k *ActorKeys) fetchActor(ctx context.Context, fetchURL, wantKey string) (*
 		err = json.Unmarshal(d.PublicKey, &keys[0])
 	}
 	if err != nil {
-		return nil, permanent(fmt.Errorf("the actor %s has a malformed publicKey: %w", d.ID, err))
+		return nil, deliver.Permanent(fmt.Errorf("the actor %s has a malformed publicKey: %w", d.ID, err))
 	}
 	var pk *publicKeyDocument
 	for i := range keys {
@@ -356,16 +357,20 @@ func (k *ActorKeys) fetchActor(ctx context.Context, fetchURL, wantKey string) (*
 	}
 	switch {
 	case pk == nil && wantKey != "":
-		return nil, permanent(fmt.Errorf("the actor %s has no key %s", d.ID, wantKey))
+		return nil, deliver.Permanent(fmt.Errorf("the actor %s has no key %s", d.ID, wantKey))
 	case pk == nil:
-		return nil, permanent(fmt.Errorf("the actor %s has no public key", d.ID))
+		return nil, deliver.Permanent(fmt.Errorf("the actor %s has no public key", d.ID))
 	case pk.Owner != "" && pk.Owner != d.ID:
-		return nil, permanent(fmt.Errorf("the key %s of %s is owned by %s", pk.ID, d.ID, pk.Owner))
+		return nil, deliver.Permanent(fmt.Errorf("the key %s of %s is owned by %s", pk.ID, d.ID, pk.Owner))
+	case !sameHost(pk.ID, d.ID):
+		// Else an actor could claim another server's key id, and the
+		// cache would answer for that server with its key.
+		return nil, deliver.Permanent(fmt.Errorf("the key %s of %s is on another server", pk.ID, d.ID))
 	case d.Inbox == "" || !sameHost(d.Inbox, d.ID):
-		return nil, permanent(fmt.Errorf("the actor %s has no inbox on its server", d.ID))
+		return nil, deliver.Permanent(fmt.Errorf("the actor %s has no inbox on its server", d.ID))
 	}
 	if _, err := ParsePublicKey(pk.PublicKeyPem); err != nil {
-		return nil, permanent(fmt.Errorf("the key %s of %s: %w", pk.ID, d.ID, err))
+		return nil, deliver.Permanent(fmt.Errorf("the key %s of %s: %w", pk.ID, d.ID, err))
 	}
 	a := &jigsaw.RemoteActor{ID: d.ID, KeyID: pk.ID, PublicKeyPEM: pk.PublicKeyPem, Inbox: d.Inbox,
 		PreferredUsername: d.PreferredUsername, Domain: hostOf(d.ID)}

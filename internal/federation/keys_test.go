@@ -12,6 +12,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -68,9 +69,25 @@ type peer struct {
 func (p *peer) actorURL() string { return p.srv.URL + "/users/bob" }
 func (p *peer) keyID() string    { return p.actorURL() + "#main-key" }
 
+// mastodonTestKey is the key of testdata/mastodon-signatures.json: a key
+// ready made, where making one takes a good part of a second.
+func mastodonTestKey(t *testing.T) *rsa.PrivateKey {
+	var data struct{ PrivateKeyPem string }
+	b, err := os.ReadFile("testdata/mastodon-signatures.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(b, &data)
+	block, _ := pem.Decode([]byte(data.PrivateKeyPem))
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 func newPeer(t *testing.T, instanceKey func() crypto.PublicKey) *peer {
-	p := &peer{}
-	p.key, _ = rsa.GenerateKey(rand.Reader, 2048)
+	p := &peer{key: mastodonTestKey(t)}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -101,6 +118,10 @@ func newPeer(t *testing.T, instanceKey func() crypto.PublicKey) *peer {
 		case "/users/carol/main-key":
 			carol := p.srv.URL + "/users/carol"
 			json.NewEncoder(w).Encode(map[string]any{"id": carol + "/main-key", "owner": carol, "publicKeyPem": pemText})
+		case "/users/eve": // claims another server's key
+			eve := p.srv.URL + "/users/eve"
+			json.NewEncoder(w).Encode(map[string]any{"id": eve, "type": "Person", "inbox": eve + "/inbox",
+				"publicKey": map[string]string{"id": "https://victim.example/actor#main-key", "owner": eve, "publicKeyPem": pemText}})
 		case "/users/mallory": // claims to be someone elsewhere
 			json.NewEncoder(w).Encode(map[string]any{"id": "https://elsewhere.example/users/mallory", "inbox": "https://elsewhere.example/inbox"})
 		default:
@@ -167,7 +188,7 @@ func TestActorKeys(t *testing.T) {
 		t.Fatalf("after the peer's rotation: %v after %d fetches, want nil after 2", err, fetches())
 	}
 	// Forgeries with its key id do not make us fetch again within the minute.
-	forger, _ := rsa.GenerateKey(rand.Reader, 2048)
+	forger, _ := rsa.GenerateKey(rand.Reader, 1024) // never looked up, so small and quick to make
 	for range 5 {
 		if err := verify(forger, p.keyID()); !errors.Is(err, federation.ErrBadSignature) {
 			t.Fatalf("forged: %v, want ErrBadSignature", err)
@@ -183,13 +204,15 @@ func TestActorKeys(t *testing.T) {
 	}
 
 	// Key ids that are documents of their own, owned by the actor.
-	db2 := testrig.MustOpenDB(t, store.SQLite)
-	keys2 := &federation.ActorKeys{Store: db2, Keys: federation.NewInstanceKeys(db2, "https://a.example"), Client: keys.Client}
+	keys2 := &federation.ActorKeys{Store: db, Keys: instance, Client: keys.Client}
 	if a, err := keys2.ActorForKey(ctx, p.srv.URL+"/users/carol/main-key", false); err != nil || a.ID != p.srv.URL+"/users/carol" {
 		t.Errorf("ActorForKey of a key document = %+v, %v; want carol", a, err)
 	}
 	if a, err := keys2.ActorForKey(ctx, p.actorURL()+"/main-key", false); err == nil {
 		t.Errorf("a key its owner does not list was taken: %+v", a)
+	}
+	if _, err := keys2.Actor(ctx, p.srv.URL+"/users/eve", false); err == nil {
+		t.Error("an actor claiming another server's key was taken")
 	}
 	if _, err := keys2.Actor(ctx, p.srv.URL+"/users/mallory", false); err == nil {
 		t.Error("an actor document claiming another server's id was taken")

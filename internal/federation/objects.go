@@ -14,12 +14,13 @@ import (
 // Public is the audience of everything that goes out: the public.
 const Public = "https://www.w3.org/ns/activitystreams#Public"
 
-// The kinds of item that go out, as in their object ids (/ap/{kind}/{id}).
+// The kinds of item that go out, as in their object ids (/ap/{kind}/{id}):
+// the change log's.
 const (
-	KindStory   = "story"
-	KindDanger  = "danger"
-	KindDispute = "dispute"
-	KindEvent   = "event"
+	KindStory   = jigsaw.ChangeStory
+	KindDanger  = jigsaw.ChangeDanger
+	KindDispute = jigsaw.ChangeDispute
+	KindEvent   = jigsaw.ChangeEvent
 )
 
 // kinds maps each kind to its ActivityStreams type and the path of its
@@ -64,8 +65,8 @@ func (b *Builder) PageURL(kind string, id int64) string {
 // *jigsaw.Event (an Event). A members-only event or a draft danger is
 // refused, as a bug of the caller's.
 //
-// No object has a summary: Mastodon shows an object's summary as a
-// content warning, hiding the text behind it.
+// An object's summary is the first paragraph of its content: Mastodon shows
+// an Article or an Event as its name, summary and url, not its content.
 func (b *Builder) Object(item any) (map[string]any, error) {
 	var o map[string]any
 	switch v := item.(type) {
@@ -128,6 +129,9 @@ func (b *Builder) object(kind string, id int64, name, content string, published,
 		"cc":           []string{actor + "/followers"},
 		"mediaType":    "text/html",
 	}
+	if p := firstParagraph(content); p != "" {
+		o["summary"] = p
+	}
 	if !published.IsZero() {
 		o["published"] = published.UTC().Format(time.RFC3339)
 	}
@@ -143,6 +147,20 @@ func (b *Builder) object(kind string, id int64, name, content string, published,
 		o["tag"] = tags
 	}
 	return o
+}
+
+// firstParagraph is the first paragraph of content, sanitised HTML, when
+// that is how content begins; "" otherwise.
+func firstParagraph(content string) string {
+	content = strings.TrimSpace(content)
+	if !strings.HasPrefix(content, "<p>") {
+		return ""
+	}
+	end := strings.Index(content, "</p>")
+	if end < 0 {
+		return ""
+	}
+	return content[:end+len("</p>")]
 }
 
 // hashtag turns a key issue's slug into a hashtag: "pay-and-conditions"
@@ -168,7 +186,7 @@ func (b *Builder) Tombstone(kind string, id int64) map[string]any {
 // nanoseconds since 1970, so each announcement has its own. An Update's
 // object gets at as its updated time when it has none later: Mastodon
 // applies an edit only when the object says when it was made.
-func (b *Builder) Activity(action string, obj map[string]any, at time.Time) map[string]any {
+func (b *Builder) Activity(action jigsaw.ChangeAction, obj map[string]any, at time.Time) map[string]any {
 	actor := ActorURL(b.BaseURL)
 	id, _ := obj["id"].(string)
 	stamp := at.UTC().Format(time.RFC3339)
@@ -180,13 +198,13 @@ func (b *Builder) Activity(action string, obj map[string]any, at time.Time) map[
 			inner[k] = v
 		}
 	}
-	if u, _ := inner["updated"].(string); action == "update" && u < stamp {
+	if u, _ := inner["updated"].(string); action == jigsaw.ChangeUpdate && u < stamp {
 		inner["updated"] = stamp
 	}
 	return map[string]any{
 		"@context":  activityContext,
-		"id":        id + "#" + action + "-" + strconv.FormatInt(at.UnixNano(), 10),
-		"type":      strings.ToUpper(action[:1]) + action[1:],
+		"id":        id + "#" + string(action) + "-" + strconv.FormatInt(at.UnixNano(), 10),
+		"type":      strings.ToUpper(string(action[:1])) + string(action[1:]),
 		"actor":     actor,
 		"published": stamp,
 		"to":        []string{Public},

@@ -8,13 +8,29 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/store"
 )
+
+// The social side of federation is tested in two databases, each shared
+// by the parts that do not touch each other's rows: a database costs more
+// to make on PostgreSQL than these tests take.
+func (s *suite) testFederationFollows(t *testing.T) {
+	db := s.mustOpen(t)
+	t.Run("Followers", func(t *testing.T) { testFederationFollowers(t, db) })
+	t.Run("Following", func(t *testing.T) { testFederationFollowing(t, db) })
+	t.Run("SeenActivities", func(t *testing.T) { testFederationSeenActivities(t, db) })
+}
+
+func (s *suite) testFederationItems(t *testing.T) {
+	db := s.mustOpen(t)
+	t.Run("RemoteItems", func(t *testing.T) { testFederationRemoteItems(t, db) })
+	t.Run("Blocks", func(t *testing.T) { testFederationBlocks(t, db) })
+}
 
 // Followers are kept once per actor, and the fan-out's inboxes are the
 // distinct shared inboxes (or own inboxes) of them all.
-func (s *suite) testFederationFollowers(t *testing.T) {
+func testFederationFollowers(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	db := s.mustOpen(t)
 	add := func(actor, inbox, shared, followID string) *jigsaw.Follower {
 		t.Helper()
 		f := &jigsaw.Follower{Actor: actor, Inbox: inbox, SharedInbox: shared, Domain: "Social.Example.org", FollowID: followID}
@@ -56,9 +72,8 @@ func (s *suite) testFederationFollowers(t *testing.T) {
 
 // A Follow we send is pending until its actor accepts or rejects that very
 // Follow; following again renews it; unfollowing is audited.
-func (s *suite) testFederationFollowing(t *testing.T) {
+func testFederationFollowing(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	db := s.mustOpen(t)
 	_, admin := mustUserContext(t, db, "fed-admin@example.org")
 	actor := "https://b.example.net/actor"
 	f := &jigsaw.Following{Actor: actor, Inbox: actor + "/inbox", Domain: "b.example.net", FollowID: "https://a.example.org/follows/1"}
@@ -114,9 +129,8 @@ func (s *suite) testFederationFollowing(t *testing.T) {
 // Remote items are stored once per object, changed only by their actor and
 // only by a newer copy, searched with the site search's rules, filtered by
 // origin and deleted by their actor.
-func (s *suite) testFederationRemoteItems(t *testing.T) {
+func testFederationRemoteItems(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	db := s.mustOpen(t)
 	day := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 	put := func(it *jigsaw.RemoteItem) error {
 		t.Helper()
@@ -208,9 +222,8 @@ func (s *suite) testFederationRemoteItems(t *testing.T) {
 
 // A block covers the domain's subdomains and ports, removes what they
 // had here, and is audited; unblocking lifts it.
-func (s *suite) testFederationBlocks(t *testing.T) {
+func testFederationBlocks(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	db := s.mustOpen(t)
 	_, admin := mustUserContext(t, db, "block-admin@example.org")
 	for i, actor := range []string{"https://social.spam.example/users/a", "https://spam.example:8443/actor", "https://good.example.org/actor"} {
 		u, _ := url.Parse(actor)
@@ -271,9 +284,8 @@ func (s *suite) testFederationBlocks(t *testing.T) {
 
 // An activity id is accepted once within a day, again after; a failed
 // handling forgets it.
-func (s *suite) testFederationSeenActivities(t *testing.T) {
+func testFederationSeenActivities(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	db := s.mustOpen(t)
 	now := time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	id := "https://b.example.net/activities/1"

@@ -239,6 +239,11 @@ func twoInstances(t *testing.T, engine string) {
 		{"300 KB", federation.ContentType, append(note(4)[:1], bytes.Repeat([]byte(" "), 300<<10)...), bSigned, 413},
 		{"B's note", federation.ContentType, note(5), bSigned, 202},
 		{"B's note again", federation.ContentType, note(5), bSigned, 409},
+		{"B's note signed in Authorization", federation.ContentType, note(7), func(r *http.Request, body []byte) {
+			bSigned(r, body)
+			r.Header.Set("Authorization", "Signature "+r.Header.Get("Signature"))
+			r.Header.Del("Signature")
+		}, 202},
 		// Mastodon tells every server of each account deleted on it: one
 		// A never knew is let go without fetching its (gone) key.
 		{"a stranger's account deleted", federation.ContentType, mustJSON(t, map[string]any{"id": "https://gone.invalid/users/x#delete",

@@ -3,6 +3,7 @@ package federation_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -255,9 +256,6 @@ func twoInstances(t *testing.T, engine string) {
 	}
 	mustRemoteItem(t, a, b.URL+"/notes/5")
 
-	// A Mastodon account follows A.
-	mastodonFollows(t, a, drain)
-
 	// A unfollows B: B forgets A.
 	if p := postForm(t, admin, a.URL+"/admin/federation/unfollow", url.Values{"actor": {bActor}}); p.status != 303 {
 		t.Fatalf("unfollow: %d\n%s", p.status, p.body)
@@ -266,6 +264,11 @@ func twoInstances(t *testing.T, engine string) {
 	if fs, _, _ := b.DB.FindFollowers(ctx, 10, 0); len(fs) != 0 {
 		t.Fatalf("B's followers after A unfollowed: %+v", fs)
 	}
+
+	// A Mastodon account follows A. (After A's last delivery to B: B
+	// fetched A's key less than a minute ago, so would not fetch the new
+	// one A makes there, and a delivery it refuses with 401 is final.)
+	mastodonFollows(t, a, admin, drain)
 
 	// A blocks B: B's items go, B's posts are refused.
 	if p := postForm(t, admin, a.URL+"/admin/federation/block", url.Values{"domain": {host}, "reason": {"test"}}); p.status != 303 {
@@ -277,8 +280,8 @@ func twoInstances(t *testing.T, engine string) {
 	if got := postActivity(t, a.URL+"/actor/inbox", federation.ContentType, note(6), bSigned); got != 403 {
 		t.Errorf("a post from a blocked domain: got %d, want 403", got)
 	}
-	if entries, _, _ := a.DB.FindAudit(ctx, jigsaw.AuditFilter{ObjectType: "federation"}); len(entries) != 3 {
-		t.Errorf("%d federation actions audited, want 3 (follow, unfollow, block)", len(entries))
+	if entries, _, _ := a.DB.FindAudit(ctx, jigsaw.AuditFilter{ObjectType: "federation"}); len(entries) != 4 {
+		t.Errorf("%d federation actions audited, want 4 (follow, unfollow, rotate-key, block)", len(entries))
 	}
 
 	// The view from the coalition refuses bad filters by name.
@@ -292,8 +295,9 @@ func twoInstances(t *testing.T, engine string) {
 // mastodonFollows has an account on a Mastodon-shaped server (a loopback
 // stub serving the actor of testdata/mastodon-follow.json) follow a: the
 // Follow is taken at the shared inbox and an Accept, signed, reaches the
-// account's inbox.
-func mastodonFollows(t *testing.T, a *testrig.TestApp, drain func()) {
+// account's inbox. When a's admin replaces its key, the server's shared
+// inbox gets an Update of the actor signed with the new key.
+func mastodonFollows(t *testing.T, a *testrig.TestApp, admin *http.Client, drain func()) {
 	ctx := context.Background()
 	var fixture struct {
 		Follow map[string]any
@@ -313,7 +317,11 @@ func mastodonFollows(t *testing.T, a *testrig.TestApp, drain func()) {
 	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	pubPEM, _ := json.Marshal(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
 	var mu sync.Mutex
-	var received [][]byte
+	type delivery struct {
+		r    *http.Request
+		body []byte
+	}
+	var received []delivery
 	var base string
 	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -322,14 +330,14 @@ func mastodonFollows(t *testing.T, a *testrig.TestApp, drain func()) {
 			doc = strings.Replace(doc, `"PUBLIC_KEY_PEM"`, string(pubPEM), 1)
 			w.Header().Set("Content-Type", "application/activity+json")
 			io.WriteString(w, doc)
-		case r.Method == http.MethodPost && r.URL.Path == "/users/alice/inbox":
+		case r.Method == http.MethodPost && (r.URL.Path == "/users/alice/inbox" || r.URL.Path == "/inbox"):
 			body, _ := io.ReadAll(r.Body)
 			if r.Header.Get("Signature") == "" {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
 			mu.Lock()
-			received = append(received, body)
+			received = append(received, delivery{r.Clone(context.Background()), body})
 			mu.Unlock()
 			w.WriteHeader(http.StatusAccepted)
 		default:
@@ -366,9 +374,41 @@ func mastodonFollows(t *testing.T, a *testrig.TestApp, drain func()) {
 		Type, Actor string
 		Object      struct{ ID, Type string }
 	}
-	if err := json.Unmarshal(got[0], &accept); err != nil || accept.Type != "Accept" || accept.Actor != a.URL+"/actor" ||
-		accept.Object.ID != follow["id"] || accept.Object.Type != "Follow" {
-		t.Fatalf("the Accept: %s (%v)", got[0], err)
+	if err := json.Unmarshal(got[0].body, &accept); err != nil || accept.Type != "Accept" || accept.Actor != a.URL+"/actor" ||
+		accept.Object.ID != follow["id"] || accept.Object.Type != "Follow" || got[0].r.URL.Path != "/users/alice/inbox" {
+		t.Fatalf("the Accept, to %s: %s (%v)", got[0].r.URL.Path, got[0].body, err)
+	}
+
+	// A replaces its key: the follower's server hears of the new one, in
+	// an Update signed with it.
+	if p := postForm(t, admin, a.URL+"/admin/federation/rotate-key", nil); p.status != 303 {
+		t.Fatalf("rotate key: %d\n%s", p.status, p.body)
+	}
+	drain()
+	mu.Lock()
+	got = slices.Clone(received)
+	mu.Unlock()
+	newPEM, err := a.FedKeys.PublicKeyPEM(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var update struct {
+		Type   string
+		Object struct {
+			ID        string
+			PublicKey struct{ PublicKeyPem string }
+		}
+	}
+	if len(got) != 2 || got[1].r.URL.Path != "/inbox" || json.Unmarshal(got[1].body, &update) != nil || update.Type != "Update" ||
+		update.Object.ID != a.URL+"/actor" || update.Object.PublicKey.PublicKeyPem != newPEM {
+		t.Fatalf("after the new key the server got %d activities; the last: %s", len(got), got[len(got)-1].body)
+	}
+	newKey, err := federation.ParsePublicKey(newPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := federation.Verify(got[1].r, got[1].body, func(context.Context, string, bool) (crypto.PublicKey, error) { return newKey, nil }, time.Now()); err != nil {
+		t.Fatalf("the Update is not signed with the new key: %v", err)
 	}
 
 	// The account unfollows, as Mastodon does: an Undo carrying the Follow.

@@ -187,6 +187,41 @@ func twoInstances(t *testing.T, engine string) {
 		t.Fatal("/coalition still shows the withdrawn story")
 	}
 
+	// A danger and an event published on B reach A too; the event, made
+	// members-only, is deleted there.
+	danger := &jigsaw.TrackerItem{Kind: jigsaw.TrackerCut, Title: "Beds cut at Skipton community hospital", Summary: "Twelve beds to close.",
+		History: []jigsaw.StatusChange{{Status: jigsaw.TrackerProposed, On: "2026-04"}}, Published: true,
+		Sources: []jigsaw.Source{{URL: "https://example.org/board-papers/12", Publisher: "Trust board"}}}
+	if err := b.DB.CreateTrackerItem(ctx, danger); err != nil {
+		t.Fatal(err)
+	}
+	konp := &jigsaw.Organisation{Name: "Keep Our NHS Public", Kind: jigsaw.OrgCampaignGroup, CoalitionMember: true}
+	if err := b.DB.CreateOrganisation(ctx, konp); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+	meeting := &jigsaw.Event{Kind: jigsaw.EventPublicMeeting, Title: "Save our beds", Start: start, End: start.Add(2 * time.Hour),
+		Organisers: []jigsaw.EventOrganiser{{OrgID: konp.ID}}}
+	if err := b.DB.CreateEvent(ctx, meeting); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	if it := mustRemoteItem(t, a, b.URL+"/ap/danger/"+strconv.FormatInt(danger.ID, 10)); it.Kind != "danger" || it.Name != danger.Title {
+		t.Fatalf("the danger on A: %+v", it)
+	}
+	eventID := b.URL + "/ap/event/" + strconv.FormatInt(meeting.ID, 10)
+	if it := mustRemoteItem(t, a, eventID); it.Kind != "event" || it.Type != "Event" || it.Name != meeting.Title {
+		t.Fatalf("the event on A: %+v", it)
+	}
+	meeting.MembersOnly = true
+	if err := b.DB.UpdateEvent(ctx, meeting); err != nil {
+		t.Fatal(err)
+	}
+	drain()
+	if items, _, _ := a.DB.FindRemoteItems(ctx, jigsaw.RemoteItemFilter{Query: "beds"}); len(items) != 1 || items[0].Kind != "danger" {
+		t.Fatalf("after the event turned members-only, A has: %+v", items)
+	}
+
 	// Nothing B sent, nor anything A shows, carries the teller.
 	sent, _, err := b.DB.FindDeliveries(ctx, jigsaw.DeliveryFilter{Channel: "activitypub"}, 100, 0)
 	if err != nil || len(sent) < 4 { // Accept, Create, Update, Delete

@@ -382,10 +382,13 @@ func TestRFC9421Vectors(t *testing.T) {
 
 // sign9421 signs r as Mastodon 4.5 does under RFC 9421: @method,
 // @target-uri and content-digest, rsa-v1_5-sha256, created now.
-func sign9421(tb testing.TB, r *http.Request, body []byte, key *rsa.PrivateKey, created time.Time) {
+func sign9421(tb testing.TB, r *http.Request, body []byte, key *rsa.PrivateKey, created, expires time.Time) {
 	tb.Helper()
 	r.Header.Set("Content-Digest", ContentDigest(body))
 	params := fmt.Sprintf(`("@method" "@target-uri" "content-digest");created=%d;keyid=%q;alg="rsa-v1_5-sha256"`, created.Unix(), testKeyID)
+	if !expires.IsZero() {
+		params += fmt.Sprintf(";expires=%d", expires.Unix())
+	}
 	base := fmt.Sprintf("\"@method\": %s\n\"@target-uri\": %s\n\"content-digest\": %s\n\"@signature-params\": %s",
 		r.Method, r.URL.String(), r.Header.Get("Content-Digest"), params)
 	h := sha256.Sum256([]byte(base))
@@ -406,6 +409,7 @@ func TestVerifyRFC9421(t *testing.T) {
 		target  string // where the peer sent it; https://b.example/inbox if ""
 		host    string // the Host the server saw, if not the target's
 		created time.Time
+		expires time.Time
 		body    []byte
 		key     *rsa.PublicKey
 		want    error
@@ -416,6 +420,7 @@ func TestVerifyRFC9421(t *testing.T) {
 		{name: "stale", created: now.Add(-2 * time.Hour), body: body, key: &a.PublicKey, want: ErrStaleDate},
 		{name: "forged", created: now, body: body, key: &b.PublicKey, want: ErrBadSignature},
 		{name: "sent to another server", host: "c.example", created: now, body: body, key: &a.PublicKey, want: ErrBadSignature},
+		{name: "expired", expires: now.Add(-time.Minute), created: now.Add(-2 * time.Minute), body: body, key: &a.PublicKey, want: ErrStaleDate},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			target := tt.target
@@ -423,7 +428,7 @@ func TestVerifyRFC9421(t *testing.T) {
 				target = "https://b.example/inbox"
 			}
 			out, _ := http.NewRequest("POST", target, bytes.NewReader(body))
-			sign9421(t, out, body, a, tt.created)
+			sign9421(t, out, body, a, tt.created, tt.expires)
 			in := received(t, out, tt.body) // as a server behind a TLS proxy sees it: no scheme, no TLS
 			if tt.host != "" {
 				in.Host = tt.host

@@ -206,12 +206,13 @@ func scanRemoteItem(row interface{ Scan(...any) error }) (*jigsaw.RemoteItem, er
 // PutRemoteItem stores an item an instance we follow sent, or brings the
 // stored one up to date, setting it.ID. Only the actor that sent an item
 // may change it (EFORBIDDEN otherwise). A copy older than the stored one
-// (deliveries may cross) changes nothing. A zero Published is taken as
-// now.
+// (deliveries may cross) changes nothing. A Published that is zero, or
+// later than now (which would keep the item first in the list for ever),
+// is taken as now.
 func (db *DB) PutRemoteItem(ctx context.Context, it *jigsaw.RemoteItem) (err error) {
 	defer wrap(&err, "store.PutRemoteItem")
 	now := db.now()
-	if it.Published.IsZero() {
+	if it.Published.IsZero() || it.Published.After(now) {
 		it.Published = now
 	}
 	it.Domain = jigsaw.NormalizeDomain(it.Domain)

@@ -197,6 +197,15 @@ func testFederationRemoteItems(t *testing.T, db *store.DB) {
 	if want := []jigsaw.RemoteDomain{{Domain: "b.example.net", Items: 1}, {Domain: "c.example.org", Items: 1}}; err != nil || !slices.Equal(domains, want) {
 		t.Fatalf("RemoteDomains: %+v %v, want %+v", domains, err, want)
 	}
+	// An item that says it is from the future is not kept first for ever.
+	future := &jigsaw.RemoteItem{ObjectID: "https://c.example.org/notes/8", Actor: strike.Actor, Domain: "c.example.org", Type: "Note",
+		Plain: "x", Published: time.Now().AddDate(10, 0, 0)}
+	if err := put(future); err != nil || future.Published.After(time.Now()) {
+		t.Fatalf("an item from the future: %v, published %v", err, future.Published)
+	}
+	if _, err := db.DeleteRemoteItem(ctx, future.ObjectID, future.Actor); err != nil {
+		t.Fatal(err)
+	}
 	if ok, err := db.DeleteRemoteItem(ctx, closure.ObjectID, "https://evil.example.com/actor"); ok || err != nil {
 		t.Fatalf("another actor's delete: %v %v, want nothing deleted", ok, err)
 	}

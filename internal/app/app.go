@@ -58,6 +58,9 @@ type App struct {
 	// when off.
 	MailIn   *mailin.Server
 	mailInLn net.Listener
+	// Social is federation's social side: the inbox, followers, the
+	// instances followed and the fan-out of public changes to followers.
+	Social *federation.Social
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -125,7 +128,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		}
 	}
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
-	a.Deliver = &deliver.Runner{Store: db, Log: log, GiveUpAfter: cfg.DeliveryGiveUp}
+	a.Deliver = &deliver.Runner{Store: db, Log: log, GiveUpAfter: cfg.DeliveryGiveUp, Channels: map[string]deliver.Func{}}
 	db.OnContentChange = a.Deliver.Wake
 	a.Watch = &watch.Runner{Store: db, Log: log, UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")",
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
@@ -137,8 +140,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 	a.FedObjects = &federation.Builder{BaseURL: cfg.BaseURL, Markdown: markdown.New().Render}
 	fed := &federation.Documents{Store: db, Keys: a.FedKeys, Objects: a.FedObjects, BaseURL: cfg.BaseURL, Version: Version,
 		Name: siteName, Description: siteDescription, Log: log}
+	md := markdown.New()
+	a.Social = &federation.Social{DB: db, Actors: a.FedActors, Base: cfg.BaseURL, Sanitize: md.Sanitize, Text: markdown.Text, Log: log,
+		Wake: a.Deliver.Wake, Documents: fed, Keys: a.FedKeys, Client: a.FedClient, PlainHTTP: cfg.AllowPrivatePeers}
+	a.Deliver.Channels[federation.ChannelActivityPub] = a.Social.Deliver
+	a.Deliver.Consumers = append(a.Deliver.Consumers, a.Social.Consumer())
 	var storySvc *stories.Service
-	if a.Server, storySvc, err = wire(ctx, cfg, db, a.Mail, a.Watch, fed, log); err != nil {
+	if a.Server, storySvc, err = wire(ctx, cfg, db, a.Mail, a.Watch, fed, a.Social, log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -157,7 +165,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, log *slog.Logger) (*server.Server, *stories.Service, error) {
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, social *federation.Social, log *slog.Logger) (*server.Server, *stories.Service, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
@@ -176,6 +184,12 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		Watch:      db,
 		WakeWatch:  watcher.Wake,
 		WakeMail:   mail.Wake,
+		// The admins' federation page reads the store and acts through
+		// the social layer.
+		Federation: struct {
+			*store.DB
+			*federation.Social
+		}{db, social},
 		Site: web.Site{
 			Name:        siteName,
 			Description: siteDescription,
@@ -189,7 +203,7 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		return nil, nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed}), storySvc, nil
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed, Social: social}), storySvc, nil
 }
 
 // domainOf returns the domain of an email address.

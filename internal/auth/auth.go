@@ -198,7 +198,9 @@ func (s *Service) Logout(w http.ResponseWriter, r *http.Request) error {
 // or unknown cookie only makes the request anonymous.
 func (s *Service) Authenticate(r *http.Request) (*jigsaw.User, error) {
 	ctx := r.Context()
-	if h := r.Header.Get("Authorization"); h != "" {
+	if h := r.Header.Get("Authorization"); h != "" && !strings.HasPrefix(h, "Signature ") {
+		// "Signature …" is an HTTP signature of another server (the
+		// draft-cavage scheme's other header): its routes check it.
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
 			return nil, jigsaw.Errorf(jigsaw.EUNAUTHORIZED, "Authorization must be \"Bearer TOKEN\".")

@@ -213,18 +213,27 @@ func (d *Documents) HandleActor(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, d.base()+"/about", http.StatusSeeOther)
 		return
 	}
-	name, desc, err := d.site(r.Context())
+	doc, err := d.ActorDocument(r.Context())
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
-	pub, err := d.Keys.PublicKeyPEM(r.Context())
+	writeJSON(w, activityJSON, doc)
+}
+
+// ActorDocument is the instance actor's document, as GET /actor serves it
+// and an Update of the actor (after a new key) carries it.
+func (d *Documents) ActorDocument(ctx context.Context) (map[string]any, error) {
+	name, desc, err := d.site(ctx)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
+	}
+	pub, err := d.Keys.PublicKeyPEM(ctx)
+	if err != nil {
+		return nil, err
 	}
 	actor := d.actor()
-	writeJSON(w, activityJSON, map[string]any{
+	return map[string]any{
 		"@context": []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1", map[string]string{
 			"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
 			"toot":                      "http://joinmastodon.org/ns#",
@@ -244,7 +253,7 @@ func (d *Documents) HandleActor(w http.ResponseWriter, r *http.Request) {
 		"publicKey":                 map[string]string{"id": d.Keys.KeyID, "owner": actor, "publicKeyPem": pub},
 		"manuallyApprovesFollowers": false,
 		"discoverable":              true,
-	})
+	}, nil
 }
 
 // HandleOutbox answers GET /actor/outbox: an OrderedCollection of the

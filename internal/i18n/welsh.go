@@ -335,6 +335,12 @@ var welsh = map[string]string{
 	": the subject is its title. We write back with a link where you choose how it is published.":                   ": y pwnc yw ei theitl. Byddwn yn ateb gyda dolen lle byddwch yn dewis sut y caiff ei chyhoeddi.",
 	"You sent this story by email. Before a moderator reads it, tell us a little more and how it may be published.": "Anfonoch y stori hon drwy e-bost. Cyn i gymedrolwr ei darllen, dywedwch ychydig mwy wrthym a sut y caiff ei chyhoeddi.",
 	"By email": "Drwy e-bost",
+	// From the coalition (federation).
+	"From the coalition":                  "O'r glymblaid",
+	"From %s":                             "O %s",
+	"Read it on %s":                       "Darllenwch ef ar %s",
+	"Federation":                          "Ffederasiwn",
+	"Nothing from the coalition matches.": "Nid oes dim o'r glymblaid yn cyfateb.",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

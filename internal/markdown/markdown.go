@@ -5,6 +5,7 @@ package markdown
 
 import (
 	"bytes"
+	"html"
 	"html/template"
 	"strings"
 	"sync"
@@ -106,3 +107,24 @@ func plain(src string) template.HTML {
 	}
 	return template.HTML(b.String())
 }
+
+// Sanitize cleans HTML written elsewhere (a post another server sent)
+// with the same allow-list as rendered Markdown: for storing.
+func (r *Renderer) Sanitize(src string) string {
+	out := r.policy.Sanitize(src)
+	return strings.ReplaceAll(out, `rel="nofollow"`, `rel="nofollow ugc noopener"`)
+}
+
+// textPolicy keeps no element at all: what is left is the text.
+var textPolicy = bluemonday.StrictPolicy()
+
+// Text returns the text of HTML, without markup or entities, its blocks
+// separated by spaces: for search indexes and plain-text summaries.
+func Text(src string) string {
+	// Block ends become spaces so that "<p>a</p><p>b</p>" is two words.
+	src = blockEnd.Replace(src)
+	return strings.Join(strings.Fields(html.UnescapeString(textPolicy.Sanitize(src))), " ")
+}
+
+var blockEnd = strings.NewReplacer("</p>", "</p> ", "<br>", "<br> ", "<br/>", "<br/> ", "<br />", "<br /> ", "</li>", "</li> ",
+	"</h1>", "</h1> ", "</h2>", "</h2> ", "</h3>", "</h3> ", "</div>", "</div> ", "</blockquote>", "</blockquote> ")

@@ -328,6 +328,16 @@ var authzMatrix = map[string]authzCase{
 
 	// Stories by email: an emailed story's files, for moderators alone.
 	"GET /moderation/stories/{id}/attachments/{aid}": {path: "/moderation/stories/{story}/attachments/999999", want: [4]int{303, 403, 404, 404}},
+	// Federation's social side: the view from the coalition is public,
+	// the federation page is the admins'; the inboxes take activities
+	// only (application/json is refused, signed or not).
+	"GET /coalition":                  {want: [4]int{200, 200, 200, 200}},
+	"GET /admin/federation":           {want: [4]int{303, 403, 403, 200}},
+	"POST /admin/federation/{action}": {path: "/admin/federation/nothing", form: url.Values{"x": {"1"}}, want: [4]int{401, 403, 403, 404}},
+	"POST /actor/inbox":               {json: `{}`, want: [4]int{415, 415, 415, 415}},
+	"POST /inbox":                     {json: `{}`, want: [4]int{415, 415, 415, 415}},
+	"GET /actor/followers":            {want: [4]int{200, 200, 200, 200}},
+	"GET /actor/following":            {want: [4]int{200, 200, 200, 200}},
 }
 
 func TestAuthzMatrix(t *testing.T) {

@@ -187,6 +187,11 @@ var privacySamples = map[string][]string{
 	"GET /resources.json":                            {"/resources.json"},
 	"GET /api/v1/resources":                          {"/api/v1/resources"},
 	"GET /api/v1/resources/{id}":                     {"/api/v1/resources/1"},
+	// What other instances sent: none here, so the page's empty list and
+	// its search (whose query it repeats) are checked.
+	"GET /coalition":       {"/coalition", "/coalition?q=leeds", "/coalition?domain=example.org"},
+	"GET /actor/followers": {"/actor/followers"},
+	"GET /actor/following": {"/actor/following"},
 }
 
 func TestPrivacySweep(t *testing.T) {

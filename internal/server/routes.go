@@ -140,6 +140,9 @@ func (s *Server) registerRoutes() {
 	// A resource's files are read from the database at each request: the
 	// page cache would keep whole files in memory.
 	s.handleUncached("GET /resources/{id}/files/{version}/{filename}", Public, p.HandleResourceFile)
+	// What the instances this one follows sent: marked with its origin,
+	// never in the local lists, feeds or exports.
+	s.handle("GET /coalition", Public, p.HandleCoalition)
 
 	// Embedded cards, the only pages other sites may frame
 	// (securityHeaders), and the oEmbed answer that points to them.
@@ -160,6 +163,14 @@ func (s *Server) registerRoutes() {
 		s.handleUncached("GET /actor", Public, f.HandleActor)
 		s.handleUncached("GET /actor/outbox", Public, f.HandleOutbox)
 		s.handleUncached("GET /ap/{kind}/{id}", Public, f.HandleObject)
+	}
+	// The inboxes: the actor's and the shared one, for activities of
+	// other servers, signed (see federation.Social.HandleInbox).
+	if so := s.Social; so != nil {
+		s.handle("POST /actor/inbox", Public, so.HandleInbox)
+		s.handle("POST /inbox", Public, so.HandleInbox)
+		s.handleUncached("GET /actor/followers", Public, so.HandleFollowers)
+		s.handleUncached("GET /actor/following", Public, so.HandleFollowing)
 	}
 	// Feeds and exports of every public list, with the list's filters.
 	// The feeds are pages to the cache; an export holds every matching
@@ -348,6 +359,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /admin/settings", Admin, p.HandleSettings)
 	s.handle("POST /admin/settings", Admin, p.HandleSettingsPost)
 	s.handle("POST /admin/settings/key-issues", Admin, p.HandleKeyIssuePost)
+	s.handle("GET /admin/federation", Admin, p.HandleFederation)
+	s.handle("POST /admin/federation/{action}", Admin, p.HandleFederationAction)
 
 	// The JSON API.
 	s.handle("GET /api/v1/stories", Public, s.API.HandleStories)

@@ -34,6 +34,8 @@ type Server struct {
 	// Federation answers WebFinger, NodeInfo, the instance actor and the
 	// objects of public items; nil leaves their routes out.
 	Federation *federation.Documents
+	// Social takes activities at the inboxes; nil leaves them out.
+	Social *federation.Social
 
 	// Authenticate returns the user a request is signed in as, or nil for
 	// an anonymous request. An error means the credentials were presented
@@ -72,12 +74,14 @@ type Options struct {
 	API     *api.API
 	// Federation is the ActivityPub documents (see Server.Federation).
 	Federation *federation.Documents
+	// Social is the inboxes (see Server.Social).
+	Social *federation.Social
 }
 
 // New builds a Server with every route registered.
 func New(o Options) *Server {
 	s := &Server{
-		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Auth: o.Auth, Federation: o.Federation,
+		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Auth: o.Auth, Federation: o.Federation, Social: o.Social,
 		Metrics: NewMetrics(), Version: o.Version,
 		Authenticate: o.Auth.Authenticate,
 		mux:          http.NewServeMux(),

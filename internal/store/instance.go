@@ -44,6 +44,8 @@ var exportTables = []string{
 	"resources", "resource_key_issues", "resource_versions", "resource_files",
 	// Stories by email (schema step 25).
 	"mail_in_attachments",
+	// Federation's social side (schema step 25).
+	"ap_followers", "ap_following", "ap_remote_items", "ap_domain_blocks",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list
@@ -75,8 +77,10 @@ var skippedTables = map[string]string{
 	"deliveries":        "deliveries in flight belong to the server that queued them",
 	// ActivityPub: a private key never leaves its server; peers' actors
 	// are a cache of their public documents.
-	"federation_keys": "the instance actor's private keys never leave the server",
-	"remote_actors":   "a cache of other servers' actor documents, fetched again when needed",
+	"federation_keys":    "the instance actor's private keys never leave the server",
+	"remote_actors":      "a cache of other servers' actor documents, fetched again when needed",
+	"ap_seen_activities": "a day's guard against replayed activities",
+	"remote_item_search": "SQLite's search index of remote items, rebuilt from ap_remote_items",
 }
 
 // derivedColumns are written by the schema's triggers from other tables

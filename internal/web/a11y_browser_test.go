@@ -112,6 +112,12 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 	}
 	staff, admin := a.AsUser(t, jigsaw.RoleAdmin)
 	addUser(t, a, "moderator@example.org", jigsaw.RoleModerator, "a long enough password")
+	// An item from another instance, for the view from the coalition.
+	if err := a.DB.PutRemoteItem(ctx, &jigsaw.RemoteItem{ObjectID: "https://jigsaw.example.net/ap/danger/1", Actor: "https://jigsaw.example.net/actor",
+		Domain: "jigsaw.example.net", Kind: "danger", Type: "Article", Name: "Minor injuries unit to close at night", Summary: "From April.",
+		Content: "<p>The unit will close <em>at night</em>.</p>", Plain: "The unit will close at night.", URL: "https://jigsaw.example.net/tracker/1"}); err != nil {
+		t.Fatal(err)
+	}
 
 	// The demo's story, danger, dispute (with steps) and organisation.
 	stories, _, err := a.DB.FindPublicStories(ctx, jigsaw.StoryFilter{})
@@ -394,6 +400,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "representative", open: linkOn("/representatives?role=director", `main .card a[href^="/representatives/"]`), desktop: true},
 		{name: "resources", path: "/resources"},
 		{name: "resource", path: "/resources/1", desktop: true},
+		{name: "coalition", path: "/coalition"},
 	}
 	for i := range public {
 		public[i].public = true
@@ -440,6 +447,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "admin-sources", path: "/admin/imports/sources"},
 		{name: "admin-source", path: "/admin/imports/sources/" + strconv.FormatInt(source.ID, 10)},
 		{name: "admin-settings", path: "/admin/settings"},
+		{name: "admin-federation", path: "/admin/federation"},
 		{name: "tips", path: "/tips"},
 		{name: "tip", path: "/tips/" + tip},
 		{name: "tip-draft-danger", path: "/tips/" + tip + "/draft/danger"},

@@ -57,6 +57,7 @@ type Store interface {
 	PlaceStore
 	ChartStore
 	ExportStore
+	CoalitionStore
 }
 
 // EditStore is what editors' pages use beyond the public: drafts, writes
@@ -103,6 +104,8 @@ type Config struct {
 	// the runner to look for due sources now.
 	Watch     jigsaw.WatchService
 	WakeWatch func()
+	// Federation serves the admins' federation page (nil: no federation).
+	Federation FederationAdmin
 	// WakeMail, if set, asks the mail sender to send queued mail now.
 	WakeMail func()
 	// Later runs work after the answer is sent (nil: in a goroutine of

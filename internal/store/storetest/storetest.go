@@ -101,6 +101,8 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"FederationKeys", s.testFederationKeys},
 		{"MailInStory", s.testMailInStory},
 		{"MailInRetention", s.testMailInRetention},
+		{"FederationFollows", s.testFederationFollows},
+		{"FederationItems", s.testFederationItems},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

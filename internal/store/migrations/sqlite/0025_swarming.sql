@@ -97,6 +97,84 @@ CREATE TABLE remote_actors (
 CREATE INDEX remote_actors_key ON remote_actors(key_id);
 CREATE INDEX remote_actors_domain ON remote_actors(domain);
 
+-- activitypub: followers, following, remote items (fedsocial)
+-- Actors on other servers that follow this instance; the fan-out sends
+-- each public change to their inboxes (the shared one when they have it).
+CREATE TABLE ap_followers (
+	id           INTEGER PRIMARY KEY,
+	actor        TEXT NOT NULL UNIQUE,
+	inbox        TEXT NOT NULL,
+	shared_inbox TEXT NOT NULL DEFAULT '',
+	domain       TEXT NOT NULL,
+	follow_id    TEXT NOT NULL DEFAULT '',
+	accepted_at  TIMESTAMP NOT NULL
+);
+CREATE INDEX ap_followers_domain ON ap_followers(domain);
+
+-- The instances this one follows, and what became of each Follow sent.
+CREATE TABLE ap_following (
+	id         INTEGER PRIMARY KEY,
+	actor      TEXT NOT NULL UNIQUE,
+	inbox      TEXT NOT NULL,
+	domain     TEXT NOT NULL,
+	state      TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+	follow_id  TEXT NOT NULL UNIQUE,
+	created_at TIMESTAMP NOT NULL,
+	updated_at TIMESTAMP NOT NULL
+);
+
+-- Items the instances followed sent us, shown "from the coalition" and
+-- never mixed with local records. content is sanitised HTML; plain is its
+-- text, which the search indexes.
+CREATE TABLE ap_remote_items (
+	id          INTEGER PRIMARY KEY,
+	object_id   TEXT NOT NULL UNIQUE,
+	actor       TEXT NOT NULL,
+	domain      TEXT NOT NULL,
+	kind        TEXT NOT NULL DEFAULT '',
+	type        TEXT NOT NULL,
+	name        TEXT NOT NULL DEFAULT '',
+	summary     TEXT NOT NULL DEFAULT '',
+	content     TEXT NOT NULL DEFAULT '',
+	plain       TEXT NOT NULL DEFAULT '',
+	url         TEXT NOT NULL DEFAULT '',
+	published   TIMESTAMP NOT NULL,
+	updated     TIMESTAMP,
+	received_at TIMESTAMP NOT NULL
+);
+CREATE INDEX ap_remote_items_published ON ap_remote_items(published, id);
+CREATE INDEX ap_remote_items_domain ON ap_remote_items(domain, published, id);
+CREATE INDEX ap_remote_items_actor ON ap_remote_items(actor);
+CREATE VIRTUAL TABLE remote_item_search USING fts5(title, body, tokenize = 'porter unicode61');
+CREATE TRIGGER remote_item_search_insert AFTER INSERT ON ap_remote_items BEGIN
+	INSERT INTO remote_item_search(rowid, title, body) VALUES (new.id, new.name, new.summary || ' ' || new.plain);
+END;
+CREATE TRIGGER remote_item_search_update AFTER UPDATE OF id, name, summary, plain ON ap_remote_items BEGIN
+	DELETE FROM remote_item_search WHERE rowid = old.id;
+	INSERT INTO remote_item_search(rowid, title, body) VALUES (new.id, new.name, new.summary || ' ' || new.plain);
+END;
+CREATE TRIGGER remote_item_search_delete AFTER DELETE ON ap_remote_items BEGIN
+	DELETE FROM remote_item_search WHERE rowid = old.id;
+END;
+INSERT INTO remote_item_search(remote_item_search, rank) VALUES ('secure-delete', 1);
+
+-- Domains whose followers, items and inbox posts an admin refused (their
+-- subdomains with them).
+CREATE TABLE ap_domain_blocks (
+	domain     TEXT PRIMARY KEY,
+	reason     TEXT NOT NULL DEFAULT '',
+	blocked_by TEXT NOT NULL DEFAULT '',
+	blocked_at TIMESTAMP NOT NULL
+);
+
+-- Activity ids the inbox accepted in the last day: the same activity
+-- posted again is refused as a replay.
+CREATE TABLE ap_seen_activities (
+	id      TEXT PRIMARY KEY,
+	seen_at TIMESTAMP NOT NULL
+);
+CREATE INDEX ap_seen_activities_at ON ap_seen_activities(seen_at);
+
 -- section: alerts
 
 -- section: webhooks

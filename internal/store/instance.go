@@ -42,6 +42,9 @@ var exportTables = []string{
 	"events", "event_organisers",
 	"pledges", "pledge_versions", "pledge_targets", "pledge_target_history",
 	"resources", "resource_key_issues", "resource_versions", "resource_files",
+	// Alerts by email (schema step 25): the subscribers' addresses move with
+	// the instance, so that their alerts go on.
+	"alert_subscriptions",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

@@ -1,0 +1,141 @@
+package jigsaw
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// AlertList is a public list one may get alerts of.
+type AlertList string
+
+// The lists alerts may follow, by the name of their page.
+const (
+	AlertStories  AlertList = "stories"
+	AlertTracker  AlertList = "tracker"
+	AlertDisputes AlertList = "disputes"
+	AlertEvents   AlertList = "events"
+)
+
+// AlertLists lists them with the names people read.
+var AlertLists = []Choice[AlertList]{
+	{AlertStories, "Stories"},
+	{AlertTracker, "Dangers"},
+	{AlertDisputes, "Disputes"},
+	{AlertEvents, "Events"},
+}
+
+// AlertFrequency is how often a digest is sent.
+type AlertFrequency string
+
+// The frequencies one may choose.
+const (
+	AlertDaily  AlertFrequency = "daily"
+	AlertWeekly AlertFrequency = "weekly"
+)
+
+// AlertFrequencies lists them with the labels the form shows.
+var AlertFrequencies = []Choice[AlertFrequency]{
+	{AlertDaily, "Once a day"},
+	{AlertWeekly, "Once a week"},
+}
+
+// MaxAlertItems is the most items one digest lists; it links to the
+// filtered list for the rest.
+const MaxAlertItems = 50
+
+// AlertRequest is a subscription as a person asks for it. Filter is the
+// list's canonical query string (listparams.AlertFilter), "" for the whole
+// list.
+type AlertRequest struct {
+	Email     string
+	List      AlertList
+	Filter    string
+	Frequency AlertFrequency
+	Language  string // of the mails: "en" or "cy"
+}
+
+// Normalize tidies what people type loosely.
+func (r *AlertRequest) Normalize() {
+	r.Email = strings.TrimSpace(strings.ToValidUTF8(r.Email, "\uFFFD"))
+	if r.Language != "cy" {
+		r.Language = "en"
+	}
+}
+
+// Validate reports every wrong field.
+func (r *AlertRequest) Validate() error {
+	p := Problems{}
+	if a, err := mail.ParseAddress(r.Email); err != nil || a.Address != r.Email || len(r.Email) > 254 {
+		p.Add("email", "Give an email address such as name@example.org: we send a link to confirm it.")
+	}
+	if !Valid(AlertLists, r.List) {
+		p.Add("list", "Choose stories, tracker, disputes or events.")
+	}
+	if !Valid(AlertFrequencies, r.Frequency) {
+		p.Add("frequency", "Choose once a day or once a week.")
+	}
+	if len(r.Filter) > 1000 {
+		p.Add("list", "The filter is too long.")
+	}
+	return p.Err()
+}
+
+// AlertSubscription is a subscription as the store keeps it. It holds an
+// email address: it is never shown on a public page, feed, export or API
+// answer, only to the person holding its link and, counted, to admins.
+type AlertSubscription struct {
+	ID          int64
+	Email       string
+	List        AlertList
+	Filter      string
+	Frequency   AlertFrequency
+	Language    string
+	CreatedAt   time.Time
+	ConfirmedAt time.Time // zero until the address is confirmed
+	// SeenUntil is how far the list has been looked at: the next digest
+	// lists what was published after it.
+	SeenUntil  time.Time
+	LastSentAt time.Time // zero until a digest was sent
+}
+
+// Confirmed reports whether the address was confirmed.
+func (s *AlertSubscription) Confirmed() bool { return !s.ConfirmedAt.IsZero() }
+
+// AlertCount is how many subscriptions follow a list, for admins.
+type AlertCount struct {
+	List                   AlertList
+	Confirmed, Unconfirmed int
+}
+
+// NewAlertToken returns a random token for a subscription's links and the
+// hash under which it is kept: a copy of the database does not give the
+// power to unsubscribe anyone.
+func NewAlertToken() (token, hash string) {
+	b := make([]byte, 24)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, AlertTokenHash(token)
+}
+
+// AlertTokenHash is the hash a token is kept and looked up under.
+func AlertTokenHash(token string) string {
+	sum := sha256.Sum256([]byte("alert\x00" + token))
+	return hex.EncodeToString(sum[:])
+}
+
+// AlertDue reports the instants before which a subscription's SeenUntil
+// makes it due at now: daily ones once a day at hour (London time), weekly
+// ones at that hour a week after the last.
+func AlertDue(now time.Time, hour int) (daily, weekly time.Time) {
+	l := now.In(London())
+	slot := time.Date(l.Year(), l.Month(), l.Day(), hour, 0, 0, 0, London())
+	if slot.After(now) {
+		slot = slot.AddDate(0, 0, -1)
+	}
+	return slot.UTC(), slot.AddDate(0, 0, -6).UTC()
+}

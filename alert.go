@@ -1,11 +1,9 @@
 package jigsaw
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
+	"context"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -112,22 +110,6 @@ type AlertCount struct {
 	Confirmed, Unconfirmed int
 }
 
-// NewAlertToken returns a random token for a subscription's links and the
-// hash under which it is kept: a copy of the database does not give the
-// power to unsubscribe anyone.
-func NewAlertToken() (token, hash string) {
-	b := make([]byte, 24)
-	rand.Read(b)
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, AlertTokenHash(token)
-}
-
-// AlertTokenHash is the hash a token is kept and looked up under.
-func AlertTokenHash(token string) string {
-	sum := sha256.Sum256([]byte("alert\x00" + token))
-	return hex.EncodeToString(sum[:])
-}
-
 // AlertDue reports the instants before which a subscription's SeenUntil
 // makes it due at now: daily ones once a day at hour (London time), weekly
 // ones at that hour a week after the last.
@@ -138,4 +120,29 @@ func AlertDue(now time.Time, hour int) (daily, weekly time.Time) {
 		slot = slot.AddDate(0, 0, -1)
 	}
 	return slot.UTC(), slot.AddDate(0, 0, -6).UTC()
+}
+
+// AlertService takes people's alerts and keeps them. Its links are signed:
+// a token names one subscription.
+type AlertService interface {
+	// Subscribe reads the filter of r.List from filter as the list's page
+	// reads it, stores the alert awaiting confirmation and queues the mail
+	// that asks to confirm it. Returns EINVALID naming each bad field (a
+	// filter's parameter by its own name), ETOOMANY past the limit for the
+	// client's address or the email. It answers alike whether or not the
+	// address already had the alert.
+	Subscribe(ctx context.Context, r *AlertRequest, filter url.Values, clientIP string) error
+	// Alert returns the subscription a link names; EINVALID for a bad
+	// link, ENOTFOUND for a subscription no longer kept.
+	Alert(ctx context.Context, token string) (*AlertSubscription, error)
+	// Confirm confirms the subscription a link names (as Alert fails).
+	Confirm(ctx context.Context, token string) (*AlertSubscription, error)
+	// Alerts lists every subscription of the address whose subscription a
+	// link names (as Alert fails).
+	Alerts(ctx context.Context, token string) ([]*AlertSubscription, error)
+	// Unsubscribe deletes the subscription a link names (id 0), another of
+	// the same address (id), or all of the address; it returns how many
+	// were deleted (as Alert fails, and ENOTFOUND for an id of another
+	// address).
+	Unsubscribe(ctx context.Context, token string, id int64, all bool) (int64, error)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/alerts"
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
@@ -41,6 +42,8 @@ type App struct {
 	Mail   *notify.Sender
 	// Watch fetches the watched sources on their schedules.
 	Watch *watch.Runner
+	// Alerts sends the digests of alerts by email when they are due.
+	Alerts *alerts.Digest
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -112,7 +115,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
 		}}
-	if a.Server, err = wire(ctx, cfg, db, a.Mail, a.Watch, log); err != nil {
+	if a.Server, a.Alerts, err = wire(ctx, cfg, db, a.Mail, a.Watch, log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -122,18 +125,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, log *slog.Logger) (*server.Server, error) {
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, log *slog.Logger) (*server.Server, *alerts.Digest, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	storySvc := &stories.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		SubmitLimit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
 	tipSvc := &tips.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		Limit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
+	alertSvc := &alerts.Service{Store: db, Links: links, WakeMail: mail.Wake,
+		Limit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
 	pages, err := web.New(web.Config{
-		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Tips: tipSvc, Auth: authn,
+		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Tips: tipSvc, Alerts: alertSvc, Auth: authn,
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
 		},
@@ -150,10 +155,11 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		MaxResourceBytes: cfg.MaxResourceBytes,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), nil
+	digest := &alerts.Digest{Service: alertSvc, Hour: cfg.AlertHour, From: cfg.MailFrom, Log: log}
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), digest, nil
 }
 
 // Serve answers on ln and sends queued mail until ctx is cancelled, then
@@ -171,6 +177,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() {
 		defer close(digestDone)
 		digest.Run(mailCtx, min(a.Config.DigestEvery, 5*time.Minute))
+	}()
+	alertsDone := make(chan struct{})
+	go func() {
+		defer close(alertsDone)
+		a.Alerts.Run(mailCtx, 5*time.Minute)
 	}()
 	// Watched sources are fetched until the server stops; a run cut short
 	// is recorded and taken up again on the next start.
@@ -190,6 +201,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	stopMail()
 	<-mailDone
 	<-digestDone
+	<-alertsDone
 	<-optimizeDone
 	<-watchDone
 	return err

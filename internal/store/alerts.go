@@ -28,15 +28,15 @@ func alertNotFound() error {
 	return jigsaw.Errorf(jigsaw.ENOTFOUND, "This alert is no longer kept: it was unsubscribed, or not confirmed in time.")
 }
 
-// SubscribeAlert stores r awaiting confirmation, under tokenHash, with the
-// mail that mail makes, in one transaction. The request counts against
+// SubscribeAlert stores r awaiting confirmation with the mail that mail
+// makes (its links name the subscription), in one transaction. The request counts against
 // limit under each of limitKeys (the client's address, the email); one past
 // the limit is refused with a *jigsaw.RateLimitError and stores nothing.
-// Asking again for an alert not yet confirmed gives it the new token and
-// sends the mail again; asking for one already confirmed changes and sends
+// Asking again for an alert not yet confirmed sends the mail again (with
+// the frequency and language asked last); asking for one already confirmed changes and sends
 // nothing, so that no one learns or changes another's alerts. The caller
 // answers alike in every case. r must be valid.
-func (db *DB) SubscribeAlert(ctx context.Context, r *jigsaw.AlertRequest, tokenHash string, limitKeys []string, limit jigsaw.Limit, mail func() *jigsaw.Mail) (err error) {
+func (db *DB) SubscribeAlert(ctx context.Context, r *jigsaw.AlertRequest, limitKeys []string, limit jigsaw.Limit, mail func(id int64) *jigsaw.Mail) (err error) {
 	defer wrap(&err, "store.SubscribeAlert")
 	return db.mapError(db.QuietTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
@@ -55,8 +55,8 @@ func (db *DB) SubscribeAlert(ctx context.Context, r *jigsaw.AlertRequest, tokenH
 			r.Email, r.List, r.Filter).Scan(&id, &confirmed)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			if _, err := tx.ExecContext(ctx, `INSERT INTO alert_subscriptions (email, list, filter, frequency, language, token_hash, created_at, seen_until)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`, r.Email, r.List, r.Filter, r.Frequency, r.Language, tokenHash, now); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO alert_subscriptions (email, list, filter, frequency, language, created_at, seen_until)
+				VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, r.Email, r.List, r.Filter, r.Frequency, r.Language, now).Scan(&id); err != nil {
 				return err
 			}
 		case err != nil:
@@ -64,40 +64,39 @@ func (db *DB) SubscribeAlert(ctx context.Context, r *jigsaw.AlertRequest, tokenH
 		case confirmed.Valid:
 			return nil
 		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE alert_subscriptions SET token_hash = $1, frequency = $2, language = $3 WHERE id = $4`,
-				tokenHash, r.Frequency, r.Language, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE alert_subscriptions SET frequency = $1, language = $2 WHERE id = $3`,
+				r.Frequency, r.Language, id); err != nil {
 				return err
 			}
 		}
-		return db.enqueueMail(ctx, tx, mail())
+		return db.enqueueMail(ctx, tx, mail(id))
 	}))
 }
 
-// AlertByToken returns the subscription whose token hashes to tokenHash;
-// ENOTFOUND if there is none.
-func (db *DB) AlertByToken(ctx context.Context, tokenHash string) (_ *jigsaw.AlertSubscription, err error) {
-	defer wrap(&err, "store.AlertByToken")
-	s, err := scanAlert(db.queryRow(ctx, `SELECT `+alertColumns+` FROM alert_subscriptions WHERE token_hash = $1`, tokenHash))
+// AlertByID returns a subscription; ENOTFOUND if there is none.
+func (db *DB) AlertByID(ctx context.Context, id int64) (_ *jigsaw.AlertSubscription, err error) {
+	defer wrap(&err, "store.AlertByID")
+	s, err := scanAlert(db.queryRow(ctx, `SELECT `+alertColumns+` FROM alert_subscriptions WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, alertNotFound()
 	}
 	return s, db.mapError(err)
 }
 
-// ConfirmAlert confirms the subscription of tokenHash: its first digest
+// ConfirmAlert confirms the subscription id: its first digest
 // lists what is published from now. Confirming again changes nothing.
 // ENOTFOUND if there is no such subscription.
-func (db *DB) ConfirmAlert(ctx context.Context, tokenHash string) (_ *jigsaw.AlertSubscription, err error) {
+func (db *DB) ConfirmAlert(ctx context.Context, id int64) (_ *jigsaw.AlertSubscription, err error) {
 	defer wrap(&err, "store.ConfirmAlert")
 	var s *jigsaw.AlertSubscription
 	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE alert_subscriptions SET confirmed_at = $1, seen_until = $1
-			WHERE token_hash = $2 AND confirmed_at IS NULL`, now, tokenHash); err != nil {
+			WHERE id = $2 AND confirmed_at IS NULL`, now, id); err != nil {
 			return err
 		}
 		var err error
-		s, err = scanAlert(tx.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alert_subscriptions WHERE token_hash = $1`, tokenHash))
+		s, err = scanAlert(tx.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alert_subscriptions WHERE id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return alertNotFound()
 		}
@@ -107,11 +106,11 @@ func (db *DB) ConfirmAlert(ctx context.Context, tokenHash string) (_ *jigsaw.Ale
 }
 
 // AlertsOfAddress lists the subscriptions of the address that holds the
-// subscription of tokenHash, oldest first; ENOTFOUND if there is none.
-func (db *DB) AlertsOfAddress(ctx context.Context, tokenHash string) (_ []*jigsaw.AlertSubscription, err error) {
+// subscription id, oldest first; ENOTFOUND if there is none.
+func (db *DB) AlertsOfAddress(ctx context.Context, id int64) (_ []*jigsaw.AlertSubscription, err error) {
 	defer wrap(&err, "store.AlertsOfAddress")
 	rows, err := db.query(ctx, `SELECT `+alertColumns+` FROM alert_subscriptions
-		WHERE lower(email) = (SELECT lower(email) FROM alert_subscriptions WHERE token_hash = $1) ORDER BY id`, tokenHash)
+		WHERE lower(email) = (SELECT lower(email) FROM alert_subscriptions WHERE id = $1) ORDER BY id`, id)
 	if err != nil {
 		return nil, db.mapError(err)
 	}
@@ -122,18 +121,17 @@ func (db *DB) AlertsOfAddress(ctx context.Context, tokenHash string) (_ []*jigsa
 	return out, db.mapError(err)
 }
 
-// Unsubscribe deletes, through the link of the subscription of tokenHash,
-// that subscription (id 0), another of the same address (its id), or every
+// Unsubscribe deletes, through the link of the subscription own, that
+// subscription (id 0), another of the same address (its id), or every
 // subscription of the address (all). Once the address holds none, the
 // alerts' mails to it are deleted from the outbox too: nothing of it stays.
 // It returns how many subscriptions were deleted; ENOTFOUND if the link
 // is no longer valid, or id is not of the same address.
-func (db *DB) Unsubscribe(ctx context.Context, tokenHash string, id int64, all bool) (n int64, err error) {
+func (db *DB) Unsubscribe(ctx context.Context, own, id int64, all bool) (n int64, err error) {
 	defer wrap(&err, "store.Unsubscribe")
 	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
-		var own int64
 		var email string
-		err := tx.QueryRowContext(ctx, `SELECT id, email FROM alert_subscriptions WHERE token_hash = $1`, tokenHash).Scan(&own, &email)
+		err := tx.QueryRowContext(ctx, `SELECT email FROM alert_subscriptions WHERE id = $1`, own).Scan(&email)
 		if errors.Is(err, sql.ErrNoRows) {
 			return alertNotFound()
 		} else if err != nil {

@@ -19,10 +19,11 @@ func (s *suite) testAlerts(t *testing.T) {
 	now := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	limit := jigsaw.Limit{Max: 3, Window: time.Hour}
-	subscribe := func(email, filter string) (string, error) {
-		token, hash := jigsaw.NewAlertToken()
+	subscribe := func(email, filter string) (int64, error) {
+		var sub int64
 		r := &jigsaw.AlertRequest{Email: email, List: jigsaw.AlertTracker, Filter: filter, Frequency: jigsaw.AlertDaily, Language: "en"}
-		return token, db.SubscribeAlert(ctx, r, hash, []string{"alert-ip:192.0.2.9"}, limit, func() *jigsaw.Mail {
+		return sub, db.SubscribeAlert(ctx, r, []string{"alert-ip:192.0.2.9"}, limit, func(id int64) *jigsaw.Mail {
+			sub = id
 			return &jigsaw.Mail{Kind: "alert-confirm", To: email, Subject: "Please confirm your alert", Body: "link",
 				Headers: map[string]string{"Auto-Submitted": "auto-replied"}}
 		})
@@ -31,7 +32,7 @@ func (s *suite) testAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Asked again before confirming: the new link is the one that works.
+	// Asked again before confirming: the mail again, for the same alert.
 	again, err := subscribe("ann@example.org", "district=DT1&kind=closure")
 	if err != nil {
 		t.Fatal(err)
@@ -46,8 +47,11 @@ func (s *suite) testAlerts(t *testing.T) {
 	if err != nil || len(mails) != 2 || mails[0].Headers["Auto-Submitted"] != "auto-replied" {
 		t.Fatalf("mails with their headers: %+v %v", mails, err)
 	}
-	if _, err := db.ConfirmAlert(ctx, jigsaw.AlertTokenHash(first)); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
-		t.Fatalf("confirming through the replaced link: %v, want %s", err, jigsaw.ENOTFOUND)
+	if again != first {
+		t.Fatalf("asked again: alert %d, want %d", again, first)
+	}
+	if _, err := db.ConfirmAlert(ctx, 999999); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+		t.Fatalf("confirming no alert: %v, want %s", err, jigsaw.ENOTFOUND)
 	}
 	other, err := subscribe("ann@example.org", "")
 	if err != nil {
@@ -61,12 +65,12 @@ func (s *suite) testAlerts(t *testing.T) {
 		t.Fatalf("due before confirmation: %+v %v", due, err)
 	}
 	now = now.Add(time.Minute)
-	sub, err := db.ConfirmAlert(ctx, jigsaw.AlertTokenHash(again))
+	sub, err := db.ConfirmAlert(ctx, again)
 	if err != nil || !sub.ConfirmedAt.Equal(now) || !sub.SeenUntil.Equal(now) || sub.Email != "Ann@example.org" || sub.Filter != "district=DT1&kind=closure" {
 		t.Fatalf("confirm: %+v %v", sub, err)
 	}
 	now = now.Add(time.Minute)
-	if sub, err = db.ConfirmAlert(ctx, jigsaw.AlertTokenHash(again)); err != nil || !sub.SeenUntil.Equal(now.Add(-time.Minute)) {
+	if sub, err = db.ConfirmAlert(ctx, again); err != nil || !sub.SeenUntil.Equal(now.Add(-time.Minute)) {
 		t.Fatalf("confirming again moved it: %+v %v", sub, err)
 	}
 	// A confirmed alert asked for again: nothing changes, nothing is sent.
@@ -77,10 +81,10 @@ func (s *suite) testAlerts(t *testing.T) {
 	if n := count(t, db, "outbox"); n != 3 {
 		t.Fatalf("%d mails after asking for a confirmed alert, want 3", n)
 	}
-	if sub, err := db.AlertByToken(ctx, jigsaw.AlertTokenHash(again)); err != nil || sub.Frequency != jigsaw.AlertDaily {
+	if sub, err := db.AlertByID(ctx, again); err != nil || sub.Frequency != jigsaw.AlertDaily {
 		t.Fatalf("the confirmed alert after asking again: %+v %v", sub, err)
 	}
-	subs, err := db.AlertsOfAddress(ctx, jigsaw.AlertTokenHash(again))
+	subs, err := db.AlertsOfAddress(ctx, again)
 	if err != nil || len(subs) != 2 || subs[1].Filter != "" || subs[1].Confirmed() {
 		t.Fatalf("the address's alerts: %+v %v", subs, err)
 	}
@@ -109,25 +113,25 @@ func (s *suite) testAlerts(t *testing.T) {
 	}
 
 	// One alert of the address, through another's link; then the rest.
-	if _, err := db.Unsubscribe(ctx, jigsaw.AlertTokenHash(again), 999999, false); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+	if _, err := db.Unsubscribe(ctx, again, 999999, false); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
 		t.Fatalf("unsubscribing an alert of no one: %v", err)
 	}
-	if n, err := db.Unsubscribe(ctx, jigsaw.AlertTokenHash(again), subs[1].ID, false); err != nil || n != 1 {
+	if n, err := db.Unsubscribe(ctx, again, subs[1].ID, false); err != nil || n != 1 {
 		t.Fatalf("unsubscribe one: %d %v", n, err)
 	}
 	if n := count(t, db, "outbox"); n != 4 {
 		t.Fatalf("%d mails while the address holds an alert, want 4", n)
 	}
-	if n, err := db.Unsubscribe(ctx, jigsaw.AlertTokenHash(again), 0, false); err != nil || n != 1 {
+	if n, err := db.Unsubscribe(ctx, again, 0, false); err != nil || n != 1 {
 		t.Fatalf("unsubscribe: %d %v", n, err)
 	}
 	if n := count(t, db, "outbox"); n != 0 {
 		t.Fatalf("%d mails to an address that holds no alert, want 0", n)
 	}
-	if _, err := db.Unsubscribe(ctx, jigsaw.AlertTokenHash(again), 0, true); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+	if _, err := db.Unsubscribe(ctx, again, 0, true); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
 		t.Fatalf("unsubscribing again: %v", err)
 	}
-	if _, err := db.AlertsOfAddress(ctx, jigsaw.AlertTokenHash(other)); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
+	if _, err := db.AlertsOfAddress(ctx, other); jigsaw.ErrorCode(err) != jigsaw.ENOTFOUND {
 		t.Fatalf("the address after unsubscribing: %v", err)
 	}
 

@@ -71,8 +71,9 @@ CREATE INDEX deliveries_host ON deliveries(host, state);
 -- section: alerts
 -- Anyone may subscribe to a saved filter of a public list for a daily or
 -- weekly digest of what is new. The filter is the list's canonical query
--- string (listparams), so two equal filters are one string. The token of
--- the links in the mails (confirm, manage, unsubscribe) is kept hashed.
+-- string (listparams), so two equal filters are one string. The links in
+-- the mails (confirm, manage, unsubscribe) are signed with the instance's
+-- secret, as a story's are, and name the subscription by its id.
 -- seen_until is how far the items have been looked at: a digest lists
 -- what was published after it, and moving it is the claim that keeps two
 -- processes from sending one digest twice. Email addresses are personal
@@ -85,7 +86,6 @@ CREATE TABLE alert_subscriptions (
 	filter       TEXT NOT NULL DEFAULT '',
 	frequency    TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
 	language     TEXT NOT NULL DEFAULT 'en',
-	token_hash   TEXT NOT NULL UNIQUE,
 	created_at   TIMESTAMP NOT NULL,
 	confirmed_at TIMESTAMP,
 	seen_until   TIMESTAMP NOT NULL,

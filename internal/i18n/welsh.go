@@ -292,7 +292,6 @@ var welsh = map[string]string{
 	"Today":     "Heddiw",
 	// Events (events.html, event.html, partials/event_card.html).
 	"Events":                "Digwyddiadau",
-	"Past events":           "Digwyddiadau a fu",
 	"Upcoming events":       "Digwyddiadau i ddod",
 	"Add to calendar":       "Ychwanegu at y calendr",
 	"Month calendar":        "Calendr y mis",
@@ -329,6 +328,33 @@ var welsh = map[string]string{
 	"Briefing":            "Papur briffio",
 	"Motion":              "Cynnig",
 	"Template letter":     "Llythyr templed",
+
+	// Alerts by email (alert.html, partials/alert_link.html).
+	"Alerts by email":                      "Rhybuddion drwy e-bost",
+	"Get these by email":                   "Cael y rhain drwy e-bost",
+	"An email when something new matches:": "E-bost pan fydd rhywbeth newydd yn cyfateb:",
+	"all of them":                          "pob un",
+	"How often?":                           "Pa mor aml?",
+	"Once a day":                           "Unwaith y dydd",
+	"Once a week":                          "Unwaith yr wythnos",
+	"We send a link to confirm it. Your address is never published.": "Rydym yn anfon dolen i'w gadarnhau. Ni chaiff eich cyfeiriad byth ei gyhoeddi.",
+	"Send me the link": "Anfonwch y ddolen ataf",
+	"If the address is right, a link to confirm the alert is on its way. Nothing is sent until you confirm it.": "Os yw'r cyfeiriad yn gywir, mae dolen i gadarnhau'r rhybudd ar ei ffordd. Ni chaiff dim ei anfon nes i chi ei gadarnhau.",
+	"This filter cannot be followed": "Ni ellir dilyn yr hidlydd hwn",
+	"Confirm your alert":             "Cadarnhewch eich rhybudd",
+	"Yes, send me this alert":        "Ie, anfonwch y rhybudd hwn ataf",
+	"Your alert is on":               "Mae eich rhybudd ymlaen",
+	"You will get an email when something new matches it. Every email has a link to unsubscribe.": "Byddwch yn cael e-bost pan fydd rhywbeth newydd yn cyfateb iddo. Mae dolen i ddad-danysgrifio ym mhob e-bost.",
+	"Your alerts":                 "Eich rhybuddion",
+	"not confirmed yet":           "heb ei gadarnhau eto",
+	"Unsubscribe":                 "Dad-danysgrifio",
+	"Unsubscribe from this alert": "Dad-danysgrifio o'r rhybudd hwn",
+	"Unsubscribe from every alert at this address": "Dad-danysgrifio o bob rhybudd i'r cyfeiriad hwn",
+	"You are unsubscribed":                         "Rydych wedi dad-danysgrifio",
+	"No more alerts will be sent for what you unsubscribed from, and your address is deleted with them.": "Ni chaiff rhagor o rybuddion eu hanfon am yr hyn y gwnaethoch ddad-danysgrifio ohono, ac mae eich cyfeiriad wedi'i ddileu gyda nhw.",
+	"Choose once a day or once a week.": "Dewiswch unwaith y dydd neu unwaith yr wythnos.",
+	"Key issue":                         "Mater allweddol",
+	"Live disputes only":                "Anghydfodau byw yn unig",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

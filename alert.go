@@ -122,6 +122,23 @@ func AlertDue(now time.Time, hour int) (daily, weekly time.Time) {
 	return slot.UTC(), slot.AddDate(0, 0, -6).UTC()
 }
 
+// alertTermLabels name the parameters of alerts' filters as their lists'
+// filter forms do.
+var alertTermLabels = map[string]string{
+	"kind": "Kind", "status": "Status", "issue": "Key issue", "district": "Postcode district",
+	"organisation": "Organisation", "since": "Since", "until": "Until", "live": "Live disputes only",
+	"campaign": "Campaign", "from": "From", "to": "To", "past": "Past events",
+}
+
+// AlertTermLabel is the name people read for the parameter name of an
+// alert's filter.
+func AlertTermLabel(name string) string {
+	if l, ok := alertTermLabels[name]; ok {
+		return l
+	}
+	return name
+}
+
 // AlertService takes people's alerts and keeps them. Its links are signed:
 // a token names one subscription.
 type AlertService interface {

@@ -136,7 +136,7 @@ func Describe(list jigsaw.AlertList, terms []listparams.AlertTerm) string {
 	}
 	parts := make([]string, len(terms))
 	for i, t := range terms {
-		parts[i] = strings.ToLower(listparams.AlertTermLabel(t.Name)) + " " + t.Value
+		parts[i] = strings.ToLower(jigsaw.AlertTermLabel(t.Name)) + " " + t.Value
 	}
 	return d + ": " + strings.Join(parts, ", ")
 }

@@ -153,19 +153,3 @@ func (a *alertWriter) issue(ctx context.Context, l Lookup, slug string) {
 	}
 	a.add("issue", slug, name)
 }
-
-// alertTermLabels name the parameters of alerts' filters as their lists'
-// filter forms do.
-var alertTermLabels = map[string]string{
-	"kind": "Kind", "status": "Status", "issue": "Key issue", "district": "Postcode district",
-	"organisation": "Organisation", "since": "Since", "until": "Until", "live": "Live disputes only",
-	"campaign": "Campaign", "from": "From", "to": "To", "past": "Past events",
-}
-
-// AlertTermLabel is the name people read for a filter's parameter.
-func AlertTermLabel(name string) string {
-	if l, ok := alertTermLabels[name]; ok {
-		return l
-	}
-	return name
-}

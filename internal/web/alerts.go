@@ -78,7 +78,7 @@ func (p *Pages) alertTerms(r *http.Request, list jigsaw.AlertList, v url.Values)
 func translateTerms(pr *i18n.Printer, terms []listparams.AlertTerm) []AlertTerm {
 	out := make([]AlertTerm, len(terms))
 	for i, t := range terms {
-		out[i] = AlertTerm{Label: pr.Text(listparams.AlertTermLabel(t.Name)), Value: pr.Text(t.Value)}
+		out[i] = AlertTerm{Label: pr.Text(jigsaw.AlertTermLabel(t.Name)), Value: pr.Text(t.Value)}
 	}
 	return out
 }
@@ -93,7 +93,7 @@ func (p *Pages) alertFilterRefused(w http.ResponseWriter, r *http.Request, err e
 	form := newForm(nil)
 	pr := tr(r)
 	for name, msg := range jigsaw.FieldErrors(err) {
-		form.Errors[name] = pr.Text(listparams.AlertTermLabel(name)) + " (" + name + ") " + pr.Text(msg)
+		form.Errors[name] = pr.Text(jigsaw.AlertTermLabel(name)) + " (" + name + ") " + pr.Text(msg)
 	}
 	p.renderAlert(w, r, http.StatusBadRequest, AlertView{Form: form, Done: "refused"})
 }

@@ -208,10 +208,19 @@ const deliveryColumns = `d.id, d.payload_id, d.channel, d.target, d.host, p.cont
 	d.last_status, d.last_error, d.created_at, d.next_at, d.finished_at`
 
 func scanDelivery(r interface{ Scan(...any) error }) (*jigsaw.Delivery, error) {
+	return scanDeliveryBody(r, false)
+}
+
+// scanDeliveryBody scans deliveryColumns, then the payload's body if
+// withBody (the list of deliveries leaves it out).
+func scanDeliveryBody(r interface{ Scan(...any) error }, withBody bool) (*jigsaw.Delivery, error) {
 	var d jigsaw.Delivery
-	err := r.Scan(&d.ID, &d.PayloadID, &d.Channel, &d.Target, &d.Host, &d.ContentType, &d.Summary, &d.State, &d.Attempts,
-		&d.LastStatus, &d.LastError, &d.CreatedAt, &d.NextAt, nullTime{&d.FinishedAt})
-	return &d, err
+	dest := []any{&d.ID, &d.PayloadID, &d.Channel, &d.Target, &d.Host, &d.ContentType, &d.Summary, &d.State, &d.Attempts,
+		&d.LastStatus, &d.LastError, &d.CreatedAt, &d.NextAt, nullTime{&d.FinishedAt}}
+	if withBody {
+		dest = append(dest, &d.Body)
+	}
+	return &d, r.Scan(dest...)
 }
 
 // ClaimDeliveries returns up to limit due deliveries of the given
@@ -284,12 +293,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channels []string, limit int,
 	if err != nil {
 		return nil, db.mapError(err)
 	}
-	out, err := collect(rows, func(r interface{ Scan(...any) error }) (*jigsaw.Delivery, error) {
-		var d jigsaw.Delivery
-		err := r.Scan(&d.ID, &d.PayloadID, &d.Channel, &d.Target, &d.Host, &d.ContentType, &d.Summary, &d.State, &d.Attempts,
-			&d.LastStatus, &d.LastError, &d.CreatedAt, &d.NextAt, nullTime{&d.FinishedAt}, &d.Body)
-		return &d, err
-	})
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (*jigsaw.Delivery, error) { return scanDeliveryBody(r, true) })
 	return out, db.mapError(err)
 }
 

@@ -347,8 +347,11 @@ type DisputeFilter struct {
 	District string
 	KeyIssue string
 	OrgID    int64
-	Limit    int
-	Offset   int
+	// PublishedAfter keeps the items created (disputes are public whole) after that instant (for
+	// alerts' digests).
+	PublishedAfter time.Time
+	Limit          int
+	Offset         int
 	// After starts the list past that dispute; Key is its LastStepOn.
 	After *After
 }

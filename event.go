@@ -232,8 +232,11 @@ type EventFilter struct {
 	WithConclusions bool
 	// MembersOnly includes members-only events: for editors only.
 	MembersOnly bool
-	Limit       int
-	Offset      int
+	// PublishedAfter keeps the items created after that instant (for
+	// alerts' digests).
+	PublishedAfter time.Time
+	Limit          int
+	Offset         int
 }
 
 // PublicEventService reads public events. Members-only events are never

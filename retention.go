@@ -17,7 +17,8 @@ type Retention struct {
 	// from its submission. Then it is deleted with its consents, revisions
 	// and form token, its teller (unless they have another story) and the
 	// mail sent or queued to them: an address that was never confirmed may
-	// not even be theirs.
+	// not even be theirs. Alert subscriptions not confirmed in that time
+	// are deleted too.
 	Unconfirmed time.Duration
 }
 
@@ -29,6 +30,7 @@ type RetentionCounts struct {
 	People     int64 // their tellers deleted with them
 	Mails      int64 // mails to those tellers (and tipsters), sent or queued, deleted
 	Tips       int64 // unconfirmed tips deleted
+	Alerts     int64 // alert subscriptions never confirmed, deleted
 }
 
 // Zero reports whether nothing was dropped.

@@ -120,8 +120,11 @@ type StoryFilter struct {
 	OrgID    int64
 	Since    time.Time
 	Until    time.Time
-	Limit    int
-	Offset   int
+	// PublishedAfter keeps the items first public after that instant (for
+	// alerts' digests).
+	PublishedAfter time.Time
+	Limit          int
+	Offset         int
 	// After, when set, starts the list just past that story (keyset
 	// paging); Key is its PublishedAt in RFC 3339.
 	After *After

@@ -309,8 +309,11 @@ type TrackerFilter struct {
 	OrgID    int64
 	// Drafts selects drafts only; public reads ignore it.
 	Drafts bool
-	Limit  int
-	Offset int
+	// PublishedAfter keeps the items first public after that instant (for
+	// alerts' digests).
+	PublishedAfter time.Time
+	Limit          int
+	Offset         int
 	// After starts the list past that item; Key is its ReportedOn.
 	After *After
 }

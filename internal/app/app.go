@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jigsaw"
+	"jigsaw/internal/alerts"
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
@@ -61,6 +62,8 @@ type App struct {
 	// Social is federation's social side: the inbox, followers, the
 	// instances followed and the fan-out of public changes to followers.
 	Social *federation.Social
+	// Alerts sends the digests of alerts by email when they are due.
+	Alerts *alerts.Digest
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -145,11 +148,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		Wake: a.Deliver.Wake, Documents: fed, Keys: a.FedKeys, Client: a.FedClient, PlainHTTP: cfg.AllowPrivatePeers}
 	a.Deliver.Channels[federation.ChannelActivityPub] = a.Social.Deliver
 	a.Deliver.Consumers = append(a.Deliver.Consumers, a.Social.Consumer())
-	var storySvc *stories.Service
-	if a.Server, storySvc, err = wire(ctx, cfg, db, a.Mail, a.Watch, fed, a.Social, log); err != nil {
+	w, err := wire(ctx, cfg, db, a.Mail, a.Watch, fed, a.Social, log)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
+	a.Server, a.Alerts = w.server, w.alerts
 	if cfg.MailInAddr != "" {
 		// Listened on here, so that a port taken is an error at start.
 		if a.mailInLn, err = net.Listen("tcp", cfg.MailInAddr); err != nil {
@@ -157,7 +161,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 			return nil, fmt.Errorf("--mail-in-addr: %w", err)
 		}
 		a.MailIn = &mailin.Server{Address: cfg.MailInAddress, MaxBytes: cfg.MailInMaxBytes, OwnDomain: domainOf(cfg.MailFrom),
-			Hostname: domainOf(cfg.MailInAddress), Stories: storySvc, Limits: db, Log: log, MaxConns: 8, Timeout: time.Minute}
+			Hostname: domainOf(cfg.MailInAddress), Stories: w.stories, Limits: db, Log: log, MaxConns: 8, Timeout: time.Minute}
 	}
 	return a, nil
 }
@@ -165,18 +169,27 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, social *federation.Social, log *slog.Logger) (*server.Server, *stories.Service, error) {
+// wired is what wire builds that the App keeps or hands on.
+type wired struct {
+	server  *server.Server
+	stories *stories.Service // for the mail-in listener
+	alerts  *alerts.Digest
+}
+
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, social *federation.Social, log *slog.Logger) (*wired, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	storySvc := &stories.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		SubmitLimit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
 	tipSvc := &tips.Service{Store: db, Links: links, WakeMail: mail.Wake,
 		Limit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
+	alertSvc := &alerts.Service{Store: db, Links: links, WakeMail: mail.Wake,
+		Limit: jigsaw.Limit{Max: cfg.SubmitPerHour, Window: time.Hour}}
 	pages, err := web.New(web.Config{
-		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Tips: tipSvc, Auth: authn,
+		Store: db, Edit: db, Private: db, Account: db, Stories: storySvc, Tips: tipSvc, Alerts: alertSvc, Auth: authn,
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
 		},
@@ -200,10 +213,14 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		MailInAddress:    cfg.MailInAddress,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed, Social: social}), storySvc, nil
+	return &wired{
+		server:  server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed, Social: social}),
+		stories: storySvc,
+		alerts:  &alerts.Digest{Service: alertSvc, Hour: cfg.AlertHour, From: cfg.MailFrom, Log: log},
+	}, nil
 }
 
 // domainOf returns the domain of an email address.
@@ -243,6 +260,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(digestDone)
 		digest.Run(mailCtx, min(a.Config.DigestEvery, 5*time.Minute))
 	}()
+	alertsDone := make(chan struct{})
+	go func() {
+		defer close(alertsDone)
+		a.Alerts.Run(mailCtx, 5*time.Minute)
+	}()
 	// Watched sources are fetched until the server stops; a run cut short
 	// is recorded and taken up again on the next start.
 	watchDone := make(chan struct{})
@@ -276,6 +298,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	stopMail()
 	<-mailDone
 	<-digestDone
+	<-alertsDone
 	<-optimizeDone
 	<-watchDone
 	<-deliverDone

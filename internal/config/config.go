@@ -29,6 +29,7 @@ type Config struct {
 
 	SubmitPerHour   int           // stories one address may submit in an hour
 	DigestEvery     time.Duration // how often moderators may get the waiting-stories digest
+	AlertHour       int           // the hour (London time) alerts' daily and weekly digests go out
 	MaxBodyBytes    int64         // upper limit of any request body
 	MaxImportBytes  int64         // upper limit of a file uploaded on the admin's import page
 	PageCacheMB     int           // memory for cached public pages
@@ -164,6 +165,7 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.Int64Var(&c.MaxImportBytes, "max-import-bytes", 256<<20, "largest file an admin may upload to import, in bytes (the command line has no limit)")
 	fs.Int64Var(&c.MaxResourceBytes, "max-resource-bytes", jigsaw.DefaultMaxResourceBytes, "largest file an editor may add to the library of resources, in bytes")
 	fs.IntVar(&c.SubmitPerHour, "submit-per-hour", 20, "stories one address may submit in an hour")
+	fs.IntVar(&c.AlertHour, "alert-hour", 7, "the hour of the day (London time, 0-23) digests of alerts by email are sent")
 	fs.DurationVar(&c.DigestEvery, "digest-every", time.Hour, "at most how often moderators are emailed the stories waiting for review")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long requests in flight may finish after SIGINT or SIGTERM")
 	for _, f := range c.retentionFlags() {
@@ -277,6 +279,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DigestEvery < time.Minute {
 		return fmt.Errorf("--digest-every must be at least 1m")
+	}
+	if c.AlertHour < 0 || c.AlertHour > 23 {
+		return fmt.Errorf("--alert-hour %d: want an hour from 0 to 23", c.AlertHour)
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")

@@ -10,11 +10,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,7 +140,10 @@ type LogTransport struct{ Log *slog.Logger }
 
 // Send implements Transport.
 func (t LogTransport) Send(ctx context.Context, from string, m *jigsaw.Mail) error {
-	t.Log.InfoContext(ctx, "mail kept in the outbox (no --smtp)", "mail_id", m.ID, "kind", m.Kind, "subject", m.Subject)
+	// Of the further headers only the names: a List-Unsubscribe address
+	// acts for the recipient as a link in the body does.
+	t.Log.InfoContext(ctx, "mail kept in the outbox (no --smtp)", "mail_id", m.ID, "kind", m.Kind, "subject", m.Subject,
+		"headers", strings.Join(slices.Sorted(maps.Keys(m.Headers)), ", "))
 	return nil
 }
 
@@ -221,6 +227,11 @@ func (t *SMTPTransport) Send(ctx context.Context, from string, m *jigsaw.Mail) e
 	return c.Quit()
 }
 
+// ownHeaders are the header fields Format writes itself, which a mail's
+// Headers may not repeat.
+var ownHeaders = map[string]bool{"From": true, "To": true, "Subject": true, "Date": true, "Message-Id": true,
+	"Mime-Version": true, "Content-Type": true, "Content-Transfer-Encoding": true, "Auto-Submitted": true}
+
 // Format renders m as an RFC 5322 message with a quoted-printable UTF-8
 // text body.
 func Format(from string, m *jigsaw.Mail) []byte {
@@ -243,7 +254,13 @@ func Format(from string, m *jigsaw.Mail) []byte {
 	if m.Kind == jigsaw.MailKindEmailConfirm {
 		auto = "auto-replied" // RFC 3834: it answers a message sent to us
 	}
-	fmt.Fprintf(&b, "Auto-Submitted: %s\r\n\r\n", auto)
+	fmt.Fprintf(&b, "Auto-Submitted: %s\r\n", auto)
+	for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
+		if !ownHeaders[textproto.CanonicalMIMEHeaderKey(k)] {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, m.Headers[k])
+		}
+	}
+	b.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&b)
 	qp.Write([]byte(strings.ReplaceAll(m.Body, "\n", "\r\n")))
 	qp.Close()

@@ -166,6 +166,13 @@ var privacySamples = map[string][]string{
 	"GET /actor/outbox":          {"/actor/outbox", "/actor/outbox?page=true"},
 	"GET /ap/{kind}/{id}": {"/ap/story/{story}", "/ap/story/{pending}", "/ap/story/{rejected}", "/ap/story/{withdrawn}",
 		"/ap/danger/{tracker}", "/ap/dispute/{dispute}", "/ap/event/1", "/ap/event/2"},
+	// Alerts: the form repeats the filter, never an address; the pages of
+	// a link show the alerts, not the address they go to.
+	"GET /alerts/new":                 {"/alerts/new?list=stories", "/alerts/new?list=stories&district=LS6", "/alerts/new?list=tracker&district=BD"},
+	"GET /alerts/sent":                {"/alerts/sent"},
+	"GET /alerts/confirm/{token}":     {"/alerts/confirm/x"},
+	"GET /alerts/manage/{token}":      {"/alerts/manage/x"},
+	"GET /alerts/unsubscribe/{token}": {"/alerts/unsubscribe/x"},
 	// People in public roles: the demo's, numbered from 1 on a fresh
 	// database (11 is the director with declared interests).
 	"GET /representatives":             {"/representatives", "/representatives?party=conservative", "/representatives?district=LS6"},

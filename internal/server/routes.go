@@ -91,6 +91,19 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /tips/{id}/{action}", Editor, p.HandleTipAction)
 	s.handle("GET /tips/{id}/draft/{kind}", Editor, p.HandleTipDraft)
 
+	// Alerts by email of filtered lists: the form, then pages reached by
+	// signed links (confirm, manage, unsubscribe), never cached. The
+	// one-click unsubscribe POST is exempt from the cross-origin check
+	// (crossOrigin).
+	s.handleUncached("GET /alerts/new", Public, p.HandleAlertNew)
+	s.handle("POST /alerts/new", Public, p.HandleAlertCreate)
+	s.handleUncached("GET /alerts/sent", Public, p.HandleAlertSent)
+	s.handleUncached("GET /alerts/confirm/{token}", Public, p.HandleAlertConfirmPage)
+	s.handle("POST /alerts/confirm/{token}", Public, p.HandleAlertConfirm)
+	s.handleUncached("GET /alerts/manage/{token}", Public, p.HandleAlertManage)
+	s.handleUncached("GET /alerts/unsubscribe/{token}", Public, p.HandleAlertUnsubscribePage)
+	s.handle("POST /alerts/unsubscribe/{token}", Public, p.HandleAlertUnsubscribe)
+
 	// The teller's own page, through the link in every mail to them: their
 	// stories, how they are named, their data, erasure. Personal data:
 	// never cached.

@@ -336,6 +336,9 @@ func disputeWhere(f jigsaw.DisputeFilter) where {
 	if f.OrgID != 0 {
 		w.add("EXISTS (SELECT 1 FROM dispute_parties p WHERE p.dispute_id = disputes.id AND p.organisation_id = ?)", f.OrgID)
 	}
+	if !f.PublishedAfter.IsZero() {
+		w.add("created_at > ?", f.PublishedAfter.UTC())
+	}
 	return w
 }
 

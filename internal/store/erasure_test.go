@@ -90,6 +90,12 @@ func TestErasureLeavesNothing(t *testing.T) {
 			}))
 			must(db.WithdrawStory(ctx, ids[0], planted["ip"]))
 			must(db.RequestErasure(ctx, ids[0], planted["ip"]))
+			// An alert by email to the same address, its mail with headers.
+			must(db.SubscribeAlert(ctx, &jigsaw.AlertRequest{Email: strings.ToUpper(planted["email"]), List: jigsaw.AlertStories,
+				Frequency: jigsaw.AlertDaily, Language: "en"}, nil, jigsaw.Limit{Max: 10, Window: time.Hour}, func(int64) *jigsaw.Mail {
+				return &jigsaw.Mail{Kind: "alert-confirm", To: planted["email"], Subject: "Please confirm your alert", Body: "link",
+					Headers: map[string]string{"List-Id": planted["name"]}}
+			}))
 
 			before := dump(t, engine, dsn)
 			for what, s := range planted {

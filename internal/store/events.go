@@ -189,6 +189,9 @@ func (db *DB) eventWhere(f jigsaw.EventFilter) (where, string) {
 	if f.WithConclusions {
 		w.add("e.conclusions <> ''")
 	}
+	if !f.PublishedAfter.IsZero() {
+		w.add("e.created_at > ?", f.PublishedAfter.UTC())
+	}
 	if !f.From.IsZero() {
 		w.add("e.ends_at >= ?", londonDay(f.From))
 	}

@@ -46,6 +46,9 @@ var exportTables = []string{
 	"mail_in_attachments",
 	// Federation's social side (schema step 25).
 	"ap_followers", "ap_following", "ap_remote_items", "ap_domain_blocks",
+	// Alerts by email (schema step 25): the subscribers' addresses move with
+	// the instance, so that their alerts go on.
+	"alert_subscriptions",
 }
 
 // skippedTables are left out, each for its reason. A table in neither list

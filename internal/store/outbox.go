@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,20 +23,52 @@ func (db *DB) enqueueMail(ctx context.Context, tx Execer, m *jigsaw.Mail) error 
 	if strings.ContainsAny(m.To, "\r\n") || strings.ContainsAny(m.Subject, "\r\n") {
 		return jigsaw.Errorf(jigsaw.EINVALID, "Mail headers may not contain line breaks.")
 	}
+	headers, err := encodeHeaders(m.Headers)
+	if err != nil {
+		return err
+	}
 	now := db.now()
 	m.CreatedAt = now
-	return tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, to_addr, subject, body, created_at, next_attempt_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Kind, m.To, m.Subject, m.Body, now, now).Scan(&m.ID)
+	return tx.QueryRowContext(ctx, `INSERT INTO outbox (kind, to_addr, subject, body, headers, created_at, next_attempt_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.Kind, m.To, m.Subject, m.Body, headers, now, now).Scan(&m.ID)
 }
 
-const mailColumns = `id, kind, to_addr, subject, body, created_at, attempts, last_error, sent_at`
+// encodeHeaders keeps a mail's further headers as "Name: value" lines, in
+// the order of their names.
+func encodeHeaders(h map[string]string) (string, error) {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		if k == "" || strings.ContainsAny(k, "\r\n: ") || strings.ContainsAny(h[k], "\r\n") {
+			return "", jigsaw.Errorf(jigsaw.EINVALID, "Mail headers may not contain line breaks.")
+		}
+		b.WriteString(k + ": " + h[k] + "\n")
+	}
+	return b.String(), nil
+}
+
+func decodeHeaders(s string) map[string]string {
+	if s == "" {
+		return nil
+	}
+	h := map[string]string{}
+	for line := range strings.Lines(s) {
+		if k, v, ok := strings.Cut(strings.TrimSuffix(line, "\n"), ": "); ok {
+			h[k] = v
+		}
+	}
+	return h
+}
+
+const mailColumns = `id, kind, to_addr, subject, body, headers, created_at, attempts, last_error, sent_at`
 
 func scanMail(row interface{ Scan(...any) error }) (*jigsaw.Mail, error) {
 	var m jigsaw.Mail
-	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Body, &m.CreatedAt, &m.Attempts, &m.LastError, nullTime{&m.SentAt}); err != nil {
+	var headers string
+	if err := row.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Body, &headers, &m.CreatedAt, &m.Attempts, &m.LastError, nullTime{&m.SentAt}); err != nil {
 		return nil, err
 	}
 	m.CreatedAt = m.CreatedAt.UTC()
+	m.Headers = decodeHeaders(headers)
 	return &m, nil
 }
 

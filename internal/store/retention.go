@@ -23,7 +23,9 @@ import (
 //     another teller or a user has that address;
 //   - tips still awaiting confirmation that were sent longer ago than
 //     r.Unconfirmed are deleted, with the mail to their address on the
-//     same terms (deleteUnconfirmedTips).
+//     same terms (deleteUnconfirmedTips);
+//   - alert subscriptions never confirmed, made longer ago than
+//     r.Unconfirmed, are deleted (deleteUnconfirmedAlerts).
 //
 // A zero period drops nothing of its kind. An unconfirmed story is on no
 // public page, so cached pages stay valid.
@@ -47,7 +49,8 @@ func (db *DB) ApplyRetention(ctx context.Context, now time.Time, r jigsaw.Retent
 		}
 		if r.MailBodies > 0 {
 			// The condition on the text is the partial index's (outbox_text_kept).
-			c, err := execCount(ctx, tx, `UPDATE outbox SET subject = '', body = ''
+			// The headers go too: a digest's hold its unsubscribe link.
+			c, err := execCount(ctx, tx, `UPDATE outbox SET subject = '', body = '', headers = ''
 				WHERE sent_at < $1 AND (subject <> '' OR body <> '')`, now.Add(-r.MailBodies))
 			if err != nil {
 				return err
@@ -59,6 +62,9 @@ func (db *DB) ApplyRetention(ctx context.Context, now time.Time, r jigsaw.Retent
 				return err
 			}
 			if err := db.deleteUnconfirmedTips(ctx, tx, now.Add(-r.Unconfirmed), &n); err != nil {
+				return err
+			}
+			if err := db.deleteUnconfirmedAlerts(ctx, tx, now.Add(-r.Unconfirmed), &n); err != nil {
 				return err
 			}
 		}

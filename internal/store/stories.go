@@ -304,6 +304,9 @@ func storyWhere(f jigsaw.StoryFilter) where {
 	if !f.Until.IsZero() {
 		w.add("published_at < ?", f.Until.UTC())
 	}
+	if !f.PublishedAfter.IsZero() {
+		w.add("published_at > ?", f.PublishedAfter.UTC())
+	}
 	return w
 }
 

@@ -567,7 +567,11 @@ func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip str
 			}
 		}
 		if email != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = '', subject = '', body = '' WHERE lower(to_addr) = lower($1)`, email); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = '', subject = '', body = '', headers = '' WHERE lower(to_addr) = lower($1)`, email); err != nil {
+				return err
+			}
+			// The address's alerts by email go too: they would keep it.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM alert_subscriptions WHERE lower(email) = lower($1)`, email); err != nil {
 				return err
 			}
 		}

@@ -337,6 +337,9 @@ func trackerWhere(f jigsaw.TrackerFilter, public bool) where {
 	if f.OrgID != 0 {
 		w.add("EXISTS (SELECT 1 FROM tracker_organisations o WHERE o.tracker_id = tracker_items.id AND o.organisation_id = ?)", f.OrgID)
 	}
+	if !f.PublishedAfter.IsZero() {
+		w.add("published_at > ?", f.PublishedAfter.UTC())
+	}
 	return w
 }
 

@@ -262,6 +262,14 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		b.ResetRequests()
 		return click(t, `form[action="/password/reset"] button`)
 	}
+	// An alert asked for on its form; the pages of the links of its mail.
+	alertSent := func(t *testing.T) int64 {
+		b.Run(t, chromedp.Navigate(a.URL+"/alerts/new?list=tracker&kind=closure&district=DT1"),
+			chromedp.SendKeys("#f-email", "a11y.alert@example.org", chromedp.ByQuery))
+		b.ResetRequests()
+		return click(t, `form[action="/alerts/new"] button`)
+	}
+	alertRE := regexp.MustCompile(`http://[^\s]+/alerts/confirm/[A-Za-z0-9_.-]+`)
 	goTo := func(path string) func(t *testing.T) int64 {
 		return func(t *testing.T) int64 {
 			rctx, cancel := context.WithTimeout(b.Ctx, 30*time.Second)
@@ -313,6 +321,11 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		b.Run(t, chromedp.Evaluate(`document.querySelector('form[action="/stories/confirm"]').noValidate = true`, nil))
 		b.ResetRequests()
 		return click(t, `form[action="/stories/confirm"] button[type="submit"]`)
+	}
+	alertPage := func(page string) func(t *testing.T) int64 {
+		return func(t *testing.T) int64 {
+			return goTo(strings.Replace(mailLink(t, alertRE), "/alerts/confirm/", "/alerts/"+page+"/", 1))(t)
+		}
 	}
 	// A link found on the page open leaves the browser on.
 	linkOn := func(page, sel string) func(t *testing.T) int64 {
@@ -390,6 +403,12 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "tip-form", path: "/tips/new"},
 		{name: "tip-thanks", path: "/tips/thanks"},
 		{name: "tip-confirm", path: "/tips/confirm?t=x"},
+		{name: "alert-form", path: "/alerts/new?list=tracker&kind=closure&district=DT1"},
+		{name: "alert-refused", path: "/alerts/new?list=tracker&district=BD", status: 400},
+		{name: "alert-sent", open: alertSent},
+		{name: "alert-confirm", open: fromMail(alertRE)},
+		{name: "alert-manage", open: alertPage("manage")},
+		{name: "alert-unsubscribe", open: alertPage("unsubscribe")},
 		{name: "login", path: "/login"},
 		{name: "login-error", open: loginError, status: 401},
 		{name: "password-forgot", path: "/password/forgot"},

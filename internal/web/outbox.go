@@ -19,6 +19,8 @@ type OutboxStore interface {
 	FindMail(ctx context.Context, to string, limit, offset int) ([]*jigsaw.Mail, int, error)
 	// FindMailByID returns one mail; ENOTFOUND if there is none.
 	FindMailByID(ctx context.Context, id int64) (*jigsaw.Mail, error)
+	// AlertCounts says how many alerts by email follow each list.
+	AlertCounts(ctx context.Context) ([]jigsaw.AlertCount, error)
 }
 
 // OutboxMail is a mail as the outbox page lists it, with where it is on
@@ -44,6 +46,16 @@ type OutboxView struct {
 	Mails []OutboxMail
 	To    string
 	Pager Pager
+	// Alerts are the numbers of alerts by email by list: the mail they
+	// will cause.
+	Alerts []AlertCountLine
+}
+
+// AlertCountLine is how many alerts follow a list, named in the reader's
+// language.
+type AlertCountLine struct {
+	List                   string
+	Confirmed, Unconfirmed int
 }
 
 const outboxPerPage = 50
@@ -71,7 +83,15 @@ func (p *Pages) HandleOutbox(w http.ResponseWriter, r *http.Request) {
 	if !p.auditView(w, r, &jigsaw.AuditEntry{Action: "outbox-view", ObjectType: "outbox", Detail: detail}) {
 		return
 	}
+	alerts, err := p.Private.AlertCounts(r.Context())
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
 	view := OutboxView{Page: p.page(r, "Outbox"), To: to, Pager: newPager(list, total, r.URL.Query())}
+	for _, c := range alerts {
+		view.Alerts = append(view.Alerts, AlertCountLine{tr(r).Text(jigsaw.LabelOf(jigsaw.AlertLists, c.List)), c.Confirmed, c.Unconfirmed})
+	}
 	for _, m := range mails {
 		view.Mails = append(view.Mails, outboxMail(m))
 	}

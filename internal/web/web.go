@@ -96,6 +96,7 @@ type Config struct {
 	Account AccountStore        // passwords and two-factor sign-in
 	Stories jigsaw.StoryService // the teller's journey and moderation
 	Tips    jigsaw.TipService   // tips of dangers and disputes, for editors
+	Alerts  jigsaw.AlertService // alerts by email of filtered lists
 	Auth    *auth.Service       // sign-in and sessions
 	// Import and ImportRuns serve the admin's import page.
 	Import     Importer

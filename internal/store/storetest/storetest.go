@@ -76,6 +76,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"Places", s.testPlaces},
 		{"Charts", s.testCharts},
 		{"Tips", s.testTips},
+		{"Alerts", s.testAlerts},
 		{"Exports", s.testExports},
 		{"CursorPaging", s.testCursorPaging},
 		{"ChangeLog", s.testChangeLog},

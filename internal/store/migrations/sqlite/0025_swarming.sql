@@ -176,6 +176,34 @@ CREATE TABLE ap_seen_activities (
 CREATE INDEX ap_seen_activities_at ON ap_seen_activities(seen_at);
 
 -- section: alerts
+-- Anyone may subscribe to a saved filter of a public list for a daily or
+-- weekly digest of what is new. The filter is the list's canonical query
+-- string (listparams), so two equal filters are one string. The links in
+-- the mails (confirm, manage, unsubscribe) are signed with the instance's
+-- secret, as a story's are, and name the subscription by its id.
+-- seen_until is how far the items have been looked at: a digest lists
+-- what was published after it, and moving it is the claim that keeps two
+-- processes from sending one digest twice. Email addresses are personal
+-- data: never public, deleted on unsubscribe, and deleted with the
+-- subscription when it is not confirmed in time.
+CREATE TABLE alert_subscriptions (
+	id           INTEGER PRIMARY KEY,
+	email        TEXT NOT NULL,
+	list         TEXT NOT NULL CHECK (list IN ('stories', 'tracker', 'disputes', 'events')),
+	filter       TEXT NOT NULL DEFAULT '',
+	frequency    TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+	language     TEXT NOT NULL DEFAULT 'en',
+	created_at   TIMESTAMP NOT NULL,
+	confirmed_at TIMESTAMP,
+	seen_until   TIMESTAMP NOT NULL,
+	last_sent_at TIMESTAMP
+);
+CREATE UNIQUE INDEX alert_subscriptions_filter ON alert_subscriptions(lower(email), list, filter);
+CREATE INDEX alert_subscriptions_due ON alert_subscriptions(seen_until) WHERE confirmed_at IS NOT NULL;
+
+-- The headers of a mail (List-Unsubscribe and the like for digests), one
+-- "Name: value" a line.
+ALTER TABLE outbox ADD COLUMN headers TEXT NOT NULL DEFAULT '';
 
 -- section: webhooks
 

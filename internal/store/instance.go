@@ -71,6 +71,10 @@ var skippedTables = map[string]string{
 	"announced":         "what this server announced to its followers and webhooks",
 	"delivery_payloads": "deliveries in flight belong to the server that queued them",
 	"deliveries":        "deliveries in flight belong to the server that queued them",
+	// A webhook's secret must never leave the server, and a second server
+	// posting to an editor's tool from an imported copy would surprise it:
+	// webhooks are made afresh where they are wanted.
+	"webhooks": "editors' webhooks carry the secrets that sign their deliveries",
 }
 
 // derivedColumns are written by the schema's triggers from other tables

@@ -95,6 +95,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeTargetStates", s.testPledgeTargetStates},
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 		{"Resources", s.testResources},
+		{"Webhooks", s.testWebhooks},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -71,5 +71,25 @@ CREATE INDEX deliveries_host ON deliveries(host, state);
 -- section: alerts
 
 -- section: webhooks
+-- An editor's own tool, sent a signed JSON POST when a public item of the
+-- kinds and actions it asked for changes (kinds and actions are
+-- space-separated lists). The secret is kept as it is, not hashed: every
+-- delivery is signed with it. It is never exported (skippedTables), and
+-- deliveries name a webhook by its number, so that one deleted or paused
+-- is not sent to.
+CREATE TABLE webhooks (
+	id              INTEGER PRIMARY KEY,
+	name            TEXT NOT NULL DEFAULT '',
+	url             TEXT NOT NULL,
+	secret          TEXT NOT NULL,
+	kinds           TEXT NOT NULL,
+	actions         TEXT NOT NULL,
+	active          BOOLEAN NOT NULL DEFAULT 1,
+	organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+	created_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+	created_at      TIMESTAMP NOT NULL,
+	updated_at      TIMESTAMP NOT NULL,
+	version         INTEGER NOT NULL DEFAULT 1
+);
 
 -- section: mail-in

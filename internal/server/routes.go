@@ -246,6 +246,16 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /resources/{id}/versions", Editor, p.HandleResourceVersionNew)
 	s.handle("POST /resources/{id}/versions", Editor, p.HandleResourceVersionAdd)
 
+	// Webhooks: editors' own tools, sent signed messages of public changes.
+	webhooks := p.WebhookForms()
+	s.handle("GET /webhooks", Editor, p.HandleWebhooks)
+	s.handle("GET /webhooks/new", Editor, webhooks.New)
+	s.handle("POST /webhooks/new", Editor, webhooks.Create)
+	s.handle("GET /webhooks/{id}", Editor, p.HandleWebhook)
+	s.handle("GET /webhooks/{id}/edit", Editor, webhooks.Edit)
+	s.handle("POST /webhooks/{id}/edit", Editor, webhooks.Update)
+	s.handle("POST /webhooks/{id}/{action}", Editor, p.HandleWebhookAction)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API

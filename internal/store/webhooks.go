@@ -122,7 +122,7 @@ func (db *DB) RotateWebhookSecret(ctx context.Context, id int64) (_ string, err 
 	defer wrap(&err, "store.RotateWebhookSecret")
 	secret := jigsaw.NewWebhookSecret()
 	err = db.QuietTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET secret = $1, updated_at = $2, version = version + 1 WHERE id = $3`, secret, db.now(), id)
+		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET secret = $1, updated_at = $2 WHERE id = $3`, secret, db.now(), id)
 		if err != nil {
 			return err
 		}
@@ -132,7 +132,9 @@ func (db *DB) RotateWebhookSecret(ctx context.Context, id int64) (_ string, err 
 			}
 			return err
 		}
-		// The history says when, and by whom; never what.
+		// The version stays: a form open meanwhile does not hold the
+		// secret, so saving it loses nothing. The history says when, and
+		// by whom; never what.
 		return db.recordRevision(ctx, tx, jigsaw.ObjectWebhook, id, "rotate-secret", nil)
 	})
 	if err != nil {

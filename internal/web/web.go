@@ -75,6 +75,7 @@ type EditStore interface {
 	jigsaw.ResourceService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
+	jigsaw.WebhookService
 }
 
 // Site is what every page knows about the instance.

@@ -16,6 +16,7 @@ import (
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
+	"jigsaw/internal/deliver"
 	"jigsaw/internal/demo"
 	"jigsaw/internal/imports"
 	"jigsaw/internal/markdown"
@@ -41,6 +42,9 @@ type App struct {
 	Mail   *notify.Sender
 	// Watch fetches the watched sources on their schedules.
 	Watch *watch.Runner
+	// Deliver announces public changes to followers and webhooks and
+	// delivers the queue; each part registers its consumer and channel.
+	Deliver *deliver.Runner
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -108,6 +112,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		}
 	}
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
+	a.Deliver = &deliver.Runner{Store: db, Log: log, GiveUpAfter: cfg.DeliveryGiveUp}
 	a.Watch = &watch.Runner{Store: db, Log: log, UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")",
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
@@ -179,6 +184,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer close(watchDone)
 		a.Watch.Run(mailCtx)
 	}()
+	// Deliveries cut short are claimed again once their lease runs out.
+	deliverDone := make(chan struct{})
+	go func() {
+		defer close(deliverDone)
+		a.Deliver.Run(mailCtx)
+	}()
 	optimizeDone := make(chan struct{})
 	go func() {
 		defer close(optimizeDone)
@@ -192,6 +203,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	<-digestDone
 	<-optimizeDone
 	<-watchDone
+	<-deliverDone
 	return err
 }
 
@@ -236,6 +248,11 @@ func (a *App) optimize(ctx context.Context, every time.Duration) {
 		// No limit's window is longer than a day.
 		if _, err := a.DB.ExpireRateLimits(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			a.Log.Warn("expire rate-limit counters", "err", err)
+		}
+		// Deliveries finished a week ago, and the change log every
+		// consumer has read.
+		if _, err := a.DB.PruneDeliveries(ctx, time.Now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
+			a.Log.Warn("prune deliveries", "err", err)
 		}
 		// Personal data past its keeping (--retain-ips and the like).
 		if n, err := a.DB.ApplyRetention(ctx, time.Now(), a.Config.Retention()); err != nil && ctx.Err() == nil {

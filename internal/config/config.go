@@ -52,6 +52,12 @@ type Config struct {
 	RetainIPs              time.Duration
 	RetainMail             time.Duration
 	DeleteUnconfirmedAfter time.Duration
+
+	// AllowPrivatePeers lets deliveries and fetches (federation, webhooks)
+	// reach loopback and private addresses: for tests and closed networks.
+	AllowPrivatePeers bool
+	// DeliveryGiveUp is how long a failing delivery is retried.
+	DeliveryGiveUp time.Duration
 }
 
 // confirmLinkLife is how long a story's confirmation link works
@@ -152,6 +158,8 @@ func ServeFlags(fs *flag.FlagSet, c *Config) {
 		*f.dst = f.def
 		fs.Var(&minDuration{f.dst, f.min}, f.name, f.usage)
 	}
+	fs.BoolVar(&c.AllowPrivatePeers, "allow-private-peers", false, "let federation and webhooks reach loopback and private addresses (for tests and closed networks)")
+	fs.DurationVar(&c.DeliveryGiveUp, "delivery-give-up", 48*time.Hour, "how long a delivery to a peer or webhook that keeps failing is retried")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of Jigsaw, separated by spaces or commas; X-Forwarded-For is read only from them")
 }
 
@@ -257,6 +265,11 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	if c.DeliveryGiveUp == 0 {
+		c.DeliveryGiveUp = 48 * time.Hour // a Config built in code
+	} else if c.DeliveryGiveUp < time.Minute {
+		return fmt.Errorf("--delivery-give-up must be at least 1m")
 	}
 	// A Config built in code rather than from flags gets the defaults.
 	for _, f := range c.retentionFlags() {

@@ -515,7 +515,7 @@ func (it *ImportTx) flush() error {
 		b.items = b.items[:0]
 		clear(b.keys)
 	}
-	if err := b.revisions.insert(it.ctx, it.tx, revisionsTable); err != nil {
+	if err := it.db.insertRevisions(it.ctx, it.tx, &b.revisions); err != nil {
 		return err
 	}
 	return b.marks.insert(it.ctx, it.tx, `ocds_releases (ocid, release_id, release_date, imported_at)`)

@@ -59,10 +59,35 @@ func (db *DB) recordRevision(ctx context.Context, tx Execer, objectType string, 
 	if err := db.addRevision(ctx, &rows, objectType, objectID, action, changes); err != nil {
 		return err
 	}
-	return rows.insert(ctx, tx, revisionsTable)
+	return db.insertRevisions(ctx, tx, &rows)
 }
 
 const revisionsTable = `revisions (object_type, object_id, at, user_id, actor, action, changes)`
+
+// changeKinds are the revisions' object types whose items the change log
+// follows: every revision of a danger, a dispute or an event may change
+// what the public sees of it, whichever path (form, API, import) wrote it.
+var changeKinds = map[string]string{
+	jigsaw.ObjectTrackerItem: jigsaw.ChangeDanger,
+	jigsaw.ObjectDispute:     jigsaw.ChangeDispute,
+	jigsaw.ObjectEvent:       jigsaw.ChangeEvent,
+}
+
+// insertRevisions writes rows (built by addRevision) to the revisions and
+// logs the changes they stand for, emptying rows.
+func (db *DB) insertRevisions(ctx context.Context, tx Execer, rows *multiRow) error {
+	const cols = 7 // as addRevision adds them
+	logged := db.newRows()
+	for i := 0; i+cols <= len(rows.args); i += cols {
+		if kind, ok := changeKinds[rows.args[i].(string)]; ok {
+			logged.add(kind, rows.args[i+1], rows.args[i+2])
+		}
+	}
+	if err := rows.insert(ctx, tx, revisionsTable); err != nil {
+		return err
+	}
+	return logged.insert(ctx, tx, `changes (kind, object_id, at)`)
+}
 
 // addRevision adds a row for revisionsTable to rows, under the user in ctx
 // (the system when there is none).

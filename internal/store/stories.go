@@ -75,6 +75,11 @@ func (db *DB) createStory(ctx context.Context, s *jigsaw.Story, p *jigsaw.Person
 		).Scan(&s.ID); err != nil {
 			return err
 		}
+		if s.Status == jigsaw.StoryPublished {
+			if err := db.logChange(ctx, tx, jigsaw.ChangeStory, s.ID); err != nil {
+				return err
+			}
+		}
 		if c != nil {
 			// As SubmitStory records them.
 			yesNo := map[bool]string{true: "yes", false: "no"}

@@ -231,6 +231,9 @@ func (db *DB) WithdrawStory(ctx context.Context, id int64, ip string) (err error
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, id); err != nil {
+			return err
+		}
 		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{Actor: "story teller", Action: "story-withdraw", ObjectType: "story", ObjectID: id, IP: ip})
 	})
 }
@@ -362,6 +365,9 @@ func (db *DB) PublishStoryMailing(ctx context.Context, id int64, by *jigsaw.User
 			jigsaw.StoryPublished, byline, now, id); err != nil {
 			return err
 		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, id); err != nil {
+			return err
+		}
 		if mail != nil && email != "" {
 			if err := db.enqueueMail(ctx, tx, mail(email, title)); err != nil {
 				return err
@@ -384,6 +390,9 @@ func (db *DB) RejectStory(ctx context.Context, id int64, reason string, by *jigs
 		}
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET status = $1, reject_reason = $2, updated_at = $3 WHERE id = $4`, jigsaw.StoryRejected, reason, now, id); err != nil {
+			return err
+		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, id); err != nil {
 			return err
 		}
 		var email, title string
@@ -424,6 +433,9 @@ func (db *DB) RedactStory(ctx context.Context, id int64, passage string, by *jig
 			redacted, db.html(redacted), strings.ReplaceAll(title, passage, redactionMark), now, id); err != nil {
 			return err
 		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, id); err != nil {
+			return err
+		}
 		return addRevision(ctx, tx, id, by.ID, "redact", now)
 	})
 }
@@ -448,6 +460,9 @@ func (db *DB) EditStory(ctx context.Context, id int64, title, publicBody string,
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET title = $1, public_body = $2, public_html = $3, updated_at = $4 WHERE id = $5`,
 			title, publicBody, db.html(publicBody), now, id); err != nil {
+			return err
+		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, id); err != nil {
 			return err
 		}
 		return addRevision(ctx, tx, id, by.ID, "edit", now)
@@ -525,6 +540,11 @@ func (db *DB) ErasePerson(ctx context.Context, id int64, by *jigsaw.User, ip str
 				return err
 			}
 		}
+		for _, s := range stories {
+			if err := db.logChange(ctx, tx, jigsaw.ChangeStory, s); err != nil {
+				return err
+			}
+		}
 		if email != "" {
 			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET to_addr = '', subject = '', body = '' WHERE lower(to_addr) = lower($1)`, email); err != nil {
 				return err
@@ -590,6 +610,9 @@ func (db *DB) AddReply(ctx context.Context, storyID, orgID int64, body string, b
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO story_replies (story_id, organisation_id, body, user_id, at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			storyID, orgID, body, by.ID, db.now()).Scan(&id); err != nil {
+			return err
+		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, storyID); err != nil {
 			return err
 		}
 		return db.recordAudit(ctx, tx, &jigsaw.AuditEntry{UserID: by.ID, Actor: by.Email, Action: "reply-add", ObjectType: "story", ObjectID: storyID, IP: ip})

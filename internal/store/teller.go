@@ -159,6 +159,9 @@ func (db *DB) SetNaming(ctx context.Context, id int64, as jigsaw.PublishAs, publ
 			as, sub.PublishName, now, byline, id); err != nil {
 			return err
 		}
+		if err := db.logChange(ctx, tx, jigsaw.ChangeStory, id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (person_id, story_id, kind, value, wording, given_at) VALUES ($1, $2, 'publish-as', $3, $4, $5)`,
 			personID, id, string(as), sub.PublishAsWording(), now); err != nil {
 			return err

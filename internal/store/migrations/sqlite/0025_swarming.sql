@@ -12,7 +12,9 @@
 -- create, an update or a delete: one rule for publication, edits,
 -- withdrawal, erasure and an event turning members-only.
 CREATE TABLE changes (
-	id        INTEGER PRIMARY KEY,
+	-- AUTOINCREMENT: the log is pruned once read, and a number used again
+	-- would fall behind the consumers' cursors and never be read.
+	id        INTEGER PRIMARY KEY AUTOINCREMENT,
 	kind      TEXT NOT NULL CHECK (kind IN ('story', 'danger', 'dispute', 'event')),
 	object_id INTEGER NOT NULL,
 	at        TIMESTAMP NOT NULL

@@ -75,6 +75,14 @@ type DeliveryFilter struct {
 	Channel, State, Host, Target string
 }
 
+// DeliveryCount is how many deliveries of a channel are in a state, and
+// (for the admins' view of dead peers) to which host.
+type DeliveryCount struct {
+	Channel, Host string
+	State         DeliveryState
+	Count         int
+}
+
 // DeliveryResult is the outcome of one attempt at a delivery.
 type DeliveryResult struct {
 	ID     int64

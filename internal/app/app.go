@@ -114,6 +114,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 	}
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
 	a.Deliver = &deliver.Runner{Store: db, Log: log, GiveUpAfter: cfg.DeliveryGiveUp, Channels: map[string]deliver.Func{}}
+	db.OnContentChange = a.Deliver.Wake
 	hooks := &webhooks.Service{Store: db, Item: (&api.API{Store: db, BaseURL: cfg.BaseURL, Log: log}).PublicJSON,
 		Client: deliver.Client(cfg.AllowPrivatePeers), UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")"}
 	a.Deliver.Channels[webhooks.Channel] = hooks.Deliver

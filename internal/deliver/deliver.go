@@ -180,29 +180,82 @@ func (r *Runner) round(ctx context.Context) (busy bool, err error) {
 			busy = true
 		}
 	}
+	n, err := r.deliverDue(ctx)
+	return busy || n > 0, err
+}
+
+// deliverDue makes every due delivery, Workers at a time, until none is
+// due. The workers take deliveries one by one rather than in rounds, so
+// that a peer that makes its delivery wait for the timeout holds up one
+// worker, not a round of them; claims are kept a few ahead of the
+// workers, so that none waits long enough for its lease to run out.
+// Outcomes are recorded in batches.
+func (r *Runner) deliverDue(ctx context.Context) (delivered int, err error) {
 	channels := make([]string, 0, len(r.Channels))
 	for name := range r.Channels {
 		channels = append(channels, name)
 	}
-	batch, err := r.Store.ClaimDeliveries(ctx, channels, 4*r.Workers, r.Lease)
-	if err != nil || len(batch) == 0 {
-		return busy, err
-	}
-	results := make([]jigsaw.DeliveryResult, len(batch))
-	sem := make(chan struct{}, r.Workers)
-	var wg sync.WaitGroup
-	for i, d := range batch {
-		sem <- struct{}{}
-		wg.Add(1)
+	jobs := make(chan *jigsaw.Delivery, r.Workers)
+	results := make(chan jigsaw.DeliveryResult, r.Workers)
+	var workers sync.WaitGroup
+	for range r.Workers {
+		workers.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = r.deliver(ctx, d)
+			defer workers.Done()
+			for d := range jobs {
+				if ctx.Err() != nil { // stopping: let the next start have it
+					results <- jigsaw.DeliveryResult{ID: d.ID, State: jigsaw.DeliveryPending, RetryAt: r.Now(), Error: "stopped before delivery"}
+					continue
+				}
+				results <- r.deliver(ctx, d)
+			}
 		}()
 	}
-	wg.Wait()
+	claimErr := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		for ctx.Err() == nil {
+			batch, err := r.Store.ClaimDeliveries(ctx, channels, r.Workers, r.Lease)
+			if err != nil || len(batch) == 0 {
+				claimErr <- err
+				return
+			}
+			for _, d := range batch {
+				jobs <- d
+			}
+		}
+		claimErr <- nil
+	}()
+	go func() {
+		workers.Wait()
+		close(results)
+	}()
 	// Recorded even if ctx ended meanwhile: what was delivered must not be
 	// delivered again.
-	return true, r.Store.FinishDeliveries(context.WithoutCancel(ctx), results)
+	wctx := context.WithoutCancel(ctx)
+	var pending []jigsaw.DeliveryResult
+	flush := time.NewTicker(250 * time.Millisecond)
+	defer flush.Stop()
+	for done := false; !done; {
+		select {
+		case res, ok := <-results:
+			if !ok {
+				done = true
+				break
+			}
+			delivered++
+			pending = append(pending, res)
+			if len(pending) < 200 {
+				continue
+			}
+		case <-flush.C:
+		}
+		if ferr := r.Store.FinishDeliveries(wctx, pending); ferr != nil && err == nil {
+			err = ferr
+		}
+		pending = pending[:0]
+	}
+	return delivered, errors.Join(err, <-claimErr)
 }
 
 // deliver makes one attempt and says what is to become of the delivery.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"database/sql"
 	"net/http"
 	"runtime"
@@ -117,6 +118,7 @@ type storeCollector struct {
 	db                              Database
 	pageQueries, pagesRead          *prometheus.Desc
 	connections, waits, waitSeconds *prometheus.Desc
+	deliveries                      *prometheus.Desc
 }
 
 func newStoreCollector(db Database) *storeCollector {
@@ -132,6 +134,8 @@ func newStoreCollector(db Database) *storeCollector {
 			"Times a request waited for a database connection.", []string{"pool"}, nil),
 		waitSeconds: prometheus.NewDesc("jigsaw_db_wait_seconds_total",
 			"Time spent waiting for a database connection.", []string{"pool"}, nil),
+		deliveries: prometheus.NewDesc("jigsaw_deliveries",
+			"Deliveries to peers and webhooks in the queue, by channel and state (finished ones are kept a week).", []string{"channel", "state"}, nil),
 	}
 }
 
@@ -141,6 +145,7 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.connections
 	ch <- c.waits
 	ch <- c.waitSeconds
+	ch <- c.deliveries
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -156,6 +161,16 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.connections, prometheus.GaugeValue, float64(p.stats.Idle), p.name, "idle")
 		ch <- prometheus.MustNewConstMetric(c.waits, prometheus.CounterValue, float64(p.stats.WaitCount), p.name)
 		ch <- prometheus.MustNewConstMetric(c.waitSeconds, prometheus.CounterValue, p.stats.WaitDuration.Seconds(), p.name)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := c.db.CountDeliveries(ctx, false)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.deliveries, err)
+		return
+	}
+	for _, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.deliveries, prometheus.GaugeValue, float64(n.Count), n.Channel, string(n.State))
 	}
 }
 

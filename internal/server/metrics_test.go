@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"jigsaw"
 	"jigsaw/internal/config"
 	"jigsaw/internal/server"
 	"jigsaw/internal/store"
@@ -60,6 +61,11 @@ func TestMetricsExposition(t *testing.T) {
 			a.Get(t, "/stories")
 			a.Get(t, "/stories") // from the page cache
 			a.Get(t, "/no/such/page")
+			// Two deliveries of a channel no runner delivers: they wait.
+			if err := a.DB.EnqueueDeliveries(context.Background(), jigsaw.Outgoing{Channel: "nowhere", Body: []byte("x"),
+				Targets: []string{"https://a.example/inbox", "https://b.example/inbox"}}); err != nil {
+				t.Fatal(err)
+			}
 			resp, err := a.Client.Get(a.URL + "/metrics")
 			if err != nil {
 				t.Fatal(err)
@@ -87,6 +93,7 @@ func TestMetricsExposition(t *testing.T) {
 				"jigsaw_page_cache_hits_total":         dto.MetricType_COUNTER,
 				"jigsaw_page_cache_renders_total":      dto.MetricType_COUNTER,
 				"jigsaw_page_cache_evictions_total":    dto.MetricType_COUNTER,
+				"jigsaw_deliveries":                    dto.MetricType_GAUGE,
 				"go_goroutines":                        dto.MetricType_GAUGE,
 				"go_memstats_heap_alloc_bytes":         dto.MetricType_GAUGE,
 				"go_memstats_sys_bytes":                dto.MetricType_GAUGE,
@@ -113,6 +120,7 @@ func TestMetricsExposition(t *testing.T) {
 				{"cache hits", "jigsaw_page_cache_hits_total", nil, 1},
 				{"cache limit", "jigsaw_page_cache_max_bytes", nil, 16 << 20},
 				{"read pool", "jigsaw_db_wait_total", map[string]string{"pool": "read"}, 0},
+				{"deliveries waiting", "jigsaw_deliveries", map[string]string{"channel": "nowhere", "state": "pending"}, 2},
 			} {
 				t.Run(tt.name, func(t *testing.T) {
 					m := sample(fams, tt.family, tt.labels)

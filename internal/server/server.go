@@ -54,6 +54,7 @@ type Database interface {
 	Stats() (read, write sql.DBStats)
 	StoryPageReads() (queries, pages uint64)
 	EngineName() string
+	CountDeliveries(ctx context.Context, byHost bool) ([]jigsaw.DeliveryCount, error)
 }
 
 // Options is what a Server is built from; internal/app wires it.

@@ -208,10 +208,19 @@ const deliveryColumns = `d.id, d.payload_id, d.channel, d.target, d.host, p.cont
 	d.last_status, d.last_error, d.created_at, d.next_at, d.finished_at`
 
 func scanDelivery(r interface{ Scan(...any) error }) (*jigsaw.Delivery, error) {
+	return scanDeliveryBody(r, false)
+}
+
+// scanDeliveryBody scans deliveryColumns, then the payload's body if
+// withBody (the list of deliveries leaves it out).
+func scanDeliveryBody(r interface{ Scan(...any) error }, withBody bool) (*jigsaw.Delivery, error) {
 	var d jigsaw.Delivery
-	err := r.Scan(&d.ID, &d.PayloadID, &d.Channel, &d.Target, &d.Host, &d.ContentType, &d.Summary, &d.State, &d.Attempts,
-		&d.LastStatus, &d.LastError, &d.CreatedAt, &d.NextAt, nullTime{&d.FinishedAt})
-	return &d, err
+	dest := []any{&d.ID, &d.PayloadID, &d.Channel, &d.Target, &d.Host, &d.ContentType, &d.Summary, &d.State, &d.Attempts,
+		&d.LastStatus, &d.LastError, &d.CreatedAt, &d.NextAt, nullTime{&d.FinishedAt}}
+	if withBody {
+		dest = append(dest, &d.Body)
+	}
+	return &d, r.Scan(dest...)
 }
 
 // ClaimDeliveries returns up to limit due deliveries of the given
@@ -284,12 +293,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channels []string, limit int,
 	if err != nil {
 		return nil, db.mapError(err)
 	}
-	out, err := collect(rows, func(r interface{ Scan(...any) error }) (*jigsaw.Delivery, error) {
-		var d jigsaw.Delivery
-		err := r.Scan(&d.ID, &d.PayloadID, &d.Channel, &d.Target, &d.Host, &d.ContentType, &d.Summary, &d.State, &d.Attempts,
-			&d.LastStatus, &d.LastError, &d.CreatedAt, &d.NextAt, nullTime{&d.FinishedAt}, &d.Body)
-		return &d, err
-	})
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (*jigsaw.Delivery, error) { return scanDeliveryBody(r, true) })
 	return out, db.mapError(err)
 }
 
@@ -357,18 +361,10 @@ func (db *DB) FindDeliveries(ctx context.Context, f jigsaw.DeliveryFilter, limit
 	return out, total, db.mapError(err)
 }
 
-// DeliveryCount is how many deliveries of a channel are in a state, and
-// (for the admins' view of dead peers) to which host.
-type DeliveryCount struct {
-	Channel, Host string
-	State         jigsaw.DeliveryState
-	Count         int
-}
-
 // CountDeliveries counts the queue by channel and state, and by host too
 // when byHost is set (only pending and failed deliveries then: those are
 // what tells of a peer in trouble).
-func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []DeliveryCount, err error) {
+func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []jigsaw.DeliveryCount, err error) {
 	defer wrap(&err, "store.CountDeliveries")
 	q := `SELECT channel, '', state, count(*) FROM deliveries GROUP BY channel, state ORDER BY channel, state`
 	if byHost {
@@ -379,8 +375,8 @@ func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []DeliveryCou
 	if err != nil {
 		return nil, db.mapError(err)
 	}
-	out, err := collect(rows, func(r interface{ Scan(...any) error }) (DeliveryCount, error) {
-		var c DeliveryCount
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (jigsaw.DeliveryCount, error) {
+		var c jigsaw.DeliveryCount
 		return c, r.Scan(&c.Channel, &c.Host, &c.State, &c.Count)
 	})
 	return out, db.mapError(err)

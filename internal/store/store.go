@@ -57,6 +57,12 @@ type DB struct {
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 
+	// OnContentChange, if set, is called after every commit of this
+	// process that may have changed public content: the delivery runner
+	// is woken by it, so that a withdrawal reaches followers at once
+	// rather than at its next look.
+	OnContentChange func()
+
 	// RenderHTML turns a story's public Markdown into sanitised HTML, stored
 	// beside it so that pages need not render it on every view. Nil leaves
 	// the HTML empty and pages render the Markdown themselves.
@@ -211,7 +217,12 @@ func (db *DB) txOn(ctx context.Context, pool *sql.DB, bump bool, fn func(tx *sql
 
 // contentChanged is called after every commit of this process that bumped
 // the content version: the change shows at once in this process's pages.
-func (db *DB) contentChanged() { db.version.forget() }
+func (db *DB) contentChanged() {
+	db.version.forget()
+	if db.OnContentChange != nil {
+		db.OnContentChange()
+	}
+}
 
 // ContentVersion returns the current content version (see Tx).
 func (db *DB) ContentVersion(ctx context.Context) (_ int64, err error) {

@@ -47,6 +47,20 @@ func WebhookEvent(kind, action string) string {
 // WebhookPing is the event of the test delivery an editor sends by hand.
 const WebhookPing = "ping"
 
+// DeliveryChannels are the channels of the delivery queue, for the admins'
+// view of it.
+var DeliveryChannels = []Choice[string]{
+	{"activitypub", "ActivityPub"},
+	{"webhook", "Webhooks"},
+}
+
+// DeliveryStates lists the states of a delivery with their labels.
+var DeliveryStates = []Choice[DeliveryState]{
+	{DeliveryPending, "Waiting"},
+	{DeliveryDone, "Delivered"},
+	{DeliveryFailed, "Given up"},
+}
+
 // Webhook is an editor's own tool (a union's website, a campaign's chat
 // bot) that is sent a signed JSON POST when a public item it asked about
 // is published, updated or withdrawn.

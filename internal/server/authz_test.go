@@ -240,6 +240,8 @@ var authzMatrix = map[string]authzCase{
 	"GET /webhooks/{id}/edit":                   {path: "/webhooks/999999/edit", want: [4]int{303, 404, 404, 404}},
 	"POST /webhooks/{id}/edit":                  {path: "/webhooks/999999/edit", form: url.Values{"url": {""}}, want: [4]int{401, 404, 404, 404}},
 	"POST /webhooks/{id}/{action}":              {path: "/webhooks/999999/rotate", form: url.Values{}, want: [4]int{401, 404, 404, 404}},
+	"GET /admin/deliveries":                     {want: [4]int{303, 403, 403, 200}},
+	"POST /admin/deliveries/{id}/retry":         {path: "/admin/deliveries/999999/retry", form: url.Values{}, want: [4]int{401, 403, 403, 404}},
 	"GET /account/tokens":                       {want: [4]int{303, 200, 200, 200}},
 	"POST /account/tokens":                      {form: url.Values{"name": {"matrix"}}, want: [4]int{401, 200, 200, 200}},
 	"POST /account/tokens/{id}/revoke":          {path: "/account/tokens/999999/revoke", want: [4]int{401, 404, 404, 404}},

@@ -255,6 +255,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /webhooks/{id}/edit", Editor, webhooks.Edit)
 	s.handle("POST /webhooks/{id}/edit", Editor, webhooks.Update)
 	s.handle("POST /webhooks/{id}/{action}", Editor, p.HandleWebhookAction)
+	// The queue of deliveries of every channel: how an admin sees a dead peer.
+	s.handle("GET /admin/deliveries", Admin, p.HandleDeliveries)
+	s.handle("POST /admin/deliveries/{id}/retry", Admin, p.HandleDeliveryRetry)
 
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.

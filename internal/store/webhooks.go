@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"jigsaw"
@@ -181,4 +182,15 @@ func (db *DB) FindWebhooks(ctx context.Context) (_ []*jigsaw.Webhook, err error)
 		h.Secret = ""
 	}
 	return hooks, db.mapError(err)
+}
+
+// RetryWebhookDelivery is RetryDelivery for the log of one webhook: it
+// makes delivery id due now if it is a delivery to webhook hookID, and is
+// ENOTFOUND otherwise, so that an editor's page can retry nothing else.
+func (db *DB) RetryWebhookDelivery(ctx context.Context, hookID, id int64) (err error) {
+	defer wrap(&err, "store.RetryWebhookDelivery")
+	if !exists(ctx, db.read, `SELECT count(*) FROM deliveries WHERE id = $1 AND channel = 'webhook' AND target = $2`, id, strconv.FormatInt(hookID, 10)) {
+		return jigsaw.Errorf(jigsaw.ENOTFOUND, "Webhook %d has no delivery %d.", hookID, id)
+	}
+	return db.RetryDelivery(ctx, id)
 }

@@ -76,6 +76,7 @@ type EditStore interface {
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
 	jigsaw.WebhookService
+	DeliveryStore
 }
 
 // Site is what every page knows about the instance.

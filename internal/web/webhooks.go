@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"jigsaw"
 	"jigsaw/internal/i18n"
+	"jigsaw/internal/listparams"
+	"jigsaw/internal/webhooks"
 )
 
 // WebhooksView is the editors' list of webhooks.
@@ -46,7 +49,13 @@ type WebhookView struct {
 	Secret    string // shown once, then never again
 	Done      string
 	Revisions []*jigsaw.Revision
+	// Deliveries are the webhook's log, newest first.
+	Deliveries []*jigsaw.Delivery
+	Pager      Pager
 }
+
+// webhookLogPerPage is how many deliveries a webhook's page lists.
+const webhookLogPerPage = 20
 
 // HandleWebhook serves /webhooks/{id}.
 func (p *Pages) HandleWebhook(w http.ResponseWriter, r *http.Request) {
@@ -66,8 +75,22 @@ func (p *Pages) renderWebhook(w http.ResponseWriter, r *http.Request, status int
 
 func (p *Pages) showWebhook(w http.ResponseWriter, r *http.Request, status int, h *jigsaw.Webhook, secret string) {
 	ctx := r.Context()
-	view := WebhookView{Page: p.page(r, webhookTitle(h)), Webhook: h, Secret: secret, Done: webhookDone[r.URL.Query().Get("done")]}
-	var err error
+	q := r.URL.Query()
+	if r.Method != http.MethodGet {
+		q = url.Values{} // the answer to a post shows the log's first page
+	}
+	list, err := listparams.WebhookLog(ctx, q, webhookLogPerPage)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view := WebhookView{Page: p.page(r, webhookTitle(h)), Webhook: h, Secret: secret, Done: webhookDone[q.Get("done")]}
+	ds, total, err := p.Edit.FindDeliveries(ctx, jigsaw.DeliveryFilter{Channel: webhooks.Channel, Target: strconv.FormatInt(h.ID, 10)}, list.Limit, list.Offset)
+	if err != nil {
+		p.Error(w, r, err)
+		return
+	}
+	view.Deliveries, view.Pager = ds, newPager(list, total, q)
 	if view.Revisions, err = p.Edit.FindRevisions(ctx, jigsaw.ObjectWebhook, h.ID); err != nil {
 		p.Error(w, r, err)
 		return
@@ -78,7 +101,8 @@ func (p *Pages) showWebhook(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // HandleWebhookAction runs an action on the webhook of the path: rotate
-// its secret (the page shows the new one once), or delete it.
+// its secret (the page shows the new one once), send it a test, retry one
+// of its deliveries now, or delete it.
 func (p *Pages) HandleWebhookAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h, err := p.editedWebhook(r)
@@ -98,6 +122,27 @@ func (p *Pages) HandleWebhookAction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.renderWebhook(w, r, http.StatusOK, secret)
+	case "ping":
+		out, err := webhooks.Ping(h, time.Now())
+		if err == nil {
+			err = p.Edit.EnqueueDeliveries(ctx, out)
+		}
+		if err != nil {
+			p.Error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, webhookPath(h)+"?done=ping", http.StatusSeeOther)
+	case "retry":
+		id, ok := deliveryID(r)
+		if !ok {
+			p.NotFound(w, r)
+			return
+		}
+		if err := p.Edit.RetryWebhookDelivery(ctx, h.ID, id); err != nil {
+			p.Error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, webhookPath(h)+"?done=retry", http.StatusSeeOther)
 	case "delete":
 		if err := p.Edit.DeleteWebhook(ctx, h.ID); err != nil {
 			p.Error(w, r, err)

@@ -60,14 +60,52 @@ func TestWebhookPages(t *testing.T) {
 	}
 
 	get(t, editor, page+"/edit").expect(t, 200, "Edit webhook", `value="https://hooks.test.invalid/jigsaw"`, `name="actions" value="delete" checked`)
-	change := url.Values{"name": {"Branch website"}, "url": {"http://hooks.test.invalid/v2"}, "kinds": {"event"}, "actions": {"update"},
-		"version": {itoa(hooks[0].Version)}}
+	// On this machine: the server refuses to deliver there (no
+	// --allow-private-peers), so what is queued stays waiting.
+	change := url.Values{"name": {"Branch website"}, "url": {"http://127.0.0.1:9/v2"}, "kinds": {"event"}, "actions": {"update"},
+		"active": {"1"}, "version": {itoa(hooks[0].Version)}}
 	if p := post(t, editor, page+"/edit", change); p.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d %.500s", p.status, p.body)
 	}
-	get(t, editor, page).expect(t, 200, "http://hooks.test.invalid/v2", "events: updated", "Paused: nothing is sent to it", "Edit history", "rotate-secret")
+	get(t, editor, page).expect(t, 200, "http://127.0.0.1:9/v2", "events: updated", "Active", "Edit history", "rotate-secret")
 	if p := post(t, editor, page+"/edit", change); p.status != http.StatusConflict {
 		t.Errorf("saving a stale form: %d, want 409", p.status)
+	}
+
+	// A test delivery shows in the webhook's log, and may be retried
+	// from there; another's delivery may not.
+	if p := post(t, editor, page+"/ping", nil); p.status != http.StatusSeeOther || p.location != "/webhooks/"+itoa(hooks[0].ID)+"?done=ping" {
+		t.Fatalf("ping: %d %q", p.status, p.location)
+	}
+	get(t, editor, page+"?done=ping").expect(t, 200, "A test delivery is on its way", "ping webhook "+itoa(hooks[0].ID))
+	log, _, err := a.DB.FindDeliveries(t.Context(), jigsaw.DeliveryFilter{Target: itoa(hooks[0].ID)}, 10, 0)
+	if err != nil || len(log) != 1 {
+		t.Fatalf("the ping's delivery: %v, %v", log, err)
+	}
+	if p := post(t, editor, page+"/retry", url.Values{"delivery": {itoa(log[0].ID)}}); p.status != http.StatusSeeOther {
+		t.Errorf("retry: %d %.300s", p.status, p.body)
+	}
+	if p := post(t, editor, page+"/retry", url.Values{"delivery": {itoa(log[0].ID + 1000)}}); p.status != http.StatusNotFound {
+		t.Errorf("retrying a delivery not of this webhook: %d", p.status)
+	}
+	if p := get(t, editor, page+"?page=x"); p.status != http.StatusBadRequest {
+		t.Errorf("a bad page of the log: %d", p.status)
+	}
+
+	// The admins' view of the queue counts it, lists it, filters it,
+	// retries from it, and refuses a bad filter naming it.
+	admin, _ := a.AsUser(t, jigsaw.RoleAdmin)
+	if p := get(t, editor, a.URL+"/admin/deliveries"); p.status != http.StatusForbidden {
+		t.Errorf("an editor sees the queue: %d", p.status)
+	}
+	get(t, admin, a.URL+"/admin/deliveries").expect(t, 200, "By channel", "webhook", "ping webhook "+itoa(hooks[0].ID), "Retry now")
+	get(t, admin, a.URL+"/admin/deliveries?channel=webhook&target="+itoa(hooks[0].ID)).expect(t, 200, "ping webhook")
+	get(t, admin, a.URL+"/admin/deliveries?channel=activitypub").expect(t, 200, "No deliveries here.")
+	get(t, admin, a.URL+"/admin/deliveries?state=lost").expect(t, http.StatusBadRequest, "Please correct the marked filters",
+		"State must be one of pending, done, failed")
+	get(t, admin, a.URL+"/admin/deliveries?colour=red").expect(t, http.StatusBadRequest, "colour", "is not a filter of this list")
+	if p := post(t, admin, a.URL+"/admin/deliveries/"+itoa(log[0].ID)+"/retry", nil); p.status != http.StatusSeeOther {
+		t.Errorf("admin's retry: %d %.300s", p.status, p.body)
 	}
 
 	if p := post(t, editor, page+"/delete", nil); p.status != http.StatusSeeOther || p.location != "/webhooks?done=deleted" {

@@ -108,10 +108,10 @@ func (s *Service) Plan(ctx context.Context, cs []jigsaw.Change) ([]jigsaw.Outgoi
 	return out, nil
 }
 
-// Ping returns the test delivery of webhook h, which an editor sends to
-// see that their tool receives and checks what Jigsaw sends.
-func (s *Service) Ping(h *jigsaw.Webhook) (jigsaw.Outgoing, error) {
-	now := s.now()
+// Ping returns the test delivery of webhook h made at now, which an editor
+// sends to see that their tool receives and checks what Jigsaw sends.
+func Ping(h *jigsaw.Webhook, now time.Time) (jigsaw.Outgoing, error) {
+	now = now.UTC()
 	p := Payload{ID: fmt.Sprintf("ping-%d-%d", h.ID, now.UnixNano()), Event: jigsaw.WebhookPing, OccurredAt: now,
 		Data: map[string]int64{"webhook": h.ID}}
 	return outgoing(p, fmt.Sprintf("ping webhook %d", h.ID), []string{strconv.FormatInt(h.ID, 10)})

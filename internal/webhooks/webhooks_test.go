@@ -257,7 +257,7 @@ func TestWebhookDeliveries(t *testing.T) {
 }
 
 // pingOf is the test delivery of h.
-func pingOf(h *jigsaw.Webhook) (jigsaw.Outgoing, error) { return (&webhooks.Service{}).Ping(h) }
+func pingOf(h *jigsaw.Webhook) (jigsaw.Outgoing, error) { return webhooks.Ping(h, time.Now()) }
 
 // Without --allow-private-peers a webhook on this machine's network is
 // never reached: the delivery fails, to be tried again, and says why.

@@ -30,3 +30,12 @@ func WebhookLog(ctx context.Context, v url.Values, perPage int) (List, error) {
 	r.get("done")
 	return r.finish()
 }
+
+// Webhooks reads the parameters of the list of webhooks, which has none:
+// it holds every webhook at once.
+func Webhooks(ctx context.Context, v url.Values) error {
+	r := newReader(ctx, nil, v, MaxLimit)
+	r.known = nil
+	r.refuseUnknown("is not a parameter of this list, which holds every webhook.")
+	return r.err()
+}

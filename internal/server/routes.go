@@ -320,6 +320,11 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/resources", Editor, a.HandleResourceCreate)
 	s.handle("PATCH /api/v1/resources/{id}", Editor, a.HandleResourceUpdate)
 	s.handle("POST /api/v1/resources/{id}/versions", Editor, a.HandleResourceVersionCreate)
+	s.handle("GET /api/v1/webhooks", Editor, a.HandleWebhookList)
+	s.handle("POST /api/v1/webhooks", Editor, a.HandleWebhookCreate)
+	s.handle("GET /api/v1/webhooks/{id}", Editor, a.HandleWebhook)
+	s.handle("PATCH /api/v1/webhooks/{id}", Editor, a.HandleWebhookUpdate)
+	s.handle("DELETE /api/v1/webhooks/{id}", Editor, a.HandleWebhookDelete)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -329,6 +329,16 @@ var welsh = map[string]string{
 	"Briefing":            "Papur briffio",
 	"Motion":              "Cynnig",
 	"Template letter":     "Llythyr templed",
+
+	// Webhooks and the queue of deliveries (staff pages).
+	"Webhooks":      "Bachau gwe",
+	"Deliveries":    "Danfoniadau",
+	"Add a webhook": "Ychwanegu bachyn gwe",
+	"Edit webhook":  "Golygu bachyn gwe",
+	"Send a test":   "Anfon prawf",
+	"New secret":    "Cyfrinach newydd",
+	"Retry now":     "Rhoi cynnig arall nawr",
+	"Delivered":     "Wedi'i ddanfon",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

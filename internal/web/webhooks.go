@@ -24,7 +24,6 @@ type WebhooksView struct {
 // redirect carries.
 var webhookDone = map[string]string{
 	"deleted": "Webhook deleted. Deliveries not yet made to it will not be.",
-	"saved":   "Webhook saved.",
 	"ping":    "A test delivery is on its way; it shows in the log below within a minute.",
 	"retry":   "The delivery is tried again within a minute.",
 }

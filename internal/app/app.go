@@ -18,6 +18,7 @@ import (
 	"jigsaw/internal/config"
 	"jigsaw/internal/deliver"
 	"jigsaw/internal/demo"
+	"jigsaw/internal/federation"
 	"jigsaw/internal/imports"
 	"jigsaw/internal/markdown"
 	"jigsaw/internal/notify"
@@ -46,6 +47,13 @@ type App struct {
 	// Deliver announces public changes to followers and webhooks and
 	// delivers the queue; each part registers its consumer and channel.
 	Deliver *deliver.Runner
+	// FedKeys is the instance actor's key pair; FedActors finds other
+	// servers' actors and keys; FedClient makes signed requests to them;
+	// FedObjects builds what public items become when they go out.
+	FedKeys    *federation.InstanceKeys
+	FedActors  *federation.ActorKeys
+	FedClient  *federation.Client
+	FedObjects *federation.Builder
 
 	lock *store.ServeLock // held until Close, so that no restore runs under us
 }
@@ -123,7 +131,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)
 		}}
-	if a.Server, err = wire(ctx, cfg, db, a.Mail, a.Watch, log); err != nil {
+	a.FedKeys = federation.NewInstanceKeys(db, cfg.BaseURL)
+	a.FedClient = &federation.Client{HTTP: deliver.Client(cfg.AllowPrivatePeers), UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")"}
+	a.FedActors = &federation.ActorKeys{Store: db, Client: a.FedClient, Keys: a.FedKeys}
+	a.FedObjects = &federation.Builder{BaseURL: cfg.BaseURL, Markdown: markdown.New().Render}
+	fed := &federation.Documents{Store: db, Keys: a.FedKeys, Objects: a.FedObjects, BaseURL: cfg.BaseURL, Version: Version,
+		Name: siteName, Description: siteDescription, Log: log}
+	if a.Server, err = wire(ctx, cfg, db, a.Mail, a.Watch, fed, log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -133,7 +147,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 // wire builds every service on db and hands them to the pages, the API and
 // the server: the one place that knows which implementation stands behind
 // each interface.
-func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, log *slog.Logger) (*server.Server, error) {
+func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sender, watcher *watch.Runner, fed *federation.Documents, log *slog.Logger) (*server.Server, error) {
 	authn := &auth.Service{DB: db, Secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	links, err := stories.NewSigner(ctx, db, cfg.BaseURL)
 	if err != nil {
@@ -153,8 +167,8 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		WakeWatch:  watcher.Wake,
 		WakeMail:   mail.Wake,
 		Site: web.Site{
-			Name:        "Jigsaw",
-			Description: "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it.",
+			Name:        siteName,
+			Description: siteDescription,
 			BaseURL:     cfg.BaseURL,
 		},
 		Log:              log,
@@ -164,8 +178,15 @@ func wire(ctx context.Context, cfg config.Config, db *store.DB, mail *notify.Sen
 		return nil, err
 	}
 	api := &api.API{Store: db, Edit: db, Stories: storySvc, BaseURL: cfg.BaseURL, Log: log, MaxResourceBytes: cfg.MaxResourceBytes}
-	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api}), nil
+	return server.New(server.Options{Config: cfg, DB: db, Log: log, Version: Version, Auth: authn, Pages: pages, API: api, Federation: fed}), nil
 }
+
+// siteName and siteDescription stand for the site's until an admin sets
+// its own.
+const (
+	siteName        = "Jigsaw"
+	siteDescription = "Stories, dangers and disputes of the health service, fitted together by the organisations that defend it."
+)
 
 // Serve answers on ln and sends queued mail until ctx is cancelled, then
 // drains requests in flight and returns.

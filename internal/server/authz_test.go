@@ -279,6 +279,14 @@ var authzMatrix = map[string]authzCase{
 	"GET /embed/tracker":                        {want: [4]int{200, 200, 200, 200}},
 	"GET /embed/disputes":                       {want: [4]int{200, 200, 200, 200}},
 	"GET /oembed":                               {path: "/oembed?url=http%3A%2F%2Fexample.org%2Fstories%2F1", want: [4]int{404, 404, 404, 404}},
+	// ActivityPub's documents are public; the test app's host is not known
+	// here, so WebFinger is asked about someone else.
+	"GET /.well-known/webfinger":                {path: "/.well-known/webfinger?resource=acct:nobody@example.invalid", want: [4]int{404, 404, 404, 404}},
+	"GET /.well-known/nodeinfo":                 {want: [4]int{200, 200, 200, 200}},
+	"GET /nodeinfo/2.1":                         {want: [4]int{200, 200, 200, 200}},
+	"GET /actor":                                {want: [4]int{200, 200, 200, 200}},
+	"GET /actor/outbox":                         {path: "/actor/outbox?page=true", want: [4]int{200, 200, 200, 200}},
+	"GET /ap/{kind}/{id}":                       {path: "/ap/story/{story}", want: [4]int{200, 200, 200, 200}},
 	"GET /api":                                  {want: [4]int{200, 200, 200, 200}},
 	"GET /api/v1/openapi.json":                  {want: [4]int{200, 200, 200, 200}},
 	"GET /admin/imports":                        {want: [4]int{303, 403, 403, 200}},

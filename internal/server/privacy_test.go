@@ -157,6 +157,15 @@ var privacySamples = map[string][]string{
 	"GET /embed/tracker":       {"/embed/tracker"},
 	"GET /embed/disputes":      {"/embed/disputes"},
 	"GET /oembed":              {"/oembed?url={base}%2Fstories%2F{story}", "/oembed?url={base}%2Fstories%2F{pending}", "/oembed?url={base}%2Fstories%3Fdistrict%3DLS6"},
+	// ActivityPub: the actor, its outbox and the objects of public items;
+	// the stories that are not public must answer 404.
+	"GET /.well-known/webfinger": {"/.well-known/webfinger?resource={base}%2Factor"},
+	"GET /.well-known/nodeinfo":  {"/.well-known/nodeinfo"},
+	"GET /nodeinfo/2.1":          {"/nodeinfo/2.1"},
+	"GET /actor":                 {"/actor"},
+	"GET /actor/outbox":          {"/actor/outbox", "/actor/outbox?page=true"},
+	"GET /ap/{kind}/{id}": {"/ap/story/{story}", "/ap/story/{pending}", "/ap/story/{rejected}", "/ap/story/{withdrawn}",
+		"/ap/danger/{tracker}", "/ap/dispute/{dispute}", "/ap/event/1", "/ap/event/2"},
 	// People in public roles: the demo's, numbered from 1 on a fresh
 	// database (11 is the director with declared interests).
 	"GET /representatives":             {"/representatives", "/representatives?party=conservative", "/representatives?district=LS6"},

@@ -149,6 +149,17 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /embed/tracker", Public, p.HandleEmbedList("tracker"))
 	s.handle("GET /embed/disputes", Public, p.HandleEmbedList("disputes"))
 	s.handle("GET /oembed", Public, p.HandleOEmbed)
+
+	// ActivityPub: what other servers read of this one. Uncached: the
+	// answers depend on Accept, and the documents keep their own counts.
+	if f := s.Federation; f != nil {
+		s.handleUncached("GET /.well-known/webfinger", Public, f.HandleWebFinger)
+		s.handleUncached("GET /.well-known/nodeinfo", Public, f.HandleNodeInfoLinks)
+		s.handleUncached("GET /nodeinfo/2.1", Public, f.HandleNodeInfo)
+		s.handleUncached("GET /actor", Public, f.HandleActor)
+		s.handleUncached("GET /actor/outbox", Public, f.HandleOutbox)
+		s.handleUncached("GET /ap/{kind}/{id}", Public, f.HandleObject)
+	}
 	// Feeds and exports of every public list, with the list's filters.
 	// The feeds are pages to the cache; an export holds every matching
 	// item and is written as it is read, which the cache, keeping whole

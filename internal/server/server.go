@@ -16,6 +16,7 @@ import (
 	"jigsaw/internal/api"
 	"jigsaw/internal/auth"
 	"jigsaw/internal/config"
+	"jigsaw/internal/federation"
 	"jigsaw/internal/i18n"
 	"jigsaw/internal/web"
 )
@@ -30,6 +31,9 @@ type Server struct {
 	Version string
 	Auth    *auth.Service
 	API     *api.API
+	// Federation answers WebFinger, NodeInfo, the instance actor and the
+	// objects of public items; nil leaves their routes out.
+	Federation *federation.Documents
 
 	// Authenticate returns the user a request is signed in as, or nil for
 	// an anonymous request. An error means the credentials were presented
@@ -66,12 +70,14 @@ type Options struct {
 	Auth    *auth.Service
 	Pages   *web.Pages
 	API     *api.API
+	// Federation is the ActivityPub documents (see Server.Federation).
+	Federation *federation.Documents
 }
 
 // New builds a Server with every route registered.
 func New(o Options) *Server {
 	s := &Server{
-		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Auth: o.Auth,
+		Config: o.Config, DB: o.DB, Log: o.Log, Pages: o.Pages, API: o.API, Auth: o.Auth, Federation: o.Federation,
 		Metrics: NewMetrics(), Version: o.Version,
 		Authenticate: o.Auth.Authenticate,
 		mux:          http.NewServeMux(),

@@ -71,7 +71,11 @@ var skippedTables = map[string]string{
 	"announced":         "what this server announced to its followers and webhooks",
 	"delivery_payloads": "deliveries in flight belong to the server that queued them",
 	"deliveries":        "deliveries in flight belong to the server that queued them",
-	"sqlite_sequence":   "SQLite's own counter of the change log's numbers, which are never used twice",
+	// ActivityPub: a private key never leaves its server; peers' actors
+	// are a cache of their public documents.
+	"federation_keys": "the instance actor's private keys never leave the server",
+	"remote_actors":   "a cache of other servers' actor documents, fetched again when needed",
+	"sqlite_sequence": "SQLite's own counter of the change log's numbers, which are never used twice",
 	// A webhook's secret must never leave the server, and a second server
 	// posting to an editor's tool from an imported copy would surprise it:
 	// webhooks are made afresh where they are wanted.

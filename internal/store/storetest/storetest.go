@@ -98,6 +98,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"PledgeTargetStates", s.testPledgeTargetStates},
 		{"PledgeTableAndShares", s.testPledgeTableAndShares},
 		{"Resources", s.testResources},
+		{"FederationKeys", s.testFederationKeys},
 		{"Webhooks", s.testWebhooks},
 	} {
 		t.Run(tt.name, tt.fn)

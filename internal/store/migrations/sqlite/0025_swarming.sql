@@ -69,6 +69,35 @@ CREATE INDEX deliveries_payload ON deliveries(payload_id);
 CREATE INDEX deliveries_host ON deliveries(host, state);
 
 -- section: activitypub
+-- activitypub: keys and remote actors (fedwire)
+-- The instance actor's key pairs: the current one (current_key true) and
+-- those it replaced (current_key NULL, retired_at set), kept a day so that
+-- requests signed just before a rotation still verify. Never exported: a
+-- private key does not leave its server.
+CREATE TABLE federation_keys (
+	id              INTEGER PRIMARY KEY,
+	private_key_pem TEXT NOT NULL,
+	public_key_pem  TEXT NOT NULL,
+	current_key     BOOLEAN UNIQUE CHECK (current_key),
+	created_at      TIMESTAMP NOT NULL,
+	retired_at      TIMESTAMP
+);
+
+-- Actors of other servers as last fetched: their keys, to check their
+-- signatures, and their inboxes, to deliver to them. Public documents of
+-- theirs, fetched again when a day old or when a signature fails.
+CREATE TABLE remote_actors (
+	id                 TEXT PRIMARY KEY,
+	key_id             TEXT NOT NULL,
+	public_key_pem     TEXT NOT NULL,
+	inbox              TEXT NOT NULL,
+	shared_inbox       TEXT NOT NULL DEFAULT '',
+	preferred_username TEXT NOT NULL DEFAULT '',
+	domain             TEXT NOT NULL,
+	fetched_at         TIMESTAMP NOT NULL
+);
+CREATE INDEX remote_actors_key ON remote_actors(key_id);
+CREATE INDEX remote_actors_domain ON remote_actors(domain);
 
 -- section: alerts
 

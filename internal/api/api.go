@@ -60,6 +60,7 @@ type EditStore interface {
 	jigsaw.PledgeService
 	jigsaw.ResourceService
 	jigsaw.OrganisationService
+	jigsaw.WebhookService
 }
 
 // API holds the handlers.

@@ -30,6 +30,7 @@ import (
 	"jigsaw/internal/tips"
 	"jigsaw/internal/watch"
 	"jigsaw/internal/web"
+	"jigsaw/internal/webhooks"
 )
 
 // Version is the version of this build, set at link time with
@@ -133,6 +134,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 	a.Mail = notify.NewSender(db, transport, cfg.MailFrom, log)
 	a.Deliver = &deliver.Runner{Store: db, Log: log, GiveUpAfter: cfg.DeliveryGiveUp, Channels: map[string]deliver.Func{}}
 	db.OnContentChange = a.Deliver.Wake
+	hooks := &webhooks.Service{Store: db, Item: (&api.API{Store: db, BaseURL: cfg.BaseURL, Log: log}).PublicJSON,
+		Client: deliver.Client(cfg.AllowPrivatePeers), UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")"}
+	a.Deliver.Channels[webhooks.Channel] = hooks.Deliver
+	a.Deliver.Consumers = append(a.Deliver.Consumers, deliver.Consumer{Name: webhooks.Consumer, Plan: hooks.Plan})
 	a.Watch = &watch.Runner{Store: db, Log: log, UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")",
 		Import: func(ctx context.Context, kind string, src *imports.Source, opt imports.Options) (*jigsaw.ImportRun, error) {
 			return imports.Import(ctx, db, kind, src, opt)

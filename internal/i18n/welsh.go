@@ -367,6 +367,15 @@ var welsh = map[string]string{
 	"Choose once a day or once a week.": "Dewiswch unwaith y dydd neu unwaith yr wythnos.",
 	"Key issue":                         "Mater allweddol",
 	"Live disputes only":                "Anghydfodau byw yn unig",
+	// Webhooks and the queue of deliveries (staff pages).
+	"Webhooks":      "Bachau gwe",
+	"Deliveries":    "Danfoniadau",
+	"Add a webhook": "Ychwanegu bachyn gwe",
+	"Edit webhook":  "Golygu bachyn gwe",
+	"Send a test":   "Anfon prawf",
+	"New secret":    "Cyfrinach newydd",
+	"Retry now":     "Rhoi cynnig arall nawr",
+	"Delivered":     "Wedi'i ddanfon",
 }
 
 // welshPlurals are the Welsh messages that follow a count: the count's

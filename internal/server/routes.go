@@ -282,6 +282,19 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /resources/{id}/versions", Editor, p.HandleResourceVersionNew)
 	s.handle("POST /resources/{id}/versions", Editor, p.HandleResourceVersionAdd)
 
+	// Webhooks: editors' own tools, sent signed messages of public changes.
+	webhooks := p.WebhookForms()
+	s.handle("GET /webhooks", Editor, p.HandleWebhooks)
+	s.handle("GET /webhooks/new", Editor, webhooks.New)
+	s.handle("POST /webhooks/new", Editor, webhooks.Create)
+	s.handle("GET /webhooks/{id}", Editor, p.HandleWebhook)
+	s.handle("GET /webhooks/{id}/edit", Editor, webhooks.Edit)
+	s.handle("POST /webhooks/{id}/edit", Editor, webhooks.Update)
+	s.handle("POST /webhooks/{id}/{action}", Editor, p.HandleWebhookAction)
+	// The queue of deliveries of every channel: how an admin sees a dead peer.
+	s.handle("GET /admin/deliveries", Admin, p.HandleDeliveries)
+	s.handle("POST /admin/deliveries/{id}/retry", Admin, p.HandleDeliveryRetry)
+
 	// The JSON API for dangers, disputes and organisations: reads are
 	// public (editors also see drafts), writes are for editors.
 	a := s.API
@@ -343,6 +356,11 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/resources", Editor, a.HandleResourceCreate)
 	s.handle("PATCH /api/v1/resources/{id}", Editor, a.HandleResourceUpdate)
 	s.handle("POST /api/v1/resources/{id}/versions", Editor, a.HandleResourceVersionCreate)
+	s.handle("GET /api/v1/webhooks", Editor, a.HandleWebhookList)
+	s.handle("POST /api/v1/webhooks", Editor, a.HandleWebhookCreate)
+	s.handle("GET /api/v1/webhooks/{id}", Editor, a.HandleWebhook)
+	s.handle("PATCH /api/v1/webhooks/{id}", Editor, a.HandleWebhookUpdate)
+	s.handle("DELETE /api/v1/webhooks/{id}", Editor, a.HandleWebhookDelete)
 
 	// Signing in, and what signed-in staff manage.
 	s.handleUncached("GET /login", Public, p.HandleLogin)

@@ -84,6 +84,11 @@ var skippedTables = map[string]string{
 	"remote_actors":      "a cache of other servers' actor documents, fetched again when needed",
 	"ap_seen_activities": "a day's guard against replayed activities",
 	"remote_item_search": "SQLite's search index of remote items, rebuilt from ap_remote_items",
+	"sqlite_sequence":    "SQLite's own counter of the change log's numbers, which are never used twice",
+	// A webhook's secret must never leave the server, and a second server
+	// posting to an editor's tool from an imported copy would surprise it:
+	// webhooks are made afresh where they are wanted.
+	"webhooks": "editors' webhooks carry the secrets that sign their deliveries",
 }
 
 // derivedColumns are written by the schema's triggers from other tables

@@ -35,6 +35,7 @@ var orgLinks = []orgLink{
 	{"pledge_targets", "organisation_id", []string{"pledge_id"}},
 	{"pledge_targets", "party_id", []string{"id"}},
 	{"resources", "organisation_id", []string{"id"}},
+	{"webhooks", "organisation_id", []string{"id"}},
 }
 
 // OrganisationReferences lists, as "table.column", every reference to an

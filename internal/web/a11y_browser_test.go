@@ -21,6 +21,7 @@ import (
 	"jigsaw/internal/demo"
 	"jigsaw/internal/server"
 	"jigsaw/internal/testrig"
+	"jigsaw/internal/webhooks"
 )
 
 // maxPageBytes is the most a public page may transfer, images apart: the
@@ -167,6 +168,14 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		})
 	if err != nil || a.DB.ConfirmTip(ctx, tipID) != nil {
 		t.Fatalf("tip: %v", err)
+	}
+	// A paused webhook with a test delivery in its log.
+	hook := &jigsaw.Webhook{Name: "Branch website", URL: "https://branch.example.org/jigsaw", Kinds: []string{"story"}, Actions: []string{"create"}}
+	if err := a.DB.CreateWebhook(ctx, hook); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := webhooks.Ping(hook, time.Now()); err != nil || a.DB.EnqueueDeliveries(ctx, out) != nil {
+		t.Fatalf("webhook ping: %v", err)
 	}
 	tip := strconv.FormatInt(tipID, 10)
 
@@ -467,6 +476,12 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 		{name: "admin-source", path: "/admin/imports/sources/" + strconv.FormatInt(source.ID, 10)},
 		{name: "admin-settings", path: "/admin/settings"},
 		{name: "admin-federation", path: "/admin/federation"},
+		{name: "webhooks", path: "/webhooks"},
+		{name: "webhook", path: "/webhooks/" + strconv.FormatInt(hook.ID, 10), desktop: true},
+		{name: "webhook-new", path: "/webhooks/new"},
+		{name: "webhook-new-errors", open: postEmpty("/webhooks/new", `form.edit button[type=submit]`), status: 422},
+		{name: "webhook-edit", path: "/webhooks/" + strconv.FormatInt(hook.ID, 10) + "/edit"},
+		{name: "admin-deliveries", path: "/admin/deliveries", desktop: true},
 		{name: "tips", path: "/tips"},
 		{name: "tip", path: "/tips/" + tip},
 		{name: "tip-draft-danger", path: "/tips/" + tip + "/draft/danger"},

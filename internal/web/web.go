@@ -76,6 +76,8 @@ type EditStore interface {
 	jigsaw.ResourceService
 	jigsaw.OrganisationService
 	jigsaw.RevisionService
+	jigsaw.WebhookService
+	DeliveryStore
 }
 
 // Site is what every page knows about the instance.

@@ -104,6 +104,7 @@ func Run(t *testing.T, newDSN func(testing.TB) string) {
 		{"MailInRetention", s.testMailInRetention},
 		{"FederationFollows", s.testFederationFollows},
 		{"FederationItems", s.testFederationItems},
+		{"Webhooks", s.testWebhooks},
 	} {
 		t.Run(tt.name, tt.fn)
 	}

@@ -12,7 +12,9 @@
 -- create, an update or a delete: one rule for publication, edits,
 -- withdrawal, erasure and an event turning members-only.
 CREATE TABLE changes (
-	id        INTEGER PRIMARY KEY,
+	-- AUTOINCREMENT: the log is pruned once read, and a number used again
+	-- would fall behind the consumers' cursors and never be read.
+	id        INTEGER PRIMARY KEY AUTOINCREMENT,
 	kind      TEXT NOT NULL CHECK (kind IN ('story', 'danger', 'dispute', 'event')),
 	object_id INTEGER NOT NULL,
 	at        TIMESTAMP NOT NULL
@@ -206,6 +208,26 @@ CREATE INDEX alert_subscriptions_due ON alert_subscriptions(seen_until) WHERE co
 ALTER TABLE outbox ADD COLUMN headers TEXT NOT NULL DEFAULT '';
 
 -- section: webhooks
+-- An editor's own tool, sent a signed JSON POST when a public item of the
+-- kinds and actions it asked for changes (kinds and actions are
+-- space-separated lists). The secret is kept as it is, not hashed: every
+-- delivery is signed with it. It is never exported (skippedTables), and
+-- deliveries name a webhook by its number, so that one deleted or paused
+-- is not sent to.
+CREATE TABLE webhooks (
+	id              INTEGER PRIMARY KEY,
+	name            TEXT NOT NULL DEFAULT '',
+	url             TEXT NOT NULL,
+	secret          TEXT NOT NULL,
+	kinds           TEXT NOT NULL,
+	actions         TEXT NOT NULL,
+	active          BOOLEAN NOT NULL DEFAULT 1,
+	organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+	created_by      INTEGER REFERENCES users(id) ON DELETE SET NULL,
+	created_at      TIMESTAMP NOT NULL,
+	updated_at      TIMESTAMP NOT NULL,
+	version         INTEGER NOT NULL DEFAULT 1
+);
 
 -- section: mail-in
 -- How a story reached us: 'web' (the form, the API) or 'email' (the mail-in

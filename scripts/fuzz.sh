@@ -72,7 +72,8 @@ for pkg in "${pkgs[@]}"; do
 	bin="$bindir/$(basename "$pkg").test"
 	# -fuzz here only asks for the fuzzing instrumentation; which target
 	# runs is chosen when the binary runs.
-	if ! go test -c -fuzz . -o "$bin" "$pkg"; then
+	# Without vet (make check runs it) and DWARF, as test.sh builds them.
+	if ! go test -c -fuzz . -vet=off -ldflags=-w -o "$bin" "$pkg"; then
 		echo "fuzz: cannot build the fuzzing test binary of $pkg"
 		status=1
 		continue

@@ -12,6 +12,10 @@ scripts/ensure-deps.sh
 
 # shellcheck source=scripts/pg-temp.sh
 source scripts/pg-temp.sh
+# No autovacuum: the tests make hundreds of short-lived databases and its
+# workers visited them all (a seventh of the server's CPU time in the store
+# suite); tests that need the planner's statistics ANALYZE themselves.
+PG_TEMP_OPTS="-c autovacuum=off ${PG_TEMP_OPTS:-}"
 pg_temp_start
 trap pg_temp_stop EXIT
 

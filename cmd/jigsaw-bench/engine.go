@@ -781,13 +781,17 @@ func timeSearches(ctx context.Context, engine, dsn string, rqs []string, search 
 	return first, pcts(tj), pcts(tr), nil
 }
 
-// searchQueries are 300 searches of two words of middling frequency, as
-// people search, drawn from seed.
+// searchCount is the number of searches in each pass of timeSearches (the
+// harness's smoke test, which checks no figure of them, makes fewer).
+var searchCount = 300
+
+// searchQueries are searchCount searches of two words of middling
+// frequency, as people search, drawn from seed.
 func searchQueries(seed uint64) []string {
 	r := rand.New(rand.NewPCG(seed, 4))
 	z := newZipf(r)
 	var qs []string
-	for i := 0; i < 300; i++ {
+	for i := 0; i < searchCount; i++ {
 		a, b := vocabulary[20+z.Uint64()%500], vocabulary[20+z.Uint64()%2000]
 		qs = append(qs, a+" "+b)
 	}

@@ -12,7 +12,8 @@ import (
 func TestStore(t *testing.T) {
 	for _, engine := range testrig.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
-			storetest.Run(t, func(tb testing.TB) string { return testrig.NewDSN(tb, engine) })
+			storetest.Run(t, func(tb testing.TB) string { return testrig.NewDSN(tb, engine) },
+				func(tb testing.TB) string { return testrig.NewMigratedDSN(tb, engine) })
 		})
 	}
 }

@@ -32,7 +32,7 @@ func StartApp(tb testing.TB, engine string, change func(*config.Config)) *TestAp
 		tb.Fatal(err)
 	}
 	cfg := config.Config{
-		Addr: ln.Addr().String(), DB: NewDSN(tb, engine), LogFormat: "text", LogLevel: "warn",
+		Addr: ln.Addr().String(), DB: NewMigratedDSN(tb, engine), LogFormat: "text", LogLevel: "warn",
 		MailFrom: "jigsaw@test.invalid", MaxBodyBytes: 1 << 20, MaxImportBytes: 64 << 20, PageCacheMB: 16, ShutdownTimeout: 5 * time.Second, SubmitPerHour: 20, DigestEvery: time.Hour,
 	}
 	if change != nil {

@@ -76,6 +76,10 @@ func StartBrowser(tb testing.TB) *Browser {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1200, 900),
+		// A start takes a second or two alone, but the suite starts
+		// several browsers at once beside everything else: chromedp's
+		// default wait of 20 s for the new browser's address timed out.
+		chromedp.WSURLReadTimeout(time.Minute),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)

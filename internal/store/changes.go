@@ -382,19 +382,29 @@ func (db *DB) CountDeliveries(ctx context.Context, byHost bool) (_ []jigsaw.Deli
 	return out, db.mapError(err)
 }
 
-// RetryDelivery makes a delivery due now again, a given-up one too.
+// RetryDelivery makes a delivery due now again, a given-up one too. One
+// that a worker holds is left to it (ECONFLICT): made due under its lease,
+// it could be sent twice.
 func (db *DB) RetryDelivery(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "store.RetryDelivery")
 	return db.QuietTx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
 		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', next_at = $1, locked_until = NULL, finished_at = NULL
-			WHERE id = $2 AND state <> 'done'`, db.now(), id)
+			WHERE id = $2 AND state <> 'done' AND (locked_until IS NULL OR locked_until < $1)`, now, id)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return jigsaw.Errorf(jigsaw.ENOTFOUND, "No delivery %d waiting or given up.", id)
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
 		}
-		return nil
+		held, err := found(ctx, tx, `SELECT 1 FROM deliveries WHERE id = $1 AND state = 'pending' AND locked_until >= $2`, id, now)
+		if err != nil {
+			return err
+		}
+		if held {
+			return jigsaw.Errorf(jigsaw.ECONFLICT, "Delivery %d is being made now.", id)
+		}
+		return jigsaw.Errorf(jigsaw.ENOTFOUND, "No delivery %d waiting or given up.", id)
 	})
 }
 

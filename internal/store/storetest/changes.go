@@ -142,9 +142,13 @@ func (s *suite) testDeliveryQueue(t *testing.T) {
 		string(got[1].Body) != `{"n":1}` || got[1].ContentType != "application/json" || got[1].Attempts != 1 {
 		t.Fatalf("claimed %+v", got)
 	}
-	// Leased: not claimed again until the lease runs out.
+	// Leased: not claimed again until the lease runs out, nor made due by
+	// an admin meanwhile.
 	if again, err := db.ClaimDeliveries(ctx, []string{"test"}, 10, time.Minute); err != nil || len(again) != 0 {
 		t.Fatalf("claimed again within the lease: %d, %v", len(again), err)
+	}
+	if err := db.RetryDelivery(ctx, got[0].ID); jigsaw.ErrorCode(err) != jigsaw.ECONFLICT {
+		t.Fatalf("retry of a delivery being made: %v, want ECONFLICT", err)
 	}
 	err = db.FinishDeliveries(ctx, []jigsaw.DeliveryResult{
 		{ID: got[0].ID, Status: 503, Error: "HTTP 503", State: jigsaw.DeliveryPending, RetryAt: now.Add(30 * time.Second)},

@@ -66,6 +66,8 @@ FuzzImportOCDS ./internal/imports
 FuzzImportODS ./internal/imports
 FuzzImportCSV ./internal/imports
 FuzzImportInstance ./internal/store
+FuzzVerify ./internal/federation
+FuzzParse ./internal/mailin
 TARGETS
 
 for pkg in "${pkgs[@]}"; do

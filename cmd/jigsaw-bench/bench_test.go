@@ -88,7 +88,7 @@ func TestHarnessSmoke(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "benchmarks.md")
 	os.WriteFile(out, []byte("# Benchmarks\n\nHand-written text stays.\n"), 0o644)
 	o := options{sizes: []int{300}, engines: testrig.Engines(t), duration: 300 * time.Millisecond, soak: 500 * time.Millisecond,
-		concurrency: 4, soakClients: 20, crashRounds: 1, importMB: 1, importPGMB: 1, odsRows: 300, out: out, pgURL: os.Getenv(testrig.PostgresEnv),
+		concurrency: 4, soakClients: 20, crashRounds: 1, importMB: 1, importPGMB: 1, odsRows: 300, inboxes: 40, out: out, pgURL: os.Getenv(testrig.PostgresEnv),
 		bin: mustBuildJigsaw(t)}
 	// The idle memory is read after a moment, not the harness's 2 s: the
 	// test checks no figure of it. A warm-up stops after 3 runs, not 10:
@@ -115,6 +115,12 @@ func TestHarnessSmoke(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("report lacks %q:\n%s", want, doc)
 		}
+	}
+	// One story went to every follower's inbox, signed, once; with a tenth
+	// of them dead, every live one still got the next, and the dead ones
+	// wait for a retry.
+	if !regexp.MustCompile(`\| sqlite \| 40 \| 16 \| [0-9.]+m?s: met \| [0-9.]+m?s \| [0-9.]+× \| 0 \| 0 \| [0-9.]+m?s \| 0 \| 4 of 4 \|`).MatchString(doc) {
+		t.Errorf("no fan-out to 40 inboxes:\n%s", doc)
 	}
 	// The GP practice file was imported and timed.
 	if !regexp.MustCompile(`\| sqlite \| 300 \| [0-9.]+m?s: (met|\*\*not met\*\*) \| 300 read: `).MatchString(doc) {

@@ -43,6 +43,7 @@ type options struct {
 	importMB    int
 	importPGMB  int
 	odsRows     int
+	inboxes     int
 	procCPU     float64
 	phases      map[string]bool
 	out         string
@@ -75,7 +76,8 @@ func main() {
 	flag.IntVar(&o.importPGMB, "import-pg-mb", 256, "size of the OCDS file imported into PostgreSQL (slower per release: a round trip per statement)")
 	flag.IntVar(&o.odsRows, "ods-rows", odsRows, "rows of the generated GP practice file the ODS import reads (0 skips it)")
 	flag.Float64Var(&o.procCPU, "proc-cpu", 0, "CPUs each serve process is held to in the second scale-out measure: 0 chooses a share from the first measure so that two processes, PostgreSQL and the load generator fit in this machine; negative skips it")
-	flag.StringVar(&phases, "phases", "pages,reach,writes,import", "what to measure: pages (reads, search, memory, soak), reach (search page, feeds, map, charts, a whole-list export, at the largest size), writes (submissions, crash test), import (OCDS)")
+	flag.StringVar(&phases, "phases", "pages,reach,writes,import,swarm", "what to measure: pages (reads, search, memory, soak), reach (search page, feeds, map, charts, a whole-list export, at the largest size), writes (submissions, crash test), import (OCDS), swarm (fan-out to followers' inboxes)")
+	flag.IntVar(&o.inboxes, "inboxes", 10000, "followers' inboxes one item is fanned out to in the swarm phase")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "file to write the figures into ('-' for standard output)")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
@@ -89,7 +91,7 @@ func main() {
 	o.phases = map[string]bool{}
 	for _, p := range strings.Split(phases, ",") {
 		switch p = strings.TrimSpace(p); p {
-		case "pages", "reach", "writes", "import":
+		case "pages", "reach", "writes", "import", "swarm":
 			o.phases[p] = true
 		default:
 			fmt.Fprintf(os.Stderr, "jigsaw-bench: unknown phase %q\n", p)
@@ -161,6 +163,11 @@ func run(ctx context.Context, o options) error {
 		}
 		if err := benchImport(ctx, o, rep); err != nil {
 			return fmt.Errorf("import: %w", err)
+		}
+	}
+	if o.phase("swarm") && o.inboxes > 0 {
+		if err := benchSwarm(ctx, o, rep); err != nil {
+			return err
 		}
 	}
 	rep.finished = time.Now()

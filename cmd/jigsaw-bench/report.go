@@ -16,6 +16,8 @@ const (
 	importMarkerEnd   = "<!-- harness-import:end -->"
 	reachMarkerStart  = "<!-- harness-reach:start (written by cmd/jigsaw-bench -phases reach) -->"
 	reachMarkerEnd    = "<!-- harness-reach:end -->"
+	swarmMarkerStart  = "<!-- harness-swarm:start (written by cmd/jigsaw-bench -phases swarm) -->"
+	swarmMarkerEnd    = "<!-- harness-swarm:end -->"
 )
 
 type report struct {
@@ -26,6 +28,7 @@ type report struct {
 	reach             []reachResult
 	imports           []importResult
 	ods               []odsResult
+	swarm             []swarmResult
 	postgres          string // the PostgreSQL server's version and memory settings
 }
 
@@ -218,6 +221,9 @@ func (r *report) write(path string) error {
 	}
 	if r.opts.phase("import") && len(r.imports) > 0 {
 		blocks = append(blocks, [3]string{importMarkerStart, importMarkerEnd, r.importMarkdown()})
+	}
+	if r.opts.phase("swarm") && len(r.swarm) > 0 {
+		blocks = append(blocks, [3]string{swarmMarkerStart, swarmMarkerEnd, r.swarmMarkdown()})
 	}
 	if path == "-" {
 		for _, b := range blocks {

@@ -92,14 +92,16 @@ var nonPublic = []netip.Prefix{
 }
 
 // StatusError is the error of an answer that is not 2xx: Permanent for a
-// 4xx other than 408 (timeout) and 429 (too many requests), which a peer
-// would give again.
+// 4xx, which a peer would give again — but for 408 (timeout), 429 (too many
+// requests) and 401: a peer that has our old key cached refuses our
+// signature until it fetches the new one, which it does when it next may.
 func StatusError(status int, what string) error {
 	if status >= 200 && status < 300 {
 		return nil
 	}
 	err := fmt.Errorf("%s: HTTP %d %s", what, status, http.StatusText(status))
-	if status >= 400 && status < 500 && status != http.StatusRequestTimeout && status != http.StatusTooManyRequests {
+	if status >= 400 && status < 500 && status != http.StatusRequestTimeout && status != http.StatusTooManyRequests &&
+		status != http.StatusUnauthorized {
 		return Permanent(err)
 	}
 	return err

@@ -200,6 +200,22 @@ func TestClientRefusesPrivateAddresses(t *testing.T) {
 	}
 }
 
+func TestStatusError(t *testing.T) {
+	for status, want := range map[int]string{200: "none", 202: "none", 400: "permanent", 401: "retry", 404: "permanent",
+		408: "retry", 410: "permanent", 429: "retry", 500: "retry", 503: "retry"} {
+		got := "retry"
+		switch err := deliver.StatusError(status, "post"); {
+		case err == nil:
+			got = "none"
+		case deliver.IsPermanent(err):
+			got = "permanent"
+		}
+		if got != want {
+			t.Errorf("StatusError(%d): %s, want %s", status, got, want)
+		}
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	for attempts, want := range map[int]time.Duration{1: 30 * time.Second, 2: time.Minute, 3: 2 * time.Minute, 20: time.Hour} {
 		if got := deliver.Backoff(attempts); got > want || got < want*4/5 {

@@ -46,7 +46,7 @@ func TestClient(t *testing.T) {
 	for _, tt := range []struct {
 		status    int
 		permanent bool
-	}{{400, true}, {401, true}, {410, true}, {408, false}, {429, false}, {500, false}, {503, false}} {
+	}{{400, true}, {401, false}, {410, true}, {408, false}, {429, false}, {500, false}, {503, false}} {
 		status = tt.status
 		st, err := c.PostSigned(ctx, srv.URL+"/inbox", body, testKeyID, a)
 		if st != tt.status || err == nil || deliver.IsPermanent(err) != tt.permanent {

@@ -302,7 +302,8 @@ func twoInstances(t *testing.T, engine string) {
 
 	// A Mastodon account follows A. (After A's last delivery to B: B
 	// fetched A's key less than a minute ago, so would not fetch the new
-	// one A makes there, and a delivery it refuses with 401 is final.)
+	// one A makes there, and would refuse its deliveries with 401 until it
+	// may: they would wait for a retry, past this test.)
 	mastodonFollows(t, a, admin, drain)
 
 	// A blocks B: B's items go, B's posts are refused.

@@ -519,7 +519,7 @@ func checkAccessibility(t *testing.T, part string, rep *a11yReport) []server.Rou
 
 // notPages are the GET routes that answer with something other than an
 // HTML page, which TestAccessibility need not open.
-var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$|resources/\{id\}/files/|moderation/stories/\{id\}/attachments/)`)
+var notPages = regexp.MustCompile(`^GET /(api/|static/|healthz$|readyz$|metrics$|robots\.txt$|sitemap\.xml$|sitemaps/|favicon\.ico$|manifest\.webmanifest$|me/data\.json$|oembed$|(organisations|stories|disputes|tracker)/suggest$|(stories|tracker|disputes|events)\.geojson$|events\.ics$|[a-z]+\.(atom|rss|csv|json)$|pledges/\{id\}/targets\.(csv|json)$|resources/\{id\}/files/|moderation/stories/\{id\}/attachments/|\.well-known/|nodeinfo/|actor(/|$)|ap/)`)
 
 // checkEveryPageRoute fails for each GET route serving a page that none of
 // the checked addresses reached, so a new page cannot go unchecked.

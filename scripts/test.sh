@@ -64,14 +64,9 @@ side() {
 	side_pids+=($!)
 	side_logs+=("$log")
 }
-# The other browser tests, parallel among themselves, likewise waited for
-# the package's sequential tests to finish: they too run in a go test of
-# their own from the start.
-browser='^(TestBrowser.*|TestHostileStories)$'
 if [ "$*" = ./... ]; then
 	side -run '^TestAccessibility$' -parallel 5 ./internal/web/
-	side -run "$browser" ./internal/web/
-	side -skip "^TestAccessibility\$|$browser" ./internal/web/
+	side -skip '^TestAccessibility$' ./internal/web/
 	mapfile -t others < <(go list ./... | grep -vx 'jigsaw/internal/web')
 	set -- "${others[@]}"
 fi

@@ -1,4 +1,4 @@
-# make test  — every test, on SQLite and a throwaway PostgreSQL (installs what is missing; 3-4 minutes on 2 cores)
+# make test  — every test, on SQLite and a throwaway PostgreSQL (installs what is missing; 7-8 minutes on 2 cores)
 # make run   — Jigsaw with the embedded database and demo data on http://127.0.0.1:8080
 # make check — formatting, vet and known vulnerabilities (govulncheck), as CI runs them
 # make bench — the benchmark and reliability harness (writes docs/benchmarks.md; about 50 minutes on 2 cores, 18 of them growing the 1 M corpora)

@@ -13,6 +13,10 @@ type TellerData struct {
 	// story is named is a new consent, the old ones kept.
 	Consents []Consent
 	Mails    []Mail
+	// Attachments are the files their stories by email brought (without
+	// their bytes), Alerts the alerts by email their address holds.
+	Attachments []Attachment
+	Alerts      []AlertSubscription
 	// Views are the moderators' views of their details.
 	Views []AuditEntry
 }

@@ -94,7 +94,25 @@ func (db *DB) TellerData(ctx context.Context, id int64) (_ *jigsaw.TellerData, e
 		}); err != nil {
 			return err
 		}
+		if err := scanAll(ctx, tx, `SELECT a.id, a.story_id, a.filename, a.content_type, a.size, a.created_at FROM mail_in_attachments a
+			JOIN stories s ON s.id = a.story_id WHERE s.person_id IN (`+in+`) ORDER BY a.id`, nil, func(r *sql.Rows) error {
+			var a jigsaw.Attachment
+			err := r.Scan(&a.ID, &a.StoryID, &a.Filename, &a.ContentType, &a.Size, &a.CreatedAt)
+			d.Attachments = append(d.Attachments, a)
+			return err
+		}); err != nil {
+			return err
+		}
 		if email != "" {
+			if err := scanAll(ctx, tx, `SELECT id, list, filter, frequency, language, created_at, confirmed_at, last_sent_at
+				FROM alert_subscriptions WHERE lower(email) = lower($1) ORDER BY id`, []any{email}, func(r *sql.Rows) error {
+				a := jigsaw.AlertSubscription{Email: email}
+				err := r.Scan(&a.ID, &a.List, &a.Filter, &a.Frequency, &a.Language, &a.CreatedAt, nullTime{&a.ConfirmedAt}, nullTime{&a.LastSentAt})
+				d.Alerts = append(d.Alerts, a)
+				return err
+			}); err != nil {
+				return err
+			}
 			if err := scanAll(ctx, tx, `SELECT `+mailColumns+` FROM outbox WHERE lower(to_addr) = lower($1) ORDER BY id`, []any{email},
 				func(r *sql.Rows) error {
 					m, err := scanMail(r)

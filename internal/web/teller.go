@@ -164,6 +164,21 @@ func tellerJSON(d *jigsaw.TellerData, now time.Time) any {
 		Queued  time.Time  `json:"queued_at"`
 		Sent    *time.Time `json:"sent_at,omitempty"`
 	}
+	type attachment struct {
+		Story       int64     `json:"story"`
+		Filename    string    `json:"filename"`
+		ContentType string    `json:"content_type"`
+		Size        int64     `json:"size"`
+		ReceivedAt  time.Time `json:"received_at"`
+	}
+	type alert struct {
+		List        string     `json:"list"`
+		Filter      string     `json:"filter"`
+		Frequency   string     `json:"frequency"`
+		CreatedAt   time.Time  `json:"created_at"`
+		ConfirmedAt *time.Time `json:"confirmed_at,omitempty"`
+		LastSentAt  *time.Time `json:"last_sent_at,omitempty"`
+	}
 	type view struct {
 		By string    `json:"by"`
 		At time.Time `json:"at"`
@@ -181,8 +196,13 @@ func tellerJSON(d *jigsaw.TellerData, now time.Time) any {
 		Stories  []story   `json:"stories"`
 		Consents []consent `json:"consents"`
 		Mails    []mail    `json:"mails_sent"`
-		Views    []view    `json:"viewed_by_moderators"`
-	}{Made: now.UTC(), Email: d.Email, People: []person{}, Stories: []story{}, Consents: []consent{}, Mails: []mail{}, Views: []view{}}
+		// The files of stories sent by email, without their bytes (the
+		// teller sent them); the alerts their address holds.
+		Attachments []attachment `json:"attachments"`
+		Alerts      []alert      `json:"alerts"`
+		Views       []view       `json:"viewed_by_moderators"`
+	}{Made: now.UTC(), Email: d.Email, People: []person{}, Stories: []story{}, Consents: []consent{}, Mails: []mail{},
+		Attachments: []attachment{}, Alerts: []alert{}, Views: []view{}}
 	for _, p := range d.People {
 		out.People = append(out.People, person{p.Name, p.Email, p.Phone, p.Postcode, opt(p.EmailConfirmedAt), p.CreatedAt})
 	}
@@ -200,6 +220,12 @@ func tellerJSON(d *jigsaw.TellerData, now time.Time) any {
 	}
 	for _, m := range d.Mails {
 		out.Mails = append(out.Mails, mail{m.Subject, m.Body, m.CreatedAt, opt(m.SentAt)})
+	}
+	for _, a := range d.Attachments {
+		out.Attachments = append(out.Attachments, attachment{a.StoryID, a.Filename, a.ContentType, a.Size, a.CreatedAt})
+	}
+	for _, a := range d.Alerts {
+		out.Alerts = append(out.Alerts, alert{string(a.List), a.Filter, string(a.Frequency), a.CreatedAt, opt(a.ConfirmedAt), opt(a.LastSentAt)})
 	}
 	for _, v := range d.Views {
 		out.Views = append(out.Views, view{v.Actor, v.At})

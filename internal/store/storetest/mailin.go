@@ -62,6 +62,20 @@ func (s *suite) testMailInStory(t *testing.T) {
 	if _, n, err := db.FindAudit(ctx, jigsaw.AuditFilter{Action: "attachment-view", ObjectType: "story", ObjectID: id}); err != nil || n != 1 {
 		t.Errorf("audit of the download: got %d entries, %v; want 1", n, err)
 	}
+	// What the teller may download of themselves names the file (not its
+	// bytes) and the alerts their address holds.
+	err = db.SubscribeAlert(ctx, &jigsaw.AlertRequest{Email: "ADA@example.invalid", List: jigsaw.AlertTracker, Filter: "district=BD20",
+		Frequency: jigsaw.AlertWeekly, Language: "en"}, nil, jigsaw.Limit{}, func(int64) *jigsaw.Mail {
+		return &jigsaw.Mail{Kind: "alert-confirm", To: "ADA@example.invalid", Subject: "Confirm your alert", Body: "A link."}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td, err := db.TellerData(ctx, id)
+	if err != nil || len(td.Attachments) != 1 || td.Attachments[0].Filename != at.Filename || td.Attachments[0].Size != at.Size ||
+		len(td.Attachments[0].Data) != 0 || len(td.Alerts) != 1 || td.Alerts[0].Filter != "district=BD20" || !td.Alerts[0].ConfirmedAt.IsZero() {
+		t.Fatalf("teller's data: %+v, %v; want the attachment without its bytes and the unconfirmed alert", td, err)
+	}
 
 	c := &jigsaw.Submission{Kind: jigsaw.StoryPatient, Area: "Keighley", District: "BD20", PublishAs: jigsaw.PublishFirstNameArea,
 		PublishName: "Ada", ContactMedia: true, Agree: true}

@@ -145,10 +145,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err
 	a.FedKeys = federation.NewInstanceKeys(db, cfg.BaseURL)
 	a.FedClient = &federation.Client{HTTP: deliver.Client(cfg.AllowPrivatePeers), UserAgent: "Jigsaw/" + Version + " (+" + cfg.BaseURL + ")"}
 	a.FedActors = &federation.ActorKeys{Store: db, Client: a.FedClient, Keys: a.FedKeys}
-	a.FedObjects = &federation.Builder{BaseURL: cfg.BaseURL, Markdown: markdown.New().Render}
+	md := markdown.New()
+	a.FedObjects = &federation.Builder{BaseURL: cfg.BaseURL, Markdown: md.Render}
 	fed := &federation.Documents{Store: db, Keys: a.FedKeys, Objects: a.FedObjects, BaseURL: cfg.BaseURL, Version: Version,
 		Name: siteName, Description: siteDescription, Log: log}
-	md := markdown.New()
 	a.Social = &federation.Social{DB: db, Actors: a.FedActors, Base: cfg.BaseURL, Sanitize: md.Sanitize, Text: markdown.Text, Log: log,
 		Wake: a.Deliver.Wake, Documents: fed, Keys: a.FedKeys, Client: a.FedClient, PlainHTTP: cfg.AllowPrivatePeers}
 	a.Deliver.Channels[federation.ChannelActivityPub] = a.Social.Deliver

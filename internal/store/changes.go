@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"jigsaw"
@@ -238,15 +239,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channels []string, limit int,
 	w.add("d.state = 'pending'")
 	w.add("d.next_at <= ?", now)
 	w.add("(d.locked_until IS NULL OR d.locked_until < ?)", now)
-	in := ""
-	for i, c := range channels {
-		if i > 0 {
-			in += ", "
-		}
-		w.args = append(w.args, c)
-		in += "$" + itoa(len(w.args))
-	}
-	w.conds = append(w.conds, "d.channel IN ("+in+")")
+	w.add("d.channel IN ("+marks(len(channels))+")", anys(channels)...)
 	cond := w.sql()
 	// Most calls find nothing due: that is learnt without the writer.
 	var due bool
@@ -279,17 +272,10 @@ func (db *DB) ClaimDeliveries(ctx context.Context, channels []string, limit int,
 	if err != nil || len(ids) == 0 {
 		return nil, db.mapError(err)
 	}
-	var w2 where
-	list := ""
-	for i, id := range ids {
-		if i > 0 {
-			list += ", "
-		}
-		w2.args = append(w2.args, id)
-		list += "$" + itoa(len(w2.args))
-	}
+	var byID where
+	byID.add("d.id IN ("+marks(len(ids))+")", anys(ids)...)
 	rows, err := db.query(ctx, `SELECT `+deliveryColumns+`, p.body FROM deliveries d JOIN delivery_payloads p ON p.id = d.payload_id
-		WHERE d.id IN (`+list+`) ORDER BY d.next_at, d.id`, w2.args...)
+		WHERE `+byID.sql()+` ORDER BY d.next_at, d.id`, byID.args...)
 	if err != nil {
 		return nil, db.mapError(err)
 	}
@@ -424,4 +410,16 @@ func (db *DB) PruneDeliveries(ctx context.Context, cutoff time.Time) (n int64, e
 		return err
 	})
 	return n, err
+}
+
+// marks is n placeholders for where.add, "?, ?, ?".
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// anys is vs as arguments.
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
 }

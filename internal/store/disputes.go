@@ -324,7 +324,7 @@ func disputeWhere(f jigsaw.DisputeFilter) where {
 		for i, s := range jigsaw.LiveDisputeStatuses {
 			live[i] = s
 		}
-		w.add("status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(live)), ", ")+")", live...)
+		w.add("status IN ("+marks(len(live))+")", live...)
 	}
 	if f.District != "" {
 		w.add("district = ?", jigsaw.NormalizeDistrict(f.District))
